@@ -1,0 +1,40 @@
+"""Tables and the rules of one record. Importing this package registers every table."""
+
+from desk.models.office import (
+    AuditEvent,
+    CalendarOverride,
+    Handover,
+    SerialCounter,
+    Setting,
+    Shift,
+)
+from desk.models.people import Resident, Staff, Unit
+from desk.models.records import Call, Loan, LoanItem, Visit
+from desk.models.work import (
+    Callback,
+    Complaint,
+    ComplaintAttachment,
+    WorkOrder,
+    WorkOrderMaterial,
+)
+
+__all__ = [
+    "AuditEvent",
+    "CalendarOverride",
+    "Call",
+    "Callback",
+    "Complaint",
+    "ComplaintAttachment",
+    "Handover",
+    "Loan",
+    "LoanItem",
+    "Resident",
+    "SerialCounter",
+    "Setting",
+    "Shift",
+    "Staff",
+    "Unit",
+    "Visit",
+    "WorkOrder",
+    "WorkOrderMaterial",
+]

@@ -1,0 +1,43 @@
+"""Errors the lower layers raise; every message is Chinese and tells the user what to do.
+
+The UI shows ``str(exc)`` as it is, so messages are complete sentences.
+"""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """Base of every error meant for the person at the desk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(DeskError):
+    """Bad input in one field. ``field`` is the attribute name, ``label`` its Chinese name."""
+
+    def __init__(self, field: str, label: str, reason: str) -> None:
+        super().__init__(f"{label}：{reason}")
+        self.field = field
+        self.label = label
+        self.reason = reason
+
+
+class TransitionError(DeskError):
+    """An action that is not allowed from the record's current state."""
+
+
+class NotFoundError(DeskError):
+    """A record that was asked for by id or serial does not exist."""
+
+
+class StorageError(DeskError):
+    """The database file could not be read or written (locked, read-only, full, corrupt)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind  # "locked" | "readonly" | "full" | "corrupt" | "io"

@@ -1,0 +1,1 @@
+"""Alembic environment and revisions. Run through desk.models.migrate, not the alembic CLI."""

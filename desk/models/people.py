@@ -1,0 +1,55 @@
+"""Units, residents and staff: who lives where, and who works the desk."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import NaiveDatetime
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from desk.models.base import enum_field
+from desk.models.enums import ResidentRole, StaffRole, UnitKind
+
+
+class Unit(SQLModel, table=True):
+    """A flat (楼栋-单元-房号) or a named public area (电梯厅, 地下车库 …)."""
+
+    __table_args__ = (UniqueConstraint("code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: UnitKind = enum_field(UnitKind, UnitKind.UNIT)
+    code: str = Field(max_length=40, index=True)  # "3-2-1201" or the public area's name
+    building: str = Field(default="", max_length=10)
+    entrance: str = Field(default="", max_length=4)
+    room: str = Field(default="", max_length=10)
+    name: str = Field(default="", max_length=60)  # display name for public areas
+    area_m2: float | None = None
+    occupied: bool = True
+    notes: str = Field(default="", max_length=500)
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime
+
+
+class Resident(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    name: str = Field(max_length=40, index=True)
+    name_pinyin: str = Field(default="", max_length=160, index=True)  # "zhangsan"
+    name_initials: str = Field(default="", max_length=40, index=True)  # "zs"
+    role: ResidentRole = enum_field(ResidentRole, ResidentRole.OWNER)
+    phones: str = Field(default="", max_length=200)  # canonical numbers, comma-separated
+    moved_in: date | None = None
+    moved_out: date | None = None
+    notes: str = Field(default="", max_length=500)
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    role: StaffRole = enum_field(StaffRole, StaffRole.RECEPTIONIST)
+    phone: str = Field(default="", max_length=40)
+    active: bool = True
+    created_at: NaiveDatetime
+    updated_at: NaiveDatetime

@@ -1,0 +1,71 @@
+"""回访: record the call back to the resident; 不满意 reopens the work in the same save."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from desk.models import Callback, Complaint, WorkOrder
+from desk.models.enums import CallbackState, CallbackWay, Satisfaction
+from desk.models.errors import TransitionError
+from desk.models.validation import clean_text
+from desk.services import audit, complaints, records, workorders
+from desk.services.context import Ctx
+from desk.services.workorders import choice
+
+
+@dataclass
+class CallbackResult:
+    satisfaction: Satisfaction | str
+    way: CallbackWay | str = CallbackWay.PHONE
+    outcome: str = ""  # e.g. 已修好 / 仍漏水
+    comment: str = ""  # the resident's words
+
+
+def record(ctx: Ctx, callback_id: int, result: CallbackResult) -> Callback:
+    callback = records.get(ctx, Callback, callback_id)
+    if callback.state != CallbackState.DUE:
+        raise TransitionError(f"这条回访的状态是“{callback.state}”，不能再登记。")
+    satisfaction = choice(result.satisfaction, Satisfaction, "satisfaction", "满意度")
+    way = choice(result.way, CallbackWay, "way", "回访方式")
+    outcome = clean_text(result.outcome, field="outcome", label="回访结果", max_len=500)
+    comment = clean_text(result.comment, field="comment", label="业主意见", max_len=1000)
+    audit.change(
+        ctx,
+        callback,
+        {
+            "state": CallbackState.DONE,
+            "done_at": ctx.now,
+            "staff_id": ctx.staff_id,
+            "way": way,
+            "satisfaction": satisfaction,
+            "outcome": outcome,
+            "comment": comment,
+        },
+    )
+    unhappy = satisfaction == Satisfaction.UNSATISFIED
+    reason = f"回访不满意：{comment or outcome or '业主不满意'}"[:200]
+    if callback.work_order_id is not None:
+        order = records.get(ctx, WorkOrder, callback.work_order_id)
+        if unhappy:
+            workorders.rework(ctx, order.id, reason)  # type: ignore[arg-type]
+        else:
+            workorders.mark_called_back(ctx, order)
+    elif callback.complaint_id is not None:
+        complaint = records.get(ctx, Complaint, callback.complaint_id)
+        if unhappy:
+            complaints.escalate(ctx, complaint.id, reason, reopen_at_top=True)  # type: ignore[arg-type]
+        else:
+            complaints.mark_called_back(ctx, complaint)
+    return callback
+
+
+def due(ctx: Ctx) -> list[Callback]:
+    """The queue: callbacks not yet made, soonest due first."""
+    stmt = select(Callback).where(Callback.state == CallbackState.DUE).order_by(Callback.due_at)  # type: ignore[arg-type]
+    return list(ctx.session.exec(stmt).all())
+
+
+def count_overdue(ctx: Ctx) -> int:
+    return sum(cb.due_at < ctx.now for cb in due(ctx))

@@ -1,0 +1,271 @@
+"""投诉处理: record, handle, escalate, answer, void; attachments kept in the database.
+
+Severity sets who must know and by when (DOMAIN §4); escalation climbs
+前台/部门 → 项目主管 → 公司领导. Answering queues the callback (every complaint
+gets one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import select
+
+from desk.models import Callback, Complaint, ComplaintAttachment
+from desk.models.enums import (
+    ESCALATION_ORDER,
+    AuditAction,
+    CallbackSource,
+    CallbackState,
+    ComplaintChannel,
+    EscalationLevel,
+    Severity,
+)
+from desk.models.enums import ComplaintState as C
+from desk.models.errors import TransitionError, ValidationError
+from desk.models.states import COMPLAINT_FLOW, OPEN_COMPLAINT_STATES, next_state
+from desk.models.validation import check_not_future, clean_text
+from desk.services import audit, records, settings, sla
+from desk.services.calendar import WorkCalendar
+from desk.services.context import Ctx
+from desk.services.numbering import SerialKind
+from desk.services.workorders import choice
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+# Who must hear of a complaint of each severity at intake.
+INITIAL_LEVEL = {
+    Severity.MAJOR: EscalationLevel.LEADERSHIP,
+    Severity.IMPORTANT: EscalationLevel.SUPERVISOR,
+    Severity.MINOR: EscalationLevel.DESK,
+}
+
+
+@dataclass
+class ComplaintDraft:
+    description: str
+    category: str
+    severity: Severity | str = Severity.MINOR
+    channel: ComplaintChannel | str = ComplaintChannel.CALL
+    complainant: str = ""
+    room: str = ""
+    phone: str = ""
+    resident_id: int | None = None
+    subtype: str = ""
+    occurred_at: datetime | None = None
+    occurred_place: str = ""
+    target: str = ""
+    demand: str = ""
+    demand_deadline: datetime | None = None
+    witnesses: str = ""
+    department: str = ""
+    visit_id: int | None = None
+    call_id: int | None = None
+
+
+def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
+    conf = settings.all_values(ctx.session)
+    severity = choice(draft.severity, Severity, "severity", "严重程度")
+    channel = choice(draft.channel, ComplaintChannel, "channel", "投诉方式")
+    categories = conf["lists.complaint.categories"]
+    if draft.category not in categories:
+        options = "、".join(categories)
+        raise ValidationError("category", "投诉类别", f"请从以下类别中选择：{options}")
+    party = records.party_fields(
+        ctx,
+        room=draft.room,
+        name=draft.complainant,
+        phone=draft.phone,
+        resident_id=draft.resident_id,
+        name_label="投诉人",
+        name_required=True,
+    )
+    if draft.occurred_at is not None:
+        check_not_future(draft.occurred_at, now=ctx.now, field="occurred_at", label="发生时间")
+    if draft.demand_deadline is not None and draft.demand_deadline < ctx.now:
+        raise ValidationError("demand_deadline", "要求解决期限", "不能早于现在")
+    due = sla.complaint_due(
+        ctx.now, severity, conf, WorkCalendar.load(ctx.session), draft.demand_deadline
+    )
+    return records.create(
+        ctx,
+        Complaint,
+        SerialKind.COMPLAINT,
+        description=clean_text(
+            draft.description, field="description", label="投诉内容", max_len=5000, required=True
+        ),
+        category=draft.category,
+        subtype=clean_text(draft.subtype, field="subtype", label="投诉细类", max_len=20),
+        severity=severity,
+        channel=channel,
+        occurred_at=draft.occurred_at,
+        occurred_place=clean_text(
+            draft.occurred_place, field="occurred_place", label="发生地点", max_len=100
+        ),
+        target=clean_text(draft.target, field="target", label="被投诉对象", max_len=100),
+        demand=clean_text(draft.demand, field="demand", label="业主诉求", max_len=1000),
+        demand_deadline=draft.demand_deadline,
+        witnesses=clean_text(draft.witnesses, field="witnesses", label="证人", max_len=200),
+        department=clean_text(draft.department, field="department", label="责任部门", max_len=40),
+        level=INITIAL_LEVEL[severity],
+        due_at=due,
+        visit_id=draft.visit_id,
+        call_id=draft.call_id,
+        **party,
+    )
+
+
+def _move(ctx: Ctx, complaint: Complaint, action: str, **values: object) -> Complaint:
+    target = next_state(COMPLAINT_FLOW, complaint.state, action)
+    audit.change(ctx, complaint, {**values, "state": target}, action=AuditAction.TRANSITION)
+    return complaint
+
+
+def start(ctx: Ctx, complaint_id: int, department: str = "", measures: str = "") -> Complaint:
+    complaint = records.get(ctx, Complaint, complaint_id)
+    values: dict[str, object] = {}
+    if department.strip():
+        values["department"] = clean_text(
+            department, field="department", label="责任部门", max_len=40
+        )
+    if measures.strip():
+        values["measures"] = clean_text(measures, field="measures", label="处理措施", max_len=2000)
+    return _move(ctx, complaint, "开始处理", **values)
+
+
+def escalate(ctx: Ctx, complaint_id: int, reason: str, *, reopen_at_top: bool = False) -> Complaint:
+    """升级 to the next level; from 已答复/已回访 this reopens the complaint.
+
+    At 公司领导 there is no higher level: that is an error for the 升级 button, but an
+    unhappy callback (``reopen_at_top``) still reopens the complaint at that level.
+    """
+    complaint = records.get(ctx, Complaint, complaint_id)
+    reason = clean_text(reason, field="reason", label="升级原因", max_len=200, required=True)
+    next_state(COMPLAINT_FLOW, complaint.state, "升级")
+    index = ESCALATION_ORDER.index(complaint.level)
+    at_top = index + 1 >= len(ESCALATION_ORDER)
+    if at_top and not reopen_at_top:
+        raise TransitionError("这条投诉已经上报到公司领导，不能再升级。")
+    for cb in pending_callbacks(ctx, complaint.id):
+        records.void(ctx, cb, f"投诉升级：{reason}", CallbackState.VOID)
+    complaint = _move(
+        ctx,
+        complaint,
+        "升级",
+        level=ESCALATION_ORDER[min(index + 1, len(ESCALATION_ORDER) - 1)],
+        escalated_at=ctx.now,
+        replied_at=None,
+    )
+    # the reason goes on the log with the level change
+    audit.change(ctx, complaint, {"measures": _append(complaint.measures, f"升级：{reason}")})
+    return complaint
+
+
+def _append(text: str, line: str) -> str:
+    return f"{text}\n{line}".strip()[-2000:]
+
+
+def answer(
+    ctx: Ctx, complaint_id: int, reply: str, result: str = "", measures: str = ""
+) -> Complaint:
+    """已答复: the resident has been told the outcome; the callback is queued."""
+    complaint = records.get(ctx, Complaint, complaint_id)
+    next_state(COMPLAINT_FLOW, complaint.state, "答复")
+    values: dict[str, object] = {
+        "reply": clean_text(reply, field="reply", label="答复内容", max_len=2000, required=True),
+        "replied_at": ctx.now,
+    }
+    if result.strip():
+        values["result"] = clean_text(result, field="result", label="处理结果", max_len=2000)
+    if measures.strip():
+        values["measures"] = clean_text(measures, field="measures", label="处理措施", max_len=2000)
+    _move(ctx, complaint, "答复", **values)
+    conf = settings.all_values(ctx.session)
+    due = sla.callback_due(ctx.now, "sla.callback.complaint", conf, WorkCalendar.load(ctx.session))
+    callback = Callback(
+        source=CallbackSource.COMPLAINT,
+        complaint_id=complaint.id,
+        unit_id=complaint.unit_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        due_at=due,
+    )
+    ctx.session.add(callback)
+    ctx.session.flush()
+    audit.created(ctx, callback, summary=f"回访 {complaint.serial}")
+    return complaint
+
+
+def mark_called_back(ctx: Ctx, complaint: Complaint) -> Complaint:
+    return _move(ctx, complaint, "回访")
+
+
+def void(ctx: Ctx, complaint_id: int, reason: str) -> Complaint:
+    complaint = records.get(ctx, Complaint, complaint_id)
+    next_state(COMPLAINT_FLOW, complaint.state, "作废")
+    for cb in pending_callbacks(ctx, complaint.id):
+        records.void(ctx, cb, "投诉作废", CallbackState.VOID)
+    records.void(ctx, complaint, reason, C.VOID)
+    return complaint
+
+
+def pending_callbacks(ctx: Ctx, complaint_id: int | None) -> list[Callback]:
+    stmt = select(Callback).where(
+        Callback.complaint_id == complaint_id, Callback.state == CallbackState.DUE
+    )
+    return list(ctx.session.exec(stmt).all())
+
+
+def is_overdue(complaint: Complaint, now: datetime) -> bool:
+    return complaint.state in OPEN_COMPLAINT_STATES and now > complaint.due_at
+
+
+def count_overdue(ctx: Ctx) -> int:
+    stmt = select(Complaint).where(
+        Complaint.state.in_(OPEN_COMPLAINT_STATES),  # type: ignore[attr-defined]
+        Complaint.due_at < ctx.now,
+    )
+    return len(ctx.session.exec(stmt).all())
+
+
+# --- attachments -------------------------------------------------------------------------
+
+
+def attach(ctx: Ctx, complaint_id: int, filename: str, data: bytes) -> ComplaintAttachment:
+    complaint = records.get(ctx, Complaint, complaint_id)
+    name = clean_text(
+        Path(filename).name, field="attachment", label="附件文件名", max_len=200, required=True
+    )
+    if not data:
+        raise ValidationError("attachment", "附件", "文件是空的，请重新选择")
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            "attachment", "附件", f"文件太大（{len(data) // 1024 // 1024} MB），请小于 20 MB"
+        )
+    row = ComplaintAttachment(
+        complaint_id=complaint.id,
+        filename=name,
+        mime=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        added_at=ctx.now,
+        staff_id=ctx.staff_id,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.created(ctx, row, summary=f"附件 {name}")
+    return row
+
+
+def attachments(ctx: Ctx, complaint_id: int) -> list[ComplaintAttachment]:
+    stmt = (
+        select(ComplaintAttachment)
+        .where(ComplaintAttachment.complaint_id == complaint_id)
+        .order_by(ComplaintAttachment.id)
+    )
+    return list(ctx.session.exec(stmt).all())

@@ -1,0 +1,40 @@
+"""Serial numbers printed on forms: ``PG-20261122-003`` — kind, day, count that day.
+
+The counter row is bumped with one UPSERT … RETURNING inside the caller's write
+transaction, which holds SQLite's write lock from ``BEGIN IMMEDIATE``: two
+processes saving at once get different numbers, and a rolled-back save gives
+its number back. The serial columns are UNIQUE as a last guard.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import text
+
+from desk.services.context import Ctx
+
+
+class SerialKind(StrEnum):
+    WORK_ORDER = "PG"  # 派工单
+    COMPLAINT = "TS"  # 投诉
+    LOAN = "JY"  # 借用
+    VISIT = "LF"  # 来访
+    CALL = "LD"  # 来电
+
+
+_BUMP = text(
+    "INSERT INTO serialcounter (kind, day, last) VALUES (:kind, :day, 1) "
+    "ON CONFLICT (kind, day) DO UPDATE SET last = last + 1 RETURNING last"
+)
+
+
+def format_serial(kind: SerialKind, day: date, n: int) -> str:
+    return f"{kind.value}-{day:%Y%m%d}-{n:03d}"
+
+
+def next_serial(ctx: Ctx, kind: SerialKind) -> str:
+    day = ctx.now.date()
+    n = ctx.session.execute(_BUMP, {"kind": kind.value, "day": day.isoformat()}).scalar_one()
+    return format_serial(kind, day, n)

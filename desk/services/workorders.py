@@ -1,0 +1,284 @@
+"""报修派工: intake, dispatch, on site, waiting for parts, completion, rework, void.
+
+Every action validates, moves the state through WORK_ORDER_FLOW, and writes the
+audit log in the caller's transaction. Completion creates the callback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import select
+
+from desk.models import Callback, WorkOrder, WorkOrderMaterial
+from desk.models.enums import (
+    AuditAction,
+    CallbackSource,
+    CallbackState,
+    Channel,
+    Urgency,
+)
+from desk.models.enums import WorkOrderState as W
+from desk.models.errors import ValidationError
+from desk.models.states import OPEN_WORK_ORDER_STATES, WORK_ORDER_FLOW, next_state
+from desk.models.validation import check_not_future, clean_text, parse_money
+from desk.services import audit, records, settings, sla
+from desk.services.calendar import WorkCalendar
+from desk.services.context import Ctx
+from desk.services.numbering import SerialKind
+
+
+@dataclass
+class WorkOrderDraft:
+    description: str
+    category: str
+    urgency: Urgency | str = Urgency.ORDINARY
+    channel: Channel | str = Channel.CALL
+    room: str = ""
+    location: str = ""  # a public area or place, when there is no room
+    reporter: str = ""
+    phone: str = ""
+    resident_id: int | None = None
+    is_paid: bool = False
+    appointment_at: datetime | None = None
+    reported_at: datetime | None = None  # when the resident reported it, if earlier than now
+    visit_id: int | None = None
+    call_id: int | None = None
+
+
+@dataclass
+class MaterialLine:
+    name: str
+    quantity: Decimal | str | int
+    unit_price: Decimal | str | int
+
+
+@dataclass
+class Completion:
+    work_done: str
+    cause: str = ""
+    labour_fee: Decimal | str | None = None
+    materials: list[MaterialLine] = field(default_factory=list)
+
+
+def choice(value: object, enum: type, fieldname: str, label: str):
+    try:
+        return enum(value)
+    except ValueError:
+        options = "、".join(m.value for m in enum)
+        raise ValidationError(fieldname, label, f"请从以下选项中选择：{options}") from None
+
+
+def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
+    conf = settings.all_values(ctx.session)
+    urgency = choice(draft.urgency, Urgency, "urgency", "紧急程度")
+    channel = choice(draft.channel, Channel, "channel", "报修方式")
+    categories = conf["lists.workorder.categories"]
+    if draft.category not in categories:
+        raise ValidationError(
+            "category", "报修类别", f"请从以下类别中选择：{'、'.join(categories)}"
+        )
+    description = clean_text(
+        draft.description, field="description", label="报修内容", max_len=2000, required=True
+    )
+    location = clean_text(draft.location, field="location", label="报修位置", max_len=60)
+    party = records.party_fields(
+        ctx,
+        room=draft.room,
+        name=draft.reporter,
+        phone=draft.phone,
+        resident_id=draft.resident_id,
+        name_label="报修人",
+    )
+    if not party["room_text"] and not location:
+        raise ValidationError("room", "房号", "请填写房号，或在“报修位置”写明公共区域")
+    intake = ctx.now
+    if draft.reported_at is not None:
+        intake = check_not_future(
+            draft.reported_at, now=ctx.now, field="reported_at", label="报修时间"
+        )
+    response_due, completion_due = sla.workorder_deadlines(
+        intake, urgency, conf, WorkCalendar.load(ctx.session)
+    )
+    return records.create(
+        ctx,
+        WorkOrder,
+        SerialKind.WORK_ORDER,
+        created_at=intake,
+        description=description,
+        category=draft.category,
+        urgency=urgency,
+        channel=channel,
+        location=location,
+        is_paid=bool(draft.is_paid),
+        appointment_at=draft.appointment_at,
+        response_due=response_due,
+        completion_due=completion_due,
+        visit_id=draft.visit_id,
+        call_id=draft.call_id,
+        **party,
+    )
+
+
+def _move(ctx: Ctx, order: WorkOrder, action: str, **values: object) -> WorkOrder:
+    target = next_state(WORK_ORDER_FLOW, order.state, action)
+    audit.change(ctx, order, {**values, "state": target}, action=AuditAction.TRANSITION)
+    return order
+
+
+def dispatch(ctx: Ctx, order_id: int, assignee: str) -> WorkOrder:
+    order = records.get(ctx, WorkOrder, order_id)
+    assignee = clean_text(
+        assignee, field="assignee", label="维修人员/班组", max_len=60, required=True
+    )
+    return _move(
+        ctx, order, "派工", assignee=assignee, dispatched_at=ctx.now, dispatcher_id=ctx.staff_id
+    )
+
+
+def start(ctx: Ctx, order_id: int) -> WorkOrder:
+    """Someone is on site: the response time is met now (first arrival only)."""
+    order = records.get(ctx, WorkOrder, order_id)
+    return _move(ctx, order, "开始处理", arrived_at=order.arrived_at or ctx.now)
+
+
+def wait_for_parts(
+    ctx: Ctx, order_id: int, expected: date | None = None, note: str = ""
+) -> WorkOrder:
+    """待料: the completion clock stops until the parts arrive."""
+    order = records.get(ctx, WorkOrder, order_id)
+    if expected is not None and expected < ctx.now.date():
+        raise ValidationError("parts_expected", "预计到料日期", "不能早于今天")
+    note = clean_text(note, field="cause", label="待料说明", max_len=1000)
+    values: dict[str, object] = {"paused_since": ctx.now, "parts_expected": expected}
+    if note:
+        values["cause"] = note
+    return _move(ctx, order, "待料", **values)
+
+
+def resume(ctx: Ctx, order_id: int) -> WorkOrder:
+    order = records.get(ctx, WorkOrder, order_id)
+    paused = sla.paused_for(order.paused_seconds, order.paused_since, ctx.now)
+    return _move(
+        ctx, order, "到料继续", paused_since=None, paused_seconds=int(paused.total_seconds())
+    )
+
+
+def complete(ctx: Ctx, order_id: int, done: Completion) -> WorkOrder:
+    """已完成: record the work (and fees for paid services) and queue the callback."""
+    order = records.get(ctx, WorkOrder, order_id)
+    next_state(WORK_ORDER_FLOW, order.state, "完成")  # fail before validating the rest
+    values: dict[str, object] = {
+        "work_done": clean_text(
+            done.work_done, field="work_done", label="维修内容", max_len=2000, required=True
+        ),
+        "cause": clean_text(done.cause, field="cause", label="故障原因", max_len=1000)
+        or order.cause,
+        "completed_at": ctx.now,
+    }
+    if order.is_paid:
+        labour = parse_money(done.labour_fee, field="labour_fee", label="人工费") or Decimal(0)
+        total_materials = Decimal(0)
+        for i, line in enumerate(done.materials, start=1):
+            name = clean_text(
+                line.name, field="materials", label=f"第{i}行材料名称", max_len=60, required=True
+            )
+            qty = parse_money(line.quantity, field="materials", label=f"第{i}行数量")
+            price = parse_money(line.unit_price, field="materials", label=f"第{i}行单价")
+            if not qty:
+                raise ValidationError("materials", f"第{i}行数量", "必须大于0")
+            amount = (qty * (price or Decimal(0))).quantize(Decimal("0.01"))
+            total_materials += amount
+            ctx.session.add(
+                WorkOrderMaterial(
+                    work_order_id=order.id,
+                    name=name,
+                    quantity=qty,
+                    unit_price=price or Decimal(0),
+                    amount=amount,
+                )
+            )
+        values |= {
+            "labour_fee": labour,
+            "materials_fee": total_materials,
+            "total_fee": labour + total_materials,
+        }
+    elif done.materials or done.labour_fee:
+        raise ValidationError("labour_fee", "费用", "这张单不是有偿服务，不能填写费用")
+    _move(ctx, order, "完成", **values)
+    conf = settings.all_values(ctx.session)
+    due = sla.callback_due(ctx.now, "sla.callback.workorder", conf, WorkCalendar.load(ctx.session))
+    callback = Callback(
+        source=CallbackSource.WORK_ORDER,
+        work_order_id=order.id,
+        unit_id=order.unit_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        due_at=due,
+    )
+    ctx.session.add(callback)
+    ctx.session.flush()
+    audit.created(ctx, callback, summary=f"回访 {order.serial}")
+    return order
+
+
+def rework(ctx: Ctx, order_id: int, reason: str) -> WorkOrder:
+    """返工: the fix did not hold. Pending callbacks are voided; a new one follows completion."""
+    order = records.get(ctx, WorkOrder, order_id)
+    reason = clean_text(reason, field="reason", label="返工原因", max_len=200, required=True)
+    next_state(WORK_ORDER_FLOW, order.state, "返工")
+    for cb in pending_callbacks(ctx, order.id):
+        records.void(ctx, cb, f"返工：{reason}", CallbackState.VOID)
+    return _move(ctx, order, "返工", rework_count=order.rework_count + 1, completed_at=None)
+
+
+def mark_called_back(ctx: Ctx, order: WorkOrder) -> WorkOrder:
+    return _move(ctx, order, "回访")
+
+
+def void(ctx: Ctx, order_id: int, reason: str) -> WorkOrder:
+    order = records.get(ctx, WorkOrder, order_id)
+    next_state(WORK_ORDER_FLOW, order.state, "作废")
+    for cb in pending_callbacks(ctx, order.id):
+        records.void(ctx, cb, "派工单作废", CallbackState.VOID)
+    records.void(ctx, order, reason, W.VOID)
+    return order
+
+
+def pending_callbacks(ctx: Ctx, order_id: int | None) -> list[Callback]:
+    stmt = select(Callback).where(
+        Callback.work_order_id == order_id, Callback.state == CallbackState.DUE
+    )
+    return list(ctx.session.exec(stmt).all())
+
+
+# --- deadlines as the desk sees them -------------------------------------------------
+
+
+def due_times(order: WorkOrder, now: datetime) -> tuple[datetime, datetime]:
+    """(response_due, completion_due) with time spent 待料 added to completion."""
+    completion = sla.effective_due(
+        order.completion_due, order.paused_seconds, order.paused_since, now
+    )
+    return order.response_due, completion
+
+
+def is_overdue(order: WorkOrder, now: datetime) -> bool:
+    if order.state not in OPEN_WORK_ORDER_STATES or order.state == W.WAITING_PARTS:
+        return False
+    response_due, completion_due = due_times(order, now)
+    late_response = order.arrived_at is None and now > response_due
+    return late_response or now > completion_due
+
+
+def open_orders(ctx: Ctx) -> list[WorkOrder]:
+    stmt = select(WorkOrder).where(WorkOrder.state.in_(OPEN_WORK_ORDER_STATES))  # type: ignore[attr-defined]
+    return list(ctx.session.exec(stmt).all())
+
+
+def count_overdue(ctx: Ctx) -> int:
+    """Open orders past a deadline. Few orders are open at once, so one rule in Python
+    (``is_overdue``) serves the list colouring and this count alike."""
+    return sum(is_overdue(o, ctx.now) for o in open_orders(ctx))
