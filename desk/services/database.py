@@ -47,3 +47,12 @@ def open_database(path: Path | str, *, create: bool = True) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the file has no staff and no units yet (a new office or a new demo file)."""
+    with db.read_session(engine) as session:
+        for table in ("staff", "unit"):
+            if session.connection().exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first():
+                return False
+    return True

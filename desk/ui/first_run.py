@@ -1,0 +1,119 @@
+"""First start: name the office and its first staff member, or try the demo database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.models.errors import ValidationError
+from desk.models.validation import clean_text
+
+
+@dataclass(frozen=True)
+class FirstRunChoice:
+    demo: bool
+    office_name: str = ""
+    staff_name: str = ""
+
+
+class FirstRunDialog(QDialog):
+    """Asks for what a new office needs; ``choice`` is set when the dialog is accepted."""
+
+    def __init__(self, parent: QWidget | None = None, *, demo_exists: bool = False) -> None:
+        super().__init__(parent)
+        self.choice: FirstRunChoice | None = None
+        self.setWindowTitle(self.tr("欢迎使用物业前台"))
+        self.setMinimumWidth(460)
+
+        intro = QLabel(
+            self.tr(
+                "第一次使用：请填写物业服务中心的名称和您的姓名，程序会为本办公室新建数据库。\n"
+                "只想先看看？点“试用演示数据”，打开一个单独的演示数据库，不会混入正式数据。"
+            )
+        )
+        intro.setWordWrap(True)
+
+        self.office_edit = QLineEdit()
+        self.office_edit.setPlaceholderText(self.tr("例如：阳光花园物业服务中心"))
+        self.office_edit.setMaxLength(60)
+        self.staff_edit = QLineEdit()
+        self.staff_edit.setPlaceholderText(self.tr("您的姓名（将作为经理账号）"))
+        self.staff_edit.setMaxLength(40)
+        self.office_error = _error_label()
+        self.staff_error = _error_label()
+
+        form = QFormLayout()
+        form.addRow(self.tr("物业服务中心名称"), self.office_edit)
+        form.addRow(self.office_error)
+        form.addRow(self.tr("第一位员工姓名"), self.staff_edit)
+        form.addRow(self.staff_error)
+
+        buttons = QDialogButtonBox()
+        self.create_button = buttons.addButton(
+            self.tr("新建办公室数据库"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.demo_button = QPushButton(
+            self.tr("打开演示数据") if demo_exists else self.tr("试用演示数据")
+        )
+        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self._create)
+        self.demo_button.clicked.connect(self._demo)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _create(self) -> None:
+        _show_error(self.office_error, "")
+        _show_error(self.staff_error, "")
+        try:
+            office = clean_text(
+                self.office_edit.text(), field="office", label="名称", max_len=60, required=True
+            )
+        except ValidationError as exc:
+            _show_error(self.office_error, str(exc))
+            self.office_edit.setFocus()
+            return
+        try:
+            staff = clean_text(
+                self.staff_edit.text(), field="staff", label="姓名", max_len=40, required=True
+            )
+        except ValidationError as exc:
+            _show_error(self.staff_error, str(exc))
+            self.staff_edit.setFocus()
+            return
+        self.choice = FirstRunChoice(demo=False, office_name=office, staff_name=staff)
+        self.accept()
+
+    def _demo(self) -> None:
+        self.choice = FirstRunChoice(demo=True)
+        self.accept()
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #c0392b;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setVisible(False)
+    return label
+
+
+def _show_error(label: QLabel, text: str) -> None:
+    """The message sits right under its field; an empty one takes no room."""
+    label.setText(text)
+    label.setVisible(bool(text))

@@ -1,0 +1,223 @@
+"""The main window: office name and who is on duty always in view, live counts below.
+
+The desk's tabs (来访接待, 来电记录 …) are added here by later work; this window
+already loads everything through the DB worker and refreshes on ``data_changed``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from desk import __version__, paths
+from desk.services import overview, staff
+from desk.services.context import reading
+from desk.ui import msgbox
+from desk.ui.ops import Ops
+
+REFRESH_MS = 60_000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the window shows, loaded in one read on the DB worker."""
+
+    office: str
+    staff: list[tuple[int, str, str]]  # id, name, role
+    today: overview.Today
+    attention: overview.Attention
+
+
+def load_snapshot(engine: Engine) -> Snapshot:
+    with reading(engine) as ctx:
+        return Snapshot(
+            office=overview.office_name(ctx),
+            staff=[(s.id, s.name, s.role.value) for s in staff.active(ctx)],  # type: ignore[misc]
+            today=overview.today(ctx),
+            attention=overview.attention(ctx),
+        )
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, engine: Engine, ops: Ops, db_path: Path, *, demo: bool = False) -> None:
+        super().__init__()
+        self.engine = engine
+        self.ops = ops
+        self.db_path = db_path
+        self.demo = demo
+        self.snapshot: Snapshot | None = None
+        self.resize(1100, 700)
+
+        self.office_label = QLabel()
+        font = QFont(self.office_label.font())
+        font.setPointSize(font.pointSize() + 6)
+        font.setBold(True)
+        self.office_label.setFont(font)
+        self.demo_label = QLabel(self.tr("演示数据"))
+        self.demo_label.setStyleSheet(
+            "background:#f39c12; color:white; padding:2px 8px; border-radius:3px;"
+        )
+        self.demo_label.setVisible(demo)
+        self.duty_combo = QComboBox()
+        self.duty_combo.setMinimumWidth(160)
+        duty_label = QLabel(self.tr("值班人员"))
+        duty_label.setBuddy(self.duty_combo)
+
+        header = QHBoxLayout()
+        header.addWidget(self.office_label)
+        header.addWidget(self.demo_label)
+        header.addStretch(1)
+        header.addWidget(duty_label)
+        header.addWidget(self.duty_combo)
+
+        self.today_values: dict[str, QLabel] = {}
+        today_box = self._figures(
+            self.tr("今日登记"),
+            [
+                ("visits", self.tr("来访")),
+                ("calls", self.tr("来电")),
+                ("work_orders", self.tr("报修")),
+                ("complaints", self.tr("投诉")),
+                ("loans", self.tr("借用")),
+            ],
+            self.today_values,
+        )
+        self.attention_values: dict[str, QLabel] = {}
+        attention_box = self._figures(
+            self.tr("需要跟进"),
+            [
+                ("overdue_work_orders", self.tr("超时报修")),
+                ("overdue_complaints", self.tr("超时投诉")),
+                ("undelivered_messages", self.tr("未转告留言")),
+                ("overdue_loans", self.tr("逾期未还")),
+                ("overdue_callbacks", self.tr("超时未回访")),
+            ],
+            self.attention_values,
+        )
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(header)
+        layout.addWidget(today_box)
+        layout.addWidget(attention_box)
+        layout.addStretch(1)
+        self.setCentralWidget(central)
+
+        self.status_counts = QLabel()
+        self.statusBar().addPermanentWidget(self.status_counts)
+        self._menus()
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        ops.data_changed.connect(lambda _kind: self.refresh())
+        self._update_title("")
+        self.refresh()
+
+    # --- building ----------------------------------------------------------------------
+
+    def _figures(
+        self, title: str, items: list[tuple[str, str]], into: dict[str, QLabel]
+    ) -> QGroupBox:
+        box = QGroupBox(title)
+        grid = QGridLayout(box)
+        for column, (key, label) in enumerate(items):
+            value = QLabel("–")
+            value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            font = QFont(value.font())
+            font.setPointSize(font.pointSize() + 10)
+            value.setFont(font)
+            caption = QLabel(label)
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setBuddy(value)
+            grid.addWidget(value, 0, column)
+            grid.addWidget(caption, 1, column)
+            into[key] = value
+        return box
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        quit_action = QAction(self.tr("退出(&X)"), self)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        about = QAction(self.tr("关于(&A)"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    # --- data --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        engine = self.engine
+        self.ops.run(lambda: load_snapshot(engine), self._show, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.statusBar().showMessage(self.tr("读取数据失败：") + str(exc))
+
+    def _show(self, snap: Snapshot) -> None:
+        self.snapshot = snap
+        self.office_label.setText(snap.office)
+        self._update_title(snap.office)
+        current = self.duty_combo.currentData()
+        self.duty_combo.blockSignals(True)
+        self.duty_combo.clear()
+        for staff_id, name, role in snap.staff:
+            self.duty_combo.addItem(f"{name}（{role}）", staff_id)
+        index = self.duty_combo.findData(current)
+        self.duty_combo.setCurrentIndex(max(index, 0))
+        self.duty_combo.blockSignals(False)
+        for key, label in self.today_values.items():
+            label.setText(str(getattr(snap.today, key)))
+        for key, label in self.attention_values.items():
+            value = getattr(snap.attention, key)
+            label.setText(str(value))
+            label.setStyleSheet("color:#c0392b;" if value else "")
+        a = snap.attention
+        self.status_counts.setText(
+            self.tr("超时报修 {0} · 超时投诉 {1} · 未转告 {2} · 逾期借用 {3}").format(
+                a.overdue_work_orders,
+                a.overdue_complaints,
+                a.undelivered_messages,
+                a.overdue_loans,
+            )
+        )
+
+    @property
+    def staff_on_duty(self) -> int | None:
+        return self.duty_combo.currentData()
+
+    def _update_title(self, office: str) -> None:
+        title = self.tr("物业前台")
+        if office:
+            title += f" — {office}"
+        if self.demo:
+            title += self.tr("（演示数据）")
+        self.setWindowTitle(title)
+
+    def show_about(self) -> None:
+        msgbox.info(
+            self,
+            self.tr("关于物业前台"),
+            self.tr("物业前台 {0}\n\n数据库：{1}\n数据目录：{2}").format(
+                __version__, self.db_path, paths.data_dir()
+            ),
+        )
+
+    def closeEvent(self, event) -> None:
+        self.timer.stop()
+        super().closeEvent(event)

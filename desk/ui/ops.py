@@ -1,0 +1,82 @@
+"""One serial database worker thread; results come back to the GUI thread by signal.
+
+The UI never runs SQL in a slot (anki's CollectionOp idea): it hands a plain
+function to ``Ops.run`` and gets the result, or the error, in a callback on the
+GUI thread. Jobs run one after another, so the worker owns the database alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger("desk.ui")
+
+Job = Callable[[], Any]
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class _Worker(QObject):
+    finished = Signal(int, object, object)  # token, result, error
+
+    @Slot(int, object)
+    def run(self, token: int, job: Job) -> None:
+        try:
+            result = job()
+        except BaseException as exc:  # delivered to the caller's on_error, never lost
+            log.exception("operation failed")
+            self.finished.emit(token, None, exc)
+        else:
+            self.finished.emit(token, result, None)
+
+
+class Ops(QObject):
+    """Owner of the DB thread. ``data_changed`` tells tabs which kind of record changed."""
+
+    _submit = Signal(int, object)
+    data_changed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("desk-db")
+        self._worker = _Worker()
+        self._worker.moveToThread(self._thread)
+        self._submit.connect(self._worker.run)
+        self._worker.finished.connect(self._deliver)
+        self._pending: dict[int, tuple[Done | None, Failed | None]] = {}
+        self._tokens = itertools.count(1)
+        self._thread.start()
+
+    def run(self, job: Job, on_done: Done | None = None, on_error: Failed | None = None) -> int:
+        token = next(self._tokens)
+        self._pending[token] = (on_done, on_error)
+        if len(self._pending) == 1:
+            self.busy_changed.emit(True)
+        self._submit.emit(token, job)
+        return token
+
+    @Slot(int, object, object)
+    def _deliver(self, token: int, result: Any, error: BaseException | None) -> None:
+        on_done, on_error = self._pending.pop(token, (None, None))
+        if not self._pending:
+            self.busy_changed.emit(False)
+        if error is not None:
+            if on_error is not None:
+                on_error(error)
+            else:
+                from desk.ui import msgbox
+
+                msgbox.error(None, "操作失败", str(error))
+        elif on_done is not None:
+            on_done(result)
+
+    def shutdown(self) -> None:
+        self._thread.quit()
+        self._thread.wait(5000)

@@ -1,0 +1,23 @@
+"""UI test helpers. Chinese text is typed with input-method events: qtbot.keyClicks aborts
+the whole run on non-ASCII text (Qt's qasciikey.cpp assertion)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def _type_text(widget: QWidget, text: str) -> None:
+    widget.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def type_text() -> Callable[[QWidget, str], None]:
+    """``type_text(widget, "张三")`` types like a person with a Chinese input method."""
+    return _type_text

@@ -1,0 +1,105 @@
+"""First start: the dialog, a new office, errors shown next to the field, the main window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from desk.services import staff
+from desk.services.context import reading, writing
+from desk.services.database import open_database
+from desk.ui import app as app_module
+from desk.ui.first_run import FirstRunChoice, FirstRunDialog
+from desk.ui.main_window import MainWindow
+from desk.ui.ops import Ops
+
+
+def test_dialog_requires_both_names_and_says_so_next_to_the_field(qtbot, type_text):
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.create_button.click()
+    assert dialog.choice is None
+    assert dialog.office_error.text() == "名称：不能为空"
+    assert dialog.office_error.isVisibleTo(dialog)
+
+    type_text(dialog.office_edit, "阳光花园物业服务中心")
+    dialog.create_button.click()
+    assert dialog.choice is None
+    assert dialog.staff_error.text() == "姓名：不能为空"
+    assert dialog.office_edit.text() == "阳光花园物业服务中心"  # what was typed stays
+
+    type_text(dialog.staff_edit, "王丽")
+    dialog.create_button.click()
+    assert dialog.choice == FirstRunChoice(demo=False, office_name="阳光花园物业服务中心",
+                                           staff_name="王丽")
+
+
+def test_demo_button_chooses_demo(qtbot):
+    dialog = FirstRunDialog(demo_exists=True)
+    qtbot.addWidget(dialog)
+    assert dialog.demo_button.text() == "打开演示数据"
+    dialog.demo_button.click()
+    assert dialog.choice == FirstRunChoice(demo=True)
+
+
+@pytest.fixture
+def ops(qtbot):
+    ops = Ops()
+    yield ops
+    ops.shutdown()
+
+
+def test_main_window_shows_office_staff_and_counts(qtbot, ops, tmp_path: Path):
+    path = tmp_path / "office.sqlite3"
+    engine = open_database(path)
+    with writing(engine) as ctx:
+        manager = staff.set_up_office(ctx, "阳光花园物业服务中心", "王丽")
+        ctx.staff_id = manager.id
+        staff.add(ctx, "李娜")
+    window = MainWindow(engine, ops, path)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=5000)
+    assert window.office_label.text() == "阳光花园物业服务中心"
+    assert "阳光花园物业服务中心" in window.windowTitle()
+    assert [window.duty_combo.itemText(i) for i in range(window.duty_combo.count())] == [
+        "王丽（经理）", "李娜（前台）"]
+    assert window.staff_on_duty == manager.id
+    assert window.today_values["calls"].text() == "0"
+    duty_buddy = [lbl for lbl in window.findChildren(QLabel) if lbl.buddy() is window.duty_combo]
+    assert duty_buddy and duty_buddy[0].text() == "值班人员"
+    engine.dispose()
+
+
+def test_run_sets_up_a_new_office_from_the_dialog(qtbot, monkeypatch, tmp_path: Path):
+    """``desk`` on a missing file: the dialog's answer creates the office, then the window."""
+    path = tmp_path / "new.sqlite3"
+    shown: list[MainWindow] = []
+
+    def fake_exec(self):
+        self.choice = FirstRunChoice(demo=False, office_name="幸福里物业服务中心",
+                                     staff_name="赵敏")
+        return True
+
+    monkeypatch.setattr(FirstRunDialog, "exec", fake_exec)
+    monkeypatch.setattr(MainWindow, "show", lambda self: shown.append(self))
+    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
+    assert app_module.run(path) == 0
+    assert shown and not shown[0].demo
+    engine = open_database(path)
+    with reading(engine) as ctx:
+        assert staff.is_set_up(ctx)
+        assert [s.name for s in staff.active(ctx)] == ["赵敏"]
+    engine.dispose()
+
+
+def test_run_on_a_corrupt_file_shows_the_reason_and_leaves_it_alone(monkeypatch, tmp_path):
+    path = tmp_path / "broken.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    before = path.read_bytes()
+    errors: list[str] = []
+    monkeypatch.setattr(app_module.msgbox, "error", lambda parent, title, text: errors.append(text))
+    assert app_module.run(path) == 2
+    assert errors and "检查未通过" in errors[0] and "不会改动" in errors[0]
+    assert path.read_bytes() == before
