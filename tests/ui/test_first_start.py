@@ -32,8 +32,9 @@ def test_dialog_requires_both_names_and_says_so_next_to_the_field(qtbot, type_te
 
     type_text(dialog.staff_edit, "王丽")
     dialog.create_button.click()
-    assert dialog.choice == FirstRunChoice(demo=False, office_name="阳光花园物业服务中心",
-                                           staff_name="王丽")
+    assert dialog.choice == FirstRunChoice(
+        demo=False, office_name="阳光花园物业服务中心", staff_name="王丽"
+    )
 
 
 def test_demo_button_chooses_demo(qtbot):
@@ -64,7 +65,9 @@ def test_main_window_shows_office_staff_and_counts(qtbot, ops, tmp_path: Path):
     assert window.office_label.text() == "阳光花园物业服务中心"
     assert "阳光花园物业服务中心" in window.windowTitle()
     assert [window.duty_combo.itemText(i) for i in range(window.duty_combo.count())] == [
-        "王丽（经理）", "李娜（前台）"]
+        "王丽（经理）",
+        "李娜（前台）",
+    ]
     assert window.staff_on_duty == manager.id
     assert window.today_values["calls"].text() == "0"
     duty_buddy = [lbl for lbl in window.findChildren(QLabel) if lbl.buddy() is window.duty_combo]
@@ -78,8 +81,9 @@ def test_run_sets_up_a_new_office_from_the_dialog(qtbot, monkeypatch, tmp_path: 
     shown: list[MainWindow] = []
 
     def fake_exec(self):
-        self.choice = FirstRunChoice(demo=False, office_name="幸福里物业服务中心",
-                                     staff_name="赵敏")
+        self.choice = FirstRunChoice(
+            demo=False, office_name="幸福里物业服务中心", staff_name="赵敏"
+        )
         return True
 
     monkeypatch.setattr(FirstRunDialog, "exec", fake_exec)

@@ -1,0 +1,1 @@
+"""Qt item models for the lists (lazy, paged through the DB worker)."""

@@ -1,0 +1,151 @@
+"""A table model that loads its rows page by page on the DB worker.
+
+Qt asks ``canFetchMore``/``fetchMore`` as the view scrolls; each page is a plain
+function call run by ``Ops`` and appended when it comes back, so a list over five
+years of records opens as fast as an empty one and the window never waits on SQL.
+Changing the query bumps a generation number; pages of an old query are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from desk.ui.ops import Ops
+
+Fetch = Callable[[int, int], Sequence[Any]]  # (offset, limit) -> rows
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Any], object]
+    align_right: bool = False
+
+
+class PagedTableModel(QAbstractTableModel):
+    loaded = Signal()  # a page arrived (tests and status text wait on it)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        ops: Ops,
+        columns: list[Column],
+        fetch: Fetch | None = None,
+        *,
+        page_size: int = 100,
+        row_colour: Callable[[Any], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self._ops = ops
+        self._columns = columns
+        self._fetch = fetch
+        self._page_size = page_size
+        self._row_colour = row_colour
+        self._rows: list[Any] = []
+        self._exhausted = fetch is None
+        self._loading = False
+        self._generation = 0
+
+    # --- the query -------------------------------------------------------------------
+
+    def set_fetch(self, fetch: Fetch) -> None:
+        """Show the rows of a new query (filter or search changed)."""
+        self.beginResetModel()
+        self._generation += 1
+        self._fetch = fetch
+        self._rows = []
+        self._exhausted = False
+        self._loading = False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def refresh(self) -> None:
+        if self._fetch is not None:
+            self.set_fetch(self._fetch)
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    @property
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    # --- lazy loading ----------------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent) or self._fetch is None:
+            return
+        self._loading = True
+        fetch, offset, limit, generation = (
+            self._fetch,
+            len(self._rows),
+            self._page_size,
+            self._generation,
+        )
+        self._ops.run(
+            lambda: list(fetch(offset, limit)),
+            lambda rows: self._append(generation, rows),
+            lambda exc: self._fail(generation, exc),
+        )
+
+    def _append(self, generation: int, rows: list[Any]) -> None:
+        if generation != self._generation:
+            return  # an answer to a query that has since been replaced
+        self._loading = False
+        self._exhausted = len(rows) < self._page_size
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.loaded.emit()
+
+    def _fail(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._exhausted = True
+        self.failed.emit(str(exc))
+
+    # --- QAbstractTableModel ---------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.value(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and self._row_colour is not None:
+            colour = self._row_colour(row)
+            return QBrush(QColor(colour)) if colour else None
+        return None

@@ -1,0 +1,70 @@
+"""The lazy list model: pages arrive through the DB worker, stale pages are dropped."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desk.ui.models.paged import Column, PagedTableModel
+from desk.ui.ops import Ops
+
+
+@pytest.fixture
+def ops():
+    ops = Ops()
+    yield ops
+    ops.shutdown()
+
+
+def numbers(total: int, calls: list[tuple[int, int, str]] | None = None):
+    def fetch(offset: int, limit: int) -> list[int]:
+        if calls is not None:
+            calls.append((offset, limit, threading.current_thread().name))
+        return list(range(offset, min(offset + limit, total)))
+
+    return fetch
+
+
+COLUMNS = [Column("编号", lambda n: n), Column("双倍", lambda n: n * 2, align_right=True)]
+
+
+def test_loads_page_by_page_off_the_gui_thread(qtbot, qtmodeltester, ops):
+    calls: list[tuple[int, int, str]] = []
+    model = PagedTableModel(ops, COLUMNS, page_size=10)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_fetch(numbers(25, calls))
+    assert model.rowCount() == 10
+    assert model.canFetchMore()
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.fetchMore()
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.fetchMore()
+    assert model.rowCount() == 25
+    assert not model.canFetchMore()  # the short last page ends it
+    assert [c[:2] for c in calls] == [(0, 10), (10, 10), (20, 10)]
+    assert all(name != threading.main_thread().name for _, _, name in calls)
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "双倍"
+    assert model.data(model.index(3, 1)) == "6"
+    qtmodeltester.check(model)
+
+
+def test_a_new_query_drops_pages_of_the_old_one(qtbot, ops):
+    model = PagedTableModel(ops, COLUMNS, page_size=5)
+    model.set_fetch(numbers(100))  # answer still on its way …
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_fetch(lambda offset, limit: [f"新{offset}"])
+    qtbot.wait(50)
+    assert model.rows == ["新0"]
+
+
+def test_a_failing_page_reports_and_stops(qtbot, ops):
+    def broken(offset: int, limit: int):
+        raise RuntimeError("数据库忙")
+
+    model = PagedTableModel(ops, COLUMNS, page_size=5)
+    with qtbot.waitSignal(model.failed, timeout=5000) as blocker:
+        model.set_fetch(broken)
+    assert blocker.args == ["数据库忙"]
+    assert not model.canFetchMore()
