@@ -4,6 +4,8 @@
     desk --db PATH init --office 名称 --staff 姓名
     desk --db PATH demo --days 30        fill a new database with demo data
     desk --db PATH check                 integrity and schema check
+    desk --db PATH import-residents FILE [--dry-run] [--rejects OUT.xlsx]
+    desk --db PATH export-residents OUT.xlsx [--full-phones]
 
 Exit codes: 0 done, 1 failed unexpectedly, 2 the input or the file was not usable
 (the message says why, in Chinese).
@@ -27,9 +29,7 @@ log = logging.getLogger("desk.cli")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="desk", description="物业前台 — 物业服务中心前台登记程序")
-    parser.add_argument(
-        "--db", type=Path, help="数据库文件（默认：用户数据目录或 DESK_DB）"
-    )
+    parser.add_argument("--db", type=Path, help="数据库文件（默认：用户数据目录或 DESK_DB）")
     parser.add_argument("--version", action="version", version=f"desk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
@@ -41,11 +41,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="在一个新数据库里生成演示数据")
     p.add_argument("--days", type=int, default=30, help="生成截至今天的多少天（默认 30）")
-    p.add_argument(
-        "--seed", type=int, default=20261122, help="随机种子（种子相同，数据相同）"
-    )
+    p.add_argument("--seed", type=int, default=20261122, help="随机种子（种子相同，数据相同）")
 
     sub.add_parser("check", help="检查数据库文件是否完好、结构是否最新")
+
+    p = sub.add_parser("import-residents", help="导入业主信息一览表（.xlsx / .xls / .csv）")
+    p.add_argument("file", type=Path, help="要导入的文件")
+    p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    p.add_argument("--rejects", type=Path, metavar="OUT.xlsx", help="把未导入的行及原因存为 xlsx")
+    p.add_argument(
+        "--phones",
+        choices=("replace", "merge"),
+        default="replace",
+        help="已登记住户的电话：replace 以文件为准（默认），merge 只增加新号码",
+    )
+
+    p = sub.add_parser("export-residents", help="导出业主信息一览表 QR-036SD（.xlsx）")
+    p.add_argument("out", type=Path, metavar="OUT.xlsx", help="导出的文件")
+    p.add_argument("--full-phones", action="store_true", help="导出完整电话（默认隐藏中间几位）")
+    p.add_argument("--include-moved-out", action="store_true", help="也导出已迁出的住户")
     return parser
 
 
@@ -124,4 +138,65 @@ def cmd_check(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "check": cmd_check}
+def cmd_import_residents(args: argparse.Namespace, db_path: Path) -> int:
+    from desk.services import importing
+    from desk.services.context import reading, writing
+    from desk.services.database import open_database
+
+    raw = importing.read_table(args.file)  # ImportFileError → exit 2 with the reason
+    mapping = importing.guess_mapping(raw)
+    columns = "，".join(
+        f"{importing.FIELDS[f]}=第{col + 1}列“{raw.header[col]}”" for f, col in mapping.items()
+    )
+    where = f"工作表“{raw.sheet}”，" if raw.sheet else ""
+    print(f"{args.file.name}：{where}表头在第{raw.header_row}行；{columns}")
+    engine = open_database(db_path, create=False)
+    try:
+        with reading(engine) as ctx:
+            plan = importing.plan_import(ctx.session, raw, mapping, phones_mode=args.phones)
+        for row in plan.rejects:
+            print(f"  第{row.row}行：{row.reason}")
+        if args.rejects and plan.rejects:
+            importing.save_rejects_xlsx(plan, args.rejects)
+            print(f"未导入的行已存为 {args.rejects}")
+        if args.dry_run:
+            print(f"预览（未写入）：{plan.summary()}；跳过空行/重复表头 {plan.skipped}")
+            return 0
+        with writing(engine) as ctx:
+            result = importing.apply_import(ctx, plan)
+    finally:
+        engine.dispose()
+    print(f"已导入：{result.summary()}；新建房屋 {result.units_created}")
+    return 0
+
+
+def cmd_export_residents(args: argparse.Namespace, db_path: Path) -> int:
+    from desk.services import importing
+    from desk.services.context import reading
+    from desk.services.database import open_database
+
+    engine = open_database(db_path, create=False)
+    try:
+        with reading(engine) as ctx:
+            n = importing.export_residents_xlsx(
+                ctx.session,
+                args.out,
+                full_phones=args.full_phones,
+                include_moved_out=args.include_moved_out,
+            )
+    except OSError as exc:
+        print(f"错误：无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"{args.out}：{n} 位住户" + ("（含完整电话，请妥善保管）" if args.full_phones else ""))
+    return 0
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "check": cmd_check,
+    "import-residents": cmd_import_residents,
+    "export-residents": cmd_export_residents,
+}

@@ -111,8 +111,7 @@ def read_session(engine: Engine) -> Iterator[Session]:
     except DBAPIError as exc:
         raise translate(exc.orig) from exc
     finally:
-        session.rollback()
-        session.close()
+        session.close()  # ends the snapshot; loaded rows stay usable (expire_on_commit=False)
 
 
 def translate(exc: BaseException | None) -> StorageError:

@@ -37,8 +37,10 @@ from desk.services.workorders import choice
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
-# Who must hear of a complaint of each severity at intake.
-INITIAL_LEVEL = {
+# Who must hear of a complaint of each severity (DOMAIN §4), by ``due_at``: the desk
+# records it at 前台/部门 and 升级 reports it up. Minor ones stay with the desk, and for
+# them ``due_at`` is the time by which they must be resolved.
+REQUIRED_LEVEL = {
     Severity.MAJOR: EscalationLevel.LEADERSHIP,
     Severity.IMPORTANT: EscalationLevel.SUPERVISOR,
     Severity.MINOR: EscalationLevel.DESK,
@@ -111,7 +113,7 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
         demand_deadline=draft.demand_deadline,
         witnesses=clean_text(draft.witnesses, field="witnesses", label="证人", max_len=200),
         department=clean_text(draft.department, field="department", label="责任部门", max_len=40),
-        level=INITIAL_LEVEL[severity],
+        level=EscalationLevel.DESK,
         due_at=due,
         visit_id=draft.visit_id,
         call_id=draft.call_id,
@@ -220,16 +222,31 @@ def pending_callbacks(ctx: Ctx, complaint_id: int | None) -> list[Callback]:
     return list(ctx.session.exec(stmt).all())
 
 
+def needs_escalation(complaint: Complaint) -> bool:
+    """Not yet reported to the level its severity requires."""
+    required = REQUIRED_LEVEL[Severity(complaint.severity)]
+    return ESCALATION_ORDER.index(complaint.level) < ESCALATION_ORDER.index(required)
+
+
 def is_overdue(complaint: Complaint, now: datetime) -> bool:
-    return complaint.state in OPEN_COMPLAINT_STATES and now > complaint.due_at
+    """Open and past its time: not reported up by ``due_at`` (重大/重要), not resolved by
+    ``due_at`` (轻微), or past the resident's own deadline."""
+    if complaint.state not in OPEN_COMPLAINT_STATES:
+        return False
+    if complaint.demand_deadline is not None and now > complaint.demand_deadline:
+        return True
+    if now <= complaint.due_at:
+        return False
+    return complaint.severity == Severity.MINOR or needs_escalation(complaint)
+
+
+def open_complaints(ctx: Ctx) -> list[Complaint]:
+    stmt = select(Complaint).where(Complaint.state.in_(OPEN_COMPLAINT_STATES))  # type: ignore[attr-defined]
+    return list(ctx.session.exec(stmt).all())
 
 
 def count_overdue(ctx: Ctx) -> int:
-    stmt = select(Complaint).where(
-        Complaint.state.in_(OPEN_COMPLAINT_STATES),  # type: ignore[attr-defined]
-        Complaint.due_at < ctx.now,
-    )
-    return len(ctx.session.exec(stmt).all())
+    return sum(is_overdue(c, ctx.now) for c in open_complaints(ctx))
 
 
 # --- attachments -------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, select
 
-from desk.models import Unit
-from desk.models.enums import AuditAction
+from desk.models import Resident, Unit
+from desk.models.enums import AuditAction, UnitKind
 from desk.models.errors import NotFoundError, ValidationError
 from desk.models.validation import clean_text, normalize_phone, normalize_room
 from desk.services import audit
@@ -58,6 +58,7 @@ def party_fields(
     name_label: str = "姓名",
     name_required: bool = False,
     phone_required: bool = False,
+    place: str = "",
 ) -> dict[str, Any]:
     """Validate who and where, and link the registry's unit when the room is known.
 
@@ -78,11 +79,26 @@ def party_fields(
         out["phone"] = normalize_phone(phone, field="phone", label="电话")
     elif phone_required:
         raise ValidationError("phone", "电话", "不能为空")
+    resident = None
+    if resident_id is not None:
+        resident = ctx.session.get(Resident, resident_id)
+        if resident is None:
+            raise ValidationError("resident_id", "住户", "找不到这位住户，请重新查找后选择")
     room = (room or "").strip()
     if room:
         ref = normalize_room(room, field="room", label="房号")
         out["room_text"] = ref.code
         unit = ctx.session.exec(select(Unit).where(Unit.code == ref.code)).first()
+        out["unit_id"] = unit.id if unit else None
+    elif resident is not None and resident.unit_id is not None:
+        unit = ctx.session.get(Unit, resident.unit_id)
+        out["unit_id"] = resident.unit_id
+        out["room_text"] = unit.code if unit else ""
+    elif place.strip():
+        # a public area named exactly as in the registry gets its history too
+        unit = ctx.session.exec(
+            select(Unit).where(Unit.code == place.strip(), Unit.kind == UnitKind.PUBLIC)
+        ).first()
         out["unit_id"] = unit.id if unit else None
     return out
 

@@ -10,7 +10,7 @@ from desk.models import Setting, Staff
 from desk.models.enums import StaffRole
 from desk.models.errors import ValidationError
 from desk.models.validation import clean_text
-from desk.services import audit, settings
+from desk.services import audit, settings, sla
 from desk.services.context import Ctx
 from desk.services.workorders import choice
 
@@ -46,6 +46,8 @@ def active(ctx: Ctx) -> list[Staff]:
 def set_setting(ctx: Ctx, key: str, value: object) -> None:
     """Change one setting, audited like any record."""
     settings.get(ctx.session, key)  # unknown keys fail here
+    if key.startswith(("sla.workorder.", "sla.complaint.", "sla.callback.")):
+        sla.Limit.parse(str(value), key=key)  # a typo must not break every later intake
     row = ctx.session.get(Setting, key)
     new = json.dumps(value, ensure_ascii=False)
     old = None if row is None else row.value

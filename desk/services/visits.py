@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from desk.models import Visit
 from desk.models.enums import VisitOutcome, VisitState
 from desk.models.errors import TransitionError, ValidationError
-from desk.models.validation import clean_text
+from desk.models.validation import clean_text, to_halfwidth
 from desk.services import audit, records
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
@@ -40,9 +41,9 @@ def create(ctx: Ctx, draft: VisitDraft) -> Visit:
         name_label="来访人",
         name_required=True,
     )
-    id_tail = (draft.id_tail or "").strip().upper()
+    id_tail = to_halfwidth(draft.id_tail or "").upper()  # typed with a Chinese IME: full-width
     if not draft.is_resident:
-        if len(id_tail) != 4 or not id_tail.isalnum():
+        if not re.fullmatch(r"[0-9A-Z]{4}", id_tail):
             raise ValidationError("id_tail", "证件后四位", "请填写证件号码的最后4位（只记后四位）")
         if not party["phone"]:
             raise ValidationError("phone", "电话", "外来人员请留联系电话")

@@ -7,7 +7,7 @@ audit log in the caller's transaction. Completion creates the callback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlmodel import select
@@ -91,6 +91,7 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
         phone=draft.phone,
         resident_id=draft.resident_id,
         name_label="报修人",
+        place=location,
     )
     if not party["room_text"] and not location:
         raise ValidationError("room", "房号", "请填写房号，或在“报修位置”写明公共区域")
@@ -99,8 +100,14 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
         intake = check_not_future(
             draft.reported_at, now=ctx.now, field="reported_at", label="报修时间"
         )
+    start = intake
+    if draft.appointment_at is not None:
+        if draft.appointment_at < ctx.now - timedelta(minutes=5):
+            raise ValidationError("appointment_at", "预约时间", "不能早于现在")
+        # an agreed visit: the limits run from the appointment, not from the phone call
+        start = max(intake, draft.appointment_at)
     response_due, completion_due = sla.workorder_deadlines(
-        intake, urgency, conf, WorkCalendar.load(ctx.session)
+        start, urgency, conf, WorkCalendar.load(ctx.session)
     )
     return records.create(
         ctx,
@@ -122,9 +129,13 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
     )
 
 
-def _move(ctx: Ctx, order: WorkOrder, action: str, **values: object) -> WorkOrder:
+def _move(
+    ctx: Ctx, order: WorkOrder, action: str, *, reason: str = "", **values: object
+) -> WorkOrder:
     target = next_state(WORK_ORDER_FLOW, order.state, action)
-    audit.change(ctx, order, {**values, "state": target}, action=AuditAction.TRANSITION)
+    audit.change(
+        ctx, order, {**values, "state": target}, action=AuditAction.TRANSITION, reason=reason
+    )
     return order
 
 
@@ -180,7 +191,9 @@ def complete(ctx: Ctx, order_id: int, done: Completion) -> WorkOrder:
     }
     if order.is_paid:
         labour = parse_money(done.labour_fee, field="labour_fee", label="人工费") or Decimal(0)
-        total_materials = Decimal(0)
+        # after 返工 the earlier visit's lines and labour stay and the new ones add up
+        labour += order.labour_fee or Decimal(0)
+        total_materials = sum((m.amount for m in materials(ctx, order.id)), start=Decimal(0))
         for i, line in enumerate(done.materials, start=1):
             name = clean_text(
                 line.name, field="materials", label=f"第{i}行材料名称", max_len=60, required=True
@@ -231,7 +244,22 @@ def rework(ctx: Ctx, order_id: int, reason: str) -> WorkOrder:
     next_state(WORK_ORDER_FLOW, order.state, "返工")
     for cb in pending_callbacks(ctx, order.id):
         records.void(ctx, cb, f"返工：{reason}", CallbackState.VOID)
-    return _move(ctx, order, "返工", rework_count=order.rework_count + 1, completed_at=None)
+    # The reopened order gets a fresh completion deadline from now (the old one stays in the
+    # audit log); the first arrival is kept: it is the order's response time.
+    _, completion_due = sla.workorder_deadlines(
+        ctx.now, order.urgency, settings.all_values(ctx.session), WorkCalendar.load(ctx.session)
+    )
+    return _move(
+        ctx,
+        order,
+        "返工",
+        reason=reason,
+        rework_count=order.rework_count + 1,
+        completed_at=None,
+        completion_due=completion_due,
+        paused_seconds=0,
+        paused_since=None,
+    )
 
 
 def mark_called_back(ctx: Ctx, order: WorkOrder) -> WorkOrder:
@@ -243,8 +271,18 @@ def void(ctx: Ctx, order_id: int, reason: str) -> WorkOrder:
     next_state(WORK_ORDER_FLOW, order.state, "作废")
     for cb in pending_callbacks(ctx, order.id):
         records.void(ctx, cb, "派工单作废", CallbackState.VOID)
+    if order.paused_since is not None:
+        paused = sla.paused_for(order.paused_seconds, order.paused_since, ctx.now)
+        audit.change(
+            ctx, order, {"paused_since": None, "paused_seconds": int(paused.total_seconds())}
+        )
     records.void(ctx, order, reason, W.VOID)
     return order
+
+
+def materials(ctx: Ctx, order_id: int | None) -> list[WorkOrderMaterial]:
+    stmt = select(WorkOrderMaterial).where(WorkOrderMaterial.work_order_id == order_id)
+    return list(ctx.session.exec(stmt.order_by(WorkOrderMaterial.id)).all())
 
 
 def pending_callbacks(ctx: Ctx, order_id: int | None) -> list[Callback]:

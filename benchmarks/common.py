@@ -1,0 +1,138 @@
+"""Shared benchmark helpers: a cached demo database and a small timer.
+
+Benchmarks inform, they are not tests: they print ratios against a baseline measured in
+the same run (see benchmarks/README.md), so a slow machine does not fail them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desk.models.migrate import head_revision
+from desk.services import demo
+from desk.services.database import open_database
+
+CACHE_DIR = Path(__file__).resolve().with_name(".cache")
+# The demo data ends on a fixed day, so every machine benchmarks the same rows.
+BENCH_TODAY = date(2026, 11, 22)
+
+
+def cache_key(days: int) -> str:
+    """Days, generator version and schema revision: a change to any rebuilds the file."""
+    return f"demo-{days}d-gen{demo.GENERATOR_VERSION}-schema{head_revision()}"
+
+
+def demo_db(days: int, *, rebuild: bool = False) -> Path:
+    """The path of a demo database with ``days`` days of records, built once and cached.
+
+    Treat the file as read-only: copy it (``copy_db``) before writing to it. How long the
+    build took is kept beside it (``build_info``).
+    """
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path = CACHE_DIR / f"{cache_key(days)}.sqlite3"
+    if path.exists() and not rebuild:
+        return path
+    building = path.with_name(path.name + ".building")
+    for leftover in (building, *_sidecars(building)):
+        leftover.unlink(missing_ok=True)
+    started = time.perf_counter()
+    engine = open_database(building)
+    try:
+        counts = demo.generate(engine, days, today=BENCH_TODAY)
+    finally:
+        engine.dispose()  # the last connection checkpoints the WAL into the file
+    seconds = time.perf_counter() - started
+    for sidecar in _sidecars(building):
+        sidecar.unlink(missing_ok=True)
+    os.replace(building, path)
+    _info_path(path).write_text(
+        json.dumps(
+            {"days": days, "seconds": round(seconds, 2), "rows": counts,
+             "bytes": path.stat().st_size, "built": time.strftime("%Y-%m-%d %H:%M:%S")},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    return path
+
+
+def build_info(path: Path) -> dict[str, Any]:
+    """What ``demo_db`` recorded when it built ``path`` ({} if unknown)."""
+    info = _info_path(path)
+    return json.loads(info.read_text(encoding="utf-8")) if info.exists() else {}
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A consistent private copy (SQLite backup API), safe to write to."""
+    for leftover in (target, *_sidecars(target)):
+        leftover.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _info_path(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+@dataclass(frozen=True)
+class Timing:
+    runs: int
+    p50_ms: float
+    p95_ms: float
+    mean_ms: float
+    max_ms: float
+
+    def __str__(self) -> str:
+        return f"p50 {self.p50_ms:.3f} ms, p95 {self.p95_ms:.3f} ms ({self.runs} runs)"
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        raise ValueError("no values")
+    rank = min(len(sorted_values), max(1, math.ceil(fraction * len(sorted_values))))
+    return sorted_values[rank - 1]
+
+
+def timed(fn: Callable[[int], Any], runs: int, *, warmup: int = 3) -> Timing:
+    """Call ``fn(i)`` ``warmup`` times untimed, then ``runs`` times timed; ms statistics.
+
+    ``fn`` gets the run number, so one callable can walk through different inputs.
+    """
+    for i in range(warmup):
+        fn(i)
+    samples: list[float] = []
+    clock = time.perf_counter_ns
+    for i in range(runs):
+        start = clock()
+        fn(i)
+        samples.append((clock() - start) / 1e6)
+    samples.sort()
+    return Timing(
+        runs=runs,
+        p50_ms=percentile(samples, 0.50),
+        p95_ms=percentile(samples, 0.95),
+        mean_ms=statistics.fmean(samples),
+        max_ms=samples[-1],
+    )

@@ -1,0 +1,277 @@
+"""Alembic migrations: the head schema equals the models, and no migration loses a row."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+
+import desk.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from desk.models import db, migrate
+from desk.services import calls, settings, staff
+from desk.services.context import writing
+from desk.services.database import open_database
+
+NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
+
+# A revision that rebuilds the most-referenced table (``staff``) through a batch table copy,
+# as any future column change on SQLite will: written to a copy of the migrations folder.
+EXTRA_REVISION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = {head!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("staff") as batch_op:
+        batch_op.add_column(sa.Column("test_extra", sa.String(length=10), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("staff") as batch_op:
+        batch_op.drop_column("test_extra")
+"""
+
+
+def _migrated(path: Path, revision: str) -> sa.Engine:
+    engine = db.make_engine(path)
+    assert migrate.upgrade(engine, path, revision) is None  # a new file: nothing to back up
+    return engine
+
+
+def _backups(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.*.bak"))
+
+
+def _version(path: Path) -> str:
+    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        con.close()
+
+
+# --- one row in every table, whatever the schema ------------------------------------------
+
+
+def _value_for(column: sa.Column) -> object:
+    """A valid stored value for a reflected column, by its type (as SQLAlchemy stores it)."""
+    kind = column.type
+    if isinstance(kind, sa.Boolean):
+        return 0
+    if isinstance(kind, sa.DateTime):
+        return "2026-01-01 00:00:00.000000"
+    if isinstance(kind, sa.Date):
+        return "2026-01-01"
+    if isinstance(kind, sa.Integer):
+        return 1
+    if isinstance(kind, sa.Float | sa.Numeric):
+        return 1.5
+    if isinstance(kind, sa.LargeBinary):
+        return b"x"
+    if isinstance(kind, sa.String):
+        return "x"
+    raise AssertionError(f"no test value for {column.table.name}.{column.name}: {kind!r}")
+
+
+def fill_every_table(path: Path) -> dict[str, int]:
+    """Insert one row per table (FK targets first, foreign keys enforced); return the counts."""
+    engine = sa.create_engine(f"sqlite:///{path.as_posix()}")
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    engine.dispose()
+    tables = [t for t in meta.sorted_tables if t.name != "alembic_version"]
+
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA foreign_keys = ON")
+    inserted: dict[str, dict[str, object]] = {}
+    try:
+        con.execute("BEGIN")
+        for table in tables:
+            row: dict[str, object] = {}
+            for column in table.columns:
+                fks = list(column.foreign_keys)
+                if fks:
+                    target = fks[0].column
+                    row[column.name] = inserted[target.table.name][target.name]
+                elif column.primary_key and isinstance(column.type, sa.Integer):
+                    continue  # rowid: assigned below
+                else:
+                    row[column.name] = _value_for(column)
+            names = ", ".join(f'"{n}"' for n in row)
+            marks = ", ".join("?" for _ in row)
+            cur = con.execute(
+                f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', [*row.values()]
+            )
+            for column in table.primary_key.columns:
+                row.setdefault(column.name, cur.lastrowid)
+            inserted[table.name] = row
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return _row_counts(path)
+
+
+def _row_counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+            )
+        ]
+        return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+# --- (a) head == models -------------------------------------------------------------------
+
+
+def test_upgrade_head_gives_exactly_the_models_schema(tmp_path) -> None:
+    path = tmp_path / "fresh.sqlite3"
+    engine = _migrated(path, "head")
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
+            diff = compare_metadata(context, SQLModel.metadata)
+            conn.rollback()
+    finally:
+        engine.dispose()
+    assert diff == []
+    assert _version(path) == migrate.head_revision()
+
+
+def test_revisions_form_one_line_ending_at_head() -> None:
+    revisions = migrate.all_revisions()
+    assert revisions, "there is at least the first schema"
+    assert len(set(revisions)) == len(revisions)
+    assert revisions[-1] == migrate.head_revision()
+
+
+# --- (b) no revision loses a row ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("revision", migrate.all_revisions())
+def test_upgrading_from_every_revision_keeps_every_row(tmp_path, revision) -> None:
+    path = tmp_path / f"at-{revision}.sqlite3"
+    _migrated(path, revision).dispose()
+    before = fill_every_table(path)
+    assert before and all(n == 1 for n in before.values())
+
+    engine = db.make_engine(path)
+    try:
+        migrate.upgrade(engine, path)
+    finally:
+        engine.dispose()
+
+    after = _row_counts(path)
+    assert {t: after.get(t) for t in before} == before
+    assert _version(path) == migrate.head_revision()
+    assert db.integrity_problems(path) == []
+
+
+@pytest.fixture
+def extra_revision(tmp_path, monkeypatch) -> str:
+    """A copy of the migrations folder with one more revision (``9999``) on top of head."""
+    old_head = migrate.head_revision()
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "versions" / "9999_test_extra.py").write_text(
+        EXTRA_REVISION.format(head=old_head), encoding="utf-8"
+    )
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", folder)
+    assert migrate.head_revision() == "9999"
+    return old_head
+
+
+def test_rebuilding_a_referenced_table_keeps_every_row(tmp_path, extra_revision) -> None:
+    path = tmp_path / "old.sqlite3"
+    _migrated(path, extra_revision).dispose()
+    before = fill_every_table(path)
+
+    engine = db.make_engine(path)
+    try:
+        migrate.upgrade(engine, path)
+        with engine.connect() as conn:
+            cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(staff)")]
+            dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    finally:
+        engine.dispose()
+
+    assert "test_extra" in cols
+    assert dangling == []
+    assert _row_counts(path) == before
+    assert _version(path) == "9999"
+
+
+# --- (c)/(d) the copy taken before a migration --------------------------------------------
+
+
+def test_non_empty_database_is_copied_aside_before_migrating(tmp_path, extra_revision) -> None:
+    path = tmp_path / "office.sqlite3"
+    engine = _migrated(path, extra_revision)
+    try:
+        with writing(engine, now=NOW) as ctx:
+            settings.seed(ctx.session)
+            staff.set_up_office(ctx, "阳光花园物业服务中心", "王经理")
+            calls.create_call(ctx, calls.CallDraft("咨询", "问停车"))
+    finally:
+        engine.dispose()
+
+    engine = open_database(path)  # the ordinary door migrates to 9999
+    engine.dispose()
+
+    [backup] = _backups(path)
+    assert backup.name.startswith(f"office.sqlite3.before-{extra_revision}-")
+    assert _version(backup) == extra_revision
+    assert _version(path) == "9999"
+    con = sqlite3.connect(f"file:{backup.as_posix()}?mode=ro", uri=True)
+    try:
+        assert con.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        assert con.execute("SELECT content FROM call").fetchall() == [("问停车",)]
+        staff_cols = [r[1] for r in con.execute("PRAGMA table_info(staff)")]
+    finally:
+        con.close()
+    assert "test_extra" not in staff_cols  # the copy is the old schema
+
+
+def test_brand_new_file_gets_no_backup(tmp_path) -> None:
+    path = tmp_path / "new.sqlite3"
+    engine = open_database(path)
+    engine.dispose()
+    assert path.exists()
+    assert _backups(path) == []
+    assert _version(path) == migrate.head_revision()
+
+
+def test_opening_a_current_database_makes_no_backup(db_path) -> None:
+    before_revision = _version(db_path)
+    for _ in range(2):
+        open_database(db_path).dispose()
+    assert _backups(db_path) == []
+    assert _version(db_path) == before_revision == migrate.head_revision()
+
+
+def test_backup_name_carries_the_old_revision_and_a_timestamp(db_path) -> None:
+    backup = migrate.backup_copy(db_path, "before-0001")
+    assert backup.parent == db_path.parent
+    stamp = backup.name.removeprefix("desk.sqlite3.before-0001-").removesuffix(".bak")
+    datetime.strptime(stamp, "%Y%m%d-%H%M%S")
+    assert _row_counts(backup) == _row_counts(db_path)
