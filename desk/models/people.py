@@ -18,7 +18,8 @@ class Unit(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: UnitKind = enum_field(UnitKind, UnitKind.UNIT)
-    code: str = Field(max_length=40, index=True)  # "3-2-1201" or the public area's name
+    # "3-2-1201" or the public area's name; the unique constraint above indexes it
+    code: str = Field(max_length=40)
     building: str = Field(default="", max_length=10)
     entrance: str = Field(default="", max_length=4)
     room: str = Field(default="", max_length=10)

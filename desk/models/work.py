@@ -132,7 +132,10 @@ class ComplaintAttachment(SQLModel, table=True):
 class Callback(SQLModel, table=True):
     """回访 — created when a work order completes or a complaint is answered."""
 
-    __table_args__ = (Index("ix_callback_state_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_callback_state_due", "state", "due_at"),
+        Index("ix_callback_unit_time", "unit_id", "created_at"),  # a unit's timeline
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source: CallbackSource = enum_field(CallbackSource)
