@@ -14,8 +14,11 @@ from typing import Any
 from sqlmodel import SQLModel, select
 
 from desk.models import AuditEvent
+from desk.models.db import driver_insert
 from desk.models.enums import AuditAction
 from desk.services.context import Ctx
+
+AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
 def _text(value: Any) -> str | None:
@@ -36,17 +39,33 @@ def _entity(obj: SQLModel) -> str:
     return obj.__tablename__  # type: ignore[attr-defined]
 
 
+def _log(ctx: Ctx, rows: list[dict[str, Any]]) -> None:
+    """Insert audit rows with one Core statement: the log is written on every save, so it
+    skips building ORM objects (see benchmarks: saving one call)."""
+    if rows:
+        base = {
+            "at": ctx.now,
+            "staff_id": ctx.staff_id,
+            "field": "",
+            "old": None,
+            "new": None,
+            "reason": "",
+        }
+        driver_insert(ctx.session, AUDIT, [base | row for row in rows])
+
+
 def created(ctx: Ctx, obj: SQLModel, summary: str = "") -> None:
     """Log a new record. ``obj`` must already be flushed so it has an id."""
-    ctx.session.add(
-        AuditEvent(
-            at=ctx.now,
-            staff_id=ctx.staff_id,
-            entity=_entity(obj),
-            entity_id=obj.id,  # type: ignore[attr-defined]
-            action=AuditAction.CREATE,
-            new=summary or getattr(obj, "serial", None) or None,
-        )
+    _log(
+        ctx,
+        [
+            {
+                "entity": _entity(obj),
+                "entity_id": obj.id,  # type: ignore[attr-defined]
+                "action": AuditAction.CREATE,
+                "new": summary or getattr(obj, "serial", None) or None,
+            }
+        ],
     )
 
 
@@ -62,30 +81,28 @@ def change(
 
     Returns the names of the changed fields; ``updated_at`` follows along unlogged.
     """
-    changed: list[str] = []
+    rows: list[dict[str, Any]] = []
     for name, new in values.items():
         old = getattr(obj, name)
         if old == new:
             continue
         setattr(obj, name, new)
-        changed.append(name)
-        ctx.session.add(
-            AuditEvent(
-                at=ctx.now,
-                staff_id=ctx.staff_id,
-                entity=_entity(obj),
-                entity_id=obj.id,  # type: ignore[attr-defined]
-                action=action if name == "state" else AuditAction.UPDATE,
-                field=name,
-                old=_text(old),
-                new=_text(new),
-                reason=reason,
-            )
+        rows.append(
+            {
+                "entity": _entity(obj),
+                "entity_id": obj.id,  # type: ignore[attr-defined]
+                "action": action if name == "state" else AuditAction.UPDATE,
+                "field": name,
+                "old": _text(old),
+                "new": _text(new),
+                "reason": reason,
+            }
         )
-    if changed and hasattr(obj, "updated_at"):
+    if rows and hasattr(obj, "updated_at"):
         obj.updated_at = ctx.now  # type: ignore[attr-defined]
     ctx.session.add(obj)
-    return changed
+    _log(ctx, rows)
+    return [row["field"] for row in rows]
 
 
 def history(ctx: Ctx, entity: str, entity_id: int) -> list[AuditEvent]:
@@ -100,15 +117,16 @@ def history(ctx: Ctx, entity: str, entity_id: int) -> list[AuditEvent]:
 
 def setting_changed(ctx: Ctx, key: str, old: str | None, new: str) -> None:
     """Settings have a text key, not an id: the key goes in ``field``."""
-    ctx.session.add(
-        AuditEvent(
-            at=ctx.now,
-            staff_id=ctx.staff_id,
-            entity="setting",
-            entity_id=0,
-            action=AuditAction.UPDATE,
-            field=key[:40],
-            old=old,
-            new=new,
-        )
+    _log(
+        ctx,
+        [
+            {
+                "entity": "setting",
+                "entity_id": 0,
+                "action": AuditAction.UPDATE,
+                "field": key[:40],
+                "old": old,
+                "new": new,
+            }
+        ],
     )

@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import text
-
+from desk.models.db import driver
 from desk.services.context import Ctx
 
 
@@ -24,8 +23,8 @@ class SerialKind(StrEnum):
     CALL = "LD"  # 来电
 
 
-_BUMP = text(
-    "INSERT INTO serialcounter (kind, day, last) VALUES (:kind, :day, 1) "
+_BUMP = (
+    "INSERT INTO serialcounter (kind, day, last) VALUES (?, ?, 1) "
     "ON CONFLICT (kind, day) DO UPDATE SET last = last + 1 RETURNING last"
 )
 
@@ -36,5 +35,5 @@ def format_serial(kind: SerialKind, day: date, n: int) -> str:
 
 def next_serial(ctx: Ctx, kind: SerialKind) -> str:
     day = ctx.now.date()
-    n = ctx.session.execute(_BUMP, {"kind": kind.value, "day": day.isoformat()}).scalar_one()
+    n = driver(ctx.session).execute(_BUMP, (kind.value, day.isoformat())).fetchone()[0]
     return format_serial(kind, day, n)
