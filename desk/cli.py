@@ -68,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path: Path = args.db or paths.default_db()
     configure(paths.log_file(db_path))
     command = args.command or "gui"
+    log.info("desk %s: %s on %s", __version__, command, db_path)
     if command == "gui":
         from desk.ui.app import run  # Qt is imported only when a window is wanted
 

@@ -34,7 +34,7 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self.choice: FirstRunChoice | None = None
         self.setWindowTitle(self.tr("欢迎使用物业前台"))
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(560)
 
         intro = QLabel(
             self.tr(
