@@ -107,3 +107,31 @@ def test_run_on_a_corrupt_file_shows_the_reason_and_leaves_it_alone(monkeypatch,
     assert app_module.run(path) == 2
     assert errors and "检查未通过" in errors[0] and "不会改动" in errors[0]
     assert path.read_bytes() == before
+
+
+def test_run_offers_a_separate_demo_database(qtbot, monkeypatch, tmp_path: Path):
+    """试用演示数据: a demo file beside the office's is generated and opened; the office's
+    own database is not even created."""
+    from desk import paths
+
+    monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(app_module, "DEMO_DAYS", 3)
+    office = tmp_path / "desk.sqlite3"
+    shown: list[MainWindow] = []
+
+    def choose_demo(self):
+        self.choice = FirstRunChoice(demo=True)
+        return True
+
+    monkeypatch.setattr(FirstRunDialog, "exec", choose_demo)
+    monkeypatch.setattr(MainWindow, "show", lambda self: shown.append(self))
+    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
+    assert app_module.run(office) == 0
+    assert not office.exists()
+    assert shown and shown[0].demo and shown[0].db_path == paths.demo_db()
+    assert "演示数据" in shown[0].windowTitle()
+    engine = open_database(paths.demo_db())
+    with reading(engine) as ctx:
+        assert staff.is_set_up(ctx)
+        assert ctx.session.connection().exec_driver_sql("SELECT count(*) FROM call").scalar() > 0
+    engine.dispose()
