@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desk.models.errors import ValidationError
 from desk.models.validation import clean_text
+from desk.ui.forms import error_label, show_error
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ class FirstRunDialog(QDialog):
         self.staff_edit = QLineEdit()
         self.staff_edit.setPlaceholderText(self.tr("您的姓名（将作为经理账号）"))
         self.staff_edit.setMaxLength(40)
-        self.office_error = _error_label()
-        self.staff_error = _error_label()
+        self.office_error = error_label()
+        self.staff_error = error_label()
 
         form = QFormLayout()
         form.addRow(self.tr("物业服务中心名称"), self.office_edit)
@@ -79,14 +79,14 @@ class FirstRunDialog(QDialog):
         layout.addWidget(buttons)
 
     def _create(self) -> None:
-        _show_error(self.office_error, "")
-        _show_error(self.staff_error, "")
+        show_error(self.office_error, "")
+        show_error(self.staff_error, "")
         try:
             office = clean_text(
                 self.office_edit.text(), field="office", label="名称", max_len=60, required=True
             )
         except ValidationError as exc:
-            _show_error(self.office_error, str(exc))
+            show_error(self.office_error, str(exc))
             self.office_edit.setFocus()
             return
         try:
@@ -94,7 +94,7 @@ class FirstRunDialog(QDialog):
                 self.staff_edit.text(), field="staff", label="姓名", max_len=40, required=True
             )
         except ValidationError as exc:
-            _show_error(self.staff_error, str(exc))
+            show_error(self.staff_error, str(exc))
             self.staff_edit.setFocus()
             return
         self.choice = FirstRunChoice(demo=False, office_name=office, staff_name=staff)
@@ -103,17 +103,3 @@ class FirstRunDialog(QDialog):
     def _demo(self) -> None:
         self.choice = FirstRunChoice(demo=True)
         self.accept()
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet("color: #c0392b;")
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setVisible(False)
-    return label
-
-
-def _show_error(label: QLabel, text: str) -> None:
-    """The message sits right under its field; an empty one takes no room."""
-    label.setText(text)
-    label.setVisible(bool(text))
