@@ -1,0 +1,270 @@
+"""A record as its detail view shows it: every field with its Chinese label, the actions
+allowed from its state, and its history from the audit log (who, when, old → new).
+
+Plain data only, so the UI, the printed forms and tests read the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlmodel import Session, select
+
+from desk.models import AuditEvent, Call, Complaint, Loan, LoanItem, Staff, Visit, WorkOrder
+from desk.models.enums import AuditAction, CallType, MessageState, RecordState
+from desk.models.errors import NotFoundError
+from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
+
+# field → label, in the order the detail shows them; fields not listed are not shown
+LABELS: dict[str, dict[str, str]] = {
+    "call": {
+        "serial": "单号",
+        "created_at": "来电时间",
+        "call_type": "类型",
+        "person_name": "来电人",
+        "phone": "电话",
+        "room_text": "房号",
+        "content": "来电内容",
+        "reply": "答复",
+        "message_for_id": "转告给",
+        "message_state": "转告状态",
+        "delivered_at": "转告时间",
+        "staff_id": "接听人",
+        "state": "状态",
+        "void_reason": "作废原因",
+    },
+    "visit": {
+        "serial": "单号",
+        "created_at": "来访时间",
+        "person_name": "来访人",
+        "phone": "电话",
+        "room_text": "房号",
+        "is_resident": "住户",
+        "id_tail": "证件后四位",
+        "visiting": "拜访住户",
+        "reason": "来访事由",
+        "outcome": "处理方式",
+        "dept_head": "转交负责人",
+        "passed_at": "转交时间",
+        "result": "处理结果",
+        "closed_at": "办结时间",
+        "staff_id": "接待人",
+        "state": "状态",
+        "void_reason": "作废原因",
+    },
+    "workorder": {
+        "serial": "单号",
+        "created_at": "报修时间",
+        "channel": "报修方式",
+        "person_name": "报修人",
+        "phone": "电话",
+        "room_text": "房号",
+        "location": "报修位置",
+        "category": "类别",
+        "urgency": "紧急程度",
+        "is_paid": "有偿服务",
+        "appointment_at": "预约时间",
+        "description": "报修内容",
+        "response_due": "响应时限",
+        "completion_due": "完成时限",
+        "dispatched_at": "派工时间",
+        "assignee": "维修人员/班组",
+        "arrived_at": "到场时间",
+        "parts_expected": "预计到料",
+        "completed_at": "完成时间",
+        "cause": "故障原因",
+        "work_done": "维修内容",
+        "labour_fee": "人工费",
+        "materials_fee": "材料费",
+        "total_fee": "合计",
+        "rework_count": "返工次数",
+        "staff_id": "受理人",
+        "state": "状态",
+        "void_reason": "作废原因",
+    },
+    "complaint": {
+        "serial": "单号",
+        "created_at": "受理时间",
+        "channel": "投诉方式",
+        "person_name": "投诉人",
+        "phone": "电话",
+        "room_text": "房号",
+        "occurred_at": "发生时间",
+        "occurred_place": "发生地点",
+        "target": "被投诉对象",
+        "category": "类别",
+        "subtype": "细类",
+        "severity": "严重程度",
+        "description": "投诉内容",
+        "demand": "业主诉求",
+        "demand_deadline": "要求期限",
+        "witnesses": "证人",
+        "level": "上报层级",
+        "due_at": "处理时限",
+        "escalated_at": "上报时间",
+        "department": "责任部门",
+        "measures": "处理措施",
+        "result": "处理结果",
+        "reply": "答复内容",
+        "replied_at": "答复时间",
+        "staff_id": "受理人",
+        "state": "状态",
+        "void_reason": "作废原因",
+    },
+    "loan": {
+        "serial": "单号",
+        "created_at": "借出时间",
+        "item_id": "物品",
+        "quantity": "数量",
+        "person_name": "借用人",
+        "phone": "电话",
+        "room_text": "房号",
+        "deposit": "押金",
+        "expected_return_at": "预计归还",
+        "returned_at": "归还时间",
+        "condition": "归还状况",
+        "deposit_refunded": "退还押金",
+        "remarks": "备注",
+        "staff_id": "借出人",
+        "returned_to_id": "收回人",
+        "state": "状态",
+        "void_reason": "作废原因",
+    },
+}
+
+MODELS: dict[str, Any] = {
+    "call": Call,
+    "visit": Visit,
+    "workorder": WorkOrder,
+    "complaint": Complaint,
+    "loan": Loan,
+}
+_STAFF_FIELDS = {"staff_id", "message_for_id", "returned_to_id", "dispatcher_id"}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    who: str
+    action: str
+    field: str  # the Chinese label, or "" for 新建
+    old: str
+    new: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Detail:
+    kind: str
+    record_id: int
+    serial: str
+    state: str
+    fields: list[tuple[str, str]]  # (label, value) — empty values left out
+    actions: list[str]
+    history: list[HistoryRow]
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def actions_for(kind: str, record: Any) -> list[str]:
+    """The buttons the detail offers from the record's current state."""
+    if kind == "workorder":
+        return [a for a in allowed_actions(WORK_ORDER_FLOW, record.state) if a != "回访"]
+    if kind == "complaint":
+        return [a for a in allowed_actions(COMPLAINT_FLOW, record.state) if a != "回访"]
+    if record.state in (RecordState.VOID, "作废"):
+        return []
+    found = ["作废"]
+    if kind == "call":
+        if record.message_state == MessageState.PENDING:
+            found.insert(0, "已转告")
+        if record.call_type in (
+            CallType.REPAIR,
+            CallType.COMPLAINT,
+            CallType.ENQUIRY,
+            CallType.HELP,
+            CallType.OTHER,
+        ):
+            found[:0] = ["转报修", "转投诉"]
+    elif kind == "visit":
+        if record.state == "待处理":
+            found.insert(0, "办结")
+        found[:0] = ["转报修", "转投诉"]
+    elif kind == "loan" and record.state == "借出":
+        found.insert(0, "归还")
+    return found
+
+
+def record_detail(session: Session, kind: str, record_id: int) -> Detail:
+    model = MODELS[kind]
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFoundError(f"找不到这条记录（编号 {record_id}）。")
+    staff = {s.id: s.name for s in session.exec(select(Staff)).all()}
+    labels = LABELS[kind]
+    fields: list[tuple[str, str]] = []
+    for name, label in labels.items():
+        value = getattr(record, name)
+        if name in _STAFF_FIELDS:
+            text = staff.get(value, "") if value is not None else ""
+        elif name == "item_id":
+            item = session.get(LoanItem, value)
+            text = item.name if item else ""
+        else:
+            text = show_value(value)
+        if text:
+            fields.append((label, text))
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.entity == kind, AuditEvent.entity_id == record_id)
+        .order_by(AuditEvent.id)  # type: ignore[arg-type]
+    ).all()
+    history = [
+        HistoryRow(
+            at=e.at,
+            who=staff.get(e.staff_id, "") if e.staff_id is not None else "",
+            action=e.action.value,
+            field="" if e.action == AuditAction.CREATE else labels.get(e.field, e.field),
+            old=_history_value(e.field, e.old, staff),
+            new=_history_value(e.field, e.new, staff),
+            reason=e.reason,
+        )
+        for e in events
+    ]
+    return Detail(
+        kind,
+        record_id,
+        record.serial,
+        show_value(record.state),
+        fields,
+        actions_for(kind, record),
+        history,
+    )
+
+
+def _history_value(field: str, text: str | None, staff: dict[int, str]) -> str:
+    if text is None:
+        return ""
+    if field in _STAFF_FIELDS and text.isdigit():
+        return staff.get(int(text), text)
+    if len(text) >= 19 and text[4] == "-" and text[10] == " ":
+        return text[:16]  # "2026-11-22 09:30:00" → minutes are enough on screen
+    return text

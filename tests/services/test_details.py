@@ -1,0 +1,62 @@
+"""The detail view's data: labelled fields, allowed actions, history with names."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from desk.services import calls, details, workorders
+from desk.services.calls import CallDraft
+from desk.services.workorders import WorkOrderDraft
+
+NOW = datetime(2026, 11, 23, 10, 0)
+
+
+def test_work_order_detail_lists_fields_actions_and_history(write, read, staff_id):
+    with write() as ctx:
+        order = workorders.create(
+            ctx,
+            WorkOrderDraft(
+                "厨房水管漏水",
+                "水电",
+                urgency="紧急",
+                room="3-2-1201",
+                reporter="张三",
+                phone="13812345678",
+            ),
+        )
+    with write(NOW + timedelta(minutes=10)) as ctx:
+        workorders.dispatch(ctx, order.id, "李师傅")
+    with read() as ctx:
+        detail = details.record_detail(ctx.session, "workorder", order.id)
+    fields = dict(detail.fields)
+    assert fields["单号"] == "PG-20261123-001"
+    assert fields["紧急程度"] == "紧急"
+    assert fields["响应时限"] == "2026-11-23 10:30"
+    assert fields["受理人"] == "王经理"  # the manager tests/conftest.py sets up
+    assert "作废原因" not in fields  # empty values are left out
+    assert detail.state == "已派工"
+    assert detail.actions == ["开始处理", "作废"]
+    created, *changes = detail.history
+    assert (created.action, created.new) == ("新建", "PG-20261123-001")
+    assert ("状态", "状态", "待派工", "已派工") in [
+        (h.action, h.field, h.old, h.new) for h in changes
+    ]
+    assert ("修改", "维修人员/班组", "", "李师傅") in [
+        (h.action, h.field, h.old, h.new) for h in changes
+    ]
+    assert all(h.who for h in detail.history)
+
+
+def test_call_actions_follow_its_state(write, read, staff_id):
+    with write() as ctx:
+        message = calls.create_call(ctx, CallDraft("转告", "请回电", message_for_id=staff_id))
+        repair = calls.create_call(ctx, CallDraft("报修", "卫生间漏水", room="3-2-1201"))
+    with read() as ctx:
+        assert details.record_detail(ctx.session, "call", message.id).actions == ["已转告", "作废"]
+        assert details.record_detail(ctx.session, "call", repair.id).actions == [
+            "转报修",
+            "转投诉",
+            "作废",
+        ]
+        fields = dict(details.record_detail(ctx.session, "call", message.id).fields)
+    assert fields["转告状态"] == "未转告" and fields["转告给"]
