@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import sqlite3
 import statistics
 import time
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desk.models.migrate import head_revision
+from desk.models.migrate import head_revision, sqlite_copy
 from desk.services import demo
 from desk.services.database import open_database
 
@@ -77,14 +76,7 @@ def copy_db(source: Path, target: Path) -> Path:
     """A consistent private copy (SQLite backup API), safe to write to."""
     for leftover in (target, *_sidecars(target)):
         leftover.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
+    return sqlite_copy(source, target)
 
 
 def _sidecars(path: Path) -> list[Path]:

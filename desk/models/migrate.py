@@ -59,8 +59,12 @@ def has_tables(engine: Engine) -> bool:
 def backup_copy(path: Path, label: str) -> Path:
     """Copy the database to ``<name>.<label>-<timestamp>.bak`` beside it and return that path."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{label}-{stamp}.bak")
-    src = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    return sqlite_copy(path, path.with_name(f"{path.name}.{label}-{stamp}.bak"))
+
+
+def sqlite_copy(source: Path, target: Path) -> Path:
+    """A consistent copy of a live database (SQLite backup API), WAL contents included."""
+    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)

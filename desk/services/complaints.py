@@ -29,7 +29,7 @@ from desk.models.enums import ComplaintState as C
 from desk.models.errors import TransitionError, ValidationError
 from desk.models.states import COMPLAINT_FLOW, OPEN_COMPLAINT_STATES, next_state
 from desk.models.validation import check_not_future, clean_text
-from desk.services import audit, records, settings, sla
+from desk.services import audit, callback_queue, records, settings, sla
 from desk.services.calendar import WorkCalendar
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
@@ -186,19 +186,9 @@ def answer(
     if measures.strip():
         values["measures"] = clean_text(measures, field="measures", label="处理措施", max_len=2000)
     _move(ctx, complaint, "答复", **values)
-    conf = settings.all_values(ctx.session)
-    due = sla.callback_due(ctx.now, "sla.callback.complaint", conf, WorkCalendar.load(ctx.session))
-    callback = Callback(
-        source=CallbackSource.COMPLAINT,
-        complaint_id=complaint.id,
-        unit_id=complaint.unit_id,
-        created_at=ctx.now,
-        updated_at=ctx.now,
-        due_at=due,
+    callback_queue.queue(
+        ctx, CallbackSource.COMPLAINT, complaint.id, complaint.unit_id, complaint.serial
     )
-    ctx.session.add(callback)
-    ctx.session.flush()
-    audit.created(ctx, callback, summary=f"回访 {complaint.serial}")
     return complaint
 
 

@@ -24,7 +24,7 @@ from desk.models.enums import WorkOrderState as W
 from desk.models.errors import ValidationError
 from desk.models.states import OPEN_WORK_ORDER_STATES, WORK_ORDER_FLOW, next_state
 from desk.models.validation import check_not_future, clean_text, parse_money
-from desk.services import audit, records, settings, sla
+from desk.services import audit, callback_queue, records, settings, sla
 from desk.services.calendar import WorkCalendar
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
@@ -221,19 +221,7 @@ def complete(ctx: Ctx, order_id: int, done: Completion) -> WorkOrder:
     elif done.materials or done.labour_fee:
         raise ValidationError("labour_fee", "费用", "这张单不是有偿服务，不能填写费用")
     _move(ctx, order, "完成", **values)
-    conf = settings.all_values(ctx.session)
-    due = sla.callback_due(ctx.now, "sla.callback.workorder", conf, WorkCalendar.load(ctx.session))
-    callback = Callback(
-        source=CallbackSource.WORK_ORDER,
-        work_order_id=order.id,
-        unit_id=order.unit_id,
-        created_at=ctx.now,
-        updated_at=ctx.now,
-        due_at=due,
-    )
-    ctx.session.add(callback)
-    ctx.session.flush()
-    audit.created(ctx, callback, summary=f"回访 {order.serial}")
+    callback_queue.queue(ctx, CallbackSource.WORK_ORDER, order.id, order.unit_id, order.serial)
     return order
 
 
