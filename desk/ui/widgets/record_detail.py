@@ -1,0 +1,108 @@
+"""The detail under a tab's list: the record's fields, the actions its state allows, and
+its history from the audit log. It shows a ``details.Detail``; the tab decides what an
+action button does (``action_requested``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.services.details import Detail
+
+FIELD_COLUMNS = 3  # label/value pairs side by side
+
+
+class RecordDetail(QWidget):
+    action_requested = Signal(str, int)  # action word, record id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail: Detail | None = None
+        self.title = QLabel(self.tr("选中列表中的一条记录，这里显示详情"))
+        font = QFont(self.title.font())
+        font.setBold(True)
+        font.setPointSize(font.pointSize() + 2)
+        self.title.setFont(font)
+        self.fields = QGridLayout()
+        self.fields.setHorizontalSpacing(16)
+        self.buttons = QHBoxLayout()
+        self.history = QTableWidget(0, 5)
+        self.history.setHorizontalHeaderLabels(
+            [self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("内容"), self.tr("原因")]
+        )
+        self.history.verticalHeader().setVisible(False)
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history.setMaximumHeight(150)
+        history_label = QLabel(self.tr("变更记录"))
+        history_label.setBuddy(self.history)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addLayout(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(self.fields)
+        layout.addWidget(history_label)
+        layout.addWidget(self.history)
+
+    def show_detail(self, detail: Detail | None) -> None:
+        self.detail = detail
+        _clear(self.fields)
+        _clear(self.buttons)
+        self.history.setRowCount(0)
+        if detail is None:
+            self.title.setText(self.tr("选中列表中的一条记录，这里显示详情"))
+            return
+        self.title.setText(f"{detail.serial}　{detail.state}")
+        for i, (label, value) in enumerate(detail.fields):
+            row, col = divmod(i, FIELD_COLUMNS)
+            name = QLabel(label + "：")
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            text = QLabel(value)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            name.setBuddy(text)
+            self.fields.addWidget(name, row, col * 2)
+            self.fields.addWidget(text, row, col * 2 + 1)
+        for col in range(FIELD_COLUMNS):
+            self.fields.setColumnStretch(col * 2 + 1, 1)
+        for action in detail.actions:
+            button = QPushButton(action)
+            button.setObjectName(f"action-{action}")
+            button.clicked.connect(
+                lambda _=False, a=action, rid=detail.record_id: self.action_requested.emit(a, rid)
+            )
+            self.buttons.addWidget(button)
+        self.history.setRowCount(len(detail.history))
+        for row, h in enumerate(detail.history):
+            what = h.new if not h.field else f"{h.field}：{h.old or '（空）'} → {h.new or '（空）'}"
+            for col, value in enumerate(
+                [h.at.strftime("%Y-%m-%d %H:%M"), h.who, h.action, what, h.reason]
+            ):
+                self.history.setItem(row, col, QTableWidgetItem(value))
+        self.history.resizeColumnsToContents()
+
+    def action_button(self, action: str) -> QPushButton | None:
+        return self.findChild(QPushButton, f"action-{action}")
+
+
+def _clear(layout: QGridLayout | QHBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget()
+        if widget is not None:
+            widget.deleteLater()
