@@ -17,7 +17,7 @@ from desk.services.database import is_empty, open_database
 from desk.ui import msgbox
 from desk.ui.first_run import FirstRunDialog
 from desk.ui.main_window import MainWindow
-from desk.ui.ops import Ops
+from desk.ui.ops import Ops, collect_on_gui_thread
 
 log = logging.getLogger("desk.ui")
 
@@ -34,6 +34,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         "qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     ):
         app.installTranslator(translator)
+    collect_on_gui_thread(app)
     return app  # type: ignore[return-value]
 
 

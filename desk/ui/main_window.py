@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from desk.services import overview, staff
 from desk.services.context import reading
 from desk.ui import msgbox
 from desk.ui.ops import Ops
+from desk.ui.tabs.residents import ResidentsTab
 
 REFRESH_MS = 60_000
 
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.db_path = db_path
         self.demo = demo
         self.snapshot: Snapshot | None = None
-        self.resize(1100, 700)
+        self.resize(1280, 800)
 
         self.office_label = QLabel()
         font = QFont(self.office_label.font())
@@ -85,8 +85,8 @@ class MainWindow(QMainWindow):
         header.addWidget(self.duty_combo)
 
         self.today_values: dict[str, QLabel] = {}
-        today_box = self._figures(
-            self.tr("今日登记"),
+        today_strip = self._figures(
+            self.tr("今日"),
             [
                 ("visits", self.tr("来访")),
                 ("calls", self.tr("来电")),
@@ -97,24 +97,34 @@ class MainWindow(QMainWindow):
             self.today_values,
         )
         self.attention_values: dict[str, QLabel] = {}
-        attention_box = self._figures(
-            self.tr("需要跟进"),
+        attention_strip = self._figures(
+            self.tr("需跟进"),
             [
                 ("overdue_work_orders", self.tr("超时报修")),
                 ("overdue_complaints", self.tr("超时投诉")),
-                ("undelivered_messages", self.tr("未转告留言")),
+                ("undelivered_messages", self.tr("未转告")),
                 ("overdue_loans", self.tr("逾期未还")),
                 ("overdue_callbacks", self.tr("超时未回访")),
             ],
             self.attention_values,
         )
+        figures = QHBoxLayout()
+        figures.addLayout(today_strip)
+        figures.addSpacing(24)
+        figures.addLayout(attention_strip)
+        figures.addStretch(1)
+
+        # The desk's tabs; 来访接待 … 物品借用 come first as they are built (issue order),
+        # then 交接班, 回访, 住户, 统计.
+        self.tabs = QTabWidget()
+        self.residents_tab = ResidentsTab(engine, ops, lambda: self.staff_on_duty)
+        self.tabs.addTab(self.residents_tab, self.tr("住户"))
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(header)
-        layout.addWidget(today_box)
-        layout.addWidget(attention_box)
-        layout.addStretch(1)
+        layout.addLayout(figures)
+        layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
         self.status_counts = QLabel()
@@ -133,22 +143,24 @@ class MainWindow(QMainWindow):
 
     def _figures(
         self, title: str, items: list[tuple[str, str]], into: dict[str, QLabel]
-    ) -> QGroupBox:
-        box = QGroupBox(title)
-        grid = QGridLayout(box)
-        for column, (key, label) in enumerate(items):
-            value = QLabel("–")
-            value.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            font = QFont(value.font())
-            font.setPointSize(font.pointSize() + 10)
-            value.setFont(font)
+    ) -> QHBoxLayout:
+        """A compact strip: title, then caption and number pairs."""
+        strip = QHBoxLayout()
+        heading = QLabel(title + "：")
+        heading.setStyleSheet("color:#7f8c8d;")
+        strip.addWidget(heading)
+        for key, label in items:
             caption = QLabel(label)
-            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            value = QLabel("–")
+            font = QFont(value.font())
+            font.setBold(True)
+            value.setFont(font)
             caption.setBuddy(value)
-            grid.addWidget(value, 0, column)
-            grid.addWidget(caption, 1, column)
+            strip.addWidget(caption)
+            strip.addWidget(value)
+            strip.addSpacing(8)
             into[key] = value
-        return box
+        return strip
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))

@@ -7,12 +7,13 @@ GUI thread. Jobs run one after another, so the worker owns the database alone.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 log = logging.getLogger("desk.ui")
 
@@ -80,3 +81,21 @@ class Ops(QObject):
     def shutdown(self) -> None:
         self._thread.quit()
         self._thread.wait(5000)
+
+
+GC_INTERVAL_MS = 1000
+
+
+def collect_on_gui_thread(parent: QObject) -> QTimer:
+    """Run Python's cyclic garbage collector only on the GUI thread.
+
+    Left automatic, it runs in whichever thread happens to allocate — often the DB worker —
+    and may free Qt wrappers there, off the thread that owns them, which crashes PySide.
+    Anki does the same for the same reason.
+    """
+    gc.disable()
+    timer = QTimer(parent)
+    timer.setInterval(GC_INTERVAL_MS)
+    timer.timeout.connect(lambda: gc.collect(0))
+    timer.start()
+    return timer

@@ -57,7 +57,7 @@ UNHAPPY = CallbackResult("不满意", comment="问题还在")
 class Expected:
     state: str
     level: int = 0  # complaints: index in ESCALATION_ORDER
-    paused: bool = False  # work orders: the clock stopped by 待料 (a void leaves it stopped)
+    paused: bool = False  # work orders: the clock stopped by 待料 (a void ends the pause)
     rework_count: int = 0
     state_changes: list[tuple[str, str]] = field(default_factory=list)
 
@@ -194,8 +194,8 @@ class WorkOrderMachine(DeskMachine):
                 self._do(action)(ctx, order_id)
             if action in ("回访不满意", "返工"):
                 expected.rework_count += 1
-            if action in ("待料", "到料继续"):
-                expected.paused = action == "待料"
+            if action in ("待料", "到料继续", "作废"):
+                expected.paused = action == "待料"  # a void ends a running pause
             if target == W.VOID:
                 self.voided.add(order_id)
             self.move(expected, target)

@@ -3,6 +3,7 @@ the whole run on non-ASCII text (Qt's qasciikey.cpp assertion)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 import pytest
@@ -21,3 +22,13 @@ def _type_text(widget: QWidget, text: str) -> None:
 def type_text() -> Callable[[QWidget, str], None]:
     """``type_text(widget, "张三")`` types like a person with a Chinese input method."""
     return _type_text
+
+
+@pytest.fixture(autouse=True)
+def gc_on_the_gui_thread():
+    """As the program does (ops.collect_on_gui_thread): no collection on the DB worker,
+    where freeing the Qt wrappers of an earlier test would crash PySide."""
+    gc.disable()
+    yield
+    gc.enable()
+    gc.collect()

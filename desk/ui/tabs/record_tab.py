@@ -1,0 +1,315 @@
+"""What the five desk tabs share: entry form on the left, list on the right, detail below.
+
+A tab subclass supplies its form (``build_form``), how to save it (``save_job``), its list
+columns and its actions. Everything touching the database runs through ``Ops``; the form
+is cleared only after the save committed, and on an error what was typed stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from desk.models.errors import ValidationError
+from desk.services import details
+from desk.services.context import reading
+from desk.ui import msgbox
+from desk.ui.forms import FieldErrors, error_label
+from desk.ui.models.paged import Column, PagedTableModel
+from desk.ui.ops import Ops
+from desk.ui.widgets.record_detail import RecordDetail
+
+SCOPES = ["今天", "未完成", "已超时", "全部"]
+SEARCH_DEBOUNCE_MS = 200
+
+
+class RecordTab(QWidget):
+    """Base of 来访接待, 来电记录, 报修派工, 投诉处理, 物品借用."""
+
+    kind = ""  # "call", "visit", … — the details/lists kind
+    title = ""
+    saved = Signal(object)  # the record just saved
+    status = Signal(str)  # a line for the window's status bar
+
+    def __init__(
+        self,
+        engine: Engine,
+        ops: Ops,
+        staff_id: Callable[[], int | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.ops = ops
+        self.staff_id = staff_id
+        self.saving = False
+
+        # --- form (left) -------------------------------------------------------------
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.general_error = error_label()
+        self.errors = FieldErrors(self.general_error)
+        self.save_button = QPushButton(self.tr("保存"))
+        self.save_button.setDefault(True)
+        self.clear_button = QPushButton(self.tr("清空"))
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.ask_clear)
+        self.build_form()
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(self.form)
+        left_layout.addWidget(self.general_error)
+        left_layout.addLayout(buttons)
+        left_layout.addStretch(1)
+
+        # --- list (right) ------------------------------------------------------------
+        self.scope = QComboBox()
+        self.scope.addItems([self.tr(s) for s in SCOPES])
+        self.scope.setCurrentIndex(SCOPES.index("全部"))
+        self.date_from = _date_edit()
+        self.date_to = _date_edit()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("查找：单号、姓名、房号、电话、内容……"))
+        self.search.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        for text, widget in (
+            (self.tr("范围"), self.scope),
+            (self.tr("从"), self.date_from),
+            (self.tr("到"), self.date_to),
+            (self.tr("查找"), self.search),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+        self.model = PagedTableModel(ops, self.columns(), row_colour=self.row_colour)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.count_label = QLabel()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addLayout(filters)
+        right_layout.addWidget(self.view)
+        right_layout.addWidget(self.count_label)
+
+        # --- detail (below) ----------------------------------------------------------
+        self.detail = RecordDetail()
+        self.detail.action_requested.connect(self.run_action)
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(left)
+        top.addWidget(right)
+        top.setStretchFactor(0, 2)
+        top.setStretchFactor(1, 5)
+        outer = QSplitter(Qt.Orientation.Vertical)
+        outer.addWidget(top)
+        outer.addWidget(self.detail)
+        outer.setStretchFactor(0, 3)
+        outer.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(outer)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.scope.currentIndexChanged.connect(lambda _i: self.reload())
+        self.date_from.dateChanged.connect(lambda _d: self.reload())
+        self.date_to.dateChanged.connect(lambda _d: self.reload())
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_record)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.ask_clear)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
+        ops.data_changed.connect(self._data_changed)
+
+    # --- for subclasses --------------------------------------------------------------
+
+    def build_form(self) -> None:
+        raise NotImplementedError
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def save_job(self) -> Callable[[], Any]:
+        """Read the form into a draft (in the GUI thread) and return the write job."""
+        raise NotImplementedError
+
+    def clear_form(self) -> None:
+        raise NotImplementedError
+
+    def has_input(self) -> bool:
+        raise NotImplementedError
+
+    def fetch_page(self, values: dict[str, Any], offset: int, limit: int) -> list[Any]:
+        """One page of the list. Runs on the DB worker: use ``values``, never the widgets."""
+        raise NotImplementedError
+
+    def row_id(self, row: Any) -> int:
+        return row.id
+
+    def row_colour(self, row: Any) -> str | None:
+        return None
+
+    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+        """The write job for a detail action, or None when the action was cancelled."""
+        raise NotImplementedError
+
+    # --- form ------------------------------------------------------------------------
+
+    def add_row(self, label: str, widget: QWidget, field: str | None = None) -> QLabel | None:
+        """A form row with, when ``field`` is given, an error label right under it."""
+        self.form.addRow(self.tr(label), widget)
+        if field is None:
+            return None
+        err = error_label()
+        self.form.addRow(err)
+        self.errors.add(field, err, widget)
+        return err
+
+    def save(self) -> None:
+        if self.saving:
+            return
+        self.errors.clear()
+        try:
+            job = self.save_job()
+        except ValidationError as exc:  # checked in the form before any write
+            self.errors.show(exc)
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.ops.run(job, self._saved, self._save_failed)
+
+    def _saved(self, record: Any) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.clear_form()  # only now: the save has been committed
+        self.status.emit(self.tr("已保存 {0}").format(getattr(record, "serial", "")))
+        self.saved.emit(record)
+        self.ops.data_changed.emit(self.kind)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationError):
+            self.errors.show(exc)
+        else:
+            msgbox.error(
+                self,
+                self.tr("没有保存"),
+                self.tr("{0}\n\n您填写的内容还在，处理后可再点“保存”。").format(exc),
+            )
+
+    def ask_clear(self) -> None:
+        if self.has_input() and not msgbox.confirm(
+            self, self.tr("清空"), self.tr("清空已填写的内容？")
+        ):
+            return
+        self.clear_form()
+        self.errors.clear()
+
+    def new_record(self) -> None:
+        self.ask_clear()
+        self.first_field().setFocus()
+
+    def first_field(self) -> QWidget:
+        item = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
+        return item.widget() if item is not None else self
+
+    # --- list ------------------------------------------------------------------------
+
+    def filter_values(self) -> dict[str, Any]:
+        return {
+            "scope": SCOPES[self.scope.currentIndex()],
+            "date_from": _py_date(self.date_from),
+            "date_to": _py_date(self.date_to),
+            "text": self.search.text().strip(),
+        }
+
+    def reload(self) -> None:
+        values = self.filter_values()  # read the widgets here, in the GUI thread
+        self.model.set_fetch(lambda offset, limit: self.fetch_page(values, offset, limit))
+
+    def _data_changed(self, kind: str) -> None:
+        if kind == self.kind:
+            self.reload()
+            self._show_current()
+
+    def _row_changed(self, current: Any, _previous: Any) -> None:
+        self._show_current()
+
+    def _show_current(self) -> None:
+        index = self.view.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return
+        record_id = self.row_id(self.model.row_at(index.row()))
+        engine, kind = self.engine, self.kind
+
+        def load() -> details.Detail:
+            with reading(engine) as ctx:
+                return details.record_detail(ctx.session, kind, record_id)
+
+        self.ops.run(load, self.detail.show_detail)
+
+    def run_action(self, action: str, record_id: int) -> None:
+        job = self.action_job(action, record_id)
+        if job is None:
+            return
+
+        def done(_result: object) -> None:
+            self.ops.data_changed.emit(self.kind)
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("操作未完成"), str(exc))
+
+        self.ops.run(job, done, failed)
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setSpecialValueText(" ")  # the minimum date shows as blank: no limit
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    edit.setDate(edit.minimumDate())
+    return edit
+
+
+def _py_date(edit: QDateEdit) -> date | None:
+    if edit.date() == edit.minimumDate():
+        return None
+    d = edit.date()
+    return date(d.year(), d.month(), d.day())
+
+
+def text_of(widget: QLineEdit | QPlainTextEdit) -> str:
+    return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()

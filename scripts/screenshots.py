@@ -1,0 +1,98 @@
+"""Screenshots of the 住户 tab and the import preview, for docs/screenshots/.
+
+    python scripts/screenshots.py OUTDIR
+
+Runs offscreen: builds a demo database (60 days, fixed seed and day) in a temporary folder,
+opens the tab with a resident selected (record and timeline visible) and the import preview
+of tests/data/residents/title_merged.xlsx, and saves ``residents.png`` and
+``import_preview.png`` (1280×800) into OUTDIR. Chinese needs a CJK font on the machine
+(``fonts-wqy-microhei`` on Debian).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SIZE = (1280, 800)
+TODAY = date(2026, 11, 20)
+SEED = 20261122
+SAMPLE = ROOT / "tests" / "data" / "residents" / "title_merged.xlsx"
+QUERY = "杨"  # a one-character name: a long list of matches
+ROOM = "10-2-202"  # … one of them lives in a flat with three residents and a long history
+
+
+def wait_until(app, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not finish loading")
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):  # let layouts settle
+        app.processEvents()
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__)
+        return 2
+    out = Path(argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+
+    from desk.services import demo
+    from desk.services.database import open_database
+    from desk.ui.app import make_app
+    from desk.ui.dialogs.import_preview import ImportPreviewDialog
+    from desk.ui.ops import Ops
+    from desk.ui.tabs.residents import ResidentsTab
+
+    app = make_app(["screenshots"])
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_database(Path(tmp) / "demo.sqlite3")
+        demo.generate(engine, 60, today=TODAY, seed=SEED)
+        ops = Ops()
+        try:
+            tab = ResidentsTab(engine, ops, lambda: None)
+            tab.setWindowTitle("住户")
+            tab.resize(*SIZE)
+            tab.show()
+            tab.search_edit.setText(QUERY)
+            tab.apply_search()
+            wait_until(app, lambda: tab.current is not None)  # the first match is opened
+            rooms = [tab.model.row_at(i).room for i in range(tab.model.rowCount())]
+            tab.table.selectRow(rooms.index(ROOM))
+            wait_until(app, lambda: tab.current is not None and tab.current.room == ROOM)
+            wait_until(app, lambda: tab.timeline_model.rowCount() > 0)
+            tab.table.setFocus()
+            path = out / "residents.png"
+            tab.grab().save(str(path))
+            print(path)
+
+            dialog = ImportPreviewDialog(engine, ops, SAMPLE, lambda: None, tab)
+            dialog.resize(*SIZE)
+            dialog.show()
+            wait_until(app, lambda: dialog.plan is not None and not dialog.busy)
+            path = out / "import_preview.png"
+            dialog.grab().save(str(path))
+            print(path)
+            dialog.close()
+            tab.close()
+        finally:
+            ops.shutdown()
+            engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
