@@ -8,7 +8,7 @@ to fix — and nothing they typed is touched.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QWidget
 
 from desk.models.errors import ValidationError
 
@@ -50,3 +50,12 @@ class FieldErrors:
         show_error(label, str(exc))
         if widget is not None:
             widget.setFocus()
+
+    def label(self, field: str) -> QLabel:
+        return self._fields.get(field, (self.general, None))[0]
+
+
+def ask_reason(parent: QWidget, title: str = "作废") -> str | None:
+    """Ask for the reason a record is voided (required by the services); None = cancelled."""
+    text, ok = QInputDialog.getText(parent, title, "作废原因（必填）：")
+    return text if ok else None

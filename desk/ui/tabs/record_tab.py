@@ -196,6 +196,9 @@ class RecordTab(QWidget):
         self.errors.add(field, err, widget)
         return err
 
+    def errors_label(self, field: str) -> QLabel:
+        return self.errors.label(field)
+
     def save(self) -> None:
         if self.saving:
             return
