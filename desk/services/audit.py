@@ -16,6 +16,7 @@ from sqlmodel import SQLModel, select
 from desk.models import AuditEvent
 from desk.models.db import driver_insert
 from desk.models.enums import AuditAction
+from desk.services import textsearch
 from desk.services.context import Ctx
 
 AUDIT = AuditEvent.__table__  # type: ignore[attr-defined]
@@ -102,7 +103,10 @@ def change(
         obj.updated_at = ctx.now  # type: ignore[attr-defined]
     ctx.session.add(obj)
     _log(ctx, rows)
-    return [row["field"] for row in rows]
+    changed = [row["field"] for row in rows]
+    if changed:
+        textsearch.after_change(ctx.session, obj, changed)  # re-index changed text
+    return changed
 
 
 def history(ctx: Ctx, entity: str, entity_id: int) -> list[AuditEvent]:

@@ -12,7 +12,7 @@ from desk.models.db import driver, driver_insert
 from desk.models.enums import AuditAction, UnitKind
 from desk.models.errors import NotFoundError, ValidationError
 from desk.models.validation import clean_text, normalize_phone, normalize_room
-from desk.services import audit
+from desk.services import audit, textsearch
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind, next_serial
 
@@ -43,6 +43,7 @@ def create(ctx: Ctx, model: type[T], kind: SerialKind, **fields: Any) -> T:
     make_transient_to_detached(obj)
     ctx.session.add(obj)
     audit.created(ctx, obj)
+    textsearch.index_new(ctx.session, obj)  # searchable now; indexed in batches
     return obj
 
 

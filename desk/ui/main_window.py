@@ -27,6 +27,7 @@ from desk.services import overview, staff
 from desk.services.context import reading
 from desk.ui import msgbox
 from desk.ui.ops import Ops
+from desk.ui.tabs.calls import CallsTab
 from desk.ui.tabs.residents import ResidentsTab
 
 REFRESH_MS = 60_000
@@ -117,8 +118,15 @@ class MainWindow(QMainWindow):
         # The desk's tabs; 来访接待 … 物品借用 come first as they are built (issue order),
         # then 交接班, 回访, 住户, 统计.
         self.tabs = QTabWidget()
-        self.residents_tab = ResidentsTab(engine, ops, lambda: self.staff_on_duty)
-        self.tabs.addTab(self.residents_tab, self.tr("住户"))
+        on_duty = lambda: self.staff_on_duty  # noqa: E731 (read at save time)
+        self.calls_tab = CallsTab(engine, ops, on_duty)
+        self.residents_tab = ResidentsTab(engine, ops, on_duty)
+        for tab, title in (
+            (self.calls_tab, self.tr("来电记录")),
+            (self.residents_tab, self.tr("住户")),
+        ):
+            self.tabs.addTab(tab, title)
+        self.calls_tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
         central = QWidget()
         layout = QVBoxLayout(central)

@@ -27,6 +27,23 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+# Text search (revision 0003): FTS5 virtual tables and the shadow tables SQLite keeps for
+# them. They are made with raw SQL and are not SQLModel tables, so comparisons skip them.
+FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
+
+
+def is_search_table(name: str | None) -> bool:
+    return bool(name) and any(
+        name.endswith("_fts" + suffix)  # type: ignore[union-attr]
+        for suffix in ("", *FTS_SHADOW_SUFFIXES)
+    )
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave the text-search tables out of autogenerate and compare_metadata."""
+    return not (type_ == "table" and is_search_table(name))
+
+
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # e.g. `alembic revision --autogenerate` during development
@@ -44,6 +61,7 @@ def _configure_and_run(connection: sa.Connection) -> None:
         render_as_batch=True,  # SQLite can only ALTER through table copies
         render_item=render_item,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

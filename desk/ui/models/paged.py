@@ -69,6 +69,10 @@ class PagedTableModel(QAbstractTableModel):
         if self._fetch is not None:
             self.set_fetch(self._fetch)
 
+    @property
+    def page_size(self) -> int:
+        return self._page_size
+
     def row_at(self, row: int) -> Any:
         return self._rows[row]
 

@@ -7,6 +7,7 @@ is cleared only after the save committed, and on an error what was typed stays.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -47,6 +48,7 @@ class RecordTab(QWidget):
 
     kind = ""  # "call", "visit", … — the details/lists kind
     title = ""
+    actions: frozenset[str] = frozenset()  # the detail actions this tab can carry out
     saved = Signal(object)  # the record just saved
     status = Signal(str)  # a line for the window's status bar
 
@@ -114,6 +116,7 @@ class RecordTab(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.loaded.connect(self._fit_columns)
         self.count_label = QLabel()
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -130,6 +133,7 @@ class RecordTab(QWidget):
         top.addWidget(right)
         top.setStretchFactor(0, 2)
         top.setStretchFactor(1, 5)
+        top.setSizes([360, 900])
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
         outer.addWidget(self.detail)
@@ -151,6 +155,7 @@ class RecordTab(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.ask_clear)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         ops.data_changed.connect(self._data_changed)
+        self.reload()
 
     # --- for subclasses --------------------------------------------------------------
 
@@ -262,6 +267,11 @@ class RecordTab(QWidget):
         values = self.filter_values()  # read the widgets here, in the GUI thread
         self.model.set_fetch(lambda offset, limit: self.fetch_page(values, offset, limit))
 
+    def _fit_columns(self) -> None:
+        """Size the columns to the first page once; later pages keep the widths."""
+        if self.model.rowCount() <= self.model.page_size:
+            self.view.resizeColumnsToContents()
+
     def _data_changed(self, kind: str) -> None:
         if kind == self.kind:
             self.reload()
@@ -281,7 +291,11 @@ class RecordTab(QWidget):
             with reading(engine) as ctx:
                 return details.record_detail(ctx.session, kind, record_id)
 
-        self.ops.run(load, self.detail.show_detail)
+        def show(found: details.Detail) -> None:
+            doable = [a for a in found.actions if a in self.actions]
+            self.detail.show_detail(dataclasses.replace(found, actions=doable))
+
+        self.ops.run(load, show)
 
     def run_action(self, action: str, record_id: int) -> None:
         job = self.action_job(action, record_id)

@@ -1,0 +1,182 @@
+"""来电记录: the greeting line, the call form, the call list, 转告 messages and turning a call
+into a repair or a complaint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit
+
+from desk.models.enums import CallType
+from desk.services import calls, lists, settings, staff
+from desk.services.calls import CallDraft
+from desk.services.context import reading, writing
+from desk.services.search import Match
+from desk.ui.forms import ask_reason
+from desk.ui.models.paged import Column
+from desk.ui.tabs.record_tab import RecordTab
+from desk.ui.widgets.resident_lookup import ResidentLookup
+
+
+class CallsTab(RecordTab):
+    kind = "call"
+    title = "来电记录"
+    # 转报修 / 转投诉 join when the 报修派工 and 投诉处理 tabs exist
+    actions = frozenset({"已转告", "作废"})
+
+    def build_form(self) -> None:
+        self.greeting = QLabel()
+        self.greeting.setWordWrap(True)
+        self.greeting.setStyleSheet("color:#2c3e50; background:#eaf2f8; padding:6px;")
+        self.form.addRow(self.greeting)
+        self.lookup = ResidentLookup(self.engine, self.ops)
+        self.lookup.chosen.connect(self.fill_from)
+        self.add_row("查找住户", self.lookup)
+        self.caller = QLineEdit()
+        self.caller.setMaxLength(40)
+        self.add_row("来电人", self.caller, "person_name")
+        self.phone = QLineEdit()
+        self.add_row("电话", self.phone, "phone")
+        self.room = QLineEdit()
+        self.room.setPlaceholderText(self.tr("如 3-2-1201"))
+        self.add_row("房号", self.room, "room")
+        self.call_type = QComboBox()
+        self.call_type.addItems([t.value for t in CallType])
+        self.add_row("类型", self.call_type, "call_type")
+        self.message_for = QComboBox()
+        self.add_row("转告给", self.message_for, "message_for_id")
+        self.content = QPlainTextEdit()
+        self.content.setTabChangesFocus(True)
+        self.content.setPlaceholderText(self.tr("业主反映的事情，复述确认后记下"))
+        self.add_row("来电内容", self.content, "content")
+        self.reply = QPlainTextEdit()
+        self.reply.setTabChangesFocus(True)
+        self.reply.setMaximumHeight(70)
+        self.add_row("答复", self.reply, "reply")
+        self.resident_id: int | None = None
+        self.call_type.currentTextChanged.connect(self._type_changed)
+        self._type_changed(self.call_type.currentText())
+        for line in (self.caller, self.phone, self.room):
+            line.returnPressed.connect(self.save)
+        self.load_choices()
+
+    def load_choices(self) -> None:
+        engine = self.engine
+
+        def load() -> tuple[str, list[tuple[int, str]]]:
+            with reading(engine) as ctx:
+                office = settings.get(ctx.session, "office.name") or "物业服务中心"
+                line = settings.get(ctx.session, "office.greeting").format(office=office)
+                return line, [(s.id, s.name) for s in staff.active(ctx)]  # type: ignore[misc]
+
+        def show(result: tuple[str, list[tuple[int, str]]]) -> None:
+            line, people = result
+            self.greeting.setText(self.tr("接听：") + line)
+            self.message_for.clear()
+            for staff_id, name in people:
+                self.message_for.addItem(name, staff_id)
+
+        self.ops.run(load, show)
+
+    def _type_changed(self, text: str) -> None:
+        self.message_for.setEnabled(text == CallType.MESSAGE.value)
+
+    def fill_from(self, match: Match) -> None:
+        self.caller.setText(match.name)
+        self.phone.setText(match.phone)
+        self.room.setText(match.room)
+        self.resident_id = match.resident_id
+        self.call_type.setFocus()
+
+    def has_input(self) -> bool:
+        return any(
+            (
+                self.caller.text(),
+                self.phone.text(),
+                self.room.text(),
+                self.content.toPlainText(),
+                self.reply.toPlainText(),
+            )
+        )
+
+    def clear_form(self) -> None:
+        for widget in (self.lookup, self.caller, self.phone, self.room):
+            widget.clear()
+        self.content.clear()
+        self.reply.clear()
+        self.call_type.setCurrentIndex(0)
+        self.resident_id = None
+
+    def draft(self) -> CallDraft:
+        is_message = self.call_type.currentText() == CallType.MESSAGE.value
+        return CallDraft(
+            call_type=self.call_type.currentText(),
+            content=self.content.toPlainText(),
+            caller_name=self.caller.text(),
+            phone=self.phone.text(),
+            room=self.room.text(),
+            reply=self.reply.toPlainText(),
+            message_for_id=self.message_for.currentData() if is_message else None,
+            resident_id=self.resident_id,
+        )
+
+    def save_job(self) -> Callable[[], Any]:
+        draft, engine, who = self.draft(), self.engine, self.staff_id()
+
+        def job() -> Any:
+            with writing(engine, staff_id=who) as ctx:
+                return calls.create_call(ctx, draft)
+
+        return job
+
+    # --- list ------------------------------------------------------------------------
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.tr("单号"), lambda r: r.serial),
+            Column(self.tr("时间"), lambda r: r.created_at.strftime("%m-%d %H:%M")),
+            Column(self.tr("类型"), lambda r: r.call_type),
+            Column(self.tr("来电人"), lambda r: r.person),
+            Column(self.tr("房号"), lambda r: r.room),
+            Column(self.tr("电话"), lambda r: r.phone),
+            Column(self.tr("转告"), lambda r: r.message_state or ""),
+            Column(self.tr("内容"), lambda r: r.summary),
+        ]
+
+    def fetch_page(self, values: dict[str, Any], offset: int, limit: int) -> list[Any]:
+        with reading(self.engine) as ctx:
+            return lists.list_rows(
+                ctx.session,
+                "call",
+                flt=lists.ListFilter(**values),
+                now=ctx.now,
+                offset=offset,
+                limit=limit,
+            )
+
+    def row_colour(self, row: Any) -> str | None:
+        return "#fdebd0" if row.message_state == "未转告" else None
+
+    # --- actions ---------------------------------------------------------------------
+
+    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+        engine, who = self.engine, self.staff_id()
+        if action == "已转告":
+
+            def deliver() -> Any:
+                with writing(engine, staff_id=who) as ctx:
+                    return calls.mark_delivered(ctx, record_id)
+
+            return deliver
+        if action == "作废":
+            reason = ask_reason(self)
+            if reason is None:
+                return None
+
+            def void() -> Any:
+                with writing(engine, staff_id=who) as ctx:
+                    return calls.void(ctx, record_id, reason)
+
+            return void
+        return None
