@@ -90,6 +90,7 @@ def test_lookup_then_type_then_save(qtbot, tab, type_text, fetch):
     assert tab.content.toPlainText() == "" and tab.caller.text() == ""  # cleared after commit
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
     assert tab.model.row_at(0).serial == call.serial
+    qtbot.waitUntil(lambda: tab.count_label.text() == "共 1 条", timeout=WAIT)
 
 
 def test_a_bad_phone_is_shown_next_to_the_field_and_the_text_stays(qtbot, tab, type_text, fetch):
@@ -161,3 +162,18 @@ def test_ctrl_n_and_escape_ask_before_clearing(qtbot, tab, type_text, monkeypatc
     monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: True)
     tab.ask_clear()
     assert tab.content.toPlainText() == ""
+
+
+def test_search_box_finds_a_one_character_substring(qtbot, tab, write, type_text):
+    from desk.services import calls
+    from desk.services.calls import CallDraft
+
+    with write() as ctx:
+        calls.create_call(ctx, CallDraft("报修", "厨房漏水", room="3-2-1201"))
+        calls.create_call(ctx, CallDraft("咨询", "停车月卡多少钱"))
+    tab.reload()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=WAIT)
+    type_text(tab.search, "漏")
+    qtbot.waitUntil(lambda: [r.summary for r in tab.model.rows] == ["厨房漏水"], timeout=WAIT)
+    tab.search.clear()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=WAIT)

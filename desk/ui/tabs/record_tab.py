@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desk.models.errors import ValidationError
-from desk.services import details
+from desk.services import details, lists
 from desk.services.context import reading
 from desk.ui import msgbox
 from desk.ui.forms import FieldErrors, error_label
@@ -41,6 +41,7 @@ from desk.ui.widgets.record_detail import RecordDetail
 
 SCOPES = ["今天", "未完成", "已超时", "全部"]
 SEARCH_DEBOUNCE_MS = 200
+COUNT_CAP = 10_000  # "10000+" is all a person needs; an exact count of a huge match costs
 
 
 class RecordTab(QWidget):
@@ -263,9 +264,21 @@ class RecordTab(QWidget):
             "text": self.search.text().strip(),
         }
 
+    def count_rows(self, values: dict[str, Any]) -> int:
+        """How many rows the list has, at most COUNT_CAP. Runs on the DB worker."""
+        with reading(self.engine) as ctx:
+            return lists.count_rows(
+                ctx.session, self.kind, flt=lists.ListFilter(**values), now=ctx.now, cap=COUNT_CAP
+            )
+
     def reload(self) -> None:
         values = self.filter_values()  # read the widgets here, in the GUI thread
         self.model.set_fetch(lambda offset, limit: self.fetch_page(values, offset, limit))
+        self.ops.run(lambda: self.count_rows(values), self._show_count)
+
+    def _show_count(self, n: int) -> None:
+        shown = f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
+        self.count_label.setText(self.tr("共 {0} 条").format(shown))
 
     def _fit_columns(self) -> None:
         """Size the columns to the first page once; later pages keep the widths."""
