@@ -1,12 +1,13 @@
-"""Screenshots of the 住户 tab and the import preview, for docs/screenshots/.
+"""Screenshots of the main window (来电记录), the 住户 tab and the import preview, for
+docs/screenshots/.
 
     python scripts/screenshots.py OUTDIR
 
 Runs offscreen: builds a demo database (60 days, fixed seed and day) in a temporary folder,
 opens the tab with a resident selected (record and timeline visible) and the import preview
 of tests/data/residents/title_merged.xlsx, and saves ``residents.png`` and
-``import_preview.png`` (1280×800) into OUTDIR. Chinese needs a CJK font on the machine
-(``fonts-wqy-microhei`` on Debian).
+``import_preview.png`` and ``calls.png`` (1280×800) into OUTDIR. Chinese needs a CJK
+font on the machine (``fonts-wqy-microhei`` on Debian).
 """
 
 from __future__ import annotations
@@ -88,6 +89,21 @@ def main(argv: list[str]) -> int:
             print(path)
             dialog.close()
             tab.close()
+
+            from desk.ui.main_window import MainWindow
+
+            window = MainWindow(engine, ops, Path(tmp) / "demo.sqlite3", demo=True)
+            window.resize(*SIZE)
+            window.show()
+            wait_until(
+                app, lambda: window.snapshot is not None and window.calls_tab.model.rowCount() > 0
+            )
+            window.calls_tab.view.selectRow(1)
+            wait_until(app, lambda: window.calls_tab.detail.detail is not None)
+            path = out / "calls.png"
+            window.grab().save(str(path))
+            print(path)
+            window.close()
         finally:
             ops.shutdown()
             engine.dispose()
