@@ -10,6 +10,8 @@ page, page numbers in the footer.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -207,9 +209,16 @@ def write_rejects(
         values: list[Any] = [number, reason, *cells]
         for col, value in enumerate(values, start=1):
             safe_cell(ws, r, col, value, st["body_left"])
+        # Excel and LibreOffice do not grow wrapped rows of a written file: size it here
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(_text_width(reason) / 48))
     _print_setup(ws, header_row, last)
     _save(wb, path)
     return n
+
+
+def _text_width(text: str) -> int:
+    """Width in Excel character units: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _save(wb: Any, path: Path | str) -> None:
