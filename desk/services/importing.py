@@ -51,7 +51,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from desk.models import Resident, Unit
-from desk.models.enums import ResidentRole, UnitKind
+from desk.models.enums import ResidentRole
 from desk.models.errors import DeskError, ValidationError
 from desk.models.validation import clean_text, normalize_room, parse_phones, to_halfwidth
 from desk.services import audit, residents, settings
@@ -818,16 +818,7 @@ def apply_import(ctx: Ctx, plan: ImportPlan) -> ImportResult:
     for row in todo:
         if row.room not in units:
             ref = normalize_room(row.room)
-            unit = Unit(
-                kind=UnitKind.UNIT,
-                code=ref.code,
-                building=ref.building,
-                entrance=ref.entrance,
-                room=ref.room,
-                area_m2=row.area,
-                created_at=ctx.now,
-                updated_at=ctx.now,
-            )
+            unit = residents.new_unit(ref, ctx.now, row.area)
             session.add(unit)
             units[row.room] = unit
             new_units.append(unit)

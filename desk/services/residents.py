@@ -20,6 +20,7 @@ from desk.models import Resident, Unit
 from desk.models.enums import ResidentRole, UnitKind
 from desk.models.errors import NotFoundError, ValidationError
 from desk.models.validation import (
+    RoomRef,
     clean_text,
     mask_phone,
     normalize_room,
@@ -282,21 +283,27 @@ def unit_by_code(session: Session, code: str) -> Unit | None:
     return session.exec(select(Unit).where(Unit.code == code)).first()
 
 
+def new_unit(ref: RoomRef, now: datetime, area_m2: float | None = None) -> Unit:
+    """A flat's row from its parsed room (not yet added to a session)."""
+    return Unit(
+        kind=UnitKind.UNIT,
+        code=ref.code,
+        building=ref.building,
+        entrance=ref.entrance,
+        room=ref.room,
+        area_m2=area_m2,
+        created_at=now,
+        updated_at=now,
+    )
+
+
 def ensure_unit(ctx: Ctx, room_text: str) -> Unit:
     """The flat ``room_text`` names (any written form); created (and audited) when new."""
     ref = normalize_room(room_text, field="room", label="房号")
     unit = unit_by_code(ctx.session, ref.code)
     if unit is not None:
         return unit
-    unit = Unit(
-        kind=UnitKind.UNIT,
-        code=ref.code,
-        building=ref.building,
-        entrance=ref.entrance,
-        room=ref.room,
-        created_at=ctx.now,
-        updated_at=ctx.now,
-    )
+    unit = new_unit(ref, ctx.now)
     ctx.session.add(unit)
     ctx.session.flush()
     audit.created(ctx, unit, summary=ref.code)

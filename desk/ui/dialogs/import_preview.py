@@ -50,7 +50,7 @@ from desk.services.importing import (
     RawTable,
 )
 from desk.ui import dialogs, msgbox
-from desk.ui.dialogs.resident_form import error_label, show_error
+from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops
 
 Index = QModelIndex | QPersistentModelIndex

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -31,6 +31,7 @@ from desk.services import residents
 from desk.services.context import writing
 from desk.services.residents import ResidentDetail, ResidentDraft
 from desk.ui import msgbox
+from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops
 
 StaffGetter = Callable[[], int | None]
@@ -232,18 +233,3 @@ class MoveOutDialog(QDialog):
     @property
     def day(self) -> date:
         return self.date_edit.date().toPython()  # type: ignore[return-value]
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet("color: #c0392b;")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setVisible(False)
-    return label
-
-
-def show_error(label: QLabel, text: str) -> None:
-    """The message sits right under its field; an empty one takes no room."""
-    label.setText(text)
-    label.setVisible(bool(text))
