@@ -14,7 +14,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from desk.models import AuditEvent, Call, Complaint, Loan, LoanItem, Staff, Visit, WorkOrder
+from desk.models import (
+    AuditEvent,
+    Call,
+    Callback,
+    Complaint,
+    Loan,
+    LoanItem,
+    Staff,
+    Visit,
+    WorkOrder,
+)
 from desk.models.enums import AuditAction, CallType, MessageState, RecordState
 from desk.models.errors import NotFoundError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
@@ -143,6 +153,14 @@ MODELS: dict[str, Any] = {
     "complaint": Complaint,
     "loan": Loan,
 }
+# the timeline's Chinese kinds (desk.services.timeline.KINDS) → detail kinds
+TIMELINE_KINDS = {
+    "来访": "visit",
+    "来电": "call",
+    "报修": "workorder",
+    "投诉": "complaint",
+    "借用": "loan",
+}
 _STAFF_FIELDS = {"staff_id", "message_for_id", "returned_to_id", "dispatcher_id"}
 
 
@@ -268,3 +286,15 @@ def _history_value(field: str, text: str | None, staff: dict[int, str]) -> str:
     if len(text) >= 19 and text[4] == "-" and text[10] == " ":
         return text[:16]  # "2026-11-22 09:30:00" → minutes are enough on screen
     return text
+
+
+def timeline_detail(session: Session, timeline_kind: str, record_id: int) -> Detail:
+    """The record a timeline entry stands for; a 回访 opens the work it called back on."""
+    if timeline_kind == "回访":
+        callback = session.get(Callback, record_id)
+        if callback is None:
+            raise NotFoundError(f"找不到这条回访（编号 {record_id}）。")
+        if callback.work_order_id is not None:
+            return record_detail(session, "workorder", callback.work_order_id)
+        return record_detail(session, "complaint", callback.complaint_id or 0)
+    return record_detail(session, TIMELINE_KINDS[timeline_kind], record_id)

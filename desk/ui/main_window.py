@@ -26,6 +26,7 @@ from desk import __version__, paths
 from desk.services import overview, staff
 from desk.services.context import reading
 from desk.ui import msgbox
+from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.ops import Ops
 from desk.ui.tabs.calls import CallsTab
 from desk.ui.tabs.residents import ResidentsTab
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.addTab(tab, title)
         self.calls_tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.residents_tab.record_requested.connect(self.open_record)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -217,6 +219,12 @@ class MainWindow(QMainWindow):
                 a.overdue_loans,
             )
         )
+
+    def open_record(self, timeline_kind: str, record_id: int) -> RecordViewDialog:
+        """Open a record from a unit's timeline (its fields and history)."""
+        dialog = RecordViewDialog(self.engine, self.ops, timeline_kind, record_id, self)
+        dialog.show()
+        return dialog
 
     @property
     def staff_on_duty(self) -> int | None:
