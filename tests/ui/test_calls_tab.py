@@ -15,7 +15,7 @@ from desk.services import residents, staff
 from desk.services.residents import ResidentDraft
 from desk.ui import msgbox
 from desk.ui.ops import Ops
-from desk.ui.tabs import calls as calls_tab
+from desk.ui.tabs import record_tab
 from desk.ui.tabs.calls import CallsTab
 
 WAIT = 5000
@@ -71,7 +71,7 @@ def test_lookup_then_type_then_save(qtbot, tab, type_text, fetch):
     tab.lookup.textEdited.emit(tab.lookup.text())
     qtbot.waitUntil(lambda: bool(tab.lookup.matches), timeout=WAIT)
     tab.lookup.choose(0)
-    assert (tab.caller.text(), tab.phone.text(), tab.room.text()) == (
+    assert (tab.person.text(), tab.phone.text(), tab.room.text()) == (
         "张三",
         "13812345678",
         "3-2-1201",
@@ -87,20 +87,20 @@ def test_lookup_then_type_then_save(qtbot, tab, type_text, fetch):
         "卫生间漏水，已复述确认",
         1,
     )
-    assert tab.content.toPlainText() == "" and tab.caller.text() == ""  # cleared after commit
+    assert tab.content.toPlainText() == "" and tab.person.text() == ""  # cleared after commit
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
     assert tab.model.row_at(0).serial == call.serial
     qtbot.waitUntil(lambda: tab.count_label.text() == "共 1 条", timeout=WAIT)
 
 
 def test_a_bad_phone_is_shown_next_to_the_field_and_the_text_stays(qtbot, tab, type_text, fetch):
-    type_text(tab.caller, "王五")
+    type_text(tab.person, "王五")
     qtbot.keyClicks(tab.phone, "12345")
     type_text(tab.content, "咨询物业费")
     tab.save_button.click()
     qtbot.waitUntil(lambda: tab.errors_label("phone").isVisible(), timeout=WAIT)
     assert tab.errors_label("phone").text().startswith("电话：")
-    assert (tab.caller.text(), tab.content.toPlainText()) == ("王五", "咨询物业费")
+    assert (tab.person.text(), tab.content.toPlainText()) == ("王五", "咨询物业费")
     assert saved_calls(fetch) == []
 
 
@@ -145,7 +145,7 @@ def test_void_asks_for_a_reason(qtbot, tab, type_text, fetch, monkeypatch):
     type_text(tab.content, "打错了")
     with qtbot.waitSignal(tab.saved, timeout=WAIT):
         tab.save_button.click()
-    monkeypatch.setattr(calls_tab, "ask_reason", lambda parent: "误登记")
+    monkeypatch.setattr(record_tab, "ask_reason", lambda parent: "误登记")
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
     tab.view.selectRow(0)
     qtbot.waitUntil(lambda: tab.detail.action_button("作废") is not None, timeout=WAIT)

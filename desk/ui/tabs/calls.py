@@ -6,17 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
 
 from desk.models.enums import CallType
-from desk.services import calls, lists, settings, staff
+from desk.services import calls, settings, staff
 from desk.services.calls import CallDraft
-from desk.services.context import reading, writing
+from desk.services.context import reading
 from desk.services.search import Match
-from desk.ui.forms import ask_reason
 from desk.ui.models.paged import Column
 from desk.ui.tabs.record_tab import RecordTab
-from desk.ui.widgets.resident_lookup import ResidentLookup
 
 
 class CallsTab(RecordTab):
@@ -30,17 +28,7 @@ class CallsTab(RecordTab):
         self.greeting.setWordWrap(True)
         self.greeting.setStyleSheet("color:#2c3e50; background:#eaf2f8; padding:6px;")
         self.form.addRow(self.greeting)
-        self.lookup = ResidentLookup(self.engine, self.ops)
-        self.lookup.chosen.connect(self.fill_from)
-        self.add_row("查找住户", self.lookup)
-        self.caller = QLineEdit()
-        self.caller.setMaxLength(40)
-        self.add_row("来电人", self.caller, "person_name")
-        self.phone = QLineEdit()
-        self.add_row("电话", self.phone, "phone")
-        self.room = QLineEdit()
-        self.room.setPlaceholderText(self.tr("如 3-2-1201"))
-        self.add_row("房号", self.room, "room")
+        self.add_party_rows("来电人")
         self.call_type = QComboBox()
         self.call_type.addItems([t.value for t in CallType])
         self.add_row("类型", self.call_type, "call_type")
@@ -54,11 +42,8 @@ class CallsTab(RecordTab):
         self.reply.setTabChangesFocus(True)
         self.reply.setMaximumHeight(70)
         self.add_row("答复", self.reply, "reply")
-        self.resident_id: int | None = None
         self.call_type.currentTextChanged.connect(self._type_changed)
         self._type_changed(self.call_type.currentText())
-        for line in (self.caller, self.phone, self.room):
-            line.returnPressed.connect(self.save)
         self.load_choices()
 
     def load_choices(self) -> None:
@@ -83,37 +68,26 @@ class CallsTab(RecordTab):
         self.message_for.setEnabled(text == CallType.MESSAGE.value)
 
     def fill_from(self, match: Match) -> None:
-        self.caller.setText(match.name)
-        self.phone.setText(match.phone)
-        self.room.setText(match.room)
-        self.resident_id = match.resident_id
+        super().fill_from(match)
         self.call_type.setFocus()
 
     def has_input(self) -> bool:
-        return any(
-            (
-                self.caller.text(),
-                self.phone.text(),
-                self.room.text(),
-                self.content.toPlainText(),
-                self.reply.toPlainText(),
-            )
+        return self.party_has_input() or bool(
+            self.content.toPlainText() or self.reply.toPlainText()
         )
 
     def clear_form(self) -> None:
-        for widget in (self.lookup, self.caller, self.phone, self.room):
-            widget.clear()
+        self.clear_party()
         self.content.clear()
         self.reply.clear()
         self.call_type.setCurrentIndex(0)
-        self.resident_id = None
 
     def draft(self) -> CallDraft:
         is_message = self.call_type.currentText() == CallType.MESSAGE.value
         return CallDraft(
             call_type=self.call_type.currentText(),
             content=self.content.toPlainText(),
-            caller_name=self.caller.text(),
+            caller_name=self.person.text(),
             phone=self.phone.text(),
             room=self.room.text(),
             reply=self.reply.toPlainText(),
@@ -122,13 +96,7 @@ class CallsTab(RecordTab):
         )
 
     def save_job(self) -> Callable[[], Any]:
-        draft, engine, who = self.draft(), self.engine, self.staff_id()
-
-        def job() -> Any:
-            with writing(engine, staff_id=who) as ctx:
-                return calls.create_call(ctx, draft)
-
-        return job
+        return self.write_job(calls.create_call, self.draft())
 
     # --- list ------------------------------------------------------------------------
 
@@ -144,39 +112,14 @@ class CallsTab(RecordTab):
             Column(self.tr("内容"), lambda r: r.summary),
         ]
 
-    def fetch_page(self, values: dict[str, Any], offset: int, limit: int) -> list[Any]:
-        with reading(self.engine) as ctx:
-            return lists.list_rows(
-                ctx.session,
-                "call",
-                flt=lists.ListFilter(**values),
-                now=ctx.now,
-                offset=offset,
-                limit=limit,
-            )
-
     def row_colour(self, row: Any) -> str | None:
         return "#fdebd0" if row.message_state == "未转告" else None
 
     # --- actions ---------------------------------------------------------------------
 
     def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
-        engine, who = self.engine, self.staff_id()
         if action == "已转告":
-
-            def deliver() -> Any:
-                with writing(engine, staff_id=who) as ctx:
-                    return calls.mark_delivered(ctx, record_id)
-
-            return deliver
+            return self.write_job(calls.mark_delivered, record_id)
         if action == "作废":
-            reason = ask_reason(self)
-            if reason is None:
-                return None
-
-            def void() -> Any:
-                with writing(engine, staff_id=who) as ctx:
-                    return calls.void(ctx, record_id, reason)
-
-            return void
+            return self.void_job(calls.void, record_id)
         return None

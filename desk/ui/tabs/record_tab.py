@@ -32,12 +32,14 @@ from sqlalchemy.engine import Engine
 
 from desk.models.errors import ValidationError
 from desk.services import details, lists
-from desk.services.context import reading
+from desk.services.context import reading, writing
+from desk.services.search import Match
 from desk.ui import msgbox
-from desk.ui.forms import FieldErrors, error_label
+from desk.ui.forms import FieldErrors, ask_reason, error_label
 from desk.ui.models.paged import Column, PagedTableModel
 from desk.ui.ops import Ops
 from desk.ui.widgets.record_detail import RecordDetail
+from desk.ui.widgets.resident_lookup import ResidentLookup
 
 SCOPES = ["今天", "未完成", "已超时", "全部"]
 SEARCH_DEBOUNCE_MS = 200
@@ -178,7 +180,15 @@ class RecordTab(QWidget):
 
     def fetch_page(self, values: dict[str, Any], offset: int, limit: int) -> list[Any]:
         """One page of the list. Runs on the DB worker: use ``values``, never the widgets."""
-        raise NotImplementedError
+        with reading(self.engine) as ctx:
+            return lists.list_rows(
+                ctx.session,
+                self.kind,
+                flt=lists.ListFilter(**values),
+                now=ctx.now,
+                offset=offset,
+                limit=limit,
+            )
 
     def row_id(self, row: Any) -> int:
         return row.id
@@ -204,6 +214,51 @@ class RecordTab(QWidget):
 
     def errors_label(self, field: str) -> QLabel:
         return self.errors.label(field)
+
+    def add_party_rows(self, person_label: str) -> None:
+        """查找住户 + who + phone + room: the lookup fills the three below it."""
+        self.lookup = ResidentLookup(self.engine, self.ops)
+        self.lookup.chosen.connect(self.fill_from)
+        self.add_row("查找住户", self.lookup)
+        self.person = QLineEdit()
+        self.person.setMaxLength(40)
+        self.add_row(person_label, self.person, "person_name")
+        self.phone = QLineEdit()
+        self.add_row("电话", self.phone, "phone")
+        self.room = QLineEdit()
+        self.room.setPlaceholderText(self.tr("如 3-2-1201"))
+        self.add_row("房号", self.room, "room")
+        self.resident_id: int | None = None
+        for line in (self.person, self.phone, self.room):
+            line.returnPressed.connect(self.save)
+
+    def fill_from(self, match: Match) -> None:
+        self.person.setText(match.name)
+        self.phone.setText(match.phone)
+        self.room.setText(match.room)
+        self.resident_id = match.resident_id
+
+    def clear_party(self) -> None:
+        for widget in (self.lookup, self.person, self.phone, self.room):
+            widget.clear()
+        self.resident_id = None
+
+    def party_has_input(self) -> bool:
+        return any((self.person.text(), self.phone.text(), self.room.text()))
+
+    def write_job(self, fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+        """``fn(ctx, *args)`` in one write transaction by the person on duty."""
+        engine, who = self.engine, self.staff_id()
+
+        def job() -> Any:
+            with writing(engine, staff_id=who) as ctx:
+                return fn(ctx, *args)
+
+        return job
+
+    def void_job(self, fn: Callable[..., Any], record_id: int) -> Callable[[], Any] | None:
+        reason = ask_reason(self)
+        return None if reason is None else self.write_job(fn, record_id, reason)
 
     def save(self) -> None:
         if self.saving:
