@@ -6,7 +6,7 @@ docs/screenshots/.
 Runs offscreen: builds a demo database (60 days, fixed seed and day) in a temporary folder,
 opens the tab with a resident selected (record and timeline visible) and the import preview
 of tests/data/residents/title_merged.xlsx, and saves ``residents.png`` and
-``import_preview.png`` and ``calls.png`` (1280×800) into OUTDIR. Chinese needs a CJK
+``import_preview.png``, ``calls.png`` and ``visits.png`` (1280×800) into OUTDIR. Chinese needs a CJK
 font on the machine (``fonts-wqy-microhei`` on Debian).
 """
 
@@ -100,7 +100,16 @@ def main(argv: list[str]) -> int:
             )
             window.calls_tab.view.selectRow(1)
             wait_until(app, lambda: window.calls_tab.detail.detail is not None)
+            window.tabs.setCurrentWidget(window.calls_tab)
+            wait_until(app, lambda: True)
             path = out / "calls.png"
+            window.grab().save(str(path))
+            print(path)
+            window.tabs.setCurrentWidget(window.visits_tab)
+            wait_until(app, lambda: window.visits_tab.model.rowCount() > 0)
+            window.visits_tab.view.selectRow(0)
+            wait_until(app, lambda: window.visits_tab.detail.detail is not None)
+            path = out / "visits.png"
             window.grab().save(str(path))
             print(path)
             window.close()

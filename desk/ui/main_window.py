@@ -30,6 +30,7 @@ from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.ops import Ops
 from desk.ui.tabs.calls import CallsTab
 from desk.ui.tabs.residents import ResidentsTab
+from desk.ui.tabs.visits import VisitsTab
 
 REFRESH_MS = 60_000
 
@@ -120,14 +121,17 @@ class MainWindow(QMainWindow):
         # then 交接班, 回访, 住户, 统计.
         self.tabs = QTabWidget()
         on_duty = lambda: self.staff_on_duty  # noqa: E731 (read at save time)
+        self.visits_tab = VisitsTab(engine, ops, on_duty)
         self.calls_tab = CallsTab(engine, ops, on_duty)
         self.residents_tab = ResidentsTab(engine, ops, on_duty)
         for tab, title in (
+            (self.visits_tab, self.tr("来访接待")),
             (self.calls_tab, self.tr("来电记录")),
             (self.residents_tab, self.tr("住户")),
         ):
             self.tabs.addTab(tab, title)
-        self.calls_tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        for tab in (self.visits_tab, self.calls_tab):
+            tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.residents_tab.record_requested.connect(self.open_record)
 
         central = QWidget()
