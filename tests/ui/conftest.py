@@ -32,3 +32,13 @@ def gc_on_the_gui_thread():
     yield
     gc.enable()
     gc.collect()
+
+
+@pytest.fixture
+def ops():
+    """The DB worker thread, as the window has it; stopped after the test."""
+    from desk.ui.ops import Ops
+
+    ops = Ops()
+    yield ops
+    ops.shutdown()

@@ -14,18 +14,10 @@ from desk.models.enums import MessageState
 from desk.services import residents, staff
 from desk.services.residents import ResidentDraft
 from desk.ui import msgbox
-from desk.ui.ops import Ops
 from desk.ui.tabs import record_tab
 from desk.ui.tabs.calls import CallsTab
 
 WAIT = 5000
-
-
-@pytest.fixture
-def ops():
-    ops = Ops()
-    yield ops
-    ops.shutdown()
 
 
 @pytest.fixture

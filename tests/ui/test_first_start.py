@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QLabel
 
 from desk.services import staff
@@ -13,7 +12,6 @@ from desk.services.database import open_database
 from desk.ui import app as app_module
 from desk.ui.first_run import FirstRunChoice, FirstRunDialog
 from desk.ui.main_window import MainWindow
-from desk.ui.ops import Ops
 
 
 def test_dialog_requires_both_names_and_says_so_next_to_the_field(qtbot, type_text):
@@ -43,13 +41,6 @@ def test_demo_button_chooses_demo(qtbot):
     assert dialog.demo_button.text() == "打开演示数据"
     dialog.demo_button.click()
     assert dialog.choice == FirstRunChoice(demo=True)
-
-
-@pytest.fixture
-def ops(qtbot):
-    ops = Ops()
-    yield ops
-    ops.shutdown()
 
 
 def test_main_window_shows_office_staff_and_counts(qtbot, ops, tmp_path: Path):

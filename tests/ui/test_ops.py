@@ -7,16 +7,7 @@ import gc
 import sys
 import threading
 
-import pytest
-
-from desk.ui.ops import Ops, collect_on_gui_thread
-
-
-@pytest.fixture
-def ops():
-    ops = Ops()
-    yield ops
-    ops.shutdown()
+from desk.ui.ops import collect_on_gui_thread
 
 
 def test_jobs_run_in_order_off_the_gui_thread(qtbot, ops):

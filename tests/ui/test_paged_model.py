@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from PySide6.QtCore import Qt
 
 from desk.ui.models.paged import Column, PagedTableModel
-from desk.ui.ops import Ops
-
-
-@pytest.fixture
-def ops():
-    ops = Ops()
-    yield ops
-    ops.shutdown()
 
 
 def numbers(total: int, calls: list[tuple[int, int, str]] | None = None):

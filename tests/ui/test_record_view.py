@@ -3,8 +3,6 @@ history; a 回访 entry opens the work order it called back on."""
 
 from __future__ import annotations
 
-import pytest
-
 from desk.services import callbacks, calls, residents, workorders
 from desk.services.calls import CallDraft
 from desk.services.context import reading
@@ -12,16 +10,8 @@ from desk.services.residents import ResidentDraft
 from desk.services.timeline import unit_timeline
 from desk.services.workorders import Completion, WorkOrderDraft
 from desk.ui.main_window import MainWindow
-from desk.ui.ops import Ops
 
 WAIT = 5000
-
-
-@pytest.fixture
-def ops():
-    ops = Ops()
-    yield ops
-    ops.shutdown()
 
 
 def test_timeline_entries_open_their_records(qtbot, engine, write, ops, db_path):

@@ -6,15 +6,7 @@ import pytest
 
 from desk.services import residents
 from desk.services.residents import ResidentDraft
-from desk.ui.ops import Ops
 from desk.ui.widgets.resident_lookup import ResidentLookup, suggestion_text
-
-
-@pytest.fixture
-def ops():
-    ops = Ops()
-    yield ops
-    ops.shutdown()
 
 
 @pytest.fixture

@@ -11,18 +11,10 @@ from desk.models import Visit
 from desk.models.enums import VisitState
 from desk.services import residents
 from desk.services.residents import ResidentDraft
-from desk.ui.ops import Ops
 from desk.ui.tabs import visits as visits_tab
 from desk.ui.tabs.visits import VisitsTab
 
 WAIT = 5000
-
-
-@pytest.fixture
-def ops():
-    ops = Ops()
-    yield ops
-    ops.shutdown()
 
 
 @pytest.fixture
