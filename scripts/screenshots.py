@@ -6,7 +6,8 @@ docs/screenshots/.
 Runs offscreen: builds a demo database (60 days, fixed seed and day) in a temporary folder,
 opens the tab with a resident selected (record and timeline visible) and the import preview
 of tests/data/residents/title_merged.xlsx, and saves ``residents.png`` and
-``import_preview.png``, ``calls.png`` and ``visits.png`` (1280×800) into OUTDIR. Chinese needs a CJK
+``import_preview.png``, ``calls.png``, ``visits.png`` and
+``loans.png`` (1280×800) into OUTDIR. Chinese needs a CJK
 font on the machine (``fonts-wqy-microhei`` on Debian).
 """
 
@@ -110,6 +111,13 @@ def main(argv: list[str]) -> int:
             window.visits_tab.view.selectRow(0)
             wait_until(app, lambda: window.visits_tab.detail.detail is not None)
             path = out / "visits.png"
+            window.grab().save(str(path))
+            print(path)
+            window.tabs.setCurrentWidget(window.loans_tab)
+            wait_until(app, lambda: window.loans_tab.model.rowCount() > 0)
+            window.loans_tab.view.selectRow(0)
+            wait_until(app, lambda: window.loans_tab.detail.detail is not None)
+            path = out / "loans.png"
             window.grab().save(str(path))
             print(path)
             window.close()

@@ -141,3 +141,35 @@ def count_overdue(ctx: Ctx) -> int:
         .where(Loan.state == LoanState.OUT, Loan.expected_return_at < ctx.now)
     )
     return int(ctx.session.exec(stmt).one())
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    id: int
+    name: str
+    kind: LoanKind
+    stock: int
+    out: int
+    deposit: Decimal
+
+    @property
+    def available(self) -> int:
+        return self.stock - self.out
+
+
+def catalogue(ctx: Ctx) -> list[CatalogueItem]:
+    """The lendable items with how many are out now (one query), for the lending form."""
+    out = dict(
+        ctx.session.exec(
+            select(Loan.item_id, func.sum(Loan.quantity))
+            .where(Loan.state == LoanState.OUT)
+            .group_by(Loan.item_id)
+        ).all()
+    )
+    items = ctx.session.exec(
+        select(LoanItem).where(LoanItem.active).order_by(LoanItem.kind, LoanItem.name)  # type: ignore[arg-type]
+    ).all()
+    return [
+        CatalogueItem(i.id, i.name, i.kind, i.stock, int(out.get(i.id, 0)), i.deposit)  # type: ignore[arg-type]
+        for i in items
+    ]

@@ -29,6 +29,7 @@ from desk.ui import msgbox
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.ops import Ops
 from desk.ui.tabs.calls import CallsTab
+from desk.ui.tabs.loans import LoansTab
 from desk.ui.tabs.residents import ResidentsTab
 from desk.ui.tabs.visits import VisitsTab
 
@@ -123,14 +124,16 @@ class MainWindow(QMainWindow):
         on_duty = lambda: self.staff_on_duty  # noqa: E731 (read at save time)
         self.visits_tab = VisitsTab(engine, ops, on_duty)
         self.calls_tab = CallsTab(engine, ops, on_duty)
+        self.loans_tab = LoansTab(engine, ops, on_duty)
         self.residents_tab = ResidentsTab(engine, ops, on_duty)
         for tab, title in (
             (self.visits_tab, self.tr("来访接待")),
             (self.calls_tab, self.tr("来电记录")),
+            (self.loans_tab, self.tr("物品借用")),
             (self.residents_tab, self.tr("住户")),
         ):
             self.tabs.addTab(tab, title)
-        for tab in (self.visits_tab, self.calls_tab):
+        for tab in (self.visits_tab, self.calls_tab, self.loans_tab):
             tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.residents_tab.record_requested.connect(self.open_record)
 

@@ -1,0 +1,192 @@
+"""物品借用: lend an item or a key from the catalogue (stock never goes negative), take it
+back with its condition and the deposit refunded; overdue loans stand out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+)
+
+from desk.models.enums import LoanKind
+from desk.services import loans
+from desk.services.context import reading
+from desk.services.loans import LoanDraft
+from desk.ui import msgbox
+from desk.ui.models.paged import Column
+from desk.ui.tabs.record_tab import RecordTab
+
+DEFAULT_LOAN_HOURS = 2
+
+
+def ask_new_item(parent: Any) -> tuple[str, int, str] | None:
+    """(name, how many the office owns, deposit) of a new lendable item; None = cancelled."""
+    name, ok = QInputDialog.getText(parent, "新增物品", "物品名称（如 梯子、天台钥匙）：")
+    if not ok:
+        return None
+    stock, ok = QInputDialog.getInt(parent, "新增物品", "数量：", 1, 1, 9999)
+    if not ok:
+        return None
+    deposit, ok = QInputDialog.getText(parent, "新增物品", "押金（元，可为 0）：", text="0")
+    return (name, stock, deposit) if ok else None
+
+
+def ask_return(parent: Any, deposit: str) -> tuple[str, str] | None:
+    """(condition, deposit refunded) when an item comes back; None = cancelled."""
+    condition, ok = QInputDialog.getText(parent, "归还", "归还状况：", text="完好")
+    if not ok:
+        return None
+    refund, ok = QInputDialog.getText(parent, "归还", "退还押金（元）：", text=deposit)
+    return (condition, refund) if ok else None
+
+
+class LoansTab(RecordTab):
+    kind = "loan"
+    title = "物品借用"
+    actions = frozenset({"归还", "作废"})
+
+    def build_form(self) -> None:
+        self.item = QComboBox()
+        self.add_row("借用物品", self.item, "item_id")
+        self.quantity = QSpinBox()
+        self.quantity.setRange(1, 99)
+        self.add_row("数量", self.quantity, "quantity")
+        self.add_party_rows("借用人")
+        self.deposit = QLineEdit()
+        self.deposit.setPlaceholderText(self.tr("不填按物品押金×数量"))
+        self.add_row("押金", self.deposit, "deposit")
+        self.expected = QDateTimeEdit()
+        self.expected.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.expected.setCalendarPopup(True)
+        self.add_row("预计归还", self.expected, "expected_return_at")
+        self.remarks = QLineEdit()
+        self.remarks.setMaxLength(200)
+        self.add_row("备注", self.remarks, "remarks")
+        self.add_item_button = QPushButton(self.tr("新增物品…"))
+        self.add_item_button.clicked.connect(self.add_item)
+        self.form.addRow(self.add_item_button)
+        self._reset_expected()
+        self.load_catalogue()
+
+    def _reset_expected(self) -> None:
+        later = datetime.now().replace(second=0, microsecond=0) + timedelta(
+            hours=DEFAULT_LOAN_HOURS
+        )
+        self.expected.setDateTime(QDateTime(later))
+
+    def load_catalogue(self) -> None:
+        engine = self.engine
+
+        def load() -> list[loans.CatalogueItem]:
+            with reading(engine) as ctx:
+                return loans.catalogue(ctx)
+
+        def show(items: list[loans.CatalogueItem]) -> None:
+            current = self.item.currentData()
+            self.item.clear()
+            for it in items:
+                self.item.addItem(
+                    self.tr("{0}（可借 {1}/{2}，押金 {3} 元）").format(
+                        it.name, it.available, it.stock, it.deposit
+                    ),
+                    it.id,
+                )
+            index = self.item.findData(current)
+            self.item.setCurrentIndex(max(index, 0))
+
+        self.ops.run(load, show)
+
+    def add_item(self) -> None:
+        answer = ask_new_item(self)
+        if answer is None:
+            return
+        name, stock, deposit = answer
+        kind = LoanKind.KEY if "钥匙" in name else LoanKind.ITEM
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("没有保存"), str(exc))
+
+        self.ops.run(
+            self.write_job(loans.add_item, name, stock, kind, deposit),
+            lambda _item: self.load_catalogue(),
+            failed,
+        )
+
+    def has_input(self) -> bool:
+        return self.party_has_input() or bool(self.deposit.text() or self.remarks.text())
+
+    def clear_form(self) -> None:
+        self.clear_party()
+        self.deposit.clear()
+        self.remarks.clear()
+        self.quantity.setValue(1)
+        self._reset_expected()
+
+    def draft(self) -> LoanDraft:
+        expected: datetime = self.expected.dateTime().toPython()  # type: ignore[assignment]
+        return LoanDraft(
+            item_id=self.item.currentData() or 0,
+            borrower=self.person.text(),
+            expected_return_at=expected.replace(second=0, microsecond=0),
+            quantity=self.quantity.value(),
+            room=self.room.text(),
+            phone=self.phone.text(),
+            resident_id=self.resident_id,
+            deposit=self.deposit.text() or None,
+            remarks=self.remarks.text(),
+        )
+
+    def save_job(self) -> Callable[[], Any]:
+        return self.write_job(loans.lend, self.draft())
+
+    def _saved(self, record: Any) -> None:
+        super()._saved(record)
+        self.load_catalogue()  # stock changed
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.tr("单号"), lambda r: r.serial),
+            Column(self.tr("借出时间"), lambda r: r.created_at.strftime("%m-%d %H:%M")),
+            Column(self.tr("物品"), lambda r: r.item),
+            Column(self.tr("数量"), lambda r: r.quantity, align_right=True),
+            Column(self.tr("借用人"), lambda r: r.person),
+            Column(self.tr("房号"), lambda r: r.room),
+            Column(self.tr("电话"), lambda r: r.phone),
+            Column(self.tr("预计归还"), lambda r: r.expected_return_at.strftime("%m-%d %H:%M")),
+            Column(
+                self.tr("归还时间"),
+                lambda r: r.returned_at.strftime("%m-%d %H:%M") if r.returned_at else "",
+            ),
+            Column(self.tr("状态"), lambda r: r.state),
+        ]
+
+    def row_colour(self, row: Any) -> str | None:
+        return "#fadbd8" if row.overdue else None
+
+    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+        if action == "作废":
+            return self.void_job(loans.void, record_id)
+        if action == "归还":
+            deposit = ""
+            if self.detail.detail is not None:
+                deposit = dict(self.detail.detail.fields).get("押金", "")
+            answer = ask_return(self, deposit)
+            if answer is None:
+                return None
+            condition, refund = answer
+            return self.write_job(loans.give_back, record_id, condition, refund or Decimal(0))
+        return None
+
+    def run_action(self, action: str, record_id: int) -> None:
+        super().run_action(action, record_id)
+        self.load_catalogue()

@@ -1,0 +1,67 @@
+"""物品借用 driven as a receptionist would: add an item, lend it, stock cannot go negative,
+take it back with the deposit refunded."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from desk.models import Loan
+from desk.models.enums import LoanState
+from desk.ui.tabs import loans as loans_tab
+from desk.ui.tabs.loans import LoansTab
+
+WAIT = 5000
+
+
+@pytest.fixture
+def tab(qtbot, engine, staff_id, ops, monkeypatch):
+    widget = LoansTab(engine, ops, lambda: staff_id)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    monkeypatch.setattr(loans_tab, "ask_new_item", lambda parent: ("梯子", 1, "50"))
+    widget.add_item()
+    qtbot.waitUntil(lambda: widget.item.count() == 1, timeout=WAIT)
+    return widget
+
+
+def lent(fetch) -> list[Loan]:
+    return fetch(select(Loan))
+
+
+def fill(qtbot, tab, type_text) -> None:
+    type_text(tab.person, "孙八")
+    qtbot.keyClicks(tab.phone, "13900001111")
+    qtbot.keyClicks(tab.room, "3-2-1201")
+
+
+def test_lend_shows_stock_and_refuses_more_than_there_is(qtbot, tab, type_text, fetch):
+    assert tab.item.itemText(0) == "梯子（可借 1/1，押金 50.00 元）"
+    fill(qtbot, tab, type_text)
+    with qtbot.waitSignal(tab.saved, timeout=WAIT):
+        tab.save_button.click()
+    [loan] = lent(fetch)
+    assert (loan.quantity, loan.deposit, loan.person_name) == (1, Decimal("50.00"), "孙八")
+    qtbot.waitUntil(lambda: "可借 0/1" in tab.item.itemText(0), timeout=WAIT)
+    fill(qtbot, tab, type_text)
+    tab.save_button.click()
+    qtbot.waitUntil(lambda: tab.errors_label("quantity").isVisible(), timeout=WAIT)
+    assert "只剩 0 件" in tab.errors_label("quantity").text()
+    assert tab.person.text() == "孙八" and len(lent(fetch)) == 1
+
+
+def test_return_refunds_the_deposit(qtbot, tab, type_text, fetch, monkeypatch):
+    fill(qtbot, tab, type_text)
+    with qtbot.waitSignal(tab.saved, timeout=WAIT):
+        tab.save_button.click()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
+    tab.view.selectRow(0)
+    qtbot.waitUntil(lambda: tab.detail.action_button("归还") is not None, timeout=WAIT)
+    monkeypatch.setattr(loans_tab, "ask_return", lambda parent, deposit: ("完好", deposit))
+    tab.detail.action_button("归还").click()
+    qtbot.waitUntil(lambda: lent(fetch)[0].state == LoanState.RETURNED, timeout=WAIT)
+    assert lent(fetch)[0].deposit_refunded == Decimal("50.00")
+    qtbot.waitUntil(lambda: "可借 1/1" in tab.item.itemText(0), timeout=WAIT)
