@@ -86,7 +86,7 @@ def run(db_path: Path) -> int:
     app = make_app()
     ops = Ops()
     try:
-        demo_mode = False
+        demo_mode = db_path.resolve() == paths.demo_db().resolve()  # also when opened by --db
         try:
             if needs_setup(db_path):
                 dialog = FirstRunDialog(demo_exists=paths.demo_db().exists())
