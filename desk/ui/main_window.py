@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desk import __version__, paths
-from desk.services import overview, staff
+from desk.services import calls, overview, staff
 from desk.services.context import reading
 from desk.ui import msgbox
 from desk.ui.dialogs.record_view import RecordViewDialog
@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.duty_combo.setMinimumWidth(160)
         duty_label = QLabel(self.tr("值班人员"))
         duty_label.setBuddy(self.duty_combo)
+        # a person coming on duty sees the messages (转告) still waiting for them
+        self.duty_combo.activated.connect(lambda _i: self.show_waiting_messages())
 
         header = QHBoxLayout()
         header.addWidget(self.office_label)
@@ -232,6 +234,32 @@ class MainWindow(QMainWindow):
         dialog = RecordViewDialog(self.engine, self.ops, timeline_kind, record_id, self)
         dialog.show()
         return dialog
+
+    def show_waiting_messages(self) -> None:
+        staff_id = self.staff_on_duty
+        if staff_id is None:
+            return
+        engine = self.engine
+
+        def load() -> list[str]:
+            with reading(engine) as ctx:
+                return [
+                    f"{c.serial}  {c.created_at:%m-%d %H:%M}  {c.person_name or '来电人'}："
+                    f"{c.content}"
+                    for c in calls.undelivered_for(ctx, staff_id)
+                ]
+
+        def show(lines: list[str]) -> None:
+            if lines:
+                msgbox.info(
+                    self,
+                    self.tr("有转告给您的留言"),
+                    self.tr("以下留言还没有转告给您：\n\n")
+                    + "\n".join(lines)
+                    + self.tr("\n\n看过后请在“来电记录”里点“已转告”。"),
+                )
+
+        self.ops.run(load, show)
 
     @property
     def staff_on_duty(self) -> int | None:

@@ -169,3 +169,31 @@ def test_search_box_finds_a_one_character_substring(qtbot, tab, write, type_text
     qtbot.waitUntil(lambda: [r.summary for r in tab.model.rows] == ["厨房漏水"], timeout=WAIT)
     tab.search.clear()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=WAIT)
+
+
+def test_coming_on_duty_shows_messages_waiting(
+    qtbot, engine, write, staff_id, ops, db_path, monkeypatch
+):
+    from desk.services import calls
+    from desk.services.calls import CallDraft
+    from desk.ui.main_window import MainWindow
+
+    with write() as ctx:
+        colleague = staff.add(ctx, "李娜")
+        calls.create_call(
+            ctx,
+            CallDraft(
+                "转告", "请回电3-2-1201张先生", caller_name="张先生", message_for_id=colleague.id
+            ),
+        )
+    shown: list[str] = []
+    monkeypatch.setattr(msgbox, "info", lambda parent, title, text: shown.append(text))
+    window = MainWindow(engine, ops, db_path)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.duty_combo.count() == 2, timeout=WAIT)
+    window.duty_combo.setCurrentIndex(0)  # the manager: nothing waiting
+    window.show_waiting_messages()
+    window.duty_combo.setCurrentIndex(window.duty_combo.findData(colleague.id))
+    window.duty_combo.activated.emit(window.duty_combo.currentIndex())
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
+    assert len(shown) == 1 and "请回电3-2-1201张先生" in shown[0]
