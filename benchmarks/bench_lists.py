@@ -34,8 +34,17 @@ from datetime import datetime
 from datetime import time as dtime
 from pathlib import Path
 
-from benchmarks.common import BENCH_TODAY, Timing, build_info, demo_db, percentile, timed
-from benchmarks.run import Row, _print, _ratio
+from benchmarks.common import (
+    BENCH_TODAY,
+    Row,
+    Timing,
+    announced_demo_db,
+    demo_db,
+    percentile,
+    print_table,
+    ratio,
+    timed,
+)
 from desk.services import lists
 from desk.services.context import reading
 from desk.services.database import open_database
@@ -164,7 +173,7 @@ def bench_open(paths: dict[str, Path], runs: int) -> list[Row]:
                 rows.append(Row(
                     f"open {kind} list, {scope.value}, first {limit} rows, p50",
                     f"≤ {OPEN_TARGET}× 1-day", f"{big.p50_ms:.2f} ms",
-                    f"{small.p50_ms:.2f} ms 1-day", _ratio(big.p50_ms, small.p50_ms),
+                    f"{small.p50_ms:.2f} ms 1-day", ratio(big.p50_ms, small.p50_ms),
                     big.p50_ms <= OPEN_TARGET * small.p50_ms,
                 ))  # fmt: skip
             page = timed(
@@ -237,7 +246,7 @@ def bench_search(path: Path, runs: int, seed: int) -> list[Row]:
             rows.append(Row(
                 f"search: {label} ({len(pairs)} queries), page + count, p95",
                 f"≤ {SEARCH_TARGET_MS:.0f} ms", f"{took.p95_ms:.2f} ms",
-                f"{base.p95_ms:.2f} ms instr() scan", _ratio(took.p95_ms, base.p95_ms),
+                f"{base.p95_ms:.2f} ms instr() scan", ratio(took.p95_ms, base.p95_ms),
                 took.p95_ms <= SEARCH_TARGET_MS,
             ))  # fmt: skip
             rows.append(Row("  exact count (no cap) alone, p95 / max", "info",
@@ -274,21 +283,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached databases")
     args = parser.parse_args(argv)
 
-    print(f"demo databases: {args.days} days and 1 day …", flush=True)
-    started = time.perf_counter()
-    big = demo_db(args.days, rebuild=args.rebuild)
+    big, _ = announced_demo_db(args.days, rebuild=args.rebuild)
     small = demo_db(1, rebuild=args.rebuild)
-    info = build_info(big)
-    how = "generated now" if time.perf_counter() - started > 5 else "cached; original build"
-    print(f"  {big} ({big.stat().st_size / 1e6:.0f} MB)")
-    if "seconds" in info:
-        print(f"  generation took {info['seconds']:.1f} s ({how})")
     print("(a) opening the lists …", flush=True)
     rows = bench_open({"5y": big, "1d": small}, args.runs)
     print("(b) searching …", flush=True)
     rows += bench_search(big, args.runs, args.seed)
     print()
-    _print(rows)
+    print_table(rows)
     return 0
 
 

@@ -128,3 +128,55 @@ def timed(fn: Callable[[int], Any], runs: int, *, warmup: int = 3) -> Timing:
         mean_ms=statistics.fmean(samples),
         max_ms=samples[-1],
     )
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    name: str
+    target: str
+    measured: str
+    baseline: str
+    ratio: str
+    ok: bool | None  # None: information only
+
+
+def ratio(measured: float, baseline: float) -> str:
+    return f"{measured / baseline:.1f}×" if baseline > 0 else "—"
+
+
+def print_table(rows: list[Row]) -> None:
+    headers = ("benchmark", "target", "measured", "baseline", "ratio", "result")
+    table = [
+        (r.name, r.target, r.measured, r.baseline, r.ratio,
+         "info" if r.ok is None else "PASS" if r.ok else "FAIL")
+        for r in rows
+    ]  # fmt: skip
+    widths = [max(len(str(line[i])) for line in [headers, *table]) for i in range(len(headers))]
+    rule = "  ".join("-" * w for w in widths)
+    print(rule)
+    for line in [headers, None, *table]:
+        if line is None:
+            print(rule)
+            continue
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(line, widths, strict=True)))
+    print(rule)
+
+
+def announced_demo_db(days: int, *, rebuild: bool = False) -> tuple[Path, float | None]:
+    """The cached demo database, saying where it is and how long it took to build.
+
+    Returns the path and the generation time in seconds (None if unknown)."""
+    print(f"demo database: {days} days …", flush=True)
+    started = time.perf_counter()
+    path = demo_db(days, rebuild=rebuild)
+    how = "generated now" if time.perf_counter() - started > 5 else "cached; original build"
+    info = build_info(path)
+    records = sum(v for k, v in info.get("rows", {}).items() if k != "auditevent")
+    print(f"  {path} ({path.stat().st_size / 1e6:.0f} MB, {records:,} rows without the audit log)")
+    seconds = info.get("seconds")
+    if seconds is not None:
+        print(f"  generation took {seconds:.1f} s ({how})")
+    return path, seconds

@@ -14,15 +14,13 @@ import itertools
 import random
 import sqlite3
 import tempfile
-import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from benchmarks.common import Timing, build_info, copy_db, demo_db, timed
+from benchmarks.common import Row, Timing, announced_demo_db, copy_db, print_table, ratio, timed
 from desk.models.enums import CallType, StaffRole, UnitKind
 from desk.services.calls import CallDraft, create_call
 from desk.services.context import writing
@@ -30,16 +28,6 @@ from desk.services.database import open_database
 from desk.services.timeline import unit_timeline
 
 TIMELINE_PAGE = 100  # desk.ui.tabs.residents.TIMELINE_PAGE (benchmarks import no Qt)
-
-
-@dataclass
-class Row:
-    name: str
-    target: str
-    measured: str
-    baseline: str
-    ratio: str
-    ok: bool | None  # None: information only
 
 
 # --- (a) saving one call -------------------------------------------------------------------
@@ -146,28 +134,6 @@ def _pick(path: Path, runs: int) -> tuple[int, int, int, list[int], list[int]]:
     return staff_id, shift_id, unit_id[0] if unit_id else None, rng.sample(flats, runs), public
 
 
-def _ratio(measured: float, baseline: float) -> str:
-    return f"{measured / baseline:.1f}×" if baseline > 0 else "—"
-
-
-def _print(rows: list[Row]) -> None:
-    headers = ("benchmark", "target", "measured", "baseline", "ratio", "result")
-    table = [
-        (r.name, r.target, r.measured, r.baseline, r.ratio,
-         "info" if r.ok is None else "PASS" if r.ok else "FAIL")
-        for r in rows
-    ]  # fmt: skip
-    widths = [max(len(str(line[i])) for line in [headers, *table]) for i in range(len(headers))]
-    rule = "  ".join("-" * w for w in widths)
-    print(rule)
-    for line in [headers, None, *table]:
-        if line is None:
-            print(rule)
-            continue
-        print("  ".join(str(cell).ljust(w) for cell, w in zip(line, widths, strict=True)))
-    print(rule)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--days", type=int, default=1800, help="days of demo data (1800 ≈ 5 y)")
@@ -175,18 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached database")
     args = parser.parse_args(argv)
 
-    print(f"demo database: {args.days} days …", flush=True)
-    started = time.perf_counter()
-    path = demo_db(args.days, rebuild=args.rebuild)
-    fresh = time.perf_counter() - started > 5
-    info = build_info(path)
-    seconds = info.get("seconds")
-    records = sum(v for k, v in info.get("rows", {}).items() if k not in ("auditevent",))
-    size_mb = path.stat().st_size / 1e6
-    how = "generated now" if fresh else "cached; time of the original build"
-    print(f"  {path} ({size_mb:.0f} MB, {records:,} rows without the audit log)")
-    if seconds is not None:
-        print(f"  generation took {seconds:.1f} s ({how})")
+    path, seconds = announced_demo_db(args.days, rebuild=args.rebuild)
     rows: list[Row] = []
     if seconds is not None:
         rows.append(Row(f"generate {args.days} days of demo data", "≤ 180 s", f"{seconds:.1f} s",
@@ -204,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             ("p95", service.p95_ms, raw.p95_ms),
         ):
             rows.append(Row(f"save one call (calls.create_call) {label}", "≤ 3.0× raw",
-                            f"{m:.2f} ms", f"{b:.2f} ms raw INSERT+COMMIT", _ratio(m, b),
+                            f"{m:.2f} ms", f"{b:.2f} ms raw INSERT+COMMIT", ratio(m, b),
                             m <= 3 * b))  # fmt: skip
 
         print(f"(b) unit history over {len(flats)} random flats …", flush=True)
@@ -214,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             ("p95", history.p95_ms, base.p95_ms),
         ):
             rows.append(Row(f"unit_timeline, one flat, {label}", "≤ 10 ms", f"{m:.2f} ms",
-                            f"{b:.2f} ms call WHERE unit_id", _ratio(m, b), m <= 10))  # fmt: skip
+                            f"{b:.2f} ms call WHERE unit_id", ratio(m, b), m <= 10))  # fmt: skip
         # public areas (lift halls, car park …) collect years of repairs: the longest lists
         busiest, _ = bench_timeline(path, public)
         rows.append(Row(f"unit_timeline, {len(public)} public areas, all, p50 / max", "info",
@@ -224,9 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         page, base = bench_timeline(path, public, limit=TIMELINE_PAGE)
         rows.append(Row(f"unit_timeline, public areas, first {TIMELINE_PAGE}, p95", "≤ 10 ms",
                         f"{page.p95_ms:.2f} ms", f"{base.p95_ms:.2f} ms call WHERE unit_id",
-                        _ratio(page.p95_ms, base.p95_ms), page.p95_ms <= 10))  # fmt: skip
+                        ratio(page.p95_ms, base.p95_ms), page.p95_ms <= 10))  # fmt: skip
     print()
-    _print(rows)
+    print_table(rows)
     return 0
 
 

@@ -96,30 +96,20 @@ def main(argv: list[str]) -> int:
             window = MainWindow(engine, ops, Path(tmp) / "demo.sqlite3", demo=True)
             window.resize(*SIZE)
             window.show()
-            wait_until(
-                app, lambda: window.snapshot is not None and window.calls_tab.model.rowCount() > 0
-            )
-            window.calls_tab.view.selectRow(1)
-            wait_until(app, lambda: window.calls_tab.detail.detail is not None)
-            window.tabs.setCurrentWidget(window.calls_tab)
-            wait_until(app, lambda: True)
-            path = out / "calls.png"
-            window.grab().save(str(path))
-            print(path)
-            window.tabs.setCurrentWidget(window.visits_tab)
-            wait_until(app, lambda: window.visits_tab.model.rowCount() > 0)
-            window.visits_tab.view.selectRow(0)
-            wait_until(app, lambda: window.visits_tab.detail.detail is not None)
-            path = out / "visits.png"
-            window.grab().save(str(path))
-            print(path)
-            window.tabs.setCurrentWidget(window.loans_tab)
-            wait_until(app, lambda: window.loans_tab.model.rowCount() > 0)
-            window.loans_tab.view.selectRow(0)
-            wait_until(app, lambda: window.loans_tab.detail.detail is not None)
-            path = out / "loans.png"
-            window.grab().save(str(path))
-            print(path)
+            wait_until(app, lambda: window.snapshot is not None)
+            # each desk tab with one record selected, so its detail and history show
+            for tab, row, name in (
+                (window.calls_tab, 1, "calls"),
+                (window.visits_tab, 0, "visits"),
+                (window.loans_tab, 0, "loans"),
+            ):
+                window.tabs.setCurrentWidget(tab)
+                wait_until(app, lambda tab=tab, row=row: tab.model.rowCount() > row)
+                tab.view.selectRow(row)
+                wait_until(app, lambda tab=tab: tab.detail.detail is not None)
+                path = out / f"{name}.png"
+                window.grab().save(str(path))
+                print(path)
             window.close()
         finally:
             ops.shutdown()
