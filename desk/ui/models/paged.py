@@ -69,6 +69,12 @@ class PagedTableModel(QAbstractTableModel):
         if self._fetch is not None:
             self.set_fetch(self._fetch)
 
+    def repaint(self) -> None:
+        """Redraw every loaded cell without reloading: a live countdown moves on."""
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(self._columns) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
     @property
     def page_size(self) -> int:
         return self._page_size
