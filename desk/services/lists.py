@@ -531,6 +531,7 @@ _SPECS: dict[str, _Spec] = {
             item="i.name",
             quantity="r.quantity",
             expected_return_at="r.expected_return_at",
+            returned_at="r.returned_at",
         ),
         indexed=_INDEXED | {"expected_return_at"},
         make=_make_loan,

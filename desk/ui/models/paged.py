@@ -26,6 +26,7 @@ class Column:
     header: str
     value: Callable[[Any], object]
     align_right: bool = False
+    sort: str | None = None  # the list service's sort key for this column (lists.sortable)
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -81,6 +82,9 @@ class PagedTableModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> Any:
         return self._rows[row]
+
+    def column(self, section: int) -> Column:
+        return self._columns[section]
 
     @property
     def rows(self) -> list[Any]:

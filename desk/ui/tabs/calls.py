@@ -102,14 +102,16 @@ class CallsTab(RecordTab):
 
     def columns(self) -> list[Column]:
         return [
-            Column(self.tr("单号"), lambda r: r.serial),
-            Column(self.tr("时间"), lambda r: r.created_at.strftime("%m-%d %H:%M")),
-            Column(self.tr("类型"), lambda r: r.call_type),
-            Column(self.tr("来电人"), lambda r: r.person),
-            Column(self.tr("房号"), lambda r: r.room),
-            Column(self.tr("电话"), lambda r: r.phone),
-            Column(self.tr("转告"), lambda r: r.message_state or ""),
-            Column(self.tr("内容"), lambda r: r.summary),
+            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
+            Column(
+                self.tr("时间"), lambda r: r.created_at.strftime("%m-%d %H:%M"), sort="created_at"
+            ),
+            Column(self.tr("类型"), lambda r: r.call_type, sort="call_type"),
+            Column(self.tr("来电人"), lambda r: r.person, sort="person"),
+            Column(self.tr("房号"), lambda r: r.room, sort="room"),
+            Column(self.tr("电话"), lambda r: r.phone, sort="phone"),
+            Column(self.tr("转告"), lambda r: r.message_state or "", sort="message_state"),
+            Column(self.tr("内容"), lambda r: r.summary, sort="summary"),
         ]
 
     def row_colour(self, row: Any) -> str | None:

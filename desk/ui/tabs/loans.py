@@ -155,19 +155,28 @@ class LoansTab(RecordTab):
 
     def columns(self) -> list[Column]:
         return [
-            Column(self.tr("单号"), lambda r: r.serial),
-            Column(self.tr("借出时间"), lambda r: r.created_at.strftime("%m-%d %H:%M")),
-            Column(self.tr("物品"), lambda r: r.item),
-            Column(self.tr("数量"), lambda r: r.quantity, align_right=True),
-            Column(self.tr("借用人"), lambda r: r.person),
-            Column(self.tr("房号"), lambda r: r.room),
-            Column(self.tr("电话"), lambda r: r.phone),
-            Column(self.tr("预计归还"), lambda r: r.expected_return_at.strftime("%m-%d %H:%M")),
+            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
+            Column(
+                self.tr("借出时间"),
+                lambda r: r.created_at.strftime("%m-%d %H:%M"),
+                sort="created_at",
+            ),
+            Column(self.tr("物品"), lambda r: r.item, sort="item"),
+            Column(self.tr("数量"), lambda r: r.quantity, align_right=True, sort="quantity"),
+            Column(self.tr("借用人"), lambda r: r.person, sort="person"),
+            Column(self.tr("房号"), lambda r: r.room, sort="room"),
+            Column(self.tr("电话"), lambda r: r.phone, sort="phone"),
+            Column(
+                self.tr("预计归还"),
+                lambda r: r.expected_return_at.strftime("%m-%d %H:%M"),
+                sort="expected_return_at",
+            ),
             Column(
                 self.tr("归还时间"),
                 lambda r: r.returned_at.strftime("%m-%d %H:%M") if r.returned_at else "",
+                sort="returned_at",
             ),
-            Column(self.tr("状态"), lambda r: r.state),
+            Column(self.tr("状态"), lambda r: r.state, sort="state"),
         ]
 
     def row_colour(self, row: Any) -> str | None:

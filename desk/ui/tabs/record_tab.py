@@ -67,6 +67,9 @@ class RecordTab(QWidget):
         self.ops = ops
         self.staff_id = staff_id
         self.saving = False
+        # the list's order: a column's sort key from lists.sortable, newest first by default
+        self.sort_key = "created_at"
+        self.descending = True
 
         # --- form (left) -------------------------------------------------------------
         self.form = QFormLayout()
@@ -117,7 +120,11 @@ class RecordTab(QWidget):
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.sectionClicked.connect(self.sort_by_column)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.loaded.connect(self._fit_columns)
         self.count_label = QLabel()
@@ -158,6 +165,7 @@ class RecordTab(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.ask_clear)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         ops.data_changed.connect(self._data_changed)
+        self._show_sort_indicator()
         self.reload()
 
     # --- for subclasses --------------------------------------------------------------
@@ -178,8 +186,11 @@ class RecordTab(QWidget):
     def has_input(self) -> bool:
         raise NotImplementedError
 
-    def fetch_page(self, values: dict[str, Any], offset: int, limit: int) -> list[Any]:
+    def fetch_page(
+        self, values: dict[str, Any], offset: int, limit: int, order: tuple[str, bool]
+    ) -> list[Any]:
         """One page of the list. Runs on the DB worker: use ``values``, never the widgets."""
+        key, descending = order
         with reading(self.engine) as ctx:
             return lists.list_rows(
                 ctx.session,
@@ -188,6 +199,8 @@ class RecordTab(QWidget):
                 now=ctx.now,
                 offset=offset,
                 limit=limit,
+                sort=key,
+                descending=descending,
             )
 
     def row_id(self, row: Any) -> int:
@@ -326,9 +339,51 @@ class RecordTab(QWidget):
                 ctx.session, self.kind, flt=lists.ListFilter(**values), now=ctx.now, cap=COUNT_CAP
             )
 
+    def show_scope(self, scope: str) -> None:
+        """Show the list filtered to ``scope`` (今天/未完成/已超时/全部), no date or search limit:
+        where a status-bar count jumps to."""
+        for edit in (self.date_from, self.date_to):
+            edit.blockSignals(True)
+            edit.setDate(edit.minimumDate())
+            edit.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        if self.scope.currentIndex() == SCOPES.index(scope):
+            self.reload()
+        else:
+            self.scope.setCurrentIndex(SCOPES.index(scope))  # reloads
+
+    def sort_by_column(self, section: int) -> None:
+        """Header click: sort by that column; a second click on it turns the order round."""
+        key = self.model.column(section).sort
+        header = self.view.horizontalHeader()
+        if key is None:
+            self.status.emit(self.tr("这一列不能排序"))
+        elif key == self.sort_key:
+            self.descending = not self.descending
+        else:
+            self.sort_key, self.descending = key, key == "created_at"
+        self._show_sort_indicator()
+        if key is not None:
+            self.reload()
+        header.update()
+
+    def _show_sort_indicator(self) -> None:
+        header = self.view.horizontalHeader()
+        for section in range(self.model.columnCount()):
+            if self.model.column(section).sort == self.sort_key:
+                order = (
+                    Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder
+                )
+                header.setSortIndicator(section, order)
+                return
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+
     def reload(self) -> None:
         values = self.filter_values()  # read the widgets here, in the GUI thread
-        self.model.set_fetch(lambda offset, limit: self.fetch_page(values, offset, limit))
+        order = (self.sort_key, self.descending)
+        self.model.set_fetch(lambda offset, limit: self.fetch_page(values, offset, limit, order))
         self.ops.run(lambda: self.count_rows(values), self._show_count)
 
     def _show_count(self, n: int) -> None:

@@ -106,14 +106,16 @@ class VisitsTab(RecordTab):
 
     def columns(self) -> list[Column]:
         return [
-            Column(self.tr("单号"), lambda r: r.serial),
-            Column(self.tr("时间"), lambda r: r.created_at.strftime("%m-%d %H:%M")),
-            Column(self.tr("来访人"), lambda r: r.person),
-            Column(self.tr("房号"), lambda r: r.room),
-            Column(self.tr("电话"), lambda r: r.phone),
-            Column(self.tr("处理方式"), lambda r: r.outcome),
-            Column(self.tr("状态"), lambda r: r.state),
-            Column(self.tr("事由"), lambda r: r.summary),
+            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
+            Column(
+                self.tr("时间"), lambda r: r.created_at.strftime("%m-%d %H:%M"), sort="created_at"
+            ),
+            Column(self.tr("来访人"), lambda r: r.person, sort="person"),
+            Column(self.tr("房号"), lambda r: r.room, sort="room"),
+            Column(self.tr("电话"), lambda r: r.phone, sort="phone"),
+            Column(self.tr("处理方式"), lambda r: r.outcome, sort="outcome"),
+            Column(self.tr("状态"), lambda r: r.state, sort="state"),
+            Column(self.tr("事由"), lambda r: r.summary, sort="summary"),
         ]
 
     def row_colour(self, row: Any) -> str | None:
