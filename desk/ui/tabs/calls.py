@@ -20,8 +20,7 @@ from desk.ui.tabs.record_tab import RecordTab
 class CallsTab(RecordTab):
     kind = "call"
     title = "来电记录"
-    # 转报修 / 转投诉 join when the 报修派工 and 投诉处理 tabs exist
-    actions = frozenset({"已转告", "作废"})
+    actions = frozenset({"转报修", "转投诉", "已转告", "作废"})
 
     def build_form(self) -> None:
         self.greeting = QLabel()

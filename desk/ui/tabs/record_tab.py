@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desk.models.errors import ValidationError
-from desk.services import details, lists
+from desk.services import carry, details, lists
 from desk.services.context import reading, writing
 from desk.services.search import Match
 from desk.ui import msgbox
@@ -42,6 +42,8 @@ from desk.ui.widgets.record_detail import RecordDetail
 from desk.ui.widgets.resident_lookup import ResidentLookup
 
 SCOPES = ["今天", "未完成", "已超时", "全部"]
+# 转报修 / 转投诉: a visit or a call becomes a new record on another tab
+TURN_INTO = {"转报修": "workorder", "转投诉": "complaint"}
 SEARCH_DEBOUNCE_MS = 200
 COUNT_CAP = 10_000  # "10000+" is all a person needs; an exact count of a huge match costs
 
@@ -54,6 +56,7 @@ class RecordTab(QWidget):
     actions: frozenset[str] = frozenset()  # the detail actions this tab can carry out
     saved = Signal(object)  # the record just saved
     status = Signal(str)  # a line for the window's status bar
+    turn_into = Signal(str, object)  # target kind, carry.Carry: the window opens that form
 
     def __init__(
         self,
@@ -211,6 +214,10 @@ class RecordTab(QWidget):
 
     def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
         """The write job for a detail action, or None when the action was cancelled."""
+        raise NotImplementedError
+
+    def take_over(self, carried: carry.Carry) -> None:
+        """Fill the form from a visit or a call (转报修/转投诉): repairs and complaints only."""
         raise NotImplementedError
 
     # --- form ------------------------------------------------------------------------
@@ -421,6 +428,9 @@ class RecordTab(QWidget):
         self.ops.run(load, show)
 
     def run_action(self, action: str, record_id: int) -> None:
+        if action in TURN_INTO:
+            self.start_turn_into(TURN_INTO[action], record_id)
+            return
         job = self.action_job(action, record_id)
         if job is None:
             return
@@ -432,6 +442,20 @@ class RecordTab(QWidget):
             msgbox.error(self, self.tr("操作未完成"), str(exc))
 
         self.ops.run(job, done, failed)
+
+
+    def start_turn_into(self, target: str, record_id: int) -> None:
+        """Read what the record hands over, then ask the window to open ``target``'s form."""
+        engine, source = self.engine, self.kind
+
+        def load() -> carry.Carry:
+            with reading(engine) as ctx:
+                return carry.carry_over(ctx, source, record_id)
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("操作未完成"), str(exc))
+
+        self.ops.run(load, lambda found: self.turn_into.emit(target, found), failed)
 
 
 def _date_edit() -> QDateEdit:

@@ -24,8 +24,7 @@ def ask_result(parent: Any) -> str | None:
 class VisitsTab(RecordTab):
     kind = "visit"
     title = "来访接待"
-    # 转报修 / 转投诉 join when the 报修派工 and 投诉处理 tabs exist
-    actions = frozenset({"办结", "作废"})
+    actions = frozenset({"转报修", "转投诉", "办结", "作废"})
 
     def build_form(self) -> None:
         self.add_party_rows("来访人")
