@@ -61,6 +61,16 @@ def record(ctx: Ctx, callback_id: int, result: CallbackResult) -> Callback:
     return callback
 
 
+def record_for(ctx: Ctx, kind: str, record_id: int, result: CallbackResult) -> Callback:
+    """回访 from a work order's or complaint's detail: records its pending callback."""
+    link = {"workorder": Callback.work_order_id, "complaint": Callback.complaint_id}[kind]
+    stmt = select(Callback).where(link == record_id, Callback.state == CallbackState.DUE)
+    pending = ctx.session.exec(stmt.order_by(Callback.id)).first()  # type: ignore[arg-type]
+    if pending is None:
+        raise TransitionError("这条记录没有待回访的事项。")
+    return record(ctx, pending.id, result)  # type: ignore[arg-type]
+
+
 def due(ctx: Ctx) -> list[Callback]:
     """The queue: callbacks not yet made, soonest due first."""
     stmt = select(Callback).where(Callback.state == CallbackState.DUE).order_by(Callback.due_at)  # type: ignore[arg-type]

@@ -205,9 +205,9 @@ def show_value(value: Any) -> str:
 def actions_for(kind: str, record: Any) -> list[str]:
     """The buttons the detail offers from the record's current state."""
     if kind == "workorder":
-        return [a for a in allowed_actions(WORK_ORDER_FLOW, record.state) if a != "回访"]
+        return allowed_actions(WORK_ORDER_FLOW, record.state)
     if kind == "complaint":
-        return [a for a in allowed_actions(COMPLAINT_FLOW, record.state) if a != "回访"]
+        return allowed_actions(COMPLAINT_FLOW, record.state)
     if record.state in (RecordState.VOID, "作废"):
         return []
     found = ["作废"]

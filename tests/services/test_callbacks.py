@@ -202,3 +202,30 @@ def test_queue_is_soonest_first_and_overdue_after_48_hours(write, read) -> None:
     with read(NOW + 50 * HOUR) as ctx:
         assert callbacks.count_overdue(ctx) == 2
         assert soon not in [cb.id for cb in callbacks.due(ctx)]
+
+
+# --- 回访 from a record's detail ------------------------------------------------------------
+
+
+def test_record_for_finds_the_pending_callback_of_a_repair(write, fetch) -> None:
+    order_id, callback_id = completed_order(write)
+    with write(NOW + 24 * HOUR) as ctx:
+        done = callbacks.record_for(ctx, "workorder", order_id, HAPPY)
+    assert done.id == callback_id
+    [order] = fetch(select(WorkOrder))
+    assert order.state == W.CALLED_BACK
+
+
+def test_record_for_an_unhappy_complaint_escalates_it(write, fetch) -> None:
+    complaint_id, _ = answered_complaint(write)
+    with write(NOW + 24 * HOUR) as ctx:
+        callbacks.record_for(ctx, "complaint", complaint_id, UNHAPPY)
+    [complaint] = fetch(select(Complaint))
+    assert (complaint.state, complaint.level) == (C.IN_PROGRESS, EscalationLevel.SUPERVISOR)
+
+
+def test_record_for_without_a_pending_callback_says_so(write, fetch) -> None:
+    order_id, _ = completed_order(write)
+    record(write, fetch(select(Callback))[0].id, HAPPY)
+    with write(NOW + 25 * HOUR) as ctx, pytest.raises(TransitionError, match="没有待回访"):
+        callbacks.record_for(ctx, "workorder", order_id, HAPPY)

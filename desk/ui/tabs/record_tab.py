@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desk.models.errors import ValidationError
-from desk.services import carry, details, lists
+from desk.services import callbacks, carry, details, lists
 from desk.services.context import reading, writing
 from desk.services.search import Match
 from desk.ui import msgbox
+from desk.ui.dialogs import callback_dialog
 from desk.ui.forms import FieldErrors, ask_reason, error_label
 from desk.ui.models.paged import Column, PagedTableModel
 from desk.ui.ops import Ops
@@ -431,7 +432,9 @@ class RecordTab(QWidget):
         if action in TURN_INTO:
             self.start_turn_into(TURN_INTO[action], record_id)
             return
-        job = self.action_job(action, record_id)
+        job = (
+            self.callback_job(record_id) if action == "回访" else self.action_job(action, record_id)
+        )
         if job is None:
             return
 
@@ -443,6 +446,13 @@ class RecordTab(QWidget):
 
         self.ops.run(job, done, failed)
 
+    def callback_job(self, record_id: int) -> Callable[[], Any] | None:
+        """回访 of a completed repair or an answered complaint (its pending callback)."""
+        serial = self.detail.detail.serial if self.detail.detail is not None else ""
+        result = callback_dialog.ask_callback(self, serial)
+        if result is None:
+            return None
+        return self.write_job(callbacks.record_for, self.kind, record_id, result)
 
     def start_turn_into(self, target: str, record_id: int) -> None:
         """Read what the record hands over, then ask the window to open ``target``'s form."""

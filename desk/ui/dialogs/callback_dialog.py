@@ -1,0 +1,80 @@
+"""回访 from a repair's or complaint's detail: how the resident was reached, what they said.
+
+不满意 reopens the repair (返工) or escalates the complaint in the same save
+(services.callbacks.record); the dialog says so before the person confirms.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk.models.enums import CallbackWay, Satisfaction
+from desk.services.callbacks import CallbackResult
+
+
+class CallbackDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, serial: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("回访 {0}").format(serial).strip())
+        self.way = QComboBox()
+        self.way.addItems([w.value for w in CallbackWay])
+        self.satisfaction = QComboBox()
+        self.satisfaction.addItems([s.value for s in Satisfaction])
+        self.satisfaction.setCurrentText(Satisfaction.SATISFIED.value)
+        self.outcome = QLineEdit()
+        self.outcome.setMaxLength(500)
+        self.outcome.setPlaceholderText(self.tr("如：已修好、仍漏水"))
+        self.comment = QPlainTextEdit()
+        self.comment.setTabChangesFocus(True)
+        self.comment.setMaximumHeight(80)
+        self.comment.setPlaceholderText(self.tr("业主的原话"))
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color:#c0392b;")
+        form = QFormLayout()
+        form.addRow(self.tr("回访方式"), self.way)
+        form.addRow(self.tr("满意度"), self.satisfaction)
+        form.addRow(self.tr("回访结果"), self.outcome)
+        form.addRow(self.tr("业主意见"), self.comment)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.warning)
+        layout.addWidget(buttons)
+        self.satisfaction.currentTextChanged.connect(self._satisfaction_changed)
+        self._satisfaction_changed(self.satisfaction.currentText())
+
+    def _satisfaction_changed(self, text: str) -> None:
+        unhappy = text == Satisfaction.UNSATISFIED.value
+        self.warning.setText(
+            self.tr("不满意：保存后报修单转为返工、投诉升级处理。") if unhappy else ""
+        )
+        self.warning.setVisible(unhappy)
+
+    def result_values(self) -> CallbackResult:
+        return CallbackResult(
+            satisfaction=self.satisfaction.currentText(),
+            way=self.way.currentText(),
+            outcome=self.outcome.text(),
+            comment=self.comment.toPlainText(),
+        )
+
+
+def ask_callback(parent: QWidget | None, serial: str = "") -> CallbackResult | None:
+    """What the callback found; None when cancelled."""
+    dialog = CallbackDialog(parent, serial)
+    return dialog.result_values() if dialog.exec() == QDialog.DialogCode.Accepted else None
