@@ -131,6 +131,7 @@ class RecordTab(QWidget):
         header.sectionClicked.connect(self.sort_by_column)
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.loaded.connect(self._fit_columns)
+        self.model.loaded.connect(self._keep_shown_record)
         self.count_label = QLabel()
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -327,8 +328,12 @@ class RecordTab(QWidget):
         self.first_field().setFocus()
 
     def first_field(self) -> QWidget:
-        item = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
-        return item.widget() if item is not None else self
+        """The form's first input (rows spanning the form, like a greeting line, are not)."""
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is not None and item.widget() is not None:
+                return item.widget()
+        return self
 
     # --- list ------------------------------------------------------------------------
 
@@ -406,7 +411,20 @@ class RecordTab(QWidget):
     def _data_changed(self, kind: str) -> None:
         if kind == self.kind:
             self.reload()
-            self._show_current()
+            # the detail follows what an action did, even when the record has left the
+            # filtered list (未完成 after 完成)
+            if self.detail.detail is not None:
+                self.show_record(self.detail.detail.record_id)
+
+    def _keep_shown_record(self) -> None:
+        """A reload clears the list's selection: select the record the detail shows again."""
+        shown = self.detail.detail
+        if shown is None or self.view.selectionModel().currentIndex().isValid():
+            return
+        for i, row in enumerate(self.model.rows):
+            if self.row_id(row) == shown.record_id:
+                self.view.selectRow(i)
+                return
 
     def _row_changed(self, current: Any, _previous: Any) -> None:
         self._show_current()
@@ -415,7 +433,10 @@ class RecordTab(QWidget):
         index = self.view.selectionModel().currentIndex()
         if not index.isValid() or index.row() >= self.model.rowCount():
             return
-        record_id = self.row_id(self.model.row_at(index.row()))
+        self.show_record(self.row_id(self.model.row_at(index.row())))
+
+    def show_record(self, record_id: int) -> None:
+        """Load ``record_id`` into the detail (fields, allowed actions, history)."""
         engine, kind = self.engine, self.kind
 
         def load() -> details.Detail:

@@ -1,0 +1,380 @@
+"""报修派工: take in a repair, dispatch it, follow it on site, 待料 and completion (with fees
+for paid services), reopen it (返工). The list counts down to each order's next deadline and
+turns amber when it is near, red when it has passed — live, without reloading."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from desk.models.enums import Channel, Urgency
+from desk.models.enums import WorkOrderState as W
+from desk.models.errors import ValidationError
+from desk.models.states import OPEN_WORK_ORDER_STATES
+from desk.services import settings, sla, workorders
+from desk.services.calendar import WorkCalendar
+from desk.services.carry import Carry
+from desk.services.context import local_now, reading
+from desk.services.lists import WorkOrderRow
+from desk.services.workorders import WorkOrderDraft
+from desk.ui import msgbox
+from desk.ui.dialogs import workorder_dialogs as dialogs
+from desk.ui.models.paged import Column
+from desk.ui.ops import Ops
+from desk.ui.tabs.record_tab import RecordTab
+
+RED = "#fadbd8"  # a deadline has passed
+AMBER = "#fdebd0"  # a deadline is near
+TICK_MS = 30_000  # how often the countdown moves on
+
+
+# --- the live clock ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The office's time limits, to tell at any moment whether a deadline is near."""
+
+    fraction: float  # sla.near_fraction
+    by_urgency: dict[str, tuple[sla.Limit, sla.Limit]]  # (response, completion)
+    calendar: WorkCalendar
+
+    @classmethod
+    def from_settings(cls, conf: dict[str, Any], calendar: WorkCalendar) -> Limits:
+        by_urgency = {}
+        for u in Urgency:
+            key = f"sla.workorder.{u.value}"
+            by_urgency[u.value] = (
+                sla.Limit.parse(conf[f"{key}.response"]),
+                sla.Limit.parse(conf[f"{key}.completion"]),
+            )
+        return cls(float(conf["sla.near_fraction"]), by_urgency, calendar)
+
+    def near(self, row: WorkOrderRow, due: datetime, responding: bool, now: datetime) -> bool:
+        """Less than ``fraction`` of the limit's length left, as lists._make_workorder
+        measures it (the completion window keeps its length through 返工 and 待料)."""
+        limit = self.by_urgency[row.urgency][0 if responding else 1]
+        allowed = _length(limit, row.created_at, self.calendar)
+        return timedelta(0) <= due - now <= allowed * self.fraction
+
+
+@lru_cache(maxsize=1024)
+def _length(limit: sla.Limit, start: datetime, calendar: WorkCalendar) -> timedelta:
+    # cached: a working-day limit walks the holiday calendar, and every cell paint asks
+    return limit.due(start, calendar) - start
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("WorkOrdersTab", text)
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _tr("{0}天{1}小时").format(days, hours)
+    if hours:
+        return _tr("{0}小时{1}分").format(hours, minutes)
+    return _tr("{0}分").format(minutes) if minutes else _tr("不到1分")
+
+
+def countdown(row: WorkOrderRow, now: datetime, limits: Limits | None) -> tuple[str, str | None]:
+    """(剩余 text, row colour) against the next deadline not yet met: the response until
+    someone is on site, then completion. 待料 stops the clock; closed orders show nothing."""
+    if row.state not in OPEN_WORK_ORDER_STATES:
+        return "", None
+    if row.state == W.WAITING_PARTS:
+        if row.parts_expected is None:
+            return _tr("待料"), None
+        return _tr("待料 至{0}").format(f"{row.parts_expected:%m-%d}"), None
+    responding = row.arrived_at is None
+    due = row.response_due if responding else row.completion_due
+    if now > due:
+        return _tr("超时 {0}").format(_span(now - due)), RED
+    # row.near was right when the page loaded; the limits tell whether it is near by now
+    near = row.near or (limits is not None and limits.near(row, due, responding, now))
+    return _tr("剩 {0}").format(_span(due - now)), AMBER if near else None
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%m-%d %H:%M}" if value else ""
+
+
+# --- the tab -----------------------------------------------------------------------------
+
+
+class WorkOrdersTab(RecordTab):
+    kind = "workorder"
+    title = "报修派工"
+    # 回访 is handled by the base class (the callback dialog)
+    actions = frozenset({"派工", "开始处理", "待料", "到料继续", "完成", "回访", "返工", "作废"})
+
+    def __init__(
+        self,
+        engine: Engine,
+        ops: Ops,
+        staff_id: Callable[[], int | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(engine, ops, staff_id, parent)
+        self.clock = QTimer(self)
+        self.clock.setInterval(TICK_MS)
+        self.clock.timeout.connect(self.model.repaint)  # text and colour are worked out then
+        self.clock.start()
+
+    # --- form ------------------------------------------------------------------------
+
+    def build_form(self) -> None:
+        self.carried: Carry | None = None
+        self.limits: Limits | None = None
+        self.assignees: set[str] = set()  # names dispatched to in this session
+        self.carried_note = QLabel()
+        self.carried_note.setStyleSheet("color:#2c3e50; background:#eaf2f8; padding:4px;")
+        self.carried_note.setVisible(False)
+        self.form.addRow(self.carried_note)
+        self.add_party_rows("报修人")
+        self.location = QLineEdit()
+        self.location.setMaxLength(60)
+        self.location.setPlaceholderText(self.tr("没有房号时写公共区域，如 3栋电梯厅"))
+        self.location.returnPressed.connect(self.save)
+        self.add_row("报修位置", self.location, "location")
+        self.category = QComboBox()
+        self.category.setPlaceholderText(self.tr("请选择"))
+        self.add_row("报修类别", self.category, "category")
+        self.urgency = QComboBox()
+        for u in Urgency:
+            self.urgency.addItem(u.value, u.value)
+        self.add_row("紧急程度", self.urgency, "urgency")
+        self.channel = QComboBox()
+        for c in Channel:
+            self.channel.addItem(c.value, c.value)
+        self.add_row("报修方式", self.channel, "channel")
+        self.has_appointment = QCheckBox(self.tr("与住户约定了上门时间"))
+        self.add_row("预约上门", self.has_appointment)
+        self.appointment = QDateTimeEdit()
+        self.appointment.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.appointment.setCalendarPopup(True)
+        self.add_row("预约时间", self.appointment, "appointment_at")
+        self.is_paid = QCheckBox(self.tr("收取材料费、人工费"))
+        self.add_row("有偿服务", self.is_paid)
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setPlaceholderText(self.tr("哪里、什么问题，复述确认后记下"))
+        self.add_row("报修内容", self.description, "description")
+        self.has_appointment.toggled.connect(self.appointment.setEnabled)
+        self._reset_choices()
+        self.load_choices()
+
+    def load_choices(self) -> None:
+        """The categories and time limits the office has set."""
+        engine = self.engine
+
+        def load() -> tuple[list[str], Limits]:
+            with reading(engine) as ctx:
+                conf = settings.all_values(ctx.session)
+                limits = Limits.from_settings(conf, WorkCalendar.load(ctx.session))
+                return list(conf["lists.workorder.categories"]), limits
+
+        def show(result: tuple[list[str], Limits]) -> None:
+            categories, self.limits = result
+            chosen = self.category.currentText()
+            self.category.clear()
+            self.category.addItems(categories)
+            self.category.setCurrentIndex(self.category.findText(chosen))  # -1: none yet
+            for i in range(self.urgency.count()):
+                response, completion = self.limits.by_urgency[self.urgency.itemData(i)]
+                self.urgency.setItemText(
+                    i,
+                    self.tr("{0}（响应{1}，完成{2}）").format(
+                        self.urgency.itemData(i), response, completion
+                    ),
+                )
+            self.model.repaint()
+
+        self.ops.run(load, show)
+
+    def _reset_choices(self) -> None:
+        self.category.setCurrentIndex(-1)  # 请选择: a category is never assumed
+        self.urgency.setCurrentIndex(self.urgency.findData(Urgency.ORDINARY.value))
+        self.channel.setCurrentIndex(self.channel.findData(Channel.CALL.value))
+        self.has_appointment.setChecked(False)
+        self.appointment.setEnabled(False)
+        next_hour = local_now().replace(minute=0, second=0) + timedelta(hours=2)
+        self.appointment.setDateTime(QDateTime(next_hour))
+        self.is_paid.setChecked(False)
+
+    def take_over(self, carried: Carry) -> None:
+        """转报修: who, where and what from the visit or call; the order will link back."""
+        source = self.tr("来电") if carried.call_id is not None else self.tr("来访")
+        if self.has_input() and not msgbox.confirm(
+            self,
+            self.tr("转报修"),
+            self.tr("报修表单里有未保存的内容，换成{0} {1} 的内容吗？").format(
+                source, carried.serial
+            ),
+        ):
+            return
+        self.clear_form()
+        self.errors.clear()
+        self.person.setText(carried.person)
+        self.phone.setText(carried.phone)
+        self.room.setText(carried.room)
+        self.resident_id = carried.resident_id
+        self.description.setPlainText(carried.text)
+        self.channel.setCurrentIndex(self.channel.findData(carried.repair_channel.value))
+        self.carried = carried
+        self.carried_note.setText(self.tr("由{0} {1} 转来").format(source, carried.serial))
+        self.carried_note.setVisible(True)
+        self.category.setFocus()  # the one thing the visit or call did not say
+
+    def has_input(self) -> bool:
+        return (
+            self.party_has_input()
+            or bool(self.location.text() or self.description.toPlainText())
+            or self.carried is not None
+        )
+
+    def clear_form(self) -> None:
+        self.clear_party()
+        self.location.clear()
+        self.description.clear()
+        self._reset_choices()
+        self.carried = None  # a cleared form is no longer that visit's or call's repair
+        self.carried_note.setVisible(False)
+
+    def draft(self) -> WorkOrderDraft:
+        appointment = None
+        if self.has_appointment.isChecked():
+            picked: datetime = self.appointment.dateTime().toPython()  # type: ignore[assignment]
+            appointment = picked.replace(second=0, microsecond=0)
+        return WorkOrderDraft(
+            description=self.description.toPlainText(),
+            category=self.category.currentText(),
+            urgency=self.urgency.currentData(),
+            channel=self.channel.currentData(),
+            room=self.room.text(),
+            location=self.location.text(),
+            reporter=self.person.text(),
+            phone=self.phone.text(),
+            resident_id=self.resident_id,
+            is_paid=self.is_paid.isChecked(),
+            appointment_at=appointment,
+            visit_id=self.carried.visit_id if self.carried else None,
+            call_id=self.carried.call_id if self.carried else None,
+        )
+
+    def save_job(self) -> Callable[[], Any]:
+        return self.write_job(workorders.create, self.draft())
+
+    # --- list ------------------------------------------------------------------------
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
+            Column(self.tr("报修时间"), lambda r: _when(r.created_at), sort="created_at"),
+            Column(self.tr("紧急"), lambda r: r.urgency, sort="urgency"),
+            Column(self.tr("类别"), lambda r: r.category, sort="category"),
+            Column(self.tr("报修人"), lambda r: r.person, sort="person"),
+            Column(self.tr("房号/位置"), lambda r: r.room, sort="room"),
+            Column(self.tr("维修人员"), lambda r: r.assignee, sort="assignee"),
+            Column(self.tr("状态"), lambda r: r.state, sort="state"),
+            Column(self.tr("响应期限"), lambda r: _when(r.response_due), sort="response_due"),
+            Column(self.tr("完成期限"), lambda r: _when(r.completion_due), sort="completion_due"),
+            Column(self.tr("剩余"), lambda r: countdown(r, local_now(), self.limits)[0]),
+            Column(self.tr("内容"), lambda r: r.summary, sort="summary"),
+        ]
+
+    def row_colour(self, row: Any) -> str | None:
+        return countdown(row, local_now(), self.limits)[1]
+
+    # --- actions ---------------------------------------------------------------------
+
+    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+        """The actions that ask nothing; the asking ones go through ``ask_and_write``."""
+        if action == "开始处理":
+            return self.write_job(workorders.start, record_id)
+        if action == "到料继续":
+            return self.write_job(workorders.resume, record_id)
+        if action == "作废":
+            return self.void_job(workorders.void, record_id)
+        return None
+
+    def run_action(self, action: str, record_id: int) -> None:
+        if action == "派工":
+            known = sorted(self.assignees | {r.assignee for r in self.model.rows if r.assignee})
+            self.ask_and_write(
+                record_id,
+                lambda before, error: dialogs.ask_assignee(self, known, before or "", error),
+                lambda name: self._dispatch_job(record_id, name),
+            )
+        elif action == "待料":
+            self.ask_and_write(
+                record_id,
+                lambda before, error: dialogs.ask_parts(self, before, error),
+                lambda parts: self.write_job(workorders.wait_for_parts, record_id, *parts),
+            )
+        elif action == "完成":
+            paid = self._shown_field("有偿服务") == "是"
+            self.ask_and_write(
+                record_id,
+                lambda before, error: dialogs.ask_completion(self, paid, before, error),
+                lambda done: self.write_job(workorders.complete, record_id, done),
+            )
+        elif action == "返工":
+            self.ask_and_write(
+                record_id,
+                lambda before, error: dialogs.ask_rework_reason(self, before or "", error),
+                lambda reason: self.write_job(workorders.rework, record_id, reason),
+            )
+        else:
+            super().run_action(action, record_id)
+
+    def ask_and_write(
+        self,
+        record_id: int,
+        ask: Callable[[Any, str], Any],
+        job_for: Callable[[Any], Callable[[], Any]],
+        before: Any = None,
+        error: str = "",
+    ) -> None:
+        """Ask, write; when the service refuses the answer, ask again showing the answer and
+        why — what was typed in the dialog is never lost."""
+        answer = ask(before, error)
+        if answer is None:
+            return
+
+        def done(_result: object) -> None:
+            self.ops.data_changed.emit(self.kind)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self.ask_and_write(record_id, ask, job_for, answer, str(exc))
+            else:
+                msgbox.error(self, self.tr("操作未完成"), str(exc))
+
+        self.ops.run(job_for(answer), done, failed)
+
+    def _dispatch_job(self, record_id: int, name: str) -> Callable[[], Any]:
+        if name:
+            self.assignees.add(name)  # offered again in the next 派工 dialog
+        return self.write_job(workorders.dispatch, record_id, name)
+
+    def _shown_field(self, label: str) -> str:
+        shown = self.detail.detail
+        return dict(shown.fields).get(label, "") if shown is not None else ""
