@@ -1,14 +1,15 @@
-"""Screenshots of the main window (来电记录), the 住户 tab and the import preview, for
+"""Screenshots of every tab of the main window, the 住户 tab and the import preview, for
 docs/screenshots/.
 
     python scripts/screenshots.py OUTDIR
 
-Runs offscreen: builds a demo database (60 days, fixed seed and day) in a temporary folder,
-opens the tab with a resident selected (record and timeline visible) and the import preview
-of tests/data/residents/title_merged.xlsx, and saves ``residents.png`` and
-``import_preview.png``, ``calls.png``, ``visits.png`` and
-``loans.png`` (1280×800) into OUTDIR. Chinese needs a CJK
-font on the machine (``fonts-wqy-microhei`` on Debian).
+Runs offscreen: builds a demo database (60 days up to now, fixed seed) in a temporary folder,
+opens the 住户 tab with a resident selected (record and timeline visible) and the import
+preview of tests/data/residents/title_merged.xlsx, then the main window on each desk tab
+with a record selected, and saves ``residents.png``, ``import_preview.png``,
+``visits.png``, ``calls.png``, ``workorders.png``, ``complaints.png`` and ``loans.png``
+(1280×800) into OUTDIR. Chinese needs a CJK font on the machine (``fonts-wqy-microhei``
+on Debian).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SIZE = (1280, 800)
-TODAY = date(2026, 11, 20)
 SEED = 20261122
 SAMPLE = ROOT / "tests" / "data" / "residents" / "title_merged.xlsx"
 QUERY = "杨"  # a one-character name: a long list of matches
@@ -62,7 +61,8 @@ def main(argv: list[str]) -> int:
     app = make_app(["screenshots"])
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_database(Path(tmp) / "demo.sqlite3")
-        demo.generate(engine, 60, today=TODAY, seed=SEED)
+        # up to the real now: the lists count deadlines against the real clock
+        demo.generate(engine, 60, seed=SEED)
         ops = Ops()
         try:
             tab = ResidentsTab(engine, ops, lambda: None)
@@ -98,12 +98,15 @@ def main(argv: list[str]) -> int:
             window.show()
             wait_until(app, lambda: window.snapshot is not None)
             # each desk tab with one record selected, so its detail and history show
-            for tab, row, name in (
-                (window.calls_tab, 1, "calls"),
-                (window.visits_tab, 0, "visits"),
-                (window.loans_tab, 0, "loans"),
+            for tab, row, name, scope in (
+                (window.visits_tab, 0, "visits", "全部"),
+                (window.calls_tab, 1, "calls", "全部"),
+                (window.workorders_tab, 0, "workorders", "未完成"),  # deadlines counting down
+                (window.complaints_tab, 0, "complaints", "全部"),
+                (window.loans_tab, 0, "loans", "全部"),
             ):
                 window.tabs.setCurrentWidget(tab)
+                tab.show_scope(scope)
                 wait_until(app, lambda tab=tab, row=row: tab.model.rowCount() > row)
                 tab.view.selectRow(row)
                 wait_until(app, lambda tab=tab: tab.detail.detail is not None)

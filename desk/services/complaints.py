@@ -269,6 +269,36 @@ def attach(ctx: Ctx, complaint_id: int, filename: str, data: bytes) -> Complaint
     return row
 
 
+@dataclass(frozen=True)
+class AttachmentInfo:
+    """One line of a complaint's attachment list: everything but the bytes."""
+
+    id: int
+    filename: str
+    size: int
+    added_at: datetime
+
+
+def attachment_list(ctx: Ctx, complaint_id: int) -> list[AttachmentInfo]:
+    """The attachments of a complaint without loading their contents (up to 20 MB each)."""
+    stmt = (
+        select(
+            ComplaintAttachment.id,
+            ComplaintAttachment.filename,
+            ComplaintAttachment.size,
+            ComplaintAttachment.added_at,
+        )
+        .where(ComplaintAttachment.complaint_id == complaint_id)
+        .order_by(ComplaintAttachment.id)  # type: ignore[arg-type]
+    )
+    return [AttachmentInfo(*row) for row in ctx.session.exec(stmt).all()]
+
+
+def attachment(ctx: Ctx, attachment_id: int) -> ComplaintAttachment:
+    """One attachment with its bytes (NotFoundError when it does not exist)."""
+    return records.get(ctx, ComplaintAttachment, attachment_id)
+
+
 def attachments(ctx: Ctx, complaint_id: int) -> list[ComplaintAttachment]:
     stmt = (
         select(ComplaintAttachment)

@@ -1,7 +1,8 @@
 """The main window: office name and who is on duty always in view, live counts below.
 
-The desk's tabs (来访接待, 来电记录 …) are added here by later work; this window
-already loads everything through the DB worker and refreshes on ``data_changed``.
+The desk's tabs come in the order the issue fixes (来访接待, 来电记录, 报修派工, 投诉处理,
+物品借用), then 住户. Everything loads through the DB worker and refreshes on
+``data_changed``; the status bar's counts jump to the filtered list they count.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,16 +26,28 @@ from sqlalchemy.engine import Engine
 
 from desk import __version__, paths
 from desk.services import calls, overview, staff
+from desk.services.carry import Carry
 from desk.services.context import reading
 from desk.ui import msgbox
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.ops import Ops
 from desk.ui.tabs.calls import CallsTab
+from desk.ui.tabs.complaints import ComplaintsTab
 from desk.ui.tabs.loans import LoansTab
+from desk.ui.tabs.record_tab import RecordTab
 from desk.ui.tabs.residents import ResidentsTab
 from desk.ui.tabs.visits import VisitsTab
+from desk.ui.tabs.workorders import WorkOrdersTab
 
 REFRESH_MS = 60_000
+
+# status-bar counts: Attention field, caption, the tab's kind, the list scope it jumps to
+STATUS_COUNTS = [
+    ("overdue_work_orders", "超时报修", "workorder", "已超时"),
+    ("overdue_complaints", "超时投诉", "complaint", "已超时"),
+    ("undelivered_messages", "未转告", "call", "未完成"),  # a call is open while 未转告
+    ("overdue_loans", "逾期借用", "loan", "已超时"),
+]
 
 
 @dataclass(frozen=True)
@@ -120,23 +134,29 @@ class MainWindow(QMainWindow):
         figures.addLayout(attention_strip)
         figures.addStretch(1)
 
-        # The desk's tabs; 来访接待 … 物品借用 come first as they are built (issue order),
-        # then 交接班, 回访, 住户, 统计.
         self.tabs = QTabWidget()
         on_duty = lambda: self.staff_on_duty  # noqa: E731 (read at save time)
         self.visits_tab = VisitsTab(engine, ops, on_duty)
         self.calls_tab = CallsTab(engine, ops, on_duty)
+        self.workorders_tab = WorkOrdersTab(engine, ops, on_duty)
+        self.complaints_tab = ComplaintsTab(engine, ops, on_duty)
         self.loans_tab = LoansTab(engine, ops, on_duty)
         self.residents_tab = ResidentsTab(engine, ops, on_duty)
-        for tab, title in (
-            (self.visits_tab, self.tr("来访接待")),
-            (self.calls_tab, self.tr("来电记录")),
-            (self.loans_tab, self.tr("物品借用")),
-            (self.residents_tab, self.tr("住户")),
-        ):
-            self.tabs.addTab(tab, title)
-        for tab in (self.visits_tab, self.calls_tab, self.loans_tab):
+        self.desk_tabs: dict[str, RecordTab] = {
+            tab.kind: tab
+            for tab in (
+                self.visits_tab,
+                self.calls_tab,
+                self.workorders_tab,
+                self.complaints_tab,
+                self.loans_tab,
+            )
+        }
+        for tab in self.desk_tabs.values():
+            self.tabs.addTab(tab, self.tr(tab.title))
             tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            tab.turn_into.connect(self.turn_into)
+        self.tabs.addTab(self.residents_tab, self.tr("住户"))
         self.residents_tab.record_requested.connect(self.open_record)
 
         central = QWidget()
@@ -146,8 +166,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.status_counts = QLabel()
-        self.statusBar().addPermanentWidget(self.status_counts)
+        # each count is a button: a click (or Tab + Space) opens the list it counts
+        self.status_buttons: dict[str, QToolButton] = {}
+        for key, caption, kind, scope in STATUS_COUNTS:
+            button = QToolButton()
+            button.setAutoRaise(True)
+            button.setToolTip(self.tr("点击查看：{0}").format(self.tr(caption)))
+            button.clicked.connect(lambda _=False, k=kind, sc=scope: self.show_list(k, sc))
+            self.statusBar().addPermanentWidget(button)
+            self.status_buttons[key] = button
         self._menus()
 
         self.timer = QTimer(self)
@@ -219,15 +246,24 @@ class MainWindow(QMainWindow):
             value = getattr(snap.attention, key)
             label.setText(str(value))
             label.setStyleSheet("color:#c0392b;" if value else "")
-        a = snap.attention
-        self.status_counts.setText(
-            self.tr("超时报修 {0} · 超时投诉 {1} · 未转告 {2} · 逾期借用 {3}").format(
-                a.overdue_work_orders,
-                a.overdue_complaints,
-                a.undelivered_messages,
-                a.overdue_loans,
-            )
-        )
+        for key, caption, _kind, _scope in STATUS_COUNTS:
+            value = getattr(snap.attention, key)
+            button = self.status_buttons[key]
+            button.setText(f"{self.tr(caption)} {value}")
+            button.setStyleSheet("color:#c0392b; font-weight:bold;" if value else "")
+
+    def show_list(self, kind: str, scope: str) -> RecordTab:
+        """Bring ``kind``'s tab forward showing ``scope`` (where a status count leads)."""
+        tab = self.desk_tabs[kind]
+        self.tabs.setCurrentWidget(tab)
+        tab.show_scope(scope)
+        return tab
+
+    def turn_into(self, target: str, carried: Carry) -> None:
+        """转报修 / 转投诉: open the repair or complaint form filled from the visit or call."""
+        tab = self.desk_tabs[target]
+        self.tabs.setCurrentWidget(tab)
+        tab.take_over(carried)
 
     def open_record(self, timeline_kind: str, record_id: int) -> RecordViewDialog:
         """Open a record from a unit's timeline (its fields and history)."""

@@ -11,7 +11,7 @@ from sqlmodel import select
 from desk.models import Callback, Complaint, ComplaintAttachment
 from desk.models.enums import AuditAction, CallbackSource, CallbackState, EscalationLevel
 from desk.models.enums import ComplaintState as C
-from desk.models.errors import TransitionError, ValidationError
+from desk.models.errors import NotFoundError, TransitionError, ValidationError
 from desk.services import audit, complaints, staff
 from desk.services.complaints import ComplaintDraft
 
@@ -309,3 +309,21 @@ def test_empty_or_huge_attachments_are_refused(write, fetch) -> None:
     with pytest.raises(ValidationError, match="20 MB"), write() as ctx:
         complaints.attach(ctx, complaint.id, "b.jpg", too_big)
     assert fetch(select(ComplaintAttachment)) == []
+
+
+def test_attachment_list_leaves_the_bytes_behind(write, read) -> None:
+    complaint = create(write)
+    other = create(write)
+    with write() as ctx:
+        first = complaints.attach(ctx, complaint.id, "门口.jpg", b"photo")
+        complaints.attach(ctx, complaint.id, "说明.pdf", b"%PDF-1.4 text")
+        complaints.attach(ctx, other.id, "别的.jpg", b"x")
+    with read() as ctx:
+        listed = complaints.attachment_list(ctx, complaint.id)
+        assert [(a.filename, a.size, a.added_at) for a in listed] == [
+            ("门口.jpg", 5, NOW),
+            ("说明.pdf", 13, NOW),
+        ]
+        assert complaints.attachment(ctx, first.id).data == b"photo"
+        with pytest.raises(NotFoundError):
+            complaints.attachment(ctx, 999)

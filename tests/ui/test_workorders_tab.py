@@ -31,7 +31,7 @@ from desk.ui.tabs import workorders as workorders_tab
 from desk.ui.tabs.workorders import AMBER, RED, WorkOrdersTab, _span
 
 WAIT = 5000
-REMAINING = 10  # the 剩余 column
+REMAINING = 5  # the 剩余 column
 
 
 @pytest.fixture
@@ -305,7 +305,7 @@ def test_an_order_from_dispatch_to_void(qtbot, tab, write, fetch, monkeypatch):
     act(qtbot, tab, "派工", W.DISPATCHED)
     [order] = orders(fetch)
     assert order.assignee == "张师傅" and order.dispatched_at is not None
-    qtbot.waitUntil(lambda: cell(tab, 0, 6) == "张师傅", timeout=WAIT)
+    qtbot.waitUntil(lambda: cell(tab, 0, 8) == "张师傅", timeout=WAIT)
 
     act(qtbot, tab, "开始处理", W.IN_PROGRESS)
     assert orders(fetch)[0].arrived_at is not None
@@ -315,7 +315,7 @@ def test_an_order_from_dispatch_to_void(qtbot, tab, write, fetch, monkeypatch):
     act(qtbot, tab, "待料", W.WAITING_PARTS)
     [order] = orders(fetch)
     assert (order.parts_expected, order.cause) == (expected, "缺阀芯")
-    qtbot.waitUntil(lambda: cell(tab, 0, 7) == "待料", timeout=WAIT)
+    qtbot.waitUntil(lambda: cell(tab, 0, 4) == "待料", timeout=WAIT)
     assert cell(tab, 0, REMAINING) == f"待料 至{expected:%m-%d}"
     assert colour(tab, 0) is None  # the clock is paused
 
@@ -520,3 +520,51 @@ def test_countdown_text():
         "1小时20分",
         "1天2小时",
     ]
+
+
+# --- 回访 from the detail (the base class, with the callback dialog) ------------------------
+
+
+def completed_order(write) -> WorkOrder:
+    order = add_order(write)
+    with write(real_now()) as ctx:
+        workorders.dispatch(ctx, order.id, "张师傅")
+        workorders.start(ctx, order.id)
+        workorders.complete(ctx, order.id, Completion("更换阀芯"))
+    return order
+
+
+@pytest.mark.parametrize(("satisfaction", "state"), [("满意", W.CALLED_BACK), ("不满意", W.REWORK)])
+def test_callback_from_the_detail(qtbot, tab, write, fetch, monkeypatch, satisfaction, state):
+    from desk.models import Callback
+    from desk.services.callbacks import CallbackResult
+    from desk.ui.dialogs import callback_dialog
+
+    completed_order(write)
+    asked: list[str] = []
+
+    def answer(parent, serial):
+        asked.append(serial)
+        return CallbackResult(satisfaction, outcome="已修好", comment="师傅很细心")
+
+    monkeypatch.setattr(callback_dialog, "ask_callback", answer)
+    shown(qtbot, tab)
+    select_first(qtbot, tab)
+    act(qtbot, tab, "回访", state)
+    [callback] = [c for c in fetch(select(Callback)) if c.done_at is not None]
+    assert (callback.satisfaction, callback.comment) == (satisfaction, "师傅很细心")
+    assert asked == [orders(fetch)[0].serial]
+    assert orders(fetch)[0].state == state
+
+
+def test_callback_dialog_warns_that_unhappy_reopens(qtbot):
+    from desk.ui.dialogs.callback_dialog import CallbackDialog
+
+    dialog = CallbackDialog(None, "PG-20261129-001")
+    qtbot.addWidget(dialog)
+    assert dialog.warning.isHidden()
+    dialog.satisfaction.setCurrentText("不满意")
+    assert not dialog.warning.isHidden() and "返工" in dialog.warning.text()
+    dialog.outcome.setText("仍漏水")
+    result = dialog.result_values()
+    assert (result.satisfaction, result.outcome, result.way) == ("不满意", "仍漏水", "电话")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -90,12 +91,21 @@ class RecordTab(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.save_button)
+        # a long form scrolls; the error line and 保存/清空 stay in view under it
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(0, 0, 0, 0)
+        inner_layout.addLayout(self.form)
+        inner_layout.addStretch(1)
+        form_scroll = QScrollArea()
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        form_scroll.setWidget(inner)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.addLayout(self.form)
+        left_layout.addWidget(form_scroll, 1)
         left_layout.addWidget(self.general_error)
         left_layout.addLayout(buttons)
-        left_layout.addStretch(1)
 
         # --- list (right) ------------------------------------------------------------
         self.scope = QComboBox()
@@ -149,11 +159,19 @@ class RecordTab(QWidget):
         top.setStretchFactor(0, 2)
         top.setStretchFactor(1, 5)
         top.setSizes([360, 900])
+        # the detail, and beside it whatever a tab adds (add_beside_detail)
+        self.below = QSplitter(Qt.Orientation.Horizontal)
+        detail_scroll = QScrollArea()  # a long record scrolls instead of squeezing the list
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        detail_scroll.setWidget(self.detail)
+        self.below.addWidget(detail_scroll)
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
-        outer.addWidget(self.detail)
+        outer.addWidget(self.below)
         outer.setStretchFactor(0, 3)
         outer.setStretchFactor(1, 2)
+        outer.setSizes([520, 240])  # the form and list first; the detail scrolls if long
         layout = QVBoxLayout(self)
         layout.addWidget(outer)
 
@@ -233,6 +251,12 @@ class RecordTab(QWidget):
         self.form.addRow(err)
         self.errors.add(field, err, widget)
         return err
+
+    def add_beside_detail(self, panel: QWidget, stretch: int = 1) -> None:
+        """A panel to the right of the detail (the complaint's attachments)."""
+        self.below.addWidget(panel)
+        self.below.setStretchFactor(0, 3)
+        self.below.setStretchFactor(self.below.indexOf(panel), stretch)
 
     def errors_label(self, field: str) -> QLabel:
         return self.errors.label(field)

@@ -290,13 +290,18 @@ class WorkOrdersTab(RecordTab):
             Column(self.tr("报修时间"), lambda r: _when(r.created_at), sort="created_at"),
             Column(self.tr("紧急"), lambda r: r.urgency, sort="urgency"),
             Column(self.tr("类别"), lambda r: r.category, sort="category"),
+            # state and countdown early: they must be in view without scrolling
+            Column(self.tr("状态"), lambda r: r.state, sort="state"),
+            Column(
+                self.tr("剩余"),
+                lambda r: countdown(r, local_now(), self.limits)[0],
+                sort="completion_due",
+            ),
             Column(self.tr("报修人"), lambda r: r.person, sort="person"),
             Column(self.tr("房号/位置"), lambda r: r.room, sort="room"),
             Column(self.tr("维修人员"), lambda r: r.assignee, sort="assignee"),
-            Column(self.tr("状态"), lambda r: r.state, sort="state"),
             Column(self.tr("响应期限"), lambda r: _when(r.response_due), sort="response_due"),
             Column(self.tr("完成期限"), lambda r: _when(r.completion_due), sort="completion_due"),
-            Column(self.tr("剩余"), lambda r: countdown(r, local_now(), self.limits)[0]),
             Column(self.tr("内容"), lambda r: r.summary, sort="summary"),
         ]
 

@@ -43,7 +43,10 @@ class RecordDetail(QWidget):
         )
         self.history.verticalHeader().setVisible(False)
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header = self.history.horizontalHeader()
+        for col in (0, 1, 2, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # what changed
         self.history.setMaximumHeight(150)
         history_label = QLabel(self.tr("变更记录"))
         history_label.setBuddy(self.history)
@@ -94,7 +97,6 @@ class RecordDetail(QWidget):
                 [h.at.strftime("%Y-%m-%d %H:%M"), h.who, h.action, what, h.reason]
             ):
                 self.history.setItem(row, col, QTableWidgetItem(value))
-        self.history.resizeColumnsToContents()
 
     def action_button(self, action: str) -> QPushButton | None:
         return self.findChild(QPushButton, f"action-{action}")

@@ -1,0 +1,153 @@
+"""The main window as a whole: the tabs in the issue's order, the status-bar counts that
+jump to their filtered list, and 转报修 / 转投诉 carrying a visit or a call into a new
+repair or complaint."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from desk.models import Call, Complaint, Loan, Visit, WorkOrder
+from desk.services import calls, complaints, loans, visits, workorders
+from desk.services.calls import CallDraft
+from desk.services.complaints import ComplaintDraft
+from desk.services.context import writing
+from desk.services.loans import LoanDraft
+from desk.services.visits import VisitDraft
+from desk.services.workorders import WorkOrderDraft
+from desk.ui.main_window import MainWindow
+
+WAIT = 5000
+
+
+@pytest.fixture
+def window(qtbot, engine, ops, db_path):
+    win = MainWindow(engine, ops, db_path)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=WAIT)
+    return win
+
+
+def titles(window) -> list[str]:
+    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_the_desk_tabs_come_first_in_the_issue_order(window):
+    assert titles(window)[:5] == ["来访接待", "来电记录", "报修派工", "投诉处理", "物品借用"]
+    assert "住户" in titles(window)
+
+
+def _overdue_records(engine, staff_id: int) -> None:
+    """One of each thing the status bar counts, made long enough ago to be late now."""
+    long_ago = datetime.now().replace(microsecond=0) - timedelta(days=5)
+    with writing(engine, staff_id=staff_id, now=long_ago) as ctx:
+        workorders.create(
+            ctx, WorkOrderDraft(description="楼道灯不亮", category="水电", room="3-2-1201")
+        )
+        complaints.create(
+            ctx,
+            ComplaintDraft(
+                description="楼上装修噪音", category="物业管理", complainant="张三", room="3-2-1201"
+            ),
+        )
+        calls.create_call(ctx, CallDraft("转告", "请回电", message_for_id=staff_id))
+        item = loans.add_item(ctx, "梯子", 2, deposit="0")
+        loans.lend(
+            ctx,
+            LoanDraft(
+                item_id=item.id,
+                borrower="李四",
+                expected_return_at=long_ago + timedelta(hours=2),
+                room="3-2-1201",
+                phone="13812345678",
+            ),
+        )
+
+
+def test_status_counts_jump_to_the_filtered_list(qtbot, engine, staff_id, ops, db_path):
+    _overdue_records(engine, staff_id)
+    window = MainWindow(engine, ops, db_path)
+    qtbot.addWidget(window)
+    window.show()
+    buttons = window.status_buttons
+    qtbot.waitUntil(lambda: buttons["overdue_work_orders"].text() == "超时报修 1", timeout=WAIT)
+    assert buttons["overdue_complaints"].text() == "超时投诉 1"
+    assert buttons["undelivered_messages"].text() == "未转告 1"
+    assert buttons["overdue_loans"].text() == "逾期借用 1"
+    for key, tab, scope in (
+        ("overdue_work_orders", window.workorders_tab, "已超时"),
+        ("overdue_complaints", window.complaints_tab, "已超时"),
+        ("undelivered_messages", window.calls_tab, "未完成"),
+        ("overdue_loans", window.loans_tab, "已超时"),
+    ):
+        tab.search.setText("别的")  # what the person had typed before is cleared by the jump
+        buttons[key].click()
+        assert window.tabs.currentWidget() is tab
+        assert tab.scope.currentText() == scope and tab.search.text() == ""
+        qtbot.waitUntil(lambda tab=tab: tab.model.rowCount() == 1, timeout=WAIT)
+        assert tab.model.row_at(0).overdue or tab.kind == "call"
+
+
+def _select_first(qtbot, tab) -> None:
+    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=WAIT)
+    tab.view.selectRow(0)
+    qtbot.waitUntil(lambda: tab.detail.detail is not None, timeout=WAIT)
+
+
+def test_a_call_becomes_a_repair(qtbot, window, write, fetch):
+    with write() as ctx:
+        call = calls.create_call(
+            ctx,
+            CallDraft(
+                "报修", "厨房水管漏水", caller_name="陈先生", phone="13812345678", room="3-2-1201"
+            ),
+        )
+    tab = window.calls_tab
+    tab.reload()
+    _select_first(qtbot, tab)
+    tab.detail.action_button("转报修").click()
+    repairs = window.workorders_tab
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is repairs, timeout=WAIT)
+    assert repairs.person.text() == "陈先生" and repairs.room.text() == "3-2-1201"
+    assert repairs.phone.text() == "13812345678"
+    assert repairs.category.currentText() == ""  # the call did not say: the person picks
+    repairs.category.setCurrentText("水电")
+    with qtbot.waitSignal(repairs.saved, timeout=WAIT):
+        repairs.save_button.click()
+    [order] = fetch(select(WorkOrder))
+    assert (order.call_id, order.description, order.person_name) == (
+        call.id,
+        "厨房水管漏水",
+        "陈先生",
+    )
+    assert order.channel == "来电"
+    assert repairs.person.text() == ""  # the form is free for the next one
+
+
+def test_a_visit_becomes_a_complaint(qtbot, window, write, fetch):
+    with write() as ctx:
+        visit = visits.create(
+            ctx, VisitDraft(visitor="张三", reason="楼上每晚装修到十一点", room="3-2-1201")
+        )
+    tab = window.visits_tab
+    tab.reload()
+    _select_first(qtbot, tab)
+    tab.detail.action_button("转投诉").click()
+    target = window.complaints_tab
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is target, timeout=WAIT)
+    assert target.person.text() == "张三"
+    target.category.setCurrentText("物业管理")  # the visit did not say: the person picks
+    with qtbot.waitSignal(target.saved, timeout=WAIT):
+        target.save_button.click()
+    [complaint] = fetch(select(Complaint))
+    assert (complaint.visit_id, complaint.description, complaint.channel) == (
+        visit.id,
+        "楼上每晚装修到十一点",
+        "来访",
+    )
+    assert fetch(select(Visit))[0].id == visit.id
+    assert fetch(select(Call)) == [] and fetch(select(Loan)) == []
