@@ -136,6 +136,7 @@ def start_once(args: list[str]) -> tuple[float, float]:
     child = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.bench_window", "--child", *args],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,  # the offscreen plugin's chatter; shown if the child fails
         text=True,
         env=env,
     )
@@ -147,8 +148,9 @@ def start_once(args: list[str]) -> tuple[float, float]:
             seconds = time.perf_counter() - started
         elif line.startswith("{"):
             peak = json.loads(line)["peak_mb"]
+    errors = child.stderr.read() if child.stderr else ""
     if child.wait() != 0 or seconds is None:
-        raise RuntimeError(f"the child process {args} failed (exit code {child.returncode})")
+        raise RuntimeError(f"the child process {args} failed ({child.returncode}):\n{errors}")
     return seconds, peak
 
 
