@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from desk.models import (
     Call,
     Callback,
     Complaint,
+    Handover,
     Loan,
     LoanItem,
     Resident,
@@ -35,19 +37,22 @@ from desk.models import (
 from desk.models.enums import (
     CallbackState,
     CallType,
+    HandoverState,
     LoanKind,
     LoanState,
     MessageState,
     StaffRole,
     UnitKind,
     Urgency,
+    VisitOutcome,
     VisitState,
 )
 from desk.models.enums import WorkOrderState as W
 from desk.models.states import OPEN_WORK_ORDER_STATES
 from desk.models.validation import normalize_phone
-from desk.services import demo, settings, sla
+from desk.services import demo, handover, settings, shifts, sla
 from desk.services.calendar import WorkCalendar
+from desk.services.context import reading
 from desk.services.database import open_database
 
 TODAY = date(2026, 3, 15)  # a Sunday; the data ends at 15:30 that day
@@ -83,7 +88,15 @@ def rows(engine: Engine) -> dict[str, list[sqlite3.Row]]:
         con.driver_connection.row_factory = sqlite3.Row
         out = {
             table: con.driver_connection.execute(f'SELECT * FROM "{table}"').fetchall()
-            for table in [*RECORD_TABLES, "callback", "shift", "resident", "unit", "loanitem"]
+            for table in [
+                *RECORD_TABLES,
+                "callback",
+                "shift",
+                "handover",
+                "resident",
+                "unit",
+                "loanitem",
+            ]
         }
         con.driver_connection.row_factory = None
     finally:
@@ -113,8 +126,12 @@ def test_counts_are_roughly_what_an_office_sees(built) -> None:
     assert 1800 <= counts["unit"] <= 2300
     assert 1.3 <= counts["resident"] / counts["unit"] <= 1.8
     records = sum(counts[t] for t in RECORD_TABLES)
-    assert counts["auditevent"] == records + counts["callback"]
+    # a creation event per record, callback, shift and handover, and one per acceptance
+    accepted = counts["handover"] - 1  # all but today's draft
+    created = records + counts["callback"] + counts["shift"] + counts["handover"]
+    assert counts["auditevent"] == created + accepted
     assert counts["shift"] == DAYS * 3 - 1  # today's 中班 (16:00) has not started at 15:30
+    assert counts["handover"] == counts["shift"]
 
 
 def test_office_staff_units_and_items(orm: Session) -> None:
@@ -341,9 +358,106 @@ def test_records_point_at_the_shift_on_duty(rows) -> None:
     assert _dt(still_open[0]["started_at"]) <= NOW < _dt(still_open[0]["planned_end"])
 
 
+def test_every_ended_shift_is_handed_over_and_accepted(rows) -> None:
+    by_shift = {h["shift_id"]: h for h in rows["handover"]}
+    ordered = sorted(rows["shift"], key=lambda s: s["started_at"])
+    assert [s["name"] for s in ordered[:4]] == ["晚班", "早班", "中班", "晚班"]
+    for shift, after in pairwise(ordered):
+        # the next receptionist came on duty at the planned end, which ended this shift
+        assert shift["ended_at"] == shift["planned_end"] == after["started_at"]
+        h = by_shift[shift["id"]]
+        assert h["state"] == HandoverState.ACCEPTED
+        assert (h["outgoing_id"], h["incoming_id"]) == (shift["staff_id"], after["staff_id"])
+        assert shift["ended_at"] < h["confirmed_at"] == h["created_at"] < h["accepted_at"]
+        assert _dt(h["accepted_at"]) <= NOW
+    today = by_shift[ordered[-1]["id"]]  # still on duty, with a draft saved just now
+    assert (today["state"], today["confirmed_at"], today["incoming_id"]) == (
+        HandoverState.DRAFT, None, None,
+    )  # fmt: skip
+    notes = {h["notes"] for h in rows["handover"]}
+    assert {"", "无特殊情况"} < notes and len(notes) > 4
+
+
+def _open_at(start: str, ends: list[str | None], at: datetime) -> bool:
+    end = min((_dt(e) for e in ends if e is not None), default=None)
+    return _dt(start) <= at and (end is None or at < end)
+
+
+def test_handover_snapshots_count_and_carry_what_was_open(rows) -> None:
+    """Every snapshot against the stored records: the counts of its shift, and the loans,
+    messages, visits and callbacks open at its moment (their open times are all stored)."""
+    made: dict[int, list[tuple[str, sqlite3.Row]]] = defaultdict(list)
+    for kind in RECORD_TABLES:
+        for r in rows[kind]:
+            made[r["shift_id"]].append((kind, r))
+    orders = {w["id"]: w for w in rows["workorder"]}
+    carried_total = 0
+    kinds: set[str] = set()
+    for h in rows["handover"]:
+        record = handover.from_json(h["snapshot"])
+        at = record.assembled_at
+        assert record.shift_id == h["shift_id"] and record.notes == h["notes"]
+        for count in record.counts:
+            mine = [r for kind, r in made[h["shift_id"]] if kind == count.kind]
+            voided = sum(r["voided_at"] is not None and _dt(r["voided_at"]) <= at for r in mine)
+            assert (count.made, count.voided) == (len(mine) - voided, voided)
+        carried = {(c.kind, c.record_id) for c in record.carried}
+        carried_total += len(carried)
+        kinds |= {kind for kind, _id in carried}
+        expected = {
+            ("loan", r["id"])
+            for r in rows["loan"]
+            if _open_at(r["created_at"], [r["returned_at"], r["voided_at"]], at)
+        }
+        expected |= {
+            ("call", r["id"])
+            for r in rows["call"]
+            if r["message_for_id"] is not None
+            and _open_at(r["created_at"], [r["delivered_at"]], at)
+        }
+        expected |= {
+            ("visit", r["id"])
+            for r in rows["visit"]
+            if r["outcome"] == VisitOutcome.PASSED
+            and _open_at(r["created_at"], [r["closed_at"], r["voided_at"]], at)
+        }
+        until = max(record.next_shift_end, at)
+        expected |= {
+            ("callback", r["id"])
+            for r in rows["callback"]
+            if _dt(r["due_at"]) <= until
+            and _open_at(r["created_at"], [r["done_at"], r["voided_at"]], at)
+        }
+        exact_kinds = {"loan", "call", "visit", "callback"}
+        assert {c for c in carried if c[0] in exact_kinds} == expected, h["id"]
+        # repairs never reopened: open from intake until completed or voided
+        simple = {
+            ("workorder", w["id"])
+            for w in rows["workorder"]
+            if w["rework_count"] == 0
+            and _open_at(w["created_at"], [w["completed_at"], w["voided_at"]], at)
+        }
+        assert simple <= carried
+        for kind, record_id in carried:
+            if kind == "workorder":
+                assert _dt(orders[record_id]["created_at"]) <= at
+    assert carried_total > 20 * len(rows["handover"])
+    assert kinds == {"workorder", "complaint", "call", "loan", "callback", "visit"}
+
+
+def test_todays_draft_is_what_the_service_assembles(engine: Engine) -> None:
+    """The generator's own replay of every record's life, checked against
+    ``handover.assemble`` on the stored data at the moment the data ends."""
+    with reading(engine, now=NOW) as ctx:
+        shift = shifts.open_shift(ctx)
+        draft = handover.for_shift(ctx, shift.id)
+        assert handover.frozen_record(ctx, draft.id) == handover.assemble(ctx, shift.id)
+        assert handover.pending(ctx) == [] and handover.unaccepted_flags(ctx) == []
+
+
 def test_orm_reads_every_row(orm: Session) -> None:
-    models = [Call, Callback, Complaint, Loan, LoanItem, Resident, SerialCounter, Shift,
-              Staff, Unit, Visit, WorkOrder, WorkOrderMaterial, AuditEvent]  # fmt: skip
+    models = [Call, Callback, Complaint, Handover, Loan, LoanItem, Resident, SerialCounter,
+              Shift, Staff, Unit, Visit, WorkOrder, WorkOrderMaterial, AuditEvent]  # fmt: skip
     for model in models:
         assert orm.exec(select(model)).all(), model.__name__
     orders = orm.exec(select(WorkOrder)).all()
