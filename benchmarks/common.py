@@ -6,6 +6,7 @@ the same run (see benchmarks/README.md), so a slow machine does not fail them.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import os
@@ -41,7 +42,17 @@ def demo_db(days: int, *, rebuild: bool = False) -> Path:
     path = CACHE_DIR / f"{cache_key(days)}.sqlite3"
     if path.exists() and not rebuild:
         return path
-    building = path.with_name(path.name + ".building")
+    # two benchmarks started at once must not build the same file together: the second
+    # waits for the first, then finds its file
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists() and not rebuild:
+            return path
+        return _build(path, days)
+
+
+def _build(path: Path, days: int) -> Path:
+    building = path.with_name(f"{path.name}.building-{os.getpid()}")
     for leftover in (building, *_sidecars(building)):
         leftover.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -53,16 +64,16 @@ def demo_db(days: int, *, rebuild: bool = False) -> Path:
     seconds = time.perf_counter() - started
     for sidecar in _sidecars(building):
         sidecar.unlink(missing_ok=True)
-    os.replace(building, path)
     _info_path(path).write_text(
         json.dumps(
             {"days": days, "seconds": round(seconds, 2), "rows": counts,
-             "bytes": path.stat().st_size, "built": time.strftime("%Y-%m-%d %H:%M:%S")},
+             "bytes": building.stat().st_size, "built": time.strftime("%Y-%m-%d %H:%M:%S")},
             ensure_ascii=False,
             indent=1,
         ),
         encoding="utf-8",
     )  # fmt: skip
+    os.replace(building, path)  # last: a reader finds the file and its info complete
     return path
 
 
