@@ -82,7 +82,7 @@ from desk.services.sla import callback_due, complaint_due, workorder_deadlines
 __all__ = ["GENERATOR_VERSION", "OFFICE_NAME", "generate"]
 
 # Bump when the generated data changes shape, so cached demo databases are rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 OFFICE_NAME = "阳光花园物业服务中心"
 
@@ -1467,7 +1467,9 @@ class _Generator:
                 # reported by a resident about a public place: the order belongs to the place
                 caller = self.resident_party(rng)
                 party = {**caller, "unit_id": unit_id, "room_text": ""}
-        response_due, completion_due = workorder_deadlines(t, urgency, self.conf, self.cal)
+        # as workorders.create: an agreed visit's limits run from the appointment
+        start = max(t, appointment) if appointment is not None else t
+        response_due, completion_due = workorder_deadlines(start, urgency, self.conf, self.cal)
         return self._record(
             t,
             party,

@@ -259,9 +259,11 @@ def test_deadlines_come_from_settings_and_calendar(orm: Session) -> None:
     conf = settings.all_values(orm)
     calendar = WorkCalendar.load(orm)
     orders = orm.exec(select(WorkOrder).order_by(WorkOrder.id)).all()
+    assert any(o.appointment_at for o in orders[::25]), "appointments are sampled"
     for order in orders[::25]:
+        start = max(order.created_at, order.appointment_at or order.created_at)
         assert (order.response_due, order.completion_due) == sla.workorder_deadlines(
-            order.created_at, order.urgency, conf, calendar
+            start, order.urgency, conf, calendar
         )
     assert {o.urgency for o in orders} == set(Urgency)
     for cb in orm.exec(select(Callback).order_by(Callback.id)).all()[::25]:
