@@ -6,6 +6,8 @@
     desk --db PATH check                 integrity and schema check
     desk --db PATH import-residents FILE [--dry-run] [--rejects OUT.xlsx]
     desk --db PATH export-residents OUT.xlsx [--full-phones]
+    desk --db PATH form workorder|complaint|loans [--serial S | --latest | --date YYYY-MM-DD]
+                        -o OUT.pdf|OUT.xlsx
 
 Exit codes: 0 done, 1 failed unexpectedly, 2 the input or the file was not usable
 (the message says why, in Chinese).
@@ -60,6 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, metavar="OUT.xlsx", help="导出的文件")
     p.add_argument("--full-phones", action="store_true", help="导出完整电话（默认隐藏中间几位）")
     p.add_argument("--include-moved-out", action="store_true", help="也导出已迁出的住户")
+
+    p = sub.add_parser(
+        "form", help="打印表单：派工单 QR-025SD、客户投诉处理单 QR-026SD、物品借用登记表 QR-030SD"
+    )
+    p.add_argument(
+        "kind",
+        choices=("workorder", "complaint", "loans"),
+        help="workorder 派工单，complaint 投诉处理单，loans 物品借用（登记表或借用单）",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--serial", help="单号，如 PG-20261122-003（loans：这一笔的借用单）")
+    which.add_argument("--latest", action="store_true", help="最新的一张")
+    which.add_argument("--date", metavar="YYYY-MM-DD", help="loans：这一天的物品借用登记表")
+    p.add_argument("--to", metavar="YYYY-MM-DD", help="loans：与 --date 一起，登记表打印到这一天")
+    p.add_argument(
+        "-o", "--out", type=Path, required=True, metavar="OUT.pdf|OUT.xlsx", help="按扩展名输出"
+    )
     return parser
 
 
@@ -194,10 +213,75 @@ def cmd_export_residents(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
+    from datetime import date
+
+    from desk.reports.forms import SUFFIXES
+
+    if args.out.suffix.lower() not in SUFFIXES:
+        print(
+            f"错误：输出文件应以 .pdf 或 .xlsx 结尾（现在是“{args.out.name}”）。", file=sys.stderr
+        )
+        return 2
+    if args.kind != "loans" and args.date:
+        print(
+            "错误：--date 只用于 loans（物品借用登记表）；"
+            "派工单和投诉处理单请用 --serial 或 --latest。",
+            file=sys.stderr,
+        )
+        return 2
+    if args.to and not args.date:
+        print("错误：--to 要和 --date 一起用：--date 开始日期 --to 结束日期。", file=sys.stderr)
+        return 2
+    days: list[date] = []
+    for text in (args.date, args.to):
+        if text:
+            try:
+                days.append(date.fromisoformat(text.strip()))
+            except ValueError:
+                print(
+                    f"错误：日期“{text}”不对，请写成 YYYY-MM-DD，例如 2026-11-22。", file=sys.stderr
+                )
+                return 2
+    if not db_path.exists():
+        print(f"错误：找不到数据库文件 {db_path}", file=sys.stderr)
+        return 2
+
+    from desk.reports.forms import render
+    from desk.services import forms
+    from desk.services.context import reading
+    from desk.services.database import open_database
+
+    kind = "loan" if args.kind == "loans" else args.kind
+    engine = open_database(db_path, create=False)
+    try:
+        with reading(engine) as ctx:
+            if days:
+                form = forms.loan_register(ctx, days[0], days[-1])
+            elif args.latest:
+                form = forms.latest_form(ctx, kind)
+            elif kind == "workorder":
+                form = forms.workorder_form(ctx, args.serial)
+            elif kind == "complaint":
+                form = forms.complaint_form(ctx, args.serial)
+            else:
+                form = forms.loan_slip(ctx, args.serial)
+    finally:
+        engine.dispose()
+    try:
+        render(form, args.out)
+    except OSError as exc:
+        print(f"错误：无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(args.out)
+    return 0
+
+
 COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
     "check": cmd_check,
     "import-residents": cmd_import_residents,
     "export-residents": cmd_export_residents,
+    "form": cmd_form,
 }

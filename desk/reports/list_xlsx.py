@@ -28,7 +28,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from desk.reports.residents_xlsx import _FORMULA_START
+from desk.reports.xlsx_common import FORMULA_START
 
 __all__ = ["KINDS", "MAX_ROWS", "Column", "write_list"]
 
@@ -232,7 +232,7 @@ class _Cells:
                         value = illegal.sub("", value)
                     if len(value) > MAX_CELL_CHARS:
                         value = value[: MAX_CELL_CHARS - 1] + "…"
-                    if value.startswith(_FORMULA_START):
+                    if value.startswith(FORMULA_START):
                         cell = quoted
                     # text, never a formula ("=…") nor an error value ("#N/A")
                     cell.data_type = "s"

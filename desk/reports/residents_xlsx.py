@@ -1,8 +1,6 @@
 """业主信息一览表 (QR-036SD) and the import's rejected rows as ``.xlsx`` — plain data in.
 
-Formula-safe: text that begins with ``= + - @`` (or a tab/CR, which some programs strip)
-is stored as a *string* cell with Excel's quote prefix, so a name typed as ``=1+1`` or a
-note like ``-不要打电话`` opens as the same text in Excel and WPS and is never evaluated.
+Formula-safe (``xlsx_common.safe_cell``): text that begins with ``= + - @`` stays text.
 
 Print-ready: A4 landscape, scaled to the page width, the header row repeated on every
 page, page numbers in the footer.
@@ -11,11 +9,14 @@ page, page numbers in the footer.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from desk.reports.xlsx_common import add_styles, named_style, print_setup, safe_cell
+from desk.reports.xlsx_common import save as _save
+from desk.reports.xlsx_common import text_width as _text_width
 
 __all__ = [
     "FORM_CODE",
@@ -41,78 +42,25 @@ RESIDENT_COLUMNS: list[tuple[str, str, float]] = [
 ]
 MOVED_OUT_COLUMN = ("moved_out", "迁出日期", 12)
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def safe_cell(ws: Any, row: int, column: int, value: Any, style: str | None = None) -> Any:
-    """Write ``value`` (with the named ``style``) so no text ever becomes a formula."""
-    cell = ws.cell(row=row, column=column)
-    if style is not None:
-        cell.style = style  # first: a named style resets the quote prefix below
-    cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-        cell.quotePrefix = True  # Excel/WPS keep showing it as text, even after editing
-    return cell
-
-
-def _styles(wb: Any) -> dict[str, Any]:
-    """Named styles: one assignment per cell (setting font, border … one by one costs ~4×)."""
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    styles = {
-        "title": NamedStyle(
-            "desk_title", font=Font(name="宋体", size=16, bold=True), alignment=center
-        ),
-        "sub": NamedStyle("desk_sub", font=Font(name="宋体", size=10)),
-        "head": NamedStyle(
-            "desk_head",
-            font=Font(name="宋体", size=11, bold=True),
-            fill=PatternFill("solid", fgColor="E8E8E8"),
-            border=border,
-            alignment=center,
-        ),
-        "body": NamedStyle(
-            "desk_body", font=Font(name="宋体", size=10), border=border, alignment=center
-        ),
-        "body_left": NamedStyle(
-            "desk_body_left", font=Font(name="宋体", size=10), border=border, alignment=left
-        ),
-        "area": NamedStyle(
-            "desk_area",
-            font=Font(name="宋体", size=10),
-            border=border,
-            alignment=center,
-            number_format="0.00",
-        ),
-        "day": NamedStyle(
-            "desk_day",
-            font=Font(name="宋体", size=10),
-            border=border,
-            alignment=center,
-            number_format="yyyy-mm-dd",
-        ),
-    }
-    for style in styles.values():
-        wb.add_named_style(style)
-    return {key: style.name for key, style in styles.items()}
+def _styles(wb: Any) -> dict[str, str]:
+    return add_styles(
+        wb,
+        {
+            "title": named_style("desk_title", size=16, bold=True, border=False),
+            "sub": named_style("desk_sub", border=False, align=None),
+            "head": named_style("desk_head", size=11, bold=True, fill="E8E8E8"),
+            "body": named_style("desk_body"),
+            "body_left": named_style("desk_body_left", align="left"),
+            "area": named_style("desk_area", number_format="0.00"),
+            "day": named_style("desk_day", number_format="yyyy-mm-dd"),
+        },
+    )
 
 
 def _print_setup(ws: Any, header_row: int, last_col: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    rows = f"{header_row}:{header_row}"
+    print_setup(ws, landscape=True, title_rows=rows, footer="第 &P 页，共 &N 页")
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{last_col}{header_row}"
 
@@ -214,14 +162,3 @@ def write_rejects(
     _print_setup(ws, header_row, last)
     _save(wb, path)
     return n
-
-
-def _text_width(text: str) -> int:
-    """Width in Excel character units: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _save(wb: Any, path: Path | str) -> None:
-    wb.properties.creator = "desk"
-    wb.properties.lastModifiedBy = "desk"
-    wb.save(Path(path))

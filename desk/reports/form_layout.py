@@ -1,0 +1,326 @@
+"""What each paper form shows, once, for both the PDF and the xlsx renderer.
+
+A form is a list of blocks stacked in one bordered grid:
+
+- ``Section``: a shaded title bar.
+- ``Row``: cells on a 12-column grid; each a shaded label and a value — a typed value
+  (text, datetime, Decimal, int), ``Checks`` (boxes, the record's answer ticked), or
+  nothing, which leaves room to write by hand. ``height`` is the least height in points.
+- ``TextBox``: a label and a long text across the page, continued on the next page when
+  long; ruled lines to write on when empty.
+- ``Table``: column headers and rows of typed values, blank rows to fill in by hand.
+
+Values keep their types so the xlsx stores real dates and numbers; ``show`` gives the
+text the PDF prints. Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from desk.reports.forms import (
+    SATISFACTION,
+    CallbackInfo,
+    ComplaintForm,
+    LoanRegister,
+    LoanRow,
+    LoanSlip,
+    WorkOrderForm,
+)
+
+GRID = 12
+ROW_H = 20.0  # points: a blank row still takes a handwritten entry (7 mm)
+SIGN_H = 34.0  # a signature needs room (12 mm)
+REGISTER_ROW_H = 30.0
+DATE_LINE = "　　　　年　　月　　日"  # written by hand beside a signature
+TIME_LINE = "　月　日　时　分"  # a time the technician writes down
+DATETIME = "%Y-%m-%d %H:%M"
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Boxes to tick; ``selected`` (if any) is ticked."""
+
+    options: Sequence[str]
+    selected: str | None = None
+
+    def text(self) -> str:
+        return "　".join(("☑" if o == self.selected else "□") + o for o in self.options)
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    value: Any = None
+    span: int = 4
+    align: str = "left"  # left | center | right
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: Sequence[Cell]
+    height: float = ROW_H
+
+
+@dataclass(frozen=True)
+class TextBox:
+    label: str
+    text: str
+    blank_lines: int = 2  # ruled lines when there is no text
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    weight: float
+    align: str = "left"
+    time_format: str = DATETIME  # how datetimes in this column print
+
+
+@dataclass(frozen=True)
+class Table:
+    """``min_rows`` rows at least (blank ones to fill in); ``fill_page``: the PDF rules
+    blank rows to the end of the last page."""
+
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    min_rows: int = 0
+    row_height: float = ROW_H
+    fill_page: bool = False
+    text_size: float = 10.0  # points, in the PDF
+
+
+Block = Section | Row | TextBox | Table
+
+
+def show(value: Any, time_format: str = DATETIME) -> str:
+    """A value as the PDF prints it; None is an empty box."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(time_format)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Checks):
+        return value.text()
+    return str(value)
+
+
+def count(value: Decimal) -> int | Decimal:
+    """2.00 → 2: a count of whole things reads as a count."""
+    return int(value) if value == value.to_integral_value() else value
+
+
+def sign_row(who: str) -> Row:
+    return Row([Cell(who, None, 7), Cell("日期", DATE_LINE, 5, align="center")], SIGN_H)
+
+
+def _void(reason: str) -> list[Block]:
+    return [TextBox("作废原因", reason)] if reason else []
+
+
+def _callback(cb: CallbackInfo | None) -> list[Block]:
+    cb = cb or CallbackInfo(due_at=None)
+    done = cb.done_at is not None
+    when: Any = cb.done_at if done else (f"{show(cb.due_at)} 前" if cb.due_at else None)
+    result = "\n".join(
+        t for t in (cb.outcome, f"业主意见：{cb.comment}" if cb.comment else "") if t
+    )
+    return [
+        Row(
+            [
+                Cell("回访时间", when),
+                Cell("回访方式", Checks(("电话", "上门"), cb.way or None)),
+                Cell("回访人", cb.staff if done else None),
+            ]
+        ),
+        Row([Cell("回访满意度", Checks(SATISFACTION, cb.satisfaction or None), 12)]),
+        TextBox("回访结果", result),
+    ]
+
+
+# --- 派工单 (QR-025SD) -----------------------------------------------------------------------
+
+
+def workorder_blocks(f: WorkOrderForm) -> list[Block]:
+    materials = [
+        [i, m.name, count(m.quantity), m.unit_price, m.amount]
+        for i, m in enumerate(f.materials, start=1)
+    ]
+    state = f.state + (f"（返工 {f.rework_count} 次）" if f.rework_count else "")
+    return [
+        Section("一、报修受理"),
+        Row([Cell("报修时间", f.created_at), Cell("报修方式", f.channel),
+             Cell("受理人", f.receptionist)]),
+        Row([Cell("报修人", f.reporter), Cell("房号", f.room), Cell("联系电话", f.phone)]),
+        Row([Cell("报修位置", f.location), Cell("报修类别", f.category),
+             Cell("紧急程度", f.urgency)]),
+        Row([Cell("预约时间", f.appointment_at),
+             Cell("有偿服务", Checks(("是", "否"), "是" if f.is_paid else "否")),
+             Cell("当前状态", state)]),
+        TextBox("报修内容", f.description),
+        Section("二、派工"),
+        Row([Cell("派工人", f.dispatcher), Cell("派工时间", f.dispatched_at),
+             Cell("维修人员/班组", f.assignee)]),
+        Row([Cell("响应时限", f.response_due), Cell("完成时限", f.completion_due),
+             Cell("预计到料", f.parts_expected)]),
+        Section("三、维修记录（维修人员填写）"),
+        Row([Cell("到场时间", f.arrived_at or TIME_LINE, 6),
+             Cell("完成时间", f.completed_at or TIME_LINE, 6)]),
+        TextBox("故障原因", f.cause),
+        TextBox("维修内容", f.work_done),
+        Table(
+            [
+                Column("序号", 1, "center"),
+                Column("材料名称及规格", 6),
+                Column("数量", 1.6, "right"),
+                Column("单价（元）", 2, "right"),
+                Column("金额（元）", 2, "right"),
+            ],
+            materials,
+            min_rows=3,
+        ),
+        Row([Cell("人工费（元）", f.labour_fee, align="right"),
+             Cell("材料费（元）", f.materials_fee, align="right"),
+             Cell("合计（元）", f.total_fee, align="right")]),
+        sign_row("维修人员签字"),
+        Section("四、业主验收"),
+        Row([Cell("验收结果", Checks(("已修复，使用正常", "未修复，需再次维修")), 12)]),
+        Row([Cell("满意度", Checks(SATISFACTION), 12)]),
+        TextBox("业主意见", "", blank_lines=1),
+        sign_row("业主签字"),
+        Section("五、回访"),
+        *_callback(f.callback),
+        *_void(f.head.void_reason),
+    ]  # fmt: skip
+
+
+# --- 客户投诉处理单 (QR-026SD) ------------------------------------------------------------------
+
+
+def complaint_blocks(f: ComplaintForm) -> list[Block]:
+    category = f"{f.category}／{f.subtype}" if f.subtype else f.category
+    return [
+        Section("一、投诉受理"),
+        Row([Cell("受理时间", f.created_at), Cell("投诉方式", f.channel),
+             Cell("受理人", f.receptionist)]),
+        Row([Cell("投诉人", f.complainant), Cell("房号", f.room), Cell("联系电话", f.phone)]),
+        Row([Cell("发生时间", f.occurred_at), Cell("发生地点", f.occurred_place, 8)]),
+        Row([Cell("投诉类别", category), Cell("严重程度", f.severity),
+             Cell("处理时限", f.due_at)]),
+        Row([Cell("被投诉对象", f.target, 12)]),
+        TextBox("投诉内容", f.description, blank_lines=4),
+        TextBox("业主诉求", f.demand, blank_lines=1),
+        Row([Cell("要求解决期限", f.demand_deadline), Cell("证人", f.witnesses, 8)]),
+        # attachments are kept in the program, not written by hand: a row only when there are
+        *([TextBox("附件", "、".join(f.attachments))] if f.attachments else []),
+        Section("二、部门处理"),
+        Row([Cell("责任部门", f.department), Cell("上报层级", f.level),
+             Cell("上报时间", f.escalated_at)]),
+        TextBox("处理措施", f.measures),
+        sign_row("部门负责人签字"),
+        Section("三、处理结果与答复"),
+        TextBox("处理结果", f.result),
+        TextBox("答复内容", f.reply),
+        Row([Cell("答复时间", f.replied_at), Cell("当前状态", f.state, 8)]),
+        Section("四、业主意见"),
+        Row([Cell("满意度", Checks(SATISFACTION), 12)]),
+        TextBox("业主意见", "", blank_lines=1),
+        sign_row("业主签字"),
+        Section("五、回访"),
+        *_callback(f.callback),
+        Section("六、主管审核"),
+        TextBox("审核意见", "", blank_lines=1),
+        sign_row("客服主管签字"),
+        *_void(f.head.void_reason),
+    ]  # fmt: skip
+
+
+# --- 物品借用登记表 (QR-030SD) and the one-loan slip --------------------------------------------
+
+
+def register_time_format(values: Sequence[datetime | None], r: LoanRegister) -> str:
+    """Times in a register column without what the subtitle already says: the time
+    alone in a one-day register, month-day-time within one year, else in full."""
+    days = {v.date() for v in values if v is not None}
+    if days <= {r.start} and r.start == r.end:
+        return "%H:%M"
+    if all(d.year == r.start.year for d in days) and r.start.year == r.end.year:
+        return "%m-%d %H:%M"
+    return DATETIME
+
+
+def register_blocks(r: LoanRegister) -> list[Block]:
+    fmt = {
+        name: register_time_format([getattr(row, name) for row in r.rows], r)
+        for name in ("lent_at", "expected_return_at", "returned_at")
+    }
+    columns = [
+        Column("序号", 3.6, "center"),
+        Column("单号", 10.5, "center"),
+        Column("借出时间", 6.5, "center", fmt["lent_at"]),
+        Column("物品", 8),
+        Column("数量", 3.6, "center"),
+        Column("借用人", 6.5),
+        Column("房号", 6.5),
+        Column("联系电话", 10),
+        Column("押金（元）", 6.6, "right"),
+        Column("预计归还", 7, "center", fmt["expected_return_at"]),
+        Column("借用人签字", 8.5),
+        Column("借出人", 5.6),
+        Column("归还时间", 7, "center", fmt["returned_at"]),
+        Column("收回人签字", 8.5),
+        Column("备注", 9.5),
+    ]
+    # the two None are the signature boxes, signed by hand
+    rows = [
+        [i, x.serial, x.lent_at, x.item, x.quantity, x.borrower, x.room, x.phone, x.deposit,
+         x.expected_return_at, None, x.lent_by, x.returned_at, None, x.notes()]
+        for i, x in enumerate(r.rows, start=1)
+    ]  # fmt: skip
+    return [Table(columns, rows, row_height=REGISTER_ROW_H, fill_page=True, text_size=9.0)]
+
+
+def slip_blocks(s: LoanSlip) -> list[Block]:
+    x: LoanRow = s.loan
+    back = x.returned_at is not None
+    return [
+        Section("一、借出登记"),
+        Row([Cell("借出时间", x.lent_at), Cell("物品", x.item), Cell("数量", x.quantity)]),
+        Row([Cell("借用人", x.borrower), Cell("房号", x.room), Cell("联系电话", x.phone)]),
+        Row([Cell("押金（元）", x.deposit), Cell("预计归还", x.expected_return_at),
+             Cell("借出人", x.lent_by)]),
+        TextBox("备注", "；".join(p for p in (x.remarks, "逾期未还" if x.overdue else "") if p)),
+        sign_row("借用人签字"),
+        Section("二、归还登记"),
+        Row([Cell("归还时间", x.returned_at or TIME_LINE),
+             Cell("物品状况", x.condition if back else None),
+             Cell("退还押金（元）", x.deposit_refunded if back else None)]),
+        Row([Cell("收回人", x.returned_to), Cell("收回人签字", None, 8)], SIGN_H),
+        *_void(s.head.void_reason),
+    ]  # fmt: skip
+
+
+def blocks_for(form: WorkOrderForm | ComplaintForm | LoanRegister | LoanSlip) -> list[Block]:
+    if isinstance(form, WorkOrderForm):
+        return workorder_blocks(form)
+    if isinstance(form, ComplaintForm):
+        return complaint_blocks(form)
+    if isinstance(form, LoanRegister):
+        return register_blocks(form)
+    if isinstance(form, LoanSlip):
+        return slip_blocks(form)
+    raise TypeError(f"not a form: {type(form).__name__}")

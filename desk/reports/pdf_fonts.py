@@ -1,0 +1,143 @@
+"""The forms' fonts: embedded TrueType subsets, with a per-character fallback.
+
+WenQuanYi Micro Hei draws almost everything; the characters it lacks — CJK Extension A
+(e.g. 䶮) and the ideographs outside the BMP (Extension B–F, e.g. 𠮷) that turn up in
+residents' names — are drawn with Hanazono fonts instead, so nothing prints as a blank
+or a box. Text is split into runs by which font has each glyph (the fonts' own cmaps).
+The fallback fonts are opened only when a text needs them: HanaMinB alone is 30 MB.
+
+reportlab writes a ToUnicode entry of a non-BMP character as five or more hex digits,
+which viewers cannot read — copying 𠮷 out of the PDF gave ``₻``. ``_to_unicode_cmap``
+writes the UTF-16 surrogate pair PDF requires; the tests check pdftotext's output.
+
+reportlab is imported here, so import this module lazily (it costs ~115 ms).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+
+from desk.models.errors import DeskError
+from desk.paths import resource
+
+MAIN = "DeskSans"
+# name → (file in resources/fonts, face index in a collection); the order is the fallback order
+FONT_FILES: dict[str, tuple[str, int]] = {
+    MAIN: ("wqy-microhei.ttc", 0),
+    "DeskHanExtA": ("DeskHanExtA.ttf", 0),
+    "DeskHanB": ("HanaMinB.ttf", 0),
+}
+FALLBACKS = ("DeskHanExtA", "DeskHanB")
+
+_lock = threading.Lock()
+_loaded: dict[str, ttfonts.TTFont] = {}
+# character → (font name, advance width at 1 pt); filled as characters are met
+_glyphs: dict[str, tuple[str, float]] = {}
+
+
+def _load(name: str) -> ttfonts.TTFont:
+    font = _loaded.get(name)
+    if font is None:
+        with _lock:
+            font = _loaded.get(name)
+            if font is None:
+                _patch_to_unicode()
+                filename, face = FONT_FILES[name]
+                path = resource("fonts", filename)
+                if not path.is_file():
+                    raise DeskError(
+                        f"找不到打印表单用的字体文件 {filename}（应在 {path.parent}）。"
+                        "请重新安装程序。"
+                    )
+                font = ttfonts.TTFont(name, str(path), subfontIndex=face)
+                pdfmetrics.registerFont(font)
+                _loaded[name] = font
+    return font
+
+
+def main_font() -> str:
+    """Register the main font (once) and return its name, e.g. for a canvas' initial font."""
+    _load(MAIN)
+    return MAIN
+
+
+def glyph(ch: str) -> tuple[str, float]:
+    """(font that draws ``ch``, its advance width at 1 pt)."""
+    found = _glyphs.get(ch)
+    if found is not None:
+        return found
+    code = ord(ch)
+    name = MAIN
+    font = _load(MAIN)
+    if code not in font.face.charToGlyph:
+        for candidate in FALLBACKS:
+            other = _load(candidate)
+            if code in other.face.charToGlyph:
+                name, font = candidate, other
+                break
+        # in no font at all (an emoji …): the main font's empty box marks the spot
+    found = (name, font.stringWidth(ch, 1.0))
+    _glyphs[ch] = found
+    return found
+
+
+def width(text: str, size: float) -> float:
+    return sum(glyph(ch)[1] for ch in text) * size
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """``text`` cut into (font name, piece) runs, each piece drawable with its font."""
+    out: list[tuple[str, str]] = []
+    start = 0
+    current = ""
+    for i, ch in enumerate(text):
+        name = glyph(ch)[0]
+        if name != current:
+            if i > start:
+                out.append((current, text[start:i]))
+            current, start = name, i
+    if text:
+        out.append((current, text[start:]))
+    return out
+
+
+# --- ToUnicode for characters outside the BMP --------------------------------------------
+
+_patched = False
+
+
+def _utf16_hex(code: int) -> str:
+    if code <= 0xFFFF:
+        return f"{code:04X}"
+    code -= 0x10000
+    return f"{0xD800 + (code >> 10):04X}{0xDC00 + (code & 0x3FF):04X}"
+
+
+def _fixed(upstream: Callable[[str, list[int]], str]) -> Callable[[str, list[int]], str]:
+    def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+        text = upstream(fontname, subset)
+        wide = {f"<{i:02X}> <{v:04X}>": i for i, v in enumerate(subset) if v > 0xFFFF}
+        if not wide:
+            return text
+        lines = [
+            f"<{wide[line]:02X}> <{_utf16_hex(subset[wide[line]])}>" if line in wide else line
+            for line in text.split("\n")
+        ]
+        return "\n".join(lines)
+
+    return _to_unicode_cmap
+
+
+def _patch_to_unicode() -> None:
+    """Replace reportlab's ToUnicode writer with one that encodes non-BMP characters right.
+
+    Its output is unchanged for every BMP character; should reportlab fix this itself,
+    the lines looked for no longer occur and the wrapper passes its text through.
+    """
+    global _patched
+    if not _patched:
+        ttfonts.makeToUnicodeCMap = _fixed(ttfonts.makeToUnicodeCMap)
+        _patched = True
