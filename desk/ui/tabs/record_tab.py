@@ -71,6 +71,8 @@ class RecordTab(QWidget):
         self.engine = engine
         self.ops = ops
         self.staff_id = staff_id
+        # the shift on duty: the window sets it when someone comes on duty (交接班)
+        self.shift_id: Callable[[], int | None] = lambda: None
         self.saving = False
         # the list's order: a column's sort key from lists.sortable, newest first by default
         self.sort_key = "created_at"
@@ -293,11 +295,11 @@ class RecordTab(QWidget):
         return any((self.person.text(), self.phone.text(), self.room.text()))
 
     def write_job(self, fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-        """``fn(ctx, *args)`` in one write transaction by the person on duty."""
-        engine, who = self.engine, self.staff_id()
+        """``fn(ctx, *args)`` in one write transaction by the person and shift on duty."""
+        engine, who, shift = self.engine, self.staff_id(), self.shift_id()
 
         def job() -> Any:
-            with writing(engine, staff_id=who) as ctx:
+            with writing(engine, staff_id=who, shift_id=shift) as ctx:
                 return fn(ctx, *args)
 
         return job
