@@ -6,8 +6,12 @@
     desk --db PATH check                 integrity and schema check
     desk --db PATH import-residents FILE [--dry-run] [--rejects OUT.xlsx]
     desk --db PATH export-residents OUT.xlsx [--full-phones]
-    desk --db PATH form workorder|complaint|loans [--serial S | --latest | --date YYYY-MM-DD]
-                        -o OUT.pdf|OUT.xlsx
+    desk --db PATH form workorder|complaint|loans|handover
+                        [--serial S | --latest | --date YYYY-MM-DD] -o OUT.pdf|OUT.xlsx
+
+``form handover --date D`` writes every duty record (客服值班记录表) of that day in one
+file, in the order of the shifts — each from a new page in a PDF, on its own sheet in an
+xlsx — and names on stderr the shifts of that day not handed over yet.
 
 Exit codes: 0 done, 1 failed unexpectedly, 2 the input or the file was not usable
 (the message says why, in Chinese).
@@ -64,17 +68,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-moved-out", action="store_true", help="也导出已迁出的住户")
 
     p = sub.add_parser(
-        "form", help="打印表单：派工单 QR-025SD、客户投诉处理单 QR-026SD、物品借用登记表 QR-030SD"
+        "form",
+        help="打印表单：派工单 QR-025SD、客户投诉处理单 QR-026SD、物品借用登记表 QR-030SD、"
+        "客服值班记录表 QR-032SD",
     )
     p.add_argument(
         "kind",
-        choices=("workorder", "complaint", "loans"),
-        help="workorder 派工单，complaint 投诉处理单，loans 物品借用（登记表或借用单）",
+        choices=("workorder", "complaint", "loans", "handover"),
+        help="workorder 派工单，complaint 投诉处理单，loans 物品借用（登记表或借用单），"
+        "handover 客服值班记录表",
     )
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--serial", help="单号，如 PG-20261122-003（loans：这一笔的借用单）")
+    which.add_argument(
+        "--serial",
+        help="单号，如 PG-20261122-003（loans：这一笔的借用单；handover：如 JB-20261122-01）",
+    )
     which.add_argument("--latest", action="store_true", help="最新的一张")
-    which.add_argument("--date", metavar="YYYY-MM-DD", help="loans：这一天的物品借用登记表")
+    which.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="loans：这一天的物品借用登记表；handover：这一天各班的值班记录（一个文件）",
+    )
     p.add_argument("--to", metavar="YYYY-MM-DD", help="loans：与 --date 一起，登记表打印到这一天")
     p.add_argument(
         "-o", "--out", type=Path, required=True, metavar="OUT.pdf|OUT.xlsx", help="按扩展名输出"
@@ -223,11 +237,16 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
             f"错误：输出文件应以 .pdf 或 .xlsx 结尾（现在是“{args.out.name}”）。", file=sys.stderr
         )
         return 2
-    if args.kind != "loans" and args.date:
+    if args.kind not in ("loans", "handover") and args.date:
         print(
-            "错误：--date 只用于 loans（物品借用登记表）；"
+            "错误：--date 只用于 loans（物品借用登记表）和 handover（客服值班记录表）；"
             "派工单和投诉处理单请用 --serial 或 --latest。",
             file=sys.stderr,
+        )
+        return 2
+    if args.kind == "handover" and args.to:
+        print(
+            "错误：--to 只用于 loans；handover 用 --date 打印一天各班的值班记录。", file=sys.stderr
         )
         return 2
     if args.to and not args.date:
@@ -247,16 +266,28 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
         print(f"错误：找不到数据库文件 {db_path}", file=sys.stderr)
         return 2
 
-    from desk.reports.forms import render
-    from desk.services import forms
+    from desk.reports.forms import Form, render, render_many
+    from desk.services import forms, handover
     from desk.services.context import reading
     from desk.services.database import open_database
 
     kind = "loan" if args.kind == "loans" else args.kind
     engine = open_database(db_path, create=False)
+    form: Form
+    several: list[Form] = []  # a day's duty records, written into one file
     try:
         with reading(engine) as ctx:
-            if days:
+            if days and kind == "handover":
+                several = list(forms.handover_forms(ctx, days[0]))
+                for entry in handover.for_date(ctx, days[0]):
+                    if entry.handover_id is None:
+                        print(
+                            f"提示：{days[0]} {entry.shift_name}（{entry.staff_name}）"
+                            "还没有交接班记录，未打印。",
+                            file=sys.stderr,
+                        )
+                form = several[0]
+            elif days:
                 form = forms.loan_register(ctx, days[0], days[-1])
             elif args.latest:
                 form = forms.latest_form(ctx, kind)
@@ -264,12 +295,17 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
                 form = forms.workorder_form(ctx, args.serial)
             elif kind == "complaint":
                 form = forms.complaint_form(ctx, args.serial)
+            elif kind == "handover":
+                form = forms.handover_form_by_serial(ctx, args.serial)
             else:
                 form = forms.loan_slip(ctx, args.serial)
     finally:
         engine.dispose()
     try:
-        render(form, args.out)
+        if len(several) > 1:
+            render_many(several, args.out, f"客服值班记录表 {days[0]}")
+        else:
+            render(form, args.out)
     except OSError as exc:
         print(f"错误：无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -8,7 +8,8 @@ A form is a list of blocks stacked in one bordered grid:
   nothing, which leaves room to write by hand. ``height`` is the least height in points.
 - ``TextBox``: a label and a long text across the page, continued on the next page when
   long; ruled lines to write on when empty.
-- ``Table``: column headers and rows of typed values, blank rows to fill in by hand.
+- ``Table``: column headers and rows of typed values, blank rows to fill in by hand;
+  ``marked`` rows stand out (bold), e.g. overdue items.
 
 Values keep their types so the xlsx stores real dates and numbers; ``show`` gives the
 text the PDF prints. Standard library only.
@@ -25,7 +26,10 @@ from typing import Any
 from desk.reports.forms import (
     SATISFACTION,
     CallbackInfo,
+    CarriedRow,
     ComplaintForm,
+    Form,
+    HandoverForm,
     LoanRegister,
     LoanRow,
     LoanSlip,
@@ -97,6 +101,7 @@ class Table:
     row_height: float = ROW_H
     fill_page: bool = False
     text_size: float = 10.0  # points, in the PDF
+    marked: frozenset[int] = frozenset()  # indexes of rows printed in bold
 
 
 Block = Section | Row | TextBox | Table
@@ -314,7 +319,99 @@ def slip_blocks(s: LoanSlip) -> list[Block]:
     ]  # fmt: skip
 
 
-def blocks_for(form: WorkOrderForm | ComplaintForm | LoanRegister | LoanSlip) -> list[Block]:
+# --- 客服值班记录表 (QR-032SD) ---------------------------------------------------------------
+
+HANDOVER_NOTES_LINES = 5  # ruled lines for the notable events when none were typed
+
+
+def year_time_format(values: Sequence[datetime | None], year: int) -> str:
+    """Month-day-time when every time falls in ``year`` (the date above says which), else
+    the full date."""
+    return "%m-%d %H:%M" if all(v is None or v.year == year for v in values) else DATETIME
+
+
+def handover_blocks(f: HandoverForm) -> list[Block]:
+    # still on duty when the record was taken: the planned end instead
+    end = Cell("下班时间", f.ended_at) if f.ended_at else Cell("计划下班", f.planned_end)
+    labels = [c.label for c in f.counts]
+    made = [c.made for c in f.counts]
+    count_rows: list[list[Any]] = [["本班登记", *made, sum(made)]]
+    if any(c.voided for c in f.counts):
+        voided = [c.voided for c in f.counts]
+        count_rows.append(["作废（不计入）", *voided, sum(voided)])
+    counts = Table(
+        [Column("项目", 3.2, "center"),
+         *[Column(label, 1.6, "center") for label in labels],
+         Column("合计", 1.6, "center")],
+        count_rows,
+    )  # fmt: skip
+    fmt = year_time_format([r.deadline for r in f.carried], f.day.year)
+    carried = Table(
+        [
+            Column("序号", 2.3, "center"),
+            Column("类别", 4.0, "center"),  # 物品借用 on one line
+            Column("单号", 7.0, "center"),
+            Column("房号/位置", 5.4, "center"),
+            Column("内容", 13.6),
+            Column("期限", 5.0 if fmt != DATETIME else 7.0, "center", fmt),  # dates never wrap
+            Column("说明", 6.2),
+        ],
+        [[i, r.group, r.serial, r.room, r.summary, r.deadline, _carry_reason(r)]
+         for i, r in enumerate(f.carried, start=1)],
+        text_size=9.0,
+        marked=frozenset(i for i, r in enumerate(f.carried) if r.overdue),
+    )  # fmt: skip
+    if f.accepted_at is not None:
+        accept_note: list[Block] = []
+    else:
+        late = "（已超过接班期限）" if f.flagged else ""
+        accept_note = [Row([Cell("接班期限", f"{show(f.accept_by)} 前{late}", 12)])]
+    return [
+        Section("一、值班情况"),
+        Row([Cell("值班日期", f.day), Cell("班次", f.shift_name), Cell("值班人", f.on_duty)]),
+        Row([Cell("上班时间", f.started_at), end, Cell("记录状态", f.state)]),
+        Section("二、本班工作量"),
+        counts,
+        Section("三、重要事项"),
+        TextBox("情况记录", f.notes, blank_lines=HANDOVER_NOTES_LINES),
+        Section("四、移交事项"),
+        Row([Cell("", _carried_note(f), 12)]),
+        *([carried] if f.carried else [TextBox("移交事项", "无未办结事项需要移交。")]),
+        Section("五、交接确认"),
+        Row([Cell("", "以上情况属实；移交事项已当面交接，逐项核对无误。", 12)]),
+        *accept_note,
+        Row([Cell("交班人", f.outgoing, 3), Cell("交班时间", f.confirmed_at or TIME_LINE),
+             Cell("交班人签字", None, 5)], SIGN_H),
+        Row([Cell("接班人", f.incoming or None, 3), Cell("接班时间", f.accepted_at or TIME_LINE),
+             Cell("接班人签字", None, 5)], SIGN_H),
+        *_void(f.head.void_reason),
+    ]  # fmt: skip
+
+
+def _carry_reason(r: CarriedRow) -> str:
+    """说明: why it is carried; an overdue item always says so in words, not just in bold."""
+    if r.overdue and "超时" not in r.reason and "逾期" not in r.reason:
+        return f"超时：{r.reason}"
+    return r.reason
+
+
+def _carried_note(f: HandoverForm) -> str:
+    """What the list holds and as of when: the groups counted, the overdue ones, the
+    callbacks' horizon."""
+    if not f.carried:
+        return f"截至 {show(f.assembled_at)}，没有需要下一班跟进的未办结事项。"
+    groups = "、".join(f"{g} {n}" for g, n in f.groups())
+    overdue = sum(r.overdue for r in f.carried)
+    late = f"，其中超时 {overdue} 项（加粗）" if overdue else ""
+    return (
+        f"截至 {show(f.assembled_at)} 仍未办结、需下一班跟进的事项共 {len(f.carried)} 项"
+        f"（{groups}）{late}；回访列出 {show(f.callbacks_until)} 前到期的。"
+    )
+
+
+def blocks_for(form: Form) -> list[Block]:
+    if isinstance(form, HandoverForm):
+        return handover_blocks(form)
     if isinstance(form, WorkOrderForm):
         return workorder_blocks(form)
     if isinstance(form, ComplaintForm):

@@ -409,7 +409,8 @@ def _place_table(lay: Layout, table: Table) -> None:
     size = table.text_size
     leading = LEADING * size / SIZE
     full = lay.frame.body_top - lay.frame.body_bottom - header_h
-    for row in rows:
+    for k, row in enumerate(rows):
+        bold = k in table.marked
         cells = [
             wrap(show(v, c.time_format), w - 2 * PAD, size) if v is not None else []
             for v, c, w in zip(row, columns, widths, strict=True)
@@ -417,7 +418,7 @@ def _place_table(lay: Layout, table: Table) -> None:
         while True:
             h = max([table.row_height] + [len(c) * leading + 2 * PAD for c in cells])
             if h <= lay.room + 0.01:
-                _table_row(lay, columns, widths, cells, h, size)
+                _table_row(lay, columns, widths, cells, h, size, bold)
                 break
             fit = int((lay.room - 2 * PAD) // leading)
             if h <= full or fit < 2:  # the row fits a page of its own: it starts one
@@ -425,7 +426,7 @@ def _place_table(lay: Layout, table: Table) -> None:
                 _table_header(lay, columns, widths, header_h)
                 continue
             # a row taller than a page: its lines go on over the next page(s)
-            _table_row(lay, columns, widths, [c[:fit] for c in cells], lay.room, size)
+            _table_row(lay, columns, widths, [c[:fit] for c in cells], lay.room, size, bold)
             cells = [c[fit:] for c in cells]
             lay.new_page()
             _table_header(lay, columns, widths, header_h)
@@ -449,11 +450,12 @@ def _table_row(
     cells: list[list[str]],
     h: float,
     size: float = SIZE,
+    bold: bool = False,
 ) -> None:
     x = lay.frame.left
     for col, w, lines in zip(columns, widths, cells, strict=True):
         lay.rect(x, lay.y - h, w, h)
-        lay.text_lines(lines, (x, lay.y, w, h), align=col.align, size=size)
+        lay.text_lines(lines, (x, lay.y, w, h), align=col.align, size=size, bold=bold)
         x += w
     lay.y -= h
 
@@ -530,6 +532,31 @@ def render(path: Path, frame: PageFrame, head: FormHead, blocks: Sequence[Block]
     return path
 
 
+def render_many(
+    path: Path, documents: Sequence[tuple[PageFrame, FormHead, Sequence[Block]]], title: str
+) -> Path:
+    """Several forms one after another in one PDF, each page exactly as ``render`` draws
+    it (its own header, and its own "第 X 页 / 共 Y 页"): a batch printed in one go."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    if not documents:
+        raise ValueError("nothing to render")
+    c = Canvas(str(path), initialFontName=pdf_fonts.main_font(), initialFontSize=SIZE)
+    c.setTitle(title)
+    c.setAuthor(documents[0][1].office)
+    c.setCreator("desk")
+    for frame, head, blocks in documents:
+        pages = lay_out(frame, blocks)
+        for number, ops in enumerate(pages, start=1):
+            c.setPageSize((frame.width, frame.height))  # a register is landscape
+            _header(c, frame, head)
+            _draw(c, ops)
+            _footer(c, frame, head, number, len(pages))
+            c.showPage()
+    c.save()
+    return path
+
+
 def _draw_text(
     c: Any, x: float, y: float, s: str, size: float, bold: bool = False, spacing: float = 0.0
 ) -> None:
@@ -596,13 +623,14 @@ def _header(c: Any, frame: PageFrame, head: FormHead) -> None:
     size, spacing = 19.0, 6.0
     title_w = pdf_fonts.width(head.title, size) + spacing * (len(head.title) - 1)
     _draw_text(c, middle - title_w / 2, top - 41, head.title, size, bold=True, spacing=spacing)
-    if head.void_reason:  # a red stamp: this record was cancelled
+    stamp = "作废" if head.void_reason else head.stamp
+    if stamp:  # a red stamp: this record was cancelled, or is only a draft
         c.saveState()
         c.setStrokeColorRGB(*RED)
         c.setFillColorRGB(*RED)
         c.setLineWidth(1.5)
         c.rect(left, top - 48, 64, 30, stroke=1, fill=0)
-        _draw_text(c, left + 14, top - 39, "作废", 18, bold=True, spacing=2)
+        _draw_text(c, left + 14, top - 39, stamp, 18, bold=True, spacing=2)
         c.restoreState()
     _qr(c, frame, head.serial)
     # the info line below the QR code: form code, serial, subtitle; print time on the right

@@ -37,6 +37,7 @@ from desk.reports.form_layout import (
 from desk.reports.forms import Form, FormHead, LoanRegister
 from desk.reports.qr import qr_png
 from desk.reports.xlsx_common import (
+    FONT,
     add_styles,
     named_style,
     print_setup,
@@ -63,13 +64,43 @@ _EXCEL_TIME = {"%H:%M": "hh:mm", "%m-%d %H:%M": "mm-dd hh:mm", DATETIME: "yyyy-m
 
 def render_xlsx(form: Form, path: Path | str) -> Path:
     """Write any of the forms as a print-ready ``.xlsx``; returns the path written."""
+    return render_xlsx_many([form], path)
+
+
+def render_xlsx_many(forms: Sequence[Form], path: Path | str) -> Path:
+    """Write forms into one ``.xlsx``, each on a sheet of its own (named by its title, or
+    by its serial when several share a title); returns the path written."""
     from openpyxl import Workbook
 
     path = Path(path)
     wb = Workbook()
-    ws = wb.active
-    ws.title = form.head.title
     st = _styles(wb)
+    names = _sheet_names(forms)
+    for k, (form, name) in enumerate(zip(forms, names, strict=True)):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = name
+        _form_sheet(ws, form, st)
+    save(wb, path)
+    return path
+
+
+def _sheet_names(forms: Sequence[Form]) -> list[str]:
+    """Sheet names Excel accepts (unique, at most 31 characters, none of []:*?/\\)."""
+    titles = [f.head.title for f in forms]
+    if len(set(titles)) < len(titles):
+        titles = [f.head.serial or f.head.title for f in forms]
+    names: list[str] = []
+    for title in titles:
+        name = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)[:31].strip() or "表单"
+        base, n = name, 2
+        while name in names:
+            suffix = f"（{n}）"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        names.append(name)
+    return names
+
+
+def _form_sheet(ws: Any, form: Form, st: dict[str, str]) -> None:
     blocks = blocks_for(form)
     if isinstance(form, LoanRegister):
         table = blocks[0]
@@ -90,8 +121,6 @@ def render_xlsx(form: Form, path: Path | str) -> Path:
         print_setup(ws, landscape=False, title_rows=f"1:{HEAD_ROWS}")
     ws.oddFooter.left.text = f"{form.head.form_code} {form.head.serial}"
     ws.print_area = f"A1:{_letter(ws.max_column)}{end - 1}"
-    save(wb, path)
-    return path
 
 
 # --- styles and cells -----------------------------------------------------------------------
@@ -226,7 +255,8 @@ def _head(ws: Any, head: FormHead, columns: int, st: dict) -> None:
     title_cols = columns - qr_cols
     safe_cell(ws, 1, 1, head.office, st["office"])
     _merge(ws, 1, 1, title_cols)
-    title = head.title + ("（作废）" if head.void_reason else "")
+    stamp = "作废" if head.void_reason else head.stamp
+    title = head.title + (f"（{stamp}）" if stamp else "")
     safe_cell(ws, 2, 1, title, st["title"])
     _merge(ws, 2, 1, title_cols)
     info = [f"表单编号：{head.form_code}", f"单号：{head.serial}", head.subtitle,
@@ -345,16 +375,25 @@ def _grid_table(ws: Any, row: int, table: Table, st: dict) -> int:
         col += span
     ws.row_dimensions[row].height = ROW_H
     row += 1
-    for values in rows:
+    for k, values in enumerate(rows):
         col, lines = 1, 1
         for column, span, value in zip(table.columns, spans, values, strict=True):
-            _put(ws, row, col, value, column.align, st, column.time_format)
+            cell = _put(ws, row, col, value, column.align, st, column.time_format)
+            if k in table.marked:
+                cell.font = _bold()
             _merge(ws, row, col, col + span - 1)
             lines = max(lines, _lines(value, _units([COL_WIDTH] * span)))
             col += span
         ws.row_dimensions[row].height = _fit(table.row_height, lines)
         row += 1
     return row
+
+
+def _bold() -> Any:
+    """The cells' font in bold, for the rows a table marks (overdue items)."""
+    from openpyxl.styles import Font
+
+    return Font(name=FONT, size=10, bold=True)
 
 
 # --- the register: one sheet column per table column ---------------------------------------

@@ -1,5 +1,6 @@
 """The paper forms' data, read from the database: 派工单 (QR-025SD), 客户投诉处理单
-(QR-026SD), 物品借用登记表 (QR-030SD; keys: 钥匙借用登记表 QR-008SD) and the one-loan slip.
+(QR-026SD), 物品借用登记表 (QR-030SD; keys: 钥匙借用登记表 QR-008SD), the one-loan slip
+and 客服值班记录表 (QR-032SD).
 
 Read-only. Each function returns a plain frozen dataclass of ``desk.reports.forms``
 (re-exported here), which ``desk.reports.forms.render(form, path)`` writes as PDF or
@@ -14,6 +15,7 @@ dispatcher falls back to the audit log for orders dispatched before it was recor
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -24,37 +26,50 @@ from desk.models import (
     Callback,
     Complaint,
     ComplaintAttachment,
+    Handover,
     Loan,
     LoanItem,
+    Shift,
     Staff,
     WorkOrder,
 )
-from desk.models.enums import CallbackState, LoanKind, LoanState
+from desk.models.enums import CallbackState, HandoverState, LoanKind, LoanState
 from desk.models.errors import NotFoundError, ValidationError
 from desk.reports.forms import (
     CallbackInfo,
+    CarriedRow,
     ComplaintForm,
+    DutyCount,
     FormHead,
+    HandoverForm,
     LoanRegister,
     LoanRow,
     LoanSlip,
     MaterialRow,
     WorkOrderForm,
 )
-from desk.services import settings, workorders
+from desk.services import handover, settings, workorders
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
 
 __all__ = [
     "CallbackInfo",
+    "CarriedRow",
     "ComplaintForm",
+    "DutyCount",
     "FormHead",
+    "HandoverForm",
     "LoanRegister",
     "LoanRow",
     "LoanSlip",
     "MaterialRow",
     "WorkOrderForm",
     "complaint_form",
+    "dispatched_on",
+    "handover_form",
+    "handover_form_by_serial",
+    "handover_forms",
+    "handover_serial",
     "latest_form",
     "loan_register",
     "loan_slip",
@@ -70,6 +85,9 @@ LOAN_FORMS = {
     LoanKind.KEY: ("钥匙借用登记表", "钥匙借用单", "QR-008SD", "YSDJ"),
 }
 REGISTER_MAX_DAYS = 366
+HANDOVER = ("客服值班记录表", "QR-032SD")
+HANDOVER_PREFIX = "JB"  # JB-YYYYMMDD-NN, see handover_serial
+_HANDOVER_SERIAL = re.compile(r"JB-(\d{8})-(\d{1,3})")
 # what a serial's prefix names, for "that is a complaint's number" hints
 SERIAL_NAMES = {
     SerialKind.WORK_ORDER.value: "派工单",
@@ -77,6 +95,7 @@ SERIAL_NAMES = {
     SerialKind.LOAN.value: "借用单",
     SerialKind.VISIT.value: "来访记录",
     SerialKind.CALL.value: "来电记录",
+    HANDOVER_PREFIX: "值班记录",
 }
 
 
@@ -129,6 +148,22 @@ def _workorder(ctx: Ctx, order: WorkOrder) -> WorkOrderForm:
         rework_count=order.rework_count,
         callback=_callback(ctx, col(Callback.work_order_id) == order.id, names),
     )
+
+
+def dispatched_on(ctx: Ctx, day: date) -> list[WorkOrderForm]:
+    """派工单 of every order dispatched on ``day`` and not void, in the order they went
+    out: the morning's batch for the technicians (an order dispatched again counts on the
+    day of its latest dispatch)."""
+    found = ctx.session.exec(
+        select(WorkOrder)
+        .where(
+            col(WorkOrder.dispatched_at) >= datetime.combine(day, time()),
+            col(WorkOrder.dispatched_at) < datetime.combine(day + timedelta(days=1), time()),
+            col(WorkOrder.voided_at).is_(None),
+        )
+        .order_by(col(WorkOrder.dispatched_at), col(WorkOrder.id))
+    ).all()
+    return [_workorder(ctx, order) for order in found]
 
 
 # --- 客户投诉处理单 --------------------------------------------------------------------------
@@ -261,6 +296,126 @@ def _loan_row(ctx: Ctx, loan: Loan, item: str, names: dict[int, str]) -> LoanRow
     )
 
 
+# --- 客服值班记录表 ---------------------------------------------------------------------------
+
+
+def handover_form(ctx: Ctx, handover_id: int) -> HandoverForm:
+    """客服值班记录表 of one handover: the record as stored at confirmation (frozen once
+    accepted; a draft's as last saved, stamped 草稿), both names and times."""
+    return _handover(ctx, handover_id)
+
+
+def _handover(ctx: Ctx, handover_id: int, serial: str = "") -> HandoverForm:
+    sheet = handover.sheet(ctx, handover_id)
+    r = sheet.record
+    return HandoverForm(
+        head=FormHead(
+            office=_office(ctx),
+            title=HANDOVER[0],
+            form_code=HANDOVER[1],
+            serial=serial or _handover_serial(ctx, handover_id, r.day),
+            printed_at=ctx.now,
+            # on every page, so a loose continuation sheet still says whose shift it is
+            subtitle=f"{r.day.isoformat()} {r.shift_name} {r.staff_name}",
+            stamp="草稿" if sheet.state == HandoverState.DRAFT else "",
+        ),
+        state=sheet.state.value,
+        day=r.day,
+        shift_name=r.shift_name,
+        on_duty=r.staff_name,
+        started_at=r.started_at,
+        planned_end=r.planned_end,
+        ended_at=r.ended_at,
+        assembled_at=r.assembled_at,
+        callbacks_until=max(r.next_shift_end, r.assembled_at),  # as ``assemble`` carries them
+        counts=tuple(DutyCount(c.label, c.made, c.voided) for c in r.counts),
+        notes=r.notes,
+        carried=tuple(
+            CarriedRow(c.group, c.serial, c.room, c.summary, c.deadline, c.reason, c.overdue)
+            for c in r.carried
+        ),
+        outgoing=sheet.outgoing_name,
+        confirmed_at=sheet.confirmed_at,
+        incoming=sheet.incoming_name,
+        accepted_at=sheet.accepted_at,
+        accept_by=sheet.accept_by,
+        flagged=sheet.flagged,
+    )
+
+
+def handover_serial(ctx: Ctx, handover_id: int) -> str:
+    """The number printed on a duty record: ``JB-YYYYMMDD-NN``, the NN-th handover written
+    for that day's shifts.
+
+    Handovers have no serial counter of their own; this one is derived, and stays the same
+    for good: the day is the frozen record's, and a later handover always has a larger id,
+    so it can only be appended after those already numbered.
+    """
+    return _handover_serial(ctx, handover_id, handover.frozen_record(ctx, handover_id).day)
+
+
+def _handover_serial(ctx: Ctx, handover_id: int, day: date) -> str:
+    ids = _day_handovers(ctx, day)
+    return f"{HANDOVER_PREFIX}-{day:%Y%m%d}-{ids.index(handover_id) + 1:02d}"
+
+
+def _day_handovers(ctx: Ctx, day: date) -> list[int]:
+    """Ids of the handovers whose record belongs to ``day``, oldest first."""
+    start = datetime.combine(day, time())
+    # a shift belongs to the day its occurrence starts: it came on duty from the day
+    # before (early for a night shift) to the day after (late for a 24-hour one)
+    found = ctx.session.exec(
+        select(Handover.id, Handover.snapshot)
+        .join(Shift, col(Shift.id) == col(Handover.shift_id))
+        .where(
+            col(Shift.started_at) >= start - timedelta(days=1),
+            col(Shift.started_at) < start + timedelta(days=2),
+        )
+        .order_by(col(Handover.id))
+    ).all()
+    return [
+        hid
+        for hid, snapshot in found
+        if hid is not None and snapshot and handover.from_json(snapshot).day == day
+    ]
+
+
+def handover_form_by_serial(ctx: Ctx, serial: str) -> HandoverForm:
+    """客服值班记录表 with this serial, as typed or scanned (NotFoundError if none)."""
+    text = serial.strip().upper()
+    if not text:
+        raise ValidationError("serial", "单号", "请填写值班记录的单号")
+    m = _HANDOVER_SERIAL.fullmatch(text)
+    if m:
+        try:
+            day = datetime.strptime(m.group(1), "%Y%m%d").date()
+        except ValueError:  # 20261131: no such day, so no such record
+            pass
+        else:
+            ids, n = _day_handovers(ctx, day), int(m.group(2))
+            if 1 <= n <= len(ids):
+                return _handover(ctx, ids[n - 1], f"{HANDOVER_PREFIX}-{day:%Y%m%d}-{n:02d}")
+    prefix = text.split("-", 1)[0]
+    other = SERIAL_NAMES.get(prefix)
+    hint = f"（{prefix} 开头的是{other}的单号）" if other and prefix != HANDOVER_PREFIX else ""
+    raise NotFoundError(f"找不到单号为 {text} 的值班记录{hint}，请检查后重新输入。")
+
+
+def handover_forms(ctx: Ctx, day: date) -> list[HandoverForm]:
+    """客服值班记录表 of every shift of ``day`` that has one, in the order of the shifts:
+    the day's duty records printed in one go (NotFoundError if there is none)."""
+    ids = _day_handovers(ctx, day)
+    found = [
+        _handover(ctx, hid, f"{HANDOVER_PREFIX}-{day:%Y%m%d}-{n:02d}")
+        for n, hid in enumerate(ids, start=1)
+    ]
+    if not found:
+        waiting = [f"{e.shift_name}（{e.staff_name}）" for e in handover.for_date(ctx, day)]
+        hint = f"；这天{'、'.join(waiting)}还没有交班" if waiting else ""
+        raise NotFoundError(f"{day.isoformat()} 没有交接班记录可以打印{hint}。")
+    return sorted(found, key=lambda f: f.started_at)
+
+
 # --- by kind: the latest record, or a record the UI has open -----------------------------
 
 _MODELS = {"workorder": WorkOrder, "complaint": Complaint, "loan": Loan}
@@ -275,8 +430,14 @@ def _build(ctx: Ctx, kind: str, record: object) -> WorkOrderForm | ComplaintForm
     return _slip(ctx, record)  # type: ignore[arg-type]
 
 
-def latest_form(ctx: Ctx, kind: str) -> WorkOrderForm | ComplaintForm | LoanSlip:
-    """The form of the newest record of ``kind`` (``workorder``, ``complaint``, ``loan``)."""
+def latest_form(ctx: Ctx, kind: str) -> WorkOrderForm | ComplaintForm | LoanSlip | HandoverForm:
+    """The form of the newest record of ``kind`` (``workorder``, ``complaint``, ``loan``;
+    ``handover``: that of the latest shift with one)."""
+    if kind == "handover":
+        latest = handover.latest(ctx)
+        if latest is None or latest.id is None:
+            raise NotFoundError("还没有交接班记录可以打印。")
+        return _handover(ctx, latest.id)
     model = _MODELS[kind]
     record = ctx.session.exec(
         select(model).order_by(col(model.created_at).desc(), col(model.id).desc())
@@ -286,8 +447,13 @@ def latest_form(ctx: Ctx, kind: str) -> WorkOrderForm | ComplaintForm | LoanSlip
     return _build(ctx, kind, record)
 
 
-def record_form(ctx: Ctx, kind: str, record_id: int) -> WorkOrderForm | ComplaintForm | LoanSlip:
-    """The form of the record a detail view shows (``kind`` as in desk.services.details)."""
+def record_form(
+    ctx: Ctx, kind: str, record_id: int
+) -> WorkOrderForm | ComplaintForm | LoanSlip | HandoverForm:
+    """The form of the record a detail view shows (``kind`` as in desk.services.details,
+    or ``handover``)."""
+    if kind == "handover":
+        return _handover(ctx, record_id)
     record = ctx.session.get(_MODELS[kind], record_id)
     if record is None:
         raise NotFoundError(f"找不到这条记录（编号 {record_id}），可能已被其他窗口更改。")

@@ -330,3 +330,39 @@ def test_unknown_serials_are_explained(read, staff_id) -> None:
             forms.loan_slip(ctx, "JY-1")
         with pytest.raises(ValidationError, match="单号"):
             forms.complaint_form(ctx, "  ")
+
+
+def test_dispatched_on_a_day(write, read, staff_id, tech_desk) -> None:
+    def order(text: str, at: datetime) -> int:
+        with write(at) as ctx:
+            return workorders.create(ctx, WorkOrderDraft(text, "水电", room="3-2-1201")).id
+
+    yesterday = NOW - 24 * HOUR
+    early = order("昨天报修、今天派出", yesterday)
+    late = order("今天报修", NOW)
+    old = order("昨天派出", yesterday)
+    order("还没派", NOW)  # never dispatched: on no day's batch
+    voided = order("派出后作废", NOW)
+    with write(NOW + 2 * HOUR, who=tech_desk) as ctx:
+        workorders.dispatch(ctx, late, "电工 李师傅")
+    with write(NOW + HOUR) as ctx:
+        workorders.dispatch(ctx, early, "水工 张师傅")
+        workorders.dispatch(ctx, voided, "水工 张师傅")
+    with write(yesterday + HOUR) as ctx:
+        workorders.dispatch(ctx, old, "水工 张师傅")
+    with write(NOW + 3 * HOUR) as ctx:
+        workorders.void(ctx, voided, "住户自己修好了")
+        workorders.start(ctx, early)  # dispatched today, whatever happened since
+
+    with read(NOW + 4 * HOUR) as ctx:
+        today = forms.dispatched_on(ctx, NOW.date())
+        before = forms.dispatched_on(ctx, yesterday.date())
+        tomorrow = forms.dispatched_on(ctx, (NOW + 24 * HOUR).date())
+    assert [f.description for f in today] == ["昨天报修、今天派出", "今天报修"]  # as sent out
+    assert [(f.assignee, f.dispatcher) for f in today] == [
+        ("水工 张师傅", "王经理"),
+        ("电工 李师傅", "李燚"),
+    ]
+    assert today[0].state == "处理中" and today[0].head.title == "派工单"
+    assert [f.description for f in before] == ["昨天派出"]
+    assert tomorrow == []
