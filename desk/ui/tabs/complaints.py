@@ -108,6 +108,7 @@ class ComplaintsTab(RecordTab):
     kind = "complaint"
     title = "投诉处理"
     actions = frozenset({"开始处理", "升级", "答复", "回访", "作废"})  # 回访: the base class
+    forms_kind = "complaint"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from desk.models.enums import LoanKind
-from desk.services import loans
-from desk.services.context import reading
+from desk.services import forms, loans
+from desk.services.context import local_now, reading
 from desk.services.loans import LoanDraft
-from desk.ui import msgbox
+from desk.ui import msgbox, printing
 from desk.ui.models.paged import Column
 from desk.ui.tabs.record_tab import RecordTab
 
@@ -54,6 +54,7 @@ class LoansTab(RecordTab):
     kind = "loan"
     title = "物品借用"
     actions = frozenset({"归还", "作废"})
+    forms_kind = "loan"
 
     def build_form(self) -> None:
         self.item = QComboBox()
@@ -199,3 +200,17 @@ class LoansTab(RecordTab):
     def run_action(self, action: str, record_id: int) -> None:
         super().run_action(action, record_id)
         self.load_catalogue()
+
+    def list_buttons(self) -> list[QPushButton]:
+        self.register_button = QPushButton(self.tr("打印登记表…"))
+        self.register_button.setToolTip(self.tr("某一天的物品借用登记表或钥匙借用登记表"))
+        self.register_button.clicked.connect(self.print_register)
+        return [self.register_button]
+
+    def print_register(self) -> None:
+        """物品借用登记表 (or 钥匙借用登记表) of a day, to print or export."""
+        answer = printing.ask_register(self, local_now().date())
+        if answer is None:
+            return
+        day, kind = answer
+        self.preview_forms(lambda ctx: [forms.loan_register(ctx, day, kind=kind)])

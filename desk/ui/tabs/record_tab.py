@@ -8,8 +8,9 @@ is cleared only after the save committed, and on an error what was typed stays.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -32,10 +33,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desk.models.errors import ValidationError
-from desk.services import callbacks, carry, details, lists
-from desk.services.context import reading, writing
+from desk.reports.forms import Form, render
+from desk.services import callbacks, carry, details, forms, list_export, lists
+from desk.services.context import Ctx, local_now, reading, writing
 from desk.services.search import Match
-from desk.ui import msgbox
+from desk.ui import dialogs, msgbox, printing
 from desk.ui.dialogs import callback_dialog
 from desk.ui.forms import FieldErrors, ask_reason, error_label
 from desk.ui.models.paged import Column, PagedTableModel
@@ -56,6 +58,9 @@ class RecordTab(QWidget):
     kind = ""  # "call", "visit", … — the details/lists kind
     title = ""
     actions: frozenset[str] = frozenset()  # the detail actions this tab can carry out
+    # the paper form of a record (forms.record_form's kind): 打印/导出PDF/导出Excel; None:
+    # visits and calls have none
+    forms_kind: str | None = None
     saved = Signal(object)  # the record just saved
     status = Signal(str)  # a line for the window's status bar
     turn_into = Signal(str, object)  # target kind, carry.Carry: the window opens that form
@@ -145,15 +150,37 @@ class RecordTab(QWidget):
         self.model.loaded.connect(self._fit_columns)
         self.model.loaded.connect(self._keep_shown_record)
         self.count_label = QLabel()
+        self.export_button = QPushButton(self.tr("导出Excel…"))
+        self.export_button.setToolTip(self.tr("把列表按现在的筛选和排序导出为 Excel 表格"))
+        self.export_button.clicked.connect(self.export_list)
+        self.list_export: printing.ExportProgress | None = None
+        self.preview: printing.PrintPreviewDialog | None = None
+        self.preview_pending = False  # a second click while the PDF is made opens nothing
+        under_list = QHBoxLayout()
+        under_list.addWidget(self.count_label)
+        under_list.addStretch(1)
+        for button in [*self.list_buttons(), self.export_button]:
+            under_list.addWidget(button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addLayout(filters)
         right_layout.addWidget(self.view)
-        right_layout.addWidget(self.count_label)
+        right_layout.addLayout(under_list)
 
         # --- detail (below) ----------------------------------------------------------
         self.detail = RecordDetail()
         self.detail.action_requested.connect(self.run_action)
+        self.detail.document_requested.connect(self.document_action)
+        if self.forms_kind is not None:
+            self.detail.add_document_button(
+                "print", self.tr("打印…"), self.tr("预览这张表单，再选打印机打印")
+            )
+            self.detail.add_document_menu(
+                "export",
+                self.tr("导出"),
+                [("pdf", self.tr("导出PDF…")), ("xlsx", self.tr("导出Excel…"))],
+                self.tr("把这张表单存为 PDF 文件或 Excel 表格"),
+            )
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(left)
@@ -513,6 +540,130 @@ class RecordTab(QWidget):
             msgbox.error(self, self.tr("操作未完成"), str(exc))
 
         self.ops.run(load, lambda found: self.turn_into.emit(target, found), failed)
+
+    # --- printing and exporting --------------------------------------------------------
+
+    def list_buttons(self) -> list[QPushButton]:
+        """Buttons of a tab beside 导出Excel… under the list (打印登记表…)."""
+        return []
+
+    def export_list(self) -> None:
+        """The list as filtered and sorted now, as an xlsx; a progress dialog when long."""
+        kind, engine = self.kind, self.engine
+        flt = lists.ListFilter(**self.filter_values())  # the widgets, read on this thread
+        key, descending = self.sort_key, self.descending
+        name = f"{list_export.TITLES[kind]}-{local_now():%Y%m%d}.xlsx"
+        path = dialogs.ask_save_path(
+            self, self.tr("导出列表"), printing.suggested_path(name), printing.file_filter(".xlsx")
+        )
+        if not path:
+            return
+        target = printing.with_suffix(path, ".xlsx")
+        self.export_button.setEnabled(False)
+
+        def job(progress: Callable[[int, int], None]) -> int:
+            return list_export.export_list(
+                engine, kind, target, flt=flt, sort=key, descending=descending, progress=progress
+            )
+
+        def done(n: int) -> None:
+            self.export_button.setEnabled(True)
+            printing.remember_folder(target)
+            self.status.emit(self.tr("已导出 {0} 条到 {1}").format(n, target))
+
+        def failed(exc: BaseException) -> None:
+            self.export_button.setEnabled(True)
+            msgbox.error(self, self.tr("未能导出"), printing.write_error_text(exc, target))
+
+        def cancelled() -> None:
+            self.export_button.setEnabled(True)
+            self.status.emit(self.tr("已取消导出"))
+
+        self.list_export = printing.run_export(
+            self.ops, self, self.tr("正在导出列表……"), job, done, failed, cancelled
+        )
+
+    def document_action(self, name: str, record_id: int) -> None:
+        """打印… / 导出PDF… / 导出Excel… of the record the detail shows."""
+        kind = self.forms_kind
+        if kind is None:
+            return
+        if name == "print":
+            self.preview_forms(lambda ctx: [forms.record_form(ctx, kind, record_id)])
+            return
+        suffix = ".pdf" if name == "pdf" else ".xlsx"
+        serial = self.detail.detail.serial if self.detail.detail is not None else kind
+        path = dialogs.ask_save_path(
+            self,
+            self.tr("导出PDF") if suffix == ".pdf" else self.tr("导出Excel"),
+            printing.suggested_path(serial + suffix),
+            printing.file_filter(suffix),
+        )
+        if not path:
+            return
+        target, engine = printing.with_suffix(path, suffix), self.engine
+
+        def job() -> None:
+            with reading(engine) as ctx:
+                form = forms.record_form(ctx, kind, record_id)
+            render(form, target)  # plain data: no need to keep the snapshot open
+
+        def done(_result: None) -> None:
+            printing.remember_folder(target)
+            self.status.emit(self.tr("已导出 {0} 到 {1}").format(serial, target))
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("未能导出"), printing.write_error_text(exc, target))
+
+        self.ops.run(job, done, failed)
+
+    def preview_forms(
+        self, build: Callable[[Ctx], Sequence[Form]], title: str = "", empty: str = ""
+    ) -> None:
+        """Build forms on the worker (``build(ctx)``), render them into one PDF there too,
+        and open the print preview. ``title`` names a batch; ``empty`` is said when
+        ``build`` finds nothing."""
+        if self.preview_pending:
+            return
+        engine = self.engine
+
+        def job() -> tuple[list[Form], Path | None]:
+            with reading(engine) as ctx:
+                found = list(build(ctx))
+            return found, printing.render_for_preview(found, title) if found else None
+
+        def show(result: tuple[list[Form], Path | None]) -> None:
+            self.preview_pending = False
+            found, pdf = result
+            if pdf is None:
+                msgbox.info(self, title or self.tr("打印"), empty)
+                return
+            one = found[0] if len(found) == 1 else None
+            head = found[0].head
+            self.preview = printing.open_preview(
+                self,
+                pdf,
+                f"{head.title} {head.serial}" if one else title,
+                head.serial if one else title,
+                form=one,
+                ops=self.ops,
+            )
+            if self.preview is not None:
+                self.preview.finished.connect(self._preview_closed)
+
+        def failed(exc: BaseException) -> None:
+            self.preview_pending = False
+            if isinstance(exc, OSError):  # the temporary PDF could not be written
+                text = printing.write_error_text(exc, Path(exc.filename or "预览.pdf"))
+            else:
+                text = str(exc)
+            msgbox.error(self, self.tr("无法打印"), text)
+
+        self.preview_pending = True
+        self.ops.run(job, show, failed)
+
+    def _preview_closed(self, _result: int) -> None:
+        self.preview = None  # it deletes itself when closed
 
 
 def _date_edit() -> QDateEdit:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QWidget,
 )
 from sqlalchemy.engine import Engine
@@ -26,7 +27,7 @@ from desk.models.enums import Channel, Urgency
 from desk.models.enums import WorkOrderState as W
 from desk.models.errors import ValidationError
 from desk.models.states import OPEN_WORK_ORDER_STATES
-from desk.services import settings, sla, workorders
+from desk.services import forms, settings, sla, workorders
 from desk.services.calendar import WorkCalendar
 from desk.services.carry import Carry
 from desk.services.context import local_now, reading
@@ -124,6 +125,7 @@ class WorkOrdersTab(RecordTab):
     title = "报修派工"
     # 回访 is handled by the base class (the callback dialog)
     actions = frozenset({"派工", "开始处理", "待料", "到料继续", "完成", "回访", "返工", "作废"})
+    forms_kind = "workorder"
 
     def __init__(
         self,
@@ -379,6 +381,24 @@ class WorkOrdersTab(RecordTab):
         if name:
             self.assignees.add(name)  # offered again in the next 派工 dialog
         return self.write_job(workorders.dispatch, record_id, name)
+
+    # --- printing --------------------------------------------------------------------
+
+    def list_buttons(self) -> list[QPushButton]:
+        self.batch_button = QPushButton(self.tr("打印今日派工单…"))
+        self.batch_button.setToolTip(self.tr("今天派出的全部派工单（作废的除外），一张一页"))
+        self.batch_button.clicked.connect(self.print_dispatched_today)
+        return [self.batch_button]
+
+    def print_dispatched_today(self) -> None:
+        """Every order dispatched today, one a page, in one preview: the technicians'
+        sheets printed in one go."""
+        day = local_now().date()
+        self.preview_forms(
+            lambda ctx: forms.dispatched_on(ctx, day),
+            title=self.tr("派工单 {0}").format(f"{day:%Y-%m-%d}"),
+            empty=self.tr("今天还没有派出的工单。"),
+        )
 
     def _shown_field(self, label: str) -> str:
         shown = self.detail.detail

@@ -5,12 +5,13 @@ action button does (``action_requested``)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +26,7 @@ FIELD_COLUMNS = 3  # label/value pairs side by side
 
 class RecordDetail(QWidget):
     action_requested = Signal(str, int)  # action word, record id
+    document_requested = Signal(str, int)  # "print", "pdf" … (add_document_*), record id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +39,8 @@ class RecordDetail(QWidget):
         self.fields = QGridLayout()
         self.fields.setHorizontalSpacing(16)
         self.buttons = QHBoxLayout()
+        # 打印 / 导出: about the record as a whole whatever its state, apart from the actions
+        self.documents = QHBoxLayout()
         self.history = QTableWidget(0, 5)
         self.history.setHorizontalHeaderLabels(
             [self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("内容"), self.tr("原因")]
@@ -55,6 +59,8 @@ class RecordDetail(QWidget):
         top.addWidget(self.title)
         top.addStretch(1)
         top.addLayout(self.buttons)
+        top.addSpacing(24)
+        top.addLayout(self.documents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -67,6 +73,8 @@ class RecordDetail(QWidget):
         _clear(self.fields)
         _clear(self.buttons)
         self.history.setRowCount(0)
+        for i in range(self.documents.count()):
+            self.documents.itemAt(i).widget().setEnabled(detail is not None)
         if detail is None:
             self.title.setText(self.tr("选中列表中的一条记录，这里显示详情"))
             return
@@ -100,6 +108,42 @@ class RecordDetail(QWidget):
 
     def action_button(self, action: str) -> QPushButton | None:
         return self.findChild(QPushButton, f"action-{action}")
+
+    def add_document_button(self, name: str, text: str, tip: str = "") -> QPushButton:
+        """A button for the shown record as a document (打印…): enabled while a record is
+        shown; a click emits ``document_requested(name, record id)``."""
+        button = QPushButton(text)
+        button.setObjectName(f"document-{name}")
+        button.setToolTip(tip)
+        button.setEnabled(self.detail is not None)
+        button.clicked.connect(lambda _=False: self._document(name))
+        self.documents.addWidget(button)
+        return button
+
+    def add_document_menu(
+        self, name: str, text: str, entries: list[tuple[str, str]], tip: str = ""
+    ) -> QPushButton:
+        """A button with a menu of ``(name, text)`` entries (导出 → 导出PDF…, 导出Excel…):
+        the rarer document actions take one button's room in a crowded header."""
+        button = self.add_document_button(name, text, tip)
+        menu = QMenu(button)
+        for entry, label in entries:
+            action = menu.addAction(label)
+            action.setObjectName(f"document-{entry}")
+            action.triggered.connect(lambda _=False, e=entry: self._document(e))
+        button.setMenu(menu)
+        return button
+
+    def document_button(self, name: str) -> QPushButton | None:
+        return self.findChild(QPushButton, f"document-{name}")
+
+    def document_action(self, name: str) -> QAction | None:
+        """An entry of a document menu (add_document_menu)."""
+        return self.findChild(QAction, f"document-{name}")
+
+    def _document(self, name: str) -> None:
+        if self.detail is not None:
+            self.document_requested.emit(name, self.detail.record_id)
 
 
 def _clear(layout: QGridLayout | QHBoxLayout) -> None:
