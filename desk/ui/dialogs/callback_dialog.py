@@ -1,11 +1,15 @@
-"""回访 from a repair's or complaint's detail: how the resident was reached, what they said.
+"""回访 from a repair's or complaint's detail, or from the 回访 tab's queue: how the resident
+was reached, what they said.
 
 不满意 reopens the repair (返工) or escalates the complaint in the same save
-(services.callbacks.record); the dialog says so before the person confirms.
+(services.callbacks.record); the dialog says so before the person confirms. When a save
+fails, the caller asks again with the previous answer and the reason (``previous``,
+``error``), so nothing typed is lost.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,9 +27,28 @@ from desk.services.callbacks import CallbackResult
 
 
 class CallbackDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, serial: str = "") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        serial: str = "",
+        previous: CallbackResult | None = None,
+        error: str = "",
+        about: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("回访 {0}").format(serial).strip())
+        self.setMinimumWidth(420)
+        # the last save's refusal, on top where it is read first
+        self.error = QLabel(error)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color:#c0392b;")
+        self.error.setVisible(bool(error))
+        # who is being called and the number, in view while the dialog covers the list
+        self.about = QLabel(about)
+        self.about.setWordWrap(True)
+        self.about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.about.setStyleSheet("font-weight:bold;")
+        self.about.setVisible(bool(about))
         self.way = QComboBox()
         self.way.addItems([w.value for w in CallbackWay])
         self.satisfaction = QComboBox()
@@ -52,9 +75,16 @@ class CallbackDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addWidget(self.about)
         layout.addLayout(form)
         layout.addWidget(self.warning)
         layout.addWidget(buttons)
+        if previous is not None:
+            self.way.setCurrentText(str(previous.way))
+            self.satisfaction.setCurrentText(str(previous.satisfaction))
+            self.outcome.setText(previous.outcome)
+            self.comment.setPlainText(previous.comment)
         self.satisfaction.currentTextChanged.connect(self._satisfaction_changed)
         self._satisfaction_changed(self.satisfaction.currentText())
 
@@ -74,7 +104,14 @@ class CallbackDialog(QDialog):
         )
 
 
-def ask_callback(parent: QWidget | None, serial: str = "") -> CallbackResult | None:
-    """What the callback found; None when cancelled."""
-    dialog = CallbackDialog(parent, serial)
+def ask_callback(
+    parent: QWidget | None,
+    serial: str = "",
+    previous: CallbackResult | None = None,
+    error: str = "",
+    about: str = "",
+) -> CallbackResult | None:
+    """What the callback found; None when cancelled. ``previous`` fills the dialog in again,
+    ``error`` says why the last save failed, ``about`` names who is called and the number."""
+    dialog = CallbackDialog(parent, serial, previous, error, about)
     return dialog.result_values() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,476 @@
+"""回访: the queue of callbacks due after completed repairs and answered complaints.
+
+The receptionist works down the list: who to call and the full number, what was done and by
+whom; the selected callback's repair or complaint is shown below with its history. 登记回访
+(or Enter on a row) records the way, outcome, satisfaction and the resident's words; 不满意
+reopens the repair (返工) or escalates the complaint in the same save
+(``services.callbacks.record``). Overdue rows are red, rows due within two hours amber, and
+the colours move on with the clock without a reload.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from desk.models.enums import CallbackState, Satisfaction
+from desk.models.errors import NotFoundError, TransitionError, ValidationError
+from desk.services import callback_list, callbacks, details
+from desk.services.callback_list import CallbackRow, Scope
+from desk.services.callbacks import CallbackResult
+from desk.services.context import local_now, reading, writing
+from desk.ui import msgbox
+from desk.ui.dialogs import callback_dialog
+from desk.ui.models.paged import Column, PagedTableModel
+from desk.ui.ops import Ops
+from desk.ui.widgets.record_detail import RecordDetail
+
+SCOPES = [s.value for s in Scope]  # 待回访, 已超时, 今天到期, 已回访, 全部
+DUE_SCOPES = frozenset({Scope.DUE.value, Scope.OVERDUE.value, Scope.TODAY.value})
+DONE_COLUMN, CALLED_COLUMN = 6, 10  # 处理内容, 回访时间
+RED = "#fadbd8"  # past its time
+AMBER = "#fdebd0"  # due within NEAR
+NEAR = timedelta(hours=2)
+TICK_MS = 30_000  # how often the colours and the time left move on
+SEARCH_DEBOUNCE_MS = 200
+DONE_COLUMN_MAX = 320  # 处理内容 is cut at 60 characters; wider would push the rest away
+# the kinds whose changes can add, remove or alter a row of this list
+WATCHED = frozenset({"callback", "workorder", "complaint"})
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CallbacksTab", text)
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _tr("{0}天{1}小时").format(days, hours)
+    if hours:
+        return _tr("{0}小时{1}分").format(hours, minutes)
+    return _tr("{0}分").format(minutes) if minutes else _tr("不到1分")
+
+
+def due_status(row: CallbackRow, now: datetime) -> tuple[str, str | None]:
+    """(状态/满意度 text, row colour) at ``now``: recorded ones show the resident's verdict."""
+    if row.state == CallbackState.DONE:
+        return str(row.satisfaction or row.state), None
+    if row.state != CallbackState.DUE:
+        return str(row.state), None
+    if now > row.due_at:
+        return _tr("超时 {0}").format(_span(now - row.due_at)), RED
+    left = row.due_at - now
+    return _tr("剩 {0}").format(_span(left)), AMBER if left <= NEAR else None
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%m-%d %H:%M}" if value else ""
+
+
+class CallbacksTab(QWidget):
+    status = Signal(str)  # a line for the window's status bar
+    record_requested = Signal(str, int)  # "workorder" | "complaint", record id: open it
+
+    def __init__(
+        self,
+        engine: Engine,
+        ops: Ops,
+        staff_id: Callable[[], int | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.ops = ops
+        self.staff_id = staff_id
+        self.saving = False
+        self._restore = True  # after a (re)load: select the row shown before, or the first
+        self._selected_id: int | None = None  # the callback shown below the list
+        self._advance_to: int | None = None  # after a record: the row that took its place
+        self._generation = 0  # bumped by every reload: late answers of older ones are dropped
+
+        # --- filters ---------------------------------------------------------------------
+        self.scope = QComboBox()
+        self.scope.addItems([self.tr(s) for s in SCOPES])
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("查找：单号、住户、房号、电话、处理内容……"))
+        self.search.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        for text, widget, stretch in (
+            (self.tr("范围"), self.scope, 0),
+            (self.tr("查找"), self.search, 1),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget, stretch)
+        self.count_label = QLabel()
+        filters.addWidget(self.count_label)
+
+        # --- the queue -------------------------------------------------------------------
+        self.model = PagedTableModel(ops, self.columns(), row_colour=self.row_colour)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.setWordWrap(False)
+        list_label = QLabel(self.tr("回访列表"))
+        list_label.setBuddy(self.view)
+        self.record_button = QPushButton(self.tr("登记回访"))
+        self.record_button.setToolTip(self.tr("选中一行后按回车也可登记"))
+        self.open_button = QPushButton(self.tr("打开原单"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(list_label)
+        buttons.addStretch(1)
+        buttons.addWidget(self.record_button)
+        buttons.addWidget(self.open_button)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(filters)
+        top_layout.addLayout(buttons)
+        top_layout.addWidget(self.view)
+
+        # --- the source record, read-only ------------------------------------------------
+        self.note = QLabel()  # the callback itself: when due, or what was recorded
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.setStyleSheet("color:#2c3e50; background:#eaf2f8; padding:4px;")
+        self.note.setVisible(False)
+        self.detail = RecordDetail()
+        # a few lines of history stay readable; a longer record scrolls (the scroll area)
+        self.detail.history.setMinimumHeight(110)
+        below = QWidget()
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.note)
+        below_layout.addWidget(self.detail)
+        below_layout.addStretch(1)
+        detail_scroll = QScrollArea()  # a long record scrolls instead of squeezing the list
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        detail_scroll.setWidget(below)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(detail_scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([420, 280])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        QWidget.setTabOrder(self.scope, self.search)
+        QWidget.setTabOrder(self.search, self.view)
+        QWidget.setTabOrder(self.view, self.record_button)
+        QWidget.setTabOrder(self.record_button, self.open_button)
+
+        # --- behaviour -------------------------------------------------------------------
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.view.activated.connect(lambda _index: self.record_callback())  # Enter, double click
+        self.record_button.clicked.connect(self.record_callback)
+        self.open_button.clicked.connect(self.open_record)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(
+            lambda text: self.status.emit(self.tr("读取回访列表失败：{0}").format(text))
+        )
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self.view.setFocus)  # then Enter records
+        self.scope.currentIndexChanged.connect(lambda _i: self.reload())
+        # one save announces several kinds (callback + its repair or complaint): reload once
+        self._changed_timer = QTimer(self)
+        self._changed_timer.setSingleShot(True)
+        self._changed_timer.setInterval(0)
+        self._changed_timer.timeout.connect(self._refresh)
+        ops.data_changed.connect(self._data_changed)
+        self.clock = QTimer(self)
+        self.clock.setInterval(TICK_MS)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start()
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        self._update_buttons()
+        self.reload()
+
+    # --- the list --------------------------------------------------------------------------
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.tr("到期时间"), lambda r: _when(r.due_at)),
+            Column(self.tr("来源"), lambda r: r.source),
+            Column(self.tr("单号"), lambda r: r.serial),
+            Column(self.tr("住户"), lambda r: r.person),
+            Column(self.tr("房号"), lambda r: r.room),
+            Column(self.tr("电话"), lambda r: r.phone),
+            Column(self.tr("处理内容"), lambda r: r.done),
+            Column(self.tr("处理人"), lambda r: r.done_by),
+            Column(self.tr("完成时间"), lambda r: _when(r.queued_at)),
+            Column(self.tr("状态/满意度"), lambda r: due_status(r, local_now())[0]),
+            Column(self.tr("回访时间"), lambda r: _when(r.called_at)),
+        ]
+
+    def row_colour(self, row: CallbackRow) -> str | None:
+        return due_status(row, local_now())[1]
+
+    def filter_values(self) -> dict[str, str]:
+        return {"scope": SCOPES[self.scope.currentIndex()], "text": self.search.text().strip()}
+
+    def fetch_page(self, values: dict[str, str], offset: int, limit: int) -> list[CallbackRow]:
+        """One page of the queue. Runs on the DB worker: use ``values``, never the widgets."""
+        with reading(self.engine) as ctx:
+            return callback_list.callback_rows(
+                ctx.session, now=ctx.now, offset=offset, limit=limit, **values
+            )
+
+    def count_rows(self, values: dict[str, str]) -> int:
+        with reading(self.engine) as ctx:
+            return callback_list.count_rows(ctx.session, now=ctx.now, **values)
+
+    def reload(self) -> None:
+        values = self.filter_values()  # read the widgets here, in the GUI thread
+        self._restore = True
+        self._generation += 1
+        generation = self._generation
+        # nothing has been called back in the due scopes: no empty column
+        self.view.setColumnHidden(CALLED_COLUMN, values["scope"] in DUE_SCOPES)
+        self.model.set_fetch(lambda offset, limit: self.fetch_page(values, offset, limit))
+
+        def show_count(n: int) -> None:
+            if generation == self._generation:  # not the count of a query since replaced
+                self.count_label.setText(self.tr("共 {0} 条").format(n))
+
+        self.ops.run(
+            lambda: self.count_rows(values),
+            show_count,
+            lambda exc: self.status.emit(self.tr("读取回访列表失败：{0}").format(exc)),
+        )
+
+    def show_scope(self, scope: str) -> None:
+        """Show ``scope`` (待回访/已超时/今天到期/已回访/全部) with no search: where the status
+        bar's count of overdue callbacks jumps to."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._search_timer.stop()
+        if self.scope.currentIndex() == SCOPES.index(scope):
+            self.reload()
+        else:
+            self.scope.setCurrentIndex(SCOPES.index(scope))  # reloads
+
+    def current_row(self) -> CallbackRow | None:
+        index = self.view.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row())
+
+    def _loaded(self) -> None:
+        if self.model.rowCount() <= self.model.page_size:
+            self._fit_columns()  # once, on the first page; later pages keep the widths
+        if not self._restore:
+            return
+        self._restore = False
+        rows = self.model.rows
+        target = None
+        if self._advance_to is not None and rows:
+            target = min(self._advance_to, len(rows) - 1)  # the next one in the queue
+        elif self._selected_id is not None:
+            target = next((i for i, r in enumerate(rows) if r.id == self._selected_id), None)
+        if target is None and rows:
+            target = 0  # the top of the queue, ready for Enter
+        self._advance_to = None
+        if target is not None:
+            self.view.selectRow(target)
+        else:  # an empty list: show nothing rather than a stale record
+            self._selected_id = None
+            self.detail.show_detail(None)
+            self._show_note(None)
+        self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        self.view.resizeColumnsToContents()
+        if self.view.columnWidth(DONE_COLUMN) > DONE_COLUMN_MAX:
+            self.view.setColumnWidth(DONE_COLUMN, DONE_COLUMN_MAX)
+
+    def _tick(self) -> None:
+        self.model.repaint()
+        self._show_note(self.current_row())
+
+    def _data_changed(self, kind: str) -> None:
+        if kind in WATCHED:
+            self._changed_timer.start()
+
+    def _refresh(self) -> None:
+        # reselecting the row after the reload reads its record again: state and history
+        self.reload()
+
+    # --- the selected callback -------------------------------------------------------------
+
+    def _show_current(self) -> None:
+        row = self.current_row()
+        self._update_buttons()
+        if row is None:
+            return  # a reload cleared the selection: _loaded restores it
+        self._selected_id = row.id
+        self._show_note(row)
+        self._load_detail(row)
+
+    def _load_detail(self, row: CallbackRow) -> None:
+        engine, kind, record_id = self.engine, row.kind, row.record_id
+
+        def load() -> details.Detail:
+            with reading(engine) as ctx:
+                return details.record_detail(ctx.session, kind, record_id)
+
+        def show(found: details.Detail) -> None:
+            now = self.current_row()
+            if now is None or (now.kind, now.record_id) != (kind, record_id):
+                return  # the selection moved on while this was read
+            # read-only here: the repair's or complaint's own tab has its actions
+            self.detail.show_detail(dataclasses.replace(found, actions=[]))
+
+        def failed(exc: BaseException) -> None:
+            self.status.emit(self.tr("读取原单失败：{0}").format(exc))
+
+        self.ops.run(load, show, failed)
+
+    def _show_note(self, row: CallbackRow | None) -> None:
+        self.note.setVisible(row is not None)
+        if row is None:
+            return
+        if row.state == CallbackState.DONE:
+            parts = [
+                self.tr("{0} {1} {2}回访").format(_when(row.called_at), row.called_by, row.way),
+                self.tr("满意度：{0}").format(row.satisfaction),
+            ]
+            if row.outcome:
+                parts.append(self.tr("回访结果：{0}").format(row.outcome))
+            if row.comment:
+                parts.append(self.tr("业主意见：{0}").format(row.comment))
+            text = self.tr("已回访：") + "　".join(parts)
+        elif row.state == CallbackState.DUE:
+            left, _colour = due_status(row, local_now())
+            text = self.tr("待回访：{0} 到期（{1}）　{2}").format(
+                _when(row.due_at), left, self._about(row)
+            )
+        else:
+            text = self.tr("这条回访已作废（原单已作废或已重新处理）")
+        self.note.setText(text)
+
+    def _about(self, row: CallbackRow) -> str:
+        """Who to call and the number, as one line."""
+        who = "　".join(p for p in (row.person, row.room) if p)
+        phone = self.tr("电话 {0}").format(row.phone) if row.phone else self.tr("没有登记电话")
+        return f"{who}　{phone}".strip()
+
+    def _update_buttons(self) -> None:
+        row = self.current_row()
+        self.record_button.setEnabled(
+            row is not None and row.state == CallbackState.DUE and not self.saving
+        )
+        self.open_button.setEnabled(row is not None)
+
+    def open_record(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.record_requested.emit(row.kind, row.record_id)
+
+    # --- recording ---------------------------------------------------------------------------
+
+    def record_callback(self) -> None:
+        """登记回访 for the selected row (the button, or Enter on the row)."""
+        row = self.current_row()
+        if row is None or self.saving:
+            return
+        if row.state == CallbackState.DONE:
+            self.status.emit(self.tr("{0} 已登记过回访").format(row.serial))
+            return
+        if row.state != CallbackState.DUE:
+            self.status.emit(self.tr("{0} 的这次回访已作废，不用登记").format(row.serial))
+            return
+        self._ask_and_record(row)
+
+    def _ask_and_record(
+        self, row: CallbackRow, previous: CallbackResult | None = None, error: str = ""
+    ) -> None:
+        """Ask, save; when the save fails, ask again with the answer and the reason — what was
+        typed in the dialog is never lost."""
+        result = callback_dialog.ask_callback(
+            self, row.serial, previous=previous, error=error, about=self._about(row)
+        )
+        if result is None:
+            return
+        job = self._record_job(row.id, result)
+        index = self.view.selectionModel().currentIndex().row()
+
+        def done(_result: object) -> None:
+            self.saving = False
+            self._advance_to = index
+            self.status.emit(self._recorded_text(row, result))
+            self.ops.data_changed.emit("callback")
+            self.ops.data_changed.emit(row.kind)
+            self.view.setFocus()  # Enter records the next one
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            self._update_buttons()
+            if isinstance(exc, ValidationError):
+                self._ask_and_record(row, result, str(exc))
+            elif isinstance(exc, (TransitionError, NotFoundError)):
+                # recorded or voided meanwhile (another desk): nothing left to save
+                msgbox.error(self, self.tr("没有登记"), str(exc))
+                self.reload()
+            else:
+                msgbox.error(
+                    self,
+                    self.tr("没有登记"),
+                    self.tr("{0}\n\n刚才填写的回访内容还在，处理后可再点“确定”。").format(exc),
+                )
+                self._ask_and_record(row, result, self.tr("没有保存：{0}").format(exc))
+
+        self.saving = True
+        self._update_buttons()
+        self.ops.run(job, done, failed)
+
+    def _record_job(self, callback_id: int, result: CallbackResult) -> Callable[[], Any]:
+        """``callbacks.record`` in one write transaction by the person on duty: the callback
+        and, for 不满意, the repair's 返工 or the complaint's escalation commit together."""
+        engine, who = self.engine, self.staff_id()
+
+        def job() -> None:
+            with writing(engine, staff_id=who) as ctx:
+                callbacks.record(ctx, callback_id, result)
+
+        return job
+
+    def _recorded_text(self, row: CallbackRow, result: CallbackResult) -> str:
+        if str(result.satisfaction) != Satisfaction.UNSATISFIED.value:
+            return self.tr("已登记回访 {0}（{1}）").format(row.serial, result.satisfaction)
+        if row.kind == "workorder":
+            return self.tr("已登记回访 {0}（不满意：已转返工）").format(row.serial)
+        return self.tr("已登记回访 {0}（不满意：已升级）").format(row.serial)

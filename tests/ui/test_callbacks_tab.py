@@ -1,0 +1,374 @@
+"""回访 driven as a receptionist would: the queue soonest first with who to call and the full
+number, overdue rows red and near ones amber (moving on with the clock), recording through
+the dialog — 不满意 reopening the repair or escalating the complaint in the same save —, a
+failed save that keeps what was typed, scopes, search and opening the source record.
+
+The fixtures act at a fixed NOW, but the list reads the real clock: callbacks whose colour
+matters are queued at moments relative to ``datetime.now()``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+from sqlmodel import select
+
+from desk.models import Callback, Complaint, WorkOrder
+from desk.models.enums import CallbackState, EscalationLevel
+from desk.models.enums import ComplaintState as C
+from desk.models.enums import WorkOrderState as W
+from desk.services import callbacks, complaints, workorders
+from desk.services.callbacks import CallbackResult
+from desk.services.complaints import ComplaintDraft
+from desk.services.workorders import Completion, WorkOrderDraft
+from desk.ui import msgbox
+from desk.ui.dialogs import callback_dialog
+from desk.ui.dialogs.callback_dialog import CallbackDialog
+from desk.ui.tabs import callbacks as callbacks_tab
+from desk.ui.tabs.callbacks import AMBER, RED, CallbacksTab
+
+WAIT = 5000
+HOUR = timedelta(hours=1)
+# columns
+DUE, SOURCE, SERIAL, PERSON, ROOM, PHONE, DONE, DONE_BY, FINISHED, STATUS, CALLED = range(11)
+
+
+def real_now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def completed_order(write, hours_ago: float, **draft) -> WorkOrder:
+    """A repair completed ``hours_ago`` (its callback is due 48 h after)."""
+    values = {"description": "卫生间下水管漏水", "category": "水电", "room": "3-2-1201"}
+    with write(real_now() - timedelta(hours=hours_ago)) as ctx:
+        order = workorders.create(ctx, WorkOrderDraft(**(values | draft)))
+        workorders.dispatch(ctx, order.id, "水电班 李师傅")
+        workorders.start(ctx, order.id)
+        workorders.complete(ctx, order.id, Completion("更换密封圈", cause="密封圈老化"))
+    return order
+
+
+def answered_complaint(write, hours_ago: float) -> Complaint:
+    with write(real_now() - timedelta(hours=hours_ago)) as ctx:
+        draft = ComplaintDraft(
+            "垃圾清运不及时",
+            "物业管理",
+            complainant="周先生",
+            room="6-2-802",
+            phone="13700002222",
+            department="环境部",
+        )
+        complaint = complaints.create(ctx, draft)
+        complaints.answer(ctx, complaint.id, "已电话告知", result="清运改为每天两次")
+    return complaint
+
+
+@pytest.fixture
+def queue(write):
+    """Overdue (due an hour ago), near (due in an hour) and a complaint due in two days."""
+    return {
+        "overdue": completed_order(
+            write, 49, reporter="张三", phone="13812345678", description="厨房水龙头滴水"
+        ),
+        "near": completed_order(write, 47, reporter="李四", room="5-1-301", phone="13900001111"),
+        "complaint": answered_complaint(write, 1),
+    }
+
+
+@pytest.fixture
+def tab(qtbot, engine, staff_id, ops, queue):
+    widget = CallbacksTab(engine, ops, lambda: staff_id)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 700)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=WAIT)
+    qtbot.waitUntil(lambda: widget.detail.detail is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: widget.count_label.text() == "共 3 条", timeout=WAIT)
+    return widget
+
+
+def cell(tab, row: int, col: int) -> str:
+    return tab.model.data(tab.model.index(row, col))
+
+
+def colour(tab, row: int) -> str | None:
+    brush = tab.model.data(tab.model.index(row, 0), Qt.ItemDataRole.BackgroundRole)
+    return None if brush is None else brush.color().name()
+
+
+def field(tab, label: str):
+    """The input whose label reads ``label`` (as a screen reader finds it)."""
+    for lbl in tab.findChildren(QLabel):
+        if lbl.text() == label and lbl.buddy() is not None:
+            return lbl.buddy()
+    raise LookupError(label)
+
+
+def select_row(qtbot, tab, row: int) -> None:
+    tab.view.setFocus()
+    tab.view.selectRow(row)
+    serial = tab.model.row_at(row).serial
+    qtbot.waitUntil(
+        lambda: tab.detail.detail is not None and tab.detail.detail.serial == serial,
+        timeout=WAIT,
+    )
+
+
+def answer_with(monkeypatch, *results: CallbackResult | None) -> list[tuple]:
+    """Patch the dialog: each call takes the next answer; returns what it was asked with."""
+    asked: list[tuple] = []
+    answers = list(results)
+
+    def ask(parent, serial, previous=None, error="", about=""):
+        asked.append((serial, previous, error, about))
+        return answers.pop(0) if answers else None
+
+    monkeypatch.setattr(callback_dialog, "ask_callback", ask)
+    return asked
+
+
+def callback_of(fetch, order_or_complaint) -> Callback:
+    link = (
+        Callback.work_order_id
+        if isinstance(order_or_complaint, WorkOrder)
+        else Callback.complaint_id
+    )
+    [found] = fetch(select(Callback).where(link == order_or_complaint.id))
+    return found
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+def test_every_input_has_a_label(tab):
+    assert field(tab, "范围") is tab.scope
+    assert field(tab, "查找") is tab.search
+    assert field(tab, "回访列表") is tab.view
+    assert [tab.scope.itemText(i) for i in range(tab.scope.count())] == [
+        "待回访",
+        "已超时",
+        "今天到期",
+        "已回访",
+        "全部",
+    ]
+
+
+def test_the_queue_soonest_first_with_who_to_call(tab, queue):
+    assert [cell(tab, r, SERIAL) for r in range(3)] == [
+        queue["overdue"].serial,
+        queue["near"].serial,
+        queue["complaint"].serial,
+    ]
+    assert [cell(tab, 0, c) for c in (SOURCE, PERSON, ROOM, PHONE)] == [
+        "报修",
+        "张三",
+        "3-2-1201",
+        "13812345678",  # the whole number: the receptionist dials it
+    ]
+    assert cell(tab, 0, DONE) == "水电：更换密封圈；原因：密封圈老化"
+    assert cell(tab, 0, DONE_BY) == "水电班 李师傅"
+    assert [cell(tab, 2, c) for c in (SOURCE, PERSON, PHONE, DONE, DONE_BY)] == [
+        "投诉",
+        "周先生",
+        "13700002222",
+        "物业管理：清运改为每天两次；答复：已电话告知",
+        "环境部",
+    ]
+    assert cell(tab, 0, STATUS).startswith("超时 ") and cell(tab, 1, STATUS).startswith("剩 ")
+    assert tab.view.isColumnHidden(CALLED)  # nothing called back in the queue yet
+    assert tab.count_label.text() == "共 3 条"
+
+
+def test_overdue_red_near_amber_and_the_clock_moves_on(tab, monkeypatch):
+    assert [colour(tab, r) for r in range(3)] == [RED, AMBER, None]
+    later = tab.model.row_at(2).due_at - HOUR  # the complaint's callback is due within two hours
+    monkeypatch.setattr(callbacks_tab, "local_now", lambda: later)
+    tab.clock.timeout.emit()  # the 30-second tick
+    assert [colour(tab, r) for r in range(3)] == [RED, RED, AMBER]
+    assert cell(tab, 1, STATUS).startswith("超时 ")
+
+
+def test_the_source_record_is_shown_read_only(qtbot, tab, queue):
+    select_row(qtbot, tab, 2)
+    shown = tab.detail.detail
+    assert (shown.kind, shown.record_id, shown.state) == (
+        "complaint",
+        queue["complaint"].id,
+        "已答复",
+    )
+    assert ("投诉内容", "垃圾清运不及时") in shown.fields
+    assert shown.history and shown.actions == []
+    assert not [b for b in tab.detail.findChildren(QPushButton) if b.objectName()]
+    assert "13700002222" in tab.note.text() and "到期" in tab.note.text()
+
+
+def test_open_the_source_record(qtbot, tab, queue):
+    select_row(qtbot, tab, 1)
+    with qtbot.waitSignal(tab.record_requested, timeout=WAIT) as signal:
+        tab.open_button.click()
+    assert signal.args == ["workorder", queue["near"].id]
+
+
+# --- recording -----------------------------------------------------------------------------
+
+
+def test_satisfied_closes_the_callback(qtbot, tab, queue, fetch, monkeypatch, staff_id):
+    asked = answer_with(monkeypatch, CallbackResult("满意", outcome="已修好", comment="很好"))
+    select_row(qtbot, tab, 0)
+    with qtbot.waitSignal(tab.status, timeout=WAIT) as status:
+        tab.record_button.click()
+    order = queue["overdue"]
+    assert status.args == [f"已登记回访 {order.serial}（满意）"]
+    serial, previous, error, about = asked[0]
+    assert (serial, previous, error) == (order.serial, None, "")
+    assert "张三" in about and "13812345678" in about  # the number in view while calling
+    callback = callback_of(fetch, order)
+    assert (callback.state, callback.satisfaction, callback.outcome, callback.comment) == (
+        CallbackState.DONE,
+        "满意",
+        "已修好",
+        "很好",
+    )
+    assert callback.staff_id == staff_id
+    assert fetch(WorkOrder, order.id).state == W.CALLED_BACK
+    # it left the queue, and the next one is selected for the next call
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=WAIT)
+    qtbot.waitUntil(lambda: tab.current_row() is not None, timeout=WAIT)
+    assert tab.current_row().serial == queue["near"].serial
+    qtbot.waitUntil(lambda: tab.count_label.text() == "共 2 条", timeout=WAIT)
+
+
+def test_unhappy_repair_goes_back_to_rework_in_the_same_save(qtbot, tab, queue, fetch, monkeypatch):
+    answer_with(monkeypatch, CallbackResult("不满意", outcome="仍漏水", comment="还在滴水"))
+    select_row(qtbot, tab, 1)
+    with qtbot.waitSignal(tab.status, timeout=WAIT) as status:
+        qtbot.keyClick(tab.view, Qt.Key.Key_Return)  # Enter on the row records it
+    order = queue["near"]
+    assert status.args == [f"已登记回访 {order.serial}（不满意：已转返工）"]
+    saved = fetch(WorkOrder, order.id)
+    assert (saved.state, saved.rework_count) == (W.REWORK, 1)
+    callback = callback_of(fetch, order)
+    assert (callback.state, callback.satisfaction) == (CallbackState.DONE, "不满意")
+
+
+def test_unhappy_complaint_is_escalated(qtbot, tab, queue, fetch, monkeypatch):
+    answer_with(monkeypatch, CallbackResult("不满意", way="上门", comment="还是没人清运"))
+    select_row(qtbot, tab, 2)
+    with qtbot.waitSignal(tab.status, timeout=WAIT) as status:
+        tab.record_button.click()
+    complaint = queue["complaint"]
+    assert status.args == [f"已登记回访 {complaint.serial}（不满意：已升级）"]
+    saved = fetch(Complaint, complaint.id)
+    assert (saved.state, saved.level) == (C.IN_PROGRESS, EscalationLevel.SUPERVISOR)
+    assert callback_of(fetch, complaint).way == "上门"
+
+
+def test_a_locked_database_keeps_the_dialog_values(qtbot, tab, queue, fetch, monkeypatch, db_path):
+    errors: list[str] = []
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
+    typed = CallbackResult("基本满意", outcome="修好了", comment="希望下次快一点")
+    asked = answer_with(monkeypatch, typed)  # asked again with what was typed: cancelled
+    select_row(qtbot, tab, 0)
+    monkeypatch.setattr("desk.models.db.BUSY_TIMEOUT_MS", 50)
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("PRAGMA busy_timeout = 0")
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        tab.engine.dispose()  # new connections pick up the short busy timeout
+        tab.record_button.click()
+        qtbot.waitUntil(lambda: len(asked) == 2, timeout=WAIT * 3)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert "占用" in errors[0] and "还在" in errors[0]
+    _serial, previous, error, _about = asked[1]
+    assert previous == typed and "占用" in error
+    assert callback_of(fetch, queue["overdue"]).state == CallbackState.DUE
+    assert fetch(WorkOrder, queue["overdue"].id).state == W.COMPLETED
+    assert tab.record_button.isEnabled()  # nothing stuck: it can be tried again
+
+
+def test_a_refused_answer_is_asked_again_with_the_reason(qtbot, tab, queue, fetch, monkeypatch):
+    errors: list[str] = []
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
+    too_long = CallbackResult("满意", comment="好" * 1001)
+    fixed = CallbackResult("满意", comment="好")
+    asked = answer_with(monkeypatch, too_long, fixed)
+    select_row(qtbot, tab, 0)
+    with qtbot.waitSignal(tab.status, timeout=WAIT):
+        tab.record_button.click()
+    assert [(a[1], a[2].split("：")[0]) for a in asked] == [(None, ""), (too_long, "业主意见")]
+    assert errors == []  # shown in the dialog, not in a message box
+    assert callback_of(fetch, queue["overdue"]).comment == "好"
+
+
+def test_a_recorded_callback_cannot_be_recorded_again(qtbot, tab, write, fetch, queue, monkeypatch):
+    asked = answer_with(monkeypatch)
+    with write(real_now()) as ctx:  # recorded at the other desk
+        callbacks.record(ctx, callback_of(fetch, queue["near"]).id, CallbackResult("满意"))
+    tab.show_scope("全部")
+    qtbot.waitUntil(lambda: tab.filter_values()["scope"] == "全部", timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: tab.model.rowCount() == 3 and not tab.view.isColumnHidden(CALLED), timeout=WAIT
+    )
+    done = [r for r in range(3) if cell(tab, r, STATUS) == "满意"]
+    assert len(done) == 1 and cell(tab, done[0], CALLED) != ""
+    select_row(qtbot, tab, done[0])
+    assert not tab.record_button.isEnabled() and tab.open_button.isEnabled()
+    with qtbot.waitSignal(tab.status, timeout=WAIT) as status:
+        qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    assert "已登记过回访" in status.args[0] and asked == []
+
+
+# --- scope, search, changes elsewhere --------------------------------------------------------
+
+
+def test_scope_and_search(qtbot, tab, queue, type_text):
+    tab.show_scope("已超时")  # where the status bar's count leads
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
+    assert cell(tab, 0, SERIAL) == queue["overdue"].serial
+    tab.scope.setCurrentIndex(tab.scope.findText("待回访"))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=WAIT)
+    type_text(tab.search, "周先生")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
+    assert cell(tab, 0, SERIAL) == queue["complaint"].serial
+    tab.search.clear()
+    type_text(tab.search, "5-1-301")
+    qtbot.waitUntil(
+        lambda: tab.model.rowCount() == 1 and cell(tab, 0, SERIAL) == queue["near"].serial,
+        timeout=WAIT,
+    )
+    tab.show_scope("待回访")  # a jump from the status bar drops the search
+    assert tab.search.text() == ""
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=WAIT)
+    tab.show_scope("已回访")
+    qtbot.waitUntil(lambda: tab.count_label.text() == "共 0 条", timeout=WAIT)
+    assert tab.model.rowCount() == 0 and tab.detail.detail is None
+    assert not tab.record_button.isEnabled() and not tab.open_button.isEnabled()
+
+
+def test_a_repair_completed_elsewhere_joins_the_queue(qtbot, tab, ops, write):
+    order = completed_order(write, 0, room="7-1-101")
+    ops.data_changed.emit("workorder")  # as the 报修派工 tab announces its save
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=WAIT)
+    assert cell(tab, 3, SERIAL) == order.serial
+
+
+# --- the dialog ----------------------------------------------------------------------------
+
+
+def test_the_dialog_comes_back_filled_in_with_the_reason(qtbot):
+    previous = CallbackResult("不满意", way="上门", outcome="仍漏水", comment="还在滴水")
+    dialog = CallbackDialog(None, "PG-20261129-001", previous, "数据库正被占用", "张三 电话 138")
+    qtbot.addWidget(dialog)
+    assert dialog.result_values() == previous
+    assert not dialog.error.isHidden() and dialog.error.text() == "数据库正被占用"
+    assert not dialog.about.isHidden() and not dialog.warning.isHidden()
+    plain = CallbackDialog(None, "PG-20261129-001")  # as the record tabs open it
+    qtbot.addWidget(plain)
+    assert plain.error.isHidden() and plain.about.isHidden()
+    assert plain.result_values() == CallbackResult("满意")
