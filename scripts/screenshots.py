@@ -3,13 +3,13 @@ docs/screenshots/.
 
     python scripts/screenshots.py OUTDIR
 
-Runs offscreen: builds a demo database (60 days up to now, fixed seed) in a temporary folder,
+Runs offscreen: builds a demo database (90 days up to now, fixed seed) in a temporary folder,
 opens the 住户 tab with a resident selected (record and timeline visible) and the import
 preview of tests/data/residents/title_merged.xlsx, then the main window on each desk tab
 with a record selected, and saves ``residents.png``, ``import_preview.png``,
-``visits.png``, ``calls.png``, ``workorders.png``, ``complaints.png`` and ``loans.png``
-(1280×800) into OUTDIR. Chinese needs a CJK font on the machine (``fonts-wqy-microhei``
-on Debian).
+``visits.png``, ``calls.png``, ``workorders.png``, ``complaints.png``, ``loans.png``,
+``handover.png``, ``callbacks.png`` and ``statistics.png`` (1280×800) into OUTDIR.
+Chinese needs a CJK font on the machine (``fonts-wqy-microhei`` on Debian).
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ def wait_until(app, condition: Callable[[], bool], timeout: float = 10.0) -> Non
         app.processEvents()
 
 
+def save(widget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(path)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__)
@@ -62,7 +67,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_database(Path(tmp) / "demo.sqlite3")
         # up to the real now: the lists count deadlines against the real clock
-        demo.generate(engine, 60, seed=SEED)
+        demo.generate(engine, 90, seed=SEED)
         ops = Ops()
         try:
             tab = ResidentsTab(engine, ops, lambda: None)
@@ -113,6 +118,24 @@ def main(argv: list[str]) -> int:
                 path = out / f"{name}.png"
                 window.grab().save(str(path))
                 print(path)
+            # 交接班: the shift on duty with what it will hand over
+            window.tabs.setCurrentWidget(window.handover_tab)
+            wait_until(app, lambda: window.handover_tab.view is not None)
+            wait_until(app, lambda: bool(window.handover_tab.entries))
+            save(window, out / "handover.png")
+            # 回访: the queue, the first callback selected
+            window.tabs.setCurrentWidget(window.callbacks_tab)
+            wait_until(app, lambda: window.callbacks_tab.model.rowCount() > 0)
+            window.callbacks_tab.view.selectRow(0)
+            wait_until(app, lambda: window.callbacks_tab.detail.detail is not None)
+            save(window, out / "callbacks.png")
+            # 统计: the last full month (the tab's default), top of the report
+            stats = window.statistics_tab
+            window.tabs.setCurrentWidget(stats)
+            wait_until(app, lambda: stats.report is not None, timeout=30)
+            wait_until(app, lambda: stats.scroll.verticalScrollBar().maximum() > 0)
+            stats.scroll.verticalScrollBar().setValue(0)
+            save(window, out / "statistics.png")
             window.close()
         finally:
             ops.shutdown()

@@ -109,7 +109,7 @@ def run(db_path: Path) -> int:
             log.error("cannot open %s: %s", db_path, exc)
             msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
             return 2
-        window = MainWindow(engine, ops, db_path, demo=demo_mode)
+        window = MainWindow(engine, ops, db_path, demo=demo_mode, ask_duty=True)
         window.show()
         code = app.exec()
         engine.dispose()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QPushButton,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -25,17 +26,21 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desk import __version__, paths
-from desk.services import calls, overview, staff
+from desk.services import calls, duty, handover, overview, shifts, staff
 from desk.services.carry import Carry
-from desk.services.context import reading
+from desk.services.context import reading, writing
 from desk.ui import msgbox
+from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.ops import Ops
+from desk.ui.tabs.callbacks import CallbacksTab
 from desk.ui.tabs.calls import CallsTab
 from desk.ui.tabs.complaints import ComplaintsTab
+from desk.ui.tabs.handover import HandoverTab
 from desk.ui.tabs.loans import LoansTab
 from desk.ui.tabs.record_tab import RecordTab
 from desk.ui.tabs.residents import ResidentsTab
+from desk.ui.tabs.statistics import StatisticsTab
 from desk.ui.tabs.visits import VisitsTab
 from desk.ui.tabs.workorders import WorkOrdersTab
 
@@ -47,6 +52,8 @@ STATUS_COUNTS = [
     ("overdue_complaints", "超时投诉", "complaint", "已超时"),
     ("undelivered_messages", "未转告", "call", "未完成"),  # a call is open while 未转告
     ("overdue_loans", "逾期借用", "loan", "已超时"),
+    ("overdue_callbacks", "超时回访", "callback", "已超时"),
+    ("flagged_handovers", "未按时接班", "handover", "未按时接班"),
 ]
 
 
@@ -58,6 +65,7 @@ class Snapshot:
     staff: list[tuple[int, str, str]]  # id, name, role
     today: overview.Today
     attention: overview.Attention
+    duty: duty.DutyState
 
 
 def load_snapshot(engine: Engine) -> Snapshot:
@@ -67,12 +75,17 @@ def load_snapshot(engine: Engine) -> Snapshot:
             staff=[(s.id, s.name, s.role.value) for s in staff.active(ctx)],  # type: ignore[misc]
             today=overview.today(ctx),
             attention=overview.attention(ctx),
+            duty=duty.duty_state(ctx),
         )
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, engine: Engine, ops: Ops, db_path: Path, *, demo: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, ops: Ops, db_path: Path, *, demo: bool = False, ask_duty: bool = False
+    ) -> None:
         super().__init__()
+        # the program's start asks who comes on duty when nobody is (tests leave it off)
+        self.ask_duty = ask_duty
         self.engine = engine
         self.ops = ops
         self.db_path = db_path
@@ -94,8 +107,15 @@ class MainWindow(QMainWindow):
         self.duty_combo.setMinimumWidth(160)
         duty_label = QLabel(self.tr("值班人员"))
         duty_label.setBuddy(self.duty_combo)
-        # a person coming on duty sees the messages (转告) still waiting for them
-        self.duty_combo.activated.connect(lambda _i: self.show_waiting_messages())
+        # choosing another person means they come on duty: pick the shift, then they see
+        # the messages (转告) waiting for them and the handover to accept
+        self.duty_combo.activated.connect(
+            lambda _i: self.ask_come_on_duty(self.duty_combo.currentData())
+        )
+        self.shift_label = QLabel()
+        self.on_duty_button = QPushButton(self.tr("上班…"))
+        self.on_duty_button.clicked.connect(lambda: self.ask_come_on_duty())
+        self.shift_on_duty: int | None = None
 
         header = QHBoxLayout()
         header.addWidget(self.office_label)
@@ -103,6 +123,8 @@ class MainWindow(QMainWindow):
         header.addStretch(1)
         header.addWidget(duty_label)
         header.addWidget(self.duty_combo)
+        header.addWidget(self.shift_label)
+        header.addWidget(self.on_duty_button)
 
         self.today_values: dict[str, QLabel] = {}
         today_strip = self._figures(
@@ -154,10 +176,28 @@ class MainWindow(QMainWindow):
         }
         for tab in self.desk_tabs.values():
             self.tabs.addTab(tab, self.tr(tab.title))
-            tab.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            tab.status.connect(self.show_status)
             tab.turn_into.connect(self.turn_into)
+            tab.shift_id = lambda: self.shift_on_duty
+        self.handover_tab = HandoverTab(engine, ops, on_duty, lambda: self.shift_on_duty)
+        self.tabs.addTab(self.handover_tab, self.tr("交接班"))
+        self.handover_tab.status.connect(self.show_status)
+        self.handover_tab.record_requested.connect(self.open_in_tab)
+        self.callbacks_tab = CallbacksTab(engine, ops, on_duty)
+        self.tabs.addTab(self.callbacks_tab, self.tr("回访"))
+        self.callbacks_tab.status.connect(self.show_status)
+        self.callbacks_tab.record_requested.connect(self.open_in_tab)
         self.tabs.addTab(self.residents_tab, self.tr("住户"))
         self.residents_tab.record_requested.connect(self.open_record)
+        self.statistics_tab = StatisticsTab(engine, ops)
+        self.tabs.addTab(self.statistics_tab, self.tr("统计"))
+        self.statistics_tab.status.connect(self.show_status)
+        # where a status-bar count leads: the desk tabs and the later ones by kind
+        self.jump_tabs: dict[str, RecordTab | HandoverTab | CallbacksTab] = {
+            **self.desk_tabs,
+            "handover": self.handover_tab,
+            "callback": self.callbacks_tab,
+        }
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -237,9 +277,16 @@ class MainWindow(QMainWindow):
         self.duty_combo.clear()
         for staff_id, name, role in snap.staff:
             self.duty_combo.addItem(f"{name}（{role}）", staff_id)
-        index = self.duty_combo.findData(current)
+        # the person on duty is who came on duty; before anyone has, whoever was chosen
+        on_duty = snap.duty.staff_id if snap.duty.shift_id is not None else current
+        index = self.duty_combo.findData(on_duty)
         self.duty_combo.setCurrentIndex(max(index, 0))
         self.duty_combo.blockSignals(False)
+        self._show_duty(snap.duty)
+        if self.ask_duty:
+            self.ask_duty = False
+            if snap.duty.shift_id is None:
+                QTimer.singleShot(0, self.ask_come_on_duty)
         for key, label in self.today_values.items():
             label.setText(str(getattr(snap.today, key)))
         for key, label in self.attention_values.items():
@@ -247,14 +294,16 @@ class MainWindow(QMainWindow):
             label.setText(str(value))
             label.setStyleSheet("color:#c0392b;" if value else "")
         for key, caption, _kind, _scope in STATUS_COUNTS:
-            value = getattr(snap.attention, key)
+            value = (
+                snap.duty.flagged if key == "flagged_handovers" else getattr(snap.attention, key)
+            )
             button = self.status_buttons[key]
             button.setText(f"{self.tr(caption)} {value}")
             button.setStyleSheet("color:#c0392b; font-weight:bold;" if value else "")
 
-    def show_list(self, kind: str, scope: str) -> RecordTab:
+    def show_list(self, kind: str, scope: str) -> QWidget:
         """Bring ``kind``'s tab forward showing ``scope`` (where a status count leads)."""
-        tab = self.desk_tabs[kind]
+        tab = self.jump_tabs[kind]
         self.tabs.setCurrentWidget(tab)
         tab.show_scope(scope)
         return tab
@@ -264,6 +313,91 @@ class MainWindow(QMainWindow):
         tab = self.desk_tabs[target]
         self.tabs.setCurrentWidget(tab)
         tab.take_over(carried)
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _show_duty(self, state: duty.DutyState) -> None:
+        changed = state.shift_id != self.shift_on_duty
+        self.shift_on_duty = state.shift_id
+        if state.shift_id is None:
+            self.shift_label.setText(self.tr("未上班"))
+            self.shift_label.setStyleSheet("color:#c0392b; font-weight:bold;")
+        else:
+            until = f"–{state.planned_end:%H:%M}" if state.planned_end else ""
+            self.shift_label.setText(
+                f"{state.shift_name} {state.started_at:%H:%M}{until}"  # type: ignore[union-attr]
+            )
+            self.shift_label.setStyleSheet("")
+        if changed:
+            self.handover_tab.show_current()
+
+    def ask_come_on_duty(self, staff_id: int | None = None) -> None:
+        """上班: pick the person and the shift; then their messages and the handover."""
+        snap = self.snapshot
+        if snap is None:
+            return
+        choice = duty_dialog.ask_duty(
+            self,
+            [(pid, name) for pid, name, _role in snap.staff],
+            snap.duty.shifts,
+            staff_id=staff_id if staff_id is not None else self.staff_on_duty,
+            shift_name=snap.duty.suggested,
+            note=(
+                self.tr("现在值班的是 {0}（{1}），上班后其班次结束。").format(
+                    snap.duty.staff_name, snap.duty.shift_name
+                )
+                if snap.duty.shift_id is not None
+                else ""
+            ),
+        )
+        if choice is None:
+            self._show(snap)  # the combo goes back to who is on duty
+            return
+        engine = self.engine
+
+        def job() -> tuple[int, list[handover.DutyEntry]]:
+            with writing(engine, staff_id=choice.staff_id) as ctx:
+                shift = shifts.come_on_duty(ctx, choice.staff_id, choice.shift_name)
+                return shift.id, duty.waiting_for(ctx, choice.staff_id)  # type: ignore[return-value]
+
+        def done(result: tuple[int, list[handover.DutyEntry]]) -> None:
+            shift_id, waiting = result
+            self.shift_on_duty = shift_id
+            index = self.duty_combo.findData(choice.staff_id)
+            self.duty_combo.setCurrentIndex(max(index, 0))
+            self.show_status(self.tr("已上班：{0}").format(choice.shift_name))
+            self.refresh()
+            self.handover_tab.show_current()
+            self.show_waiting_messages()
+            for entry in waiting:
+                self.offer_to_accept(entry)
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("没有上班"), str(exc))
+            self.refresh()
+
+        self.ops.run(job, done, failed)
+
+    def offer_to_accept(self, entry: handover.DutyEntry) -> None:
+        """The person coming on duty accepts the handover the last shift confirmed."""
+        if entry.handover_id is None:
+            return
+        question = self.tr(
+            "{0} 的{1}（{2}）已确认交班。\n\n请在“交接班”里看过移交事项，确认接班吗？"
+        ).format(entry.staff_name, entry.shift_name, f"{entry.day:%m-%d}")
+        self.tabs.setCurrentWidget(self.handover_tab)
+        self.handover_tab.load_shift(entry.shift_id)
+        if msgbox.confirm(self, self.tr("接班确认"), question):
+            self.handover_tab.accept(entry.handover_id)
+
+    def open_in_tab(self, kind: str, record_id: int) -> None:
+        """A record from a handover item: its tab, with the record in the detail."""
+        tab = self.desk_tabs.get(kind)
+        if tab is None:
+            return
+        self.tabs.setCurrentWidget(tab)
+        tab.show_record(record_id)
 
     def open_record(self, timeline_kind: str, record_id: int) -> RecordViewDialog:
         """Open a record from a unit's timeline (its fields and history)."""

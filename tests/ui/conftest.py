@@ -42,3 +42,30 @@ def ops():
     ops = Ops()
     yield ops
     ops.shutdown()
+
+
+class ModalInTest(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def no_unpatched_modal_dialogs(monkeypatch):
+    """A modal dialog or message box nobody answers would hang the run: fail instead.
+    Tests that expect one patch ``msgbox.*`` or the dialog's ``ask_…`` function."""
+    from PySide6.QtWidgets import QDialog, QProgressDialog
+
+    from desk.ui import msgbox
+
+    def refuse(*args, **kwargs):
+        raise ModalInTest("a modal dialog opened in a test; patch the function that asks")
+
+    original = QDialog.exec
+
+    def dialog_exec(self):
+        if isinstance(self, QProgressDialog):  # closes itself when the work is done
+            return original(self)
+        refuse()
+
+    for name in ("error", "info", "confirm"):
+        monkeypatch.setattr(msgbox, name, refuse)
+    monkeypatch.setattr(QDialog, "exec", dialog_exec)

@@ -193,7 +193,18 @@ def test_coming_on_duty_shows_messages_waiting(
     qtbot.waitUntil(lambda: window.duty_combo.count() == 2, timeout=WAIT)
     window.duty_combo.setCurrentIndex(0)  # the manager: nothing waiting
     window.show_waiting_messages()
+    from desk.ui.dialogs import duty_dialog
+
+    asked: list[int] = []
+
+    def ask(parent, people, shifts, *, staff_id, shift_name, note):
+        asked.append(staff_id)
+        return duty_dialog.DutyChoice(staff_id, shifts[0][0])
+
+    monkeypatch.setattr(duty_dialog, "ask_duty", ask)
     window.duty_combo.setCurrentIndex(window.duty_combo.findData(colleague.id))
-    window.duty_combo.activated.emit(window.duty_combo.currentIndex())
+    window.duty_combo.activated.emit(window.duty_combo.currentIndex())  # 李娜 comes on duty
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
+    assert asked == [colleague.id]
     assert len(shown) == 1 and "请回电3-2-1201张先生" in shown[0]
+    assert window.shift_on_duty is not None and window.staff_on_duty == colleague.id

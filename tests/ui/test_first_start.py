@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from desk.services import staff
@@ -12,6 +13,14 @@ from desk.services.database import open_database
 from desk.ui import app as app_module
 from desk.ui.first_run import FirstRunChoice, FirstRunDialog
 from desk.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def nobody_comes_on_duty(monkeypatch):
+    """The program's start asks who comes on duty (tests/ui/test_duty.py covers it)."""
+    from desk.ui.dialogs import duty_dialog
+
+    monkeypatch.setattr(duty_dialog, "ask_duty", lambda *args, **kwargs: None)
 
 
 def test_dialog_requires_both_names_and_says_so_next_to_the_field(qtbot, type_text):

@@ -37,8 +37,10 @@ def titles(window) -> list[str]:
 
 
 def test_the_desk_tabs_come_first_in_the_issue_order(window):
-    assert titles(window)[:5] == ["来访接待", "来电记录", "报修派工", "投诉处理", "物品借用"]
-    assert "住户" in titles(window)
+    assert titles(window) == [
+        "来访接待", "来电记录", "报修派工", "投诉处理", "物品借用",
+        "交接班", "回访", "住户", "统计",
+    ]  # fmt: skip
 
 
 def _overdue_records(engine, staff_id: int) -> None:
@@ -55,6 +57,12 @@ def _overdue_records(engine, staff_id: int) -> None:
             ),
         )
         calls.create_call(ctx, CallDraft("转告", "请回电", message_for_id=staff_id))
+        done = workorders.create(
+            ctx, WorkOrderDraft(description="门禁卡失灵", category="门禁", room="3-2-1201")
+        )
+        workorders.dispatch(ctx, done.id, "弱电班")
+        workorders.start(ctx, done.id)
+        workorders.complete(ctx, done.id, workorders.Completion("更换读卡器"))  # 回访 due
         item = loans.add_item(ctx, "梯子", 2, deposit="0")
         loans.lend(
             ctx,
@@ -78,6 +86,10 @@ def test_status_counts_jump_to_the_filtered_list(qtbot, engine, staff_id, ops, d
     assert buttons["overdue_complaints"].text() == "超时投诉 1"
     assert buttons["undelivered_messages"].text() == "未转告 1"
     assert buttons["overdue_loans"].text() == "逾期借用 1"
+    assert buttons["overdue_callbacks"].text() == "超时回访 1"
+    buttons["overdue_callbacks"].click()
+    assert window.tabs.currentWidget() is window.callbacks_tab
+    assert window.callbacks_tab.scope.currentText() == "已超时"
     for key, tab, scope in (
         ("overdue_work_orders", window.workorders_tab, "已超时"),
         ("overdue_complaints", window.complaints_tab, "已超时"),

@@ -1,0 +1,342 @@
+"""交接班: the duty record of the shift — what was done, what the next shift must carry —
+confirmed by the outgoing receptionist and accepted by the incoming one; and the list of
+recent shifts with their handovers, the late ones in red."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from desk.models.errors import ValidationError
+from desk.services import duty, handover
+from desk.services.context import reading, writing
+from desk.services.duty import DUTY_SCOPES, ShiftView
+from desk.services.handover import DutyEntry
+from desk.ui import msgbox
+from desk.ui.forms import error_label, show_error
+from desk.ui.ops import Ops
+
+RED = "#fadbd8"
+ITEM_HEADERS = ["类别", "单号", "房号/位置", "内容", "期限", "说明"]
+DUTY_HEADERS = ["日期", "班次", "值班人", "状态", "接班人", "接班时间", "接班期限"]
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%m-%d %H:%M}" if value else ""
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill_row(table: QTableWidget, row: int, values: list[str], red: bool) -> None:
+    for col, value in enumerate(values):
+        item = QTableWidgetItem(value)
+        if red:
+            item.setBackground(QBrush(QColor(RED)))
+        table.setItem(row, col, item)
+
+
+class HandoverTab(QWidget):
+    status = Signal(str)
+    record_requested = Signal(str, int)  # kind ("workorder" …), record id
+
+    def __init__(
+        self,
+        engine: Engine,
+        ops: Ops,
+        staff_id: Callable[[], int | None],
+        shift_id: Callable[[], int | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.ops = ops
+        self.staff_id = staff_id
+        self.shift_id = shift_id
+        self.view: ShiftView | None = None
+        self.entries: list[DutyEntry] = []
+
+        # --- the shift's duty record (left) ------------------------------------------
+        self.heading = QLabel(self.tr("还没有人上班：请先点右上角的“上班”。"))
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSize(font.pointSize() + 1)
+        self.heading.setFont(font)
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.items = _table(ITEM_HEADERS, 3)
+        self.items.cellDoubleClicked.connect(lambda row, _col: self.open_item(row))
+        items_label = QLabel(self.tr("移交事项（双击打开原单）"))
+        items_label.setBuddy(self.items)
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(90)
+        self.notes.setPlaceholderText(self.tr("本班重要事项：停水停电、突发情况、领导交办……"))
+        self.notes_error = error_label()
+        notes_form = QFormLayout()
+        notes_form.addRow(self.tr("值班情况"), self.notes)
+        notes_form.addRow(self.notes_error)
+        self.draft_button = QPushButton(self.tr("保存草稿"))
+        self.confirm_button = QPushButton(self.tr("确认交班"))
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.draft_button.clicked.connect(lambda: self.write("draft"))
+        self.confirm_button.clicked.connect(lambda: self.write("confirm"))
+        self.refresh_button.clicked.connect(self.reload)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.draft_button)
+        buttons.addWidget(self.confirm_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.heading)
+        left_layout.addWidget(self.counts)
+        left_layout.addWidget(items_label)
+        left_layout.addWidget(self.items, 1)
+        left_layout.addLayout(notes_form)
+        left_layout.addLayout(buttons)
+
+        # --- the shifts and their handovers (right) ----------------------------------
+        self.scope = QComboBox()
+        self.scope.addItems([self.tr(s) for s in DUTY_SCOPES])
+        scope_label = QLabel(self.tr("交接记录"))
+        scope_label.setBuddy(self.scope)
+        self.scope.currentIndexChanged.connect(lambda _i: self.load_list())
+        self.duty_table = _table(DUTY_HEADERS, len(DUTY_HEADERS) - 1)
+        self.duty_table.cellDoubleClicked.connect(lambda row, _col: self.show_entry(row))
+        self.view_button = QPushButton(self.tr("查看"))
+        self.accept_button = QPushButton(self.tr("接班确认"))
+        self.view_button.clicked.connect(lambda: self.show_entry(self.duty_table.currentRow()))
+        self.accept_button.clicked.connect(self.accept_selected)
+        top = QHBoxLayout()
+        top.addWidget(scope_label)
+        top.addWidget(self.scope)
+        top.addStretch(1)
+        duty_buttons = QHBoxLayout()
+        duty_buttons.addStretch(1)
+        duty_buttons.addWidget(self.view_button)
+        duty_buttons.addWidget(self.accept_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addLayout(top)
+        right_layout.addWidget(self.duty_table, 1)
+        right_layout.addLayout(duty_buttons)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([740, 520])  # the duty list's seven columns fit without scrolling
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        ops.data_changed.connect(lambda _kind: self.reload())
+        self.reload()
+
+    # --- loading -----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """The shift shown (the one on duty unless another was picked) and the list."""
+        shown = self.view.shift_id if self.view is not None else None
+        self.load_shift(shown or self.shift_id())
+        self.load_list()
+
+    def load_shift(self, shift_id: int | None) -> None:
+        if shift_id is None:
+            self._show_view(None)
+            return
+        engine = self.engine
+
+        def load() -> ShiftView:
+            with reading(engine) as ctx:
+                return duty.shift_view(ctx, shift_id)
+
+        self.ops.run(load, self._show_view, self._failed)
+
+    def load_list(self) -> None:
+        engine, scope = self.engine, DUTY_SCOPES[self.scope.currentIndex()]
+
+        def load() -> list[DutyEntry]:
+            with reading(engine) as ctx:
+                return duty.duty_list(ctx, scope)
+
+        self.ops.run(load, self._show_list, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        msgbox.error(self, self.tr("读取失败"), str(exc))
+
+    def _show_view(self, view: ShiftView | None) -> None:
+        typed = self.notes.toPlainText()
+        same_shift = (
+            view is not None and self.view is not None and view.shift_id == self.view.shift_id
+        )
+        self.view = view
+        if view is None:
+            self.heading.setText(self.tr("还没有人上班：请先点右上角的“上班”。"))
+            self.counts.clear()
+            self.items.setRowCount(0)
+            self._enable()
+            return
+        r = view.record
+        state = self.tr("未交班") if view.state is None else str(view.state)
+        ends = f"，计划 {r.planned_end:%H:%M} 下班" if r.planned_end else ""
+        self.heading.setText(
+            self.tr("{0} {1} {2}　{3} 上班{4}　·　{5}").format(
+                f"{r.day:%m-%d}", r.shift_name, view.staff_name, _when(r.started_at), ends, state
+            )
+        )
+        counts = "　".join(f"{c.label} {c.made}" for c in r.counts)
+        accepted = (
+            self.tr("　·　{0} 于 {1} 接班").format(view.incoming_name, _when(view.accepted_at))
+            if view.frozen
+            else ""
+        )
+        self.counts.setText(self.tr("本班：{0}（{1}）").format(counts, r.counts_note) + accepted)
+        self.items.setRowCount(len(r.carried))
+        for row, item in enumerate(r.carried):
+            _fill_row(
+                self.items,
+                row,
+                [item.group, item.serial, item.room, item.summary, _when(item.deadline),
+                 item.reason],
+                item.overdue,
+            )  # fmt: skip
+        # keep what is being typed; otherwise show the notes saved with the record
+        if not (same_shift and typed and not view.frozen):
+            self.notes.setPlainText(r.notes)
+        self._enable()
+
+    def _show_list(self, entries: list[DutyEntry]) -> None:
+        self.entries = entries
+        self.duty_table.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            _fill_row(
+                self.duty_table,
+                row,
+                [f"{e.day:%m-%d}", e.shift_name, e.staff_name, e.status, e.incoming_name,
+                 _when(e.accepted_at), _when(e.accept_by)],
+                e.flagged,
+            )  # fmt: skip
+        self._enable()
+
+    def _enable(self) -> None:
+        open_to_write = self.view is not None and not self.view.frozen
+        self.notes.setReadOnly(not open_to_write)
+        self.draft_button.setEnabled(open_to_write and self.view.state != "已确认")  # type: ignore[union-attr]
+        self.confirm_button.setEnabled(open_to_write)
+        self.view_button.setEnabled(bool(self.entries))
+        self.accept_button.setEnabled(bool(self.entries))
+
+    # --- actions -----------------------------------------------------------------------
+
+    def write(self, how: str) -> None:
+        """保存草稿 / 确认交班 of the shift shown."""
+        if self.view is None:
+            return
+        show_error(self.notes_error, "")
+        engine, who, shift_id = self.engine, self.staff_id(), self.view.shift_id
+        notes = self.notes.toPlainText()
+        fn = handover.confirm if how == "confirm" else handover.draft
+
+        def job() -> object:
+            with writing(engine, staff_id=who, shift_id=self.shift_id()) as ctx:
+                return fn(ctx, shift_id, notes)
+
+        def done(_row: object) -> None:
+            word = (
+                self.tr("已确认交班，请接班同事上班后点“接班确认”。")
+                if how == "confirm"
+                else self.tr("草稿已保存")
+            )
+            self.status.emit(word)
+            self.ops.data_changed.emit("handover")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                show_error(self.notes_error, str(exc))
+            else:
+                msgbox.error(
+                    self, self.tr("没有保存"), self.tr("{0}\n\n您写的内容还在。").format(exc)
+                )
+
+        self.ops.run(job, done, failed)
+
+    def show_entry(self, row: int) -> None:
+        if 0 <= row < len(self.entries):
+            self.load_shift(self.entries[row].shift_id)
+
+    def show_current(self) -> None:
+        self.view = None
+        self.reload()
+
+    def accept_selected(self) -> None:
+        row = self.duty_table.currentRow()
+        if not 0 <= row < len(self.entries):
+            msgbox.info(self, self.tr("接班确认"), self.tr("请先在列表里选中要接的班。"))
+            return
+        entry = self.entries[row]
+        if entry.handover_id is None or entry.state != "已确认":
+            msgbox.info(
+                self,
+                self.tr("接班确认"),
+                self.tr("这一班还没有确认交班（{0}），请交班同事先点“确认交班”。").format(
+                    entry.status
+                ),
+            )
+            return
+        self.accept(entry.handover_id)
+
+    def accept(self, handover_id: int) -> None:
+        engine, who = self.engine, self.staff_id()
+        if who is None:
+            return
+
+        def job() -> object:
+            with writing(engine, staff_id=who, shift_id=self.shift_id()) as ctx:
+                return handover.accept(ctx, handover_id, who)
+
+        def done(_row: object) -> None:
+            self.status.emit(self.tr("已接班，交接班记录已固定"))
+            self.ops.data_changed.emit("handover")
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("没有接班"), str(exc))
+
+        self.ops.run(job, done, failed)
+
+    def show_scope(self, scope: str) -> None:
+        self.scope.setCurrentIndex(DUTY_SCOPES.index(scope))
+
+    def open_item(self, row: int) -> None:
+        if self.view is not None and 0 <= row < len(self.view.record.carried):
+            item = self.view.record.carried[row]
+            self.record_requested.emit(item.link_kind, item.link_id)
