@@ -153,3 +153,32 @@ def test_carried_items_open_their_record(qtbot, engine, ops, db_path, staff_id, 
         lambda: repairs.detail.detail is not None and repairs.detail.detail.serial == order.serial,
         timeout=WAIT,
     )
+
+
+def test_the_duty_record_prints(qtbot, engine, ops, db_path, staff_id, monkeypatch, fetch):
+    import subprocess
+
+    from desk.ui import printing
+
+    window = open_window(qtbot, engine, ops, db_path)
+    come_on_duty(qtbot, window, monkeypatch, staff_id, "早班")
+    tab = window.handover_tab
+    qtbot.waitUntil(lambda: tab.view is not None, timeout=WAIT)
+    told: list[str] = []
+    monkeypatch.setattr(msgbox, "info", lambda parent, title, text: told.append(text))
+    tab.print_button.click()  # nothing saved yet
+    assert told and "保存草稿" in told[0]
+
+    tab.notes.setPlainText("电梯年检")
+    tab.draft_button.click()
+    qtbot.waitUntil(lambda: tab.view is not None and tab.view.handover_id is not None, timeout=WAIT)
+    shown: list[tuple] = []
+    monkeypatch.setattr(
+        printing, "open_preview", lambda parent, pdf, title, name, **kw: shown.append((pdf, kw))
+    )
+    tab.print_button.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
+    pdf, kw = shown[0]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "客服值班记录表" in text and "电梯年检" in text and "王经理" in text
+    assert kw["form"].head.serial.startswith("JB-")

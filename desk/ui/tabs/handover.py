@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -27,11 +28,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desk.models.errors import ValidationError
-from desk.services import duty, handover
+from desk.reports.forms import Form
+from desk.services import duty, forms, handover
 from desk.services.context import reading, writing
 from desk.services.duty import DUTY_SCOPES, ShiftView
 from desk.services.handover import DutyEntry
-from desk.ui import msgbox
+from desk.ui import msgbox, printing
 from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops
 
@@ -108,11 +110,15 @@ class HandoverTab(QWidget):
         self.draft_button = QPushButton(self.tr("保存草稿"))
         self.confirm_button = QPushButton(self.tr("确认交班"))
         self.refresh_button = QPushButton(self.tr("刷新"))
+        self.print_button = QPushButton(self.tr("打印…"))
+        self.print_button.setToolTip(self.tr("客服值班记录表：预览、打印，或导出PDF/Excel"))
+        self.print_button.clicked.connect(self.print_record)
         self.draft_button.clicked.connect(lambda: self.write("draft"))
         self.confirm_button.clicked.connect(lambda: self.write("confirm"))
         self.refresh_button.clicked.connect(self.reload)
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.draft_button)
         buttons.addWidget(self.confirm_button)
@@ -332,6 +338,31 @@ class HandoverTab(QWidget):
             msgbox.error(self, self.tr("没有接班"), str(exc))
 
         self.ops.run(job, done, failed)
+
+    def print_record(self) -> None:
+        """The 客服值班记录表 of the shift shown, as saved, in the print preview."""
+        if self.view is None or self.view.handover_id is None:
+            msgbox.info(
+                self,
+                self.tr("打印"),
+                self.tr("这一班还没有交接班记录：请先“保存草稿”或“确认交班”。"),
+            )
+            return
+        engine, handover_id = self.engine, self.view.handover_id
+
+        def job() -> tuple[Form, Path]:
+            with reading(engine) as ctx:
+                form = forms.handover_form(ctx, handover_id)
+            return form, printing.render_for_preview([form], "")
+
+        def show(result: tuple[Form, Path]) -> None:
+            form, pdf = result
+            self.preview = printing.open_preview(
+                self, pdf, f"{form.head.title} {form.head.serial}", form.head.serial,
+                form=form, ops=self.ops,
+            )  # fmt: skip
+
+        self.ops.run(job, show, lambda exc: msgbox.error(self, self.tr("无法打印"), str(exc)))
 
     def show_scope(self, scope: str) -> None:
         self.scope.setCurrentIndex(DUTY_SCOPES.index(scope))
