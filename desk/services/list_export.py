@@ -25,18 +25,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from desk.models.enums import Severity, WorkOrderState
 from desk.models.errors import DeskError
-from desk.models.states import OPEN_COMPLAINT_STATES, OPEN_WORK_ORDER_STATES
 from desk.reports.list_xlsx import MAX_ROWS, Column, write_list
-from desk.services import complaints, lists, settings
+from desk.services import countdown, lists, settings
 from desk.services.context import local_now, reading
 from desk.services.lists import (
     CallRow,
@@ -213,52 +211,9 @@ def columns(kind: str) -> list[Column]:
 # --- the countdowns (剩余), as the tabs show them ------------------------------------------
 
 
-def workorder_countdown(row: WorkOrderRow, now: datetime) -> str:
-    """剩 2小时5分 / 超时 1天3小时 to the next deadline not yet met: the response until
-    someone is on site, then completion. 待料 stops the clock; closed orders show nothing."""
-    if row.state not in OPEN_WORK_ORDER_STATES:
-        return ""
-    if row.state == WorkOrderState.WAITING_PARTS:
-        return f"待料 至{row.parts_expected:%m-%d}" if row.parts_expected else "待料"
-    due = row.response_due if row.arrived_at is None else row.completion_due
-    if now > due:
-        return f"超时 {_order_span(now - due)}"
-    return f"剩 {_order_span(due - now)}"
-
-
-def _order_span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days}天{hours}小时"
-    if hours:
-        return f"{hours}小时{minutes}分"
-    return f"{minutes}分" if minutes else "不到1分"
-
-
-def complaint_countdown(row: ComplaintRow, now: datetime) -> str:
-    """剩 40分 / 超时 2小时 to the earliest deadline still running (the resident's own, and
-    ``due_at`` while it binds, as ``complaints.is_overdue`` counts them); "" when none is."""
-    if row.state not in OPEN_COMPLAINT_STATES:
-        return ""
-    running = [row.demand_deadline] if row.demand_deadline is not None else []
-    if row.severity == Severity.MINOR or complaints.needs_escalation(row):  # type: ignore[arg-type]
-        running.append(row.due_at)
-    if not running:
-        return ""
-    left = min(running) - now
-    if left < timedelta(0):
-        return f"超时 {_complaint_span(-left)}"
-    return f"剩 {_complaint_span(left)}"
-
-
-def _complaint_span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds()) // 60
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [(days, "天"), (hours, "小时"), (0 if days else minutes, "分")]
-    return "".join(f"{n}{unit}" for n, unit in parts if n) or "0分"
+# the countdowns as the tabs show them, at the export moment
+workorder_countdown = countdown.workorder_text
+complaint_countdown = countdown.complaint_text
 
 
 # --- gathering the rows ----------------------------------------------------------------

@@ -98,10 +98,10 @@ def test_workorder_list_columns_and_typed_values(engine, tmp_path, orders) -> No
     assert late[1] == NOW - 3 * HOUR and isinstance(late[1], datetime)
     assert late[2:8] == ["一般", "水电", "周先生", "3-2-1201", None, "待派工"]
     assert late[8] == NOW - HOUR and isinstance(late[9], datetime)
-    assert late[10] == "超时 1小时0分"  # the response was due an hour ago
+    assert late[10] == "超时 1小时"  # the response was due an hour ago
     assert late[11] == "厨房水管漏水"
     fresh = next(r for r in rows.values() if r[3] == "电梯")
-    assert fresh[10] == "剩 1小时0分"
+    assert fresh[10] == "剩 1小时"
     done = next(r for r in rows.values() if r[7] == "已完成")
     assert done[5] == "地下车库" and done[6] == "水电班 李师傅" and done[10] is None
     waiting = next(r for r in rows.values() if r[7] == "待料")
@@ -305,7 +305,7 @@ def test_workorder_countdown_texts(read, orders) -> None:
         rows = {r.id: r for r in lists.list_rows(ctx.session, "workorder", flt=ListFilter(),
                                                  now=NOW)}  # fmt: skip
     late = rows[orders["late_response"]]
-    assert workorder_countdown(late, NOW) == "超时 1小时0分"
+    assert workorder_countdown(late, NOW) == "超时 1小时"
     assert workorder_countdown(late, NOW - 90 * timedelta(seconds=60)) == "剩 30分"
     assert workorder_countdown(late, NOW - HOUR + timedelta(seconds=20)) == "超时 不到1分"
     assert workorder_countdown(late, NOW + 2 * DAY) == "超时 2天1小时"
@@ -317,7 +317,7 @@ def test_workorder_countdown_texts(read, orders) -> None:
     assert workorder_countdown(with_date, NOW) == "待料 至11-30"
     # on site: the completion deadline counts
     completing = rows[orders["late_completion"]]
-    assert workorder_countdown(completing, NOW) == "超时 1小时0分"
+    assert workorder_countdown(completing, NOW) == "超时 1小时"
 
 
 def test_complaint_countdown_texts(write, read) -> None:
@@ -335,7 +335,7 @@ def test_complaint_countdown_texts(write, read) -> None:
     assert minor.due_at == datetime(2026, 11, 25, 8, 0)
     assert complaint_countdown(minor, NOW) == "剩 1天22小时"  # no minutes beyond a day
     assert complaint_countdown(minor, minor.due_at - timedelta(minutes=65)) == "剩 1小时5分"
-    assert complaint_countdown(minor, minor.due_at) == "剩 0分"
+    assert complaint_countdown(minor, minor.due_at) == "剩 不到1分"
     own = made("重要", demand_deadline=NOW + 40 * timedelta(seconds=60))
     assert complaint_countdown(own, NOW) == "超时 1小时"  # not reported up within the hour
     with write() as ctx:

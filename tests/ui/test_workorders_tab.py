@@ -22,13 +22,14 @@ from desk.models.enums import Channel, Urgency
 from desk.models.enums import WorkOrderState as W
 from desk.services import calls, carry, residents, workorders
 from desk.services.calls import CallDraft
+from desk.services.countdown import span as _span
 from desk.services.residents import ResidentDraft
 from desk.services.workorders import Completion, MaterialLine, WorkOrderDraft
 from desk.ui import msgbox
 from desk.ui.dialogs import workorder_dialogs as dialogs
 from desk.ui.tabs import record_tab
 from desk.ui.tabs import workorders as workorders_tab
-from desk.ui.tabs.workorders import AMBER, RED, WorkOrdersTab, _span
+from desk.ui.tabs.workorders import AMBER, RED, WorkOrdersTab
 
 WAIT = 5000
 REMAINING = 5  # the 剩余 column
@@ -441,7 +442,7 @@ def test_rows_stand_out_by_their_deadlines(qtbot, tab, write):
     assert colour(tab, by_text["待料的"]) is None
     assert cell(tab, by_text["待料的"], REMAINING).startswith("待料 至")
     assert colour(tab, by_text["刚报的"]) is None
-    assert cell(tab, by_text["刚报的"], REMAINING) in ("剩 2小时0分", "剩 1小时59分")
+    assert cell(tab, by_text["刚报的"], REMAINING) in ("剩 2小时", "剩 1小时59分")
 
 
 def test_the_countdown_moves_on_without_a_reload(qtbot, tab, write, monkeypatch):
@@ -467,7 +468,7 @@ def test_after_arrival_the_countdown_is_to_completion(qtbot, tab, write, monkeyp
     shown(qtbot, tab)
     monkeypatch.setattr(workorders_tab, "local_now", lambda: order.created_at + timedelta(hours=2))
     tab.model.repaint()
-    assert (cell(tab, 0, REMAINING), colour(tab, 0)) == ("剩 6小时0分", None)
+    assert (cell(tab, 0, REMAINING), colour(tab, 0)) == ("剩 6小时", None)
 
 
 # --- the dialogs themselves --------------------------------------------------------------

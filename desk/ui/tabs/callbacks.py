@@ -35,6 +35,7 @@ from sqlalchemy.engine import Engine
 from desk.models.enums import CallbackState, Satisfaction
 from desk.models.errors import NotFoundError, TransitionError, ValidationError
 from desk.services import callback_list, callbacks, details
+from desk.services import countdown as clocks
 from desk.services.callback_list import CallbackRow, Scope
 from desk.services.callbacks import CallbackResult
 from desk.services.context import local_now, reading, writing
@@ -61,27 +62,16 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("CallbacksTab", text)
 
 
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _tr("{0}天{1}小时").format(days, hours)
-    if hours:
-        return _tr("{0}小时{1}分").format(hours, minutes)
-    return _tr("{0}分").format(minutes) if minutes else _tr("不到1分")
-
-
 def due_status(row: CallbackRow, now: datetime) -> tuple[str, str | None]:
     """(状态/满意度 text, row colour) at ``now``: recorded ones show the resident's verdict."""
     if row.state == CallbackState.DONE:
         return str(row.satisfaction or row.state), None
     if row.state != CallbackState.DUE:
         return str(row.state), None
+    text = clocks.left(row.due_at, now)
     if now > row.due_at:
-        return _tr("超时 {0}").format(_span(now - row.due_at)), RED
-    left = row.due_at - now
-    return _tr("剩 {0}").format(_span(left)), AMBER if left <= NEAR else None
+        return text, RED
+    return text, AMBER if row.due_at - now <= NEAR else None
 
 
 def _when(value: datetime | None) -> str:

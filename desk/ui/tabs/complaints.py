@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from desk.models.enums import ComplaintChannel, EscalationLevel, Severity
 from desk.models.errors import ValidationError
-from desk.models.states import OPEN_COMPLAINT_STATES
 from desk.services import complaints, settings, sla
+from desk.services import countdown as clocks
 from desk.services.carry import Carry
 from desk.services.complaints import REQUIRED_LEVEL, AttachmentInfo, ComplaintDraft
 from desk.services.context import reading
@@ -57,18 +57,6 @@ DIALOG_ACTIONS = {"开始处理", "升级", "答复"}
 def clock() -> datetime:
     """The moment countdowns and colours are computed for (tests move it)."""
     return datetime.now()
-
-
-def live_deadline(row: ComplaintRow) -> datetime | None:
-    """The earliest deadline still running, as complaints.is_overdue counts them: the
-    resident's own, and ``due_at`` while it binds (轻微: resolve by; 重大/重要: until the
-    complaint has been reported high enough). None when nothing is running."""
-    if row.state not in OPEN_COMPLAINT_STATES:
-        return None
-    running = [row.demand_deadline] if row.demand_deadline is not None else []
-    if row.severity == Severity.MINOR or complaints.needs_escalation(row):  # type: ignore[arg-type]
-        running.append(row.due_at)
-    return min(running, default=None)
 
 
 class OptionalDateTime(QWidget):
@@ -334,25 +322,10 @@ class ComplaintsTab(RecordTab):
 
     def countdown(self, row: ComplaintRow) -> str:
         """剩 40分 / 超时 2小时 to the deadline still running; "" when none is."""
-        deadline = live_deadline(row)
-        if deadline is None:
-            return ""
-        left = deadline - clock()
-        if left < timedelta(0):
-            return self.tr("超时 {0}").format(self._span(-left))
-        return self.tr("剩 {0}").format(self._span(left))
-
-    def _span(self, delta: timedelta) -> str:
-        """ "2天3小时", "1小时5分", "40分": to the minute, to the hour beyond a day."""
-        minutes = int(delta.total_seconds()) // 60
-        days, minutes = divmod(minutes, 24 * 60)
-        hours, minutes = divmod(minutes, 60)
-        parts = [(days, "{0}天"), (hours, "{0}小时"), (0 if days else minutes, "{0}分")]
-        text = "".join(self.tr(unit).format(n) for n, unit in parts if n)
-        return text or self.tr("{0}分").format(0)
+        return clocks.complaint_text(row, clock())
 
     def row_colour(self, row: ComplaintRow) -> str | None:
-        deadline = live_deadline(row)
+        deadline = clocks.complaint_due(row)
         if deadline is None:
             return None
         now = clock()

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QTimer
+from PySide6.QtCore import QDateTime, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from desk.models.enums import Channel, Urgency
-from desk.models.enums import WorkOrderState as W
 from desk.models.errors import ValidationError
-from desk.models.states import OPEN_WORK_ORDER_STATES
+from desk.services import countdown as clocks
 from desk.services import forms, settings, sla, workorders
 from desk.services.calendar import WorkCalendar
 from desk.services.carry import Carry
@@ -80,37 +79,19 @@ def _length(limit: sla.Limit, start: datetime, calendar: WorkCalendar) -> timede
     return limit.due(start, calendar) - start
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("WorkOrdersTab", text)
-
-
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _tr("{0}天{1}小时").format(days, hours)
-    if hours:
-        return _tr("{0}小时{1}分").format(hours, minutes)
-    return _tr("{0}分").format(minutes) if minutes else _tr("不到1分")
-
-
 def countdown(row: WorkOrderRow, now: datetime, limits: Limits | None) -> tuple[str, str | None]:
     """(剩余 text, row colour) against the next deadline not yet met: the response until
     someone is on site, then completion. 待料 stops the clock; closed orders show nothing."""
-    if row.state not in OPEN_WORK_ORDER_STATES:
-        return "", None
-    if row.state == W.WAITING_PARTS:
-        if row.parts_expected is None:
-            return _tr("待料"), None
-        return _tr("待料 至{0}").format(f"{row.parts_expected:%m-%d}"), None
-    responding = row.arrived_at is None
-    due = row.response_due if responding else row.completion_due
+    text = clocks.workorder_text(row, now)
+    due = clocks.workorder_due(row)
+    if due is None:  # closed, or 待料: the clock stands still
+        return text, None
     if now > due:
-        return _tr("超时 {0}").format(_span(now - due)), RED
+        return text, RED
     # row.near was right when the page loaded; the limits tell whether it is near by now
+    responding = row.arrived_at is None
     near = row.near or (limits is not None and limits.near(row, due, responding, now))
-    return _tr("剩 {0}").format(_span(due - now)), AMBER if near else None
+    return text, AMBER if near else None
 
 
 def _when(value: datetime | None) -> str:
