@@ -557,7 +557,7 @@ def render_many(
     return path
 
 
-def _draw_text(
+def draw_text(
     c: Any, x: float, y: float, s: str, size: float, bold: bool = False, spacing: float = 0.0
 ) -> None:
     t = c.beginText(x, y)
@@ -582,47 +582,57 @@ def _draw_text(
 def _draw(c: Any, ops: list[Op]) -> None:
     c.setLineWidth(BORDER)
     for op in ops:
-        kind = op[0]
-        if kind == "t":
-            _draw_text(c, *op[1:])
-        elif kind == "r":
-            _, x, y, w, h, fill = op
-            if fill is None:
-                c.rect(x, y, w, h, stroke=1, fill=0)
-            else:
-                c.setFillGray(fill)
-                c.rect(x, y, w, h, stroke=1, fill=1)
-                c.setFillGray(0)
-        elif kind == "l":  # a dotted line to write on
-            _, x1, y, x2 = op
-            c.saveState()
-            c.setStrokeGray(0.6)
-            c.setLineWidth(0.5)
-            c.setDash(1, 2)
-            c.line(x1, y, x2, y)
-            c.restoreState()
-        elif kind == "c":
-            _, x, y, ticked = op
-            c.rect(x, y, CHECK_SIDE, CHECK_SIDE, stroke=1, fill=0)
-            if ticked:
-                s = CHECK_SIDE
-                c.setLineWidth(1.4)
-                p = c.beginPath()
-                p.moveTo(x + s * 0.15, y + s * 0.55)
-                p.lineTo(x + s * 0.42, y + s * 0.2)
-                p.lineTo(x + s * 0.95, y + s * 1.05)
-                c.drawPath(p, stroke=1, fill=0)
-                c.setLineWidth(BORDER)
+        if not draw_op(c, op):
+            raise ValueError(f"unknown drawing operation {op[0]!r}")
+
+
+def draw_op(c: Any, op: Op) -> bool:
+    """Draw one text, box, writing-line or check-box operation; False for another kind
+    (the monthly report adds its own chart operations)."""
+    kind = op[0]
+    if kind == "t":
+        draw_text(c, *op[1:])
+    elif kind == "r":
+        _, x, y, w, h, fill = op
+        if fill is None:
+            c.rect(x, y, w, h, stroke=1, fill=0)
+        else:
+            c.setFillGray(fill)
+            c.rect(x, y, w, h, stroke=1, fill=1)
+            c.setFillGray(0)
+    elif kind == "l":  # a dotted line to write on
+        _, x1, y, x2 = op
+        c.saveState()
+        c.setStrokeGray(0.6)
+        c.setLineWidth(0.5)
+        c.setDash(1, 2)
+        c.line(x1, y, x2, y)
+        c.restoreState()
+    elif kind == "c":
+        _, x, y, ticked = op
+        c.rect(x, y, CHECK_SIDE, CHECK_SIDE, stroke=1, fill=0)
+        if ticked:
+            s = CHECK_SIDE
+            c.setLineWidth(1.4)
+            p = c.beginPath()
+            p.moveTo(x + s * 0.15, y + s * 0.55)
+            p.lineTo(x + s * 0.42, y + s * 0.2)
+            p.lineTo(x + s * 0.95, y + s * 1.05)
+            c.drawPath(p, stroke=1, fill=0)
+            c.setLineWidth(BORDER)
+    else:
+        return False
+    return True
 
 
 def _header(c: Any, frame: PageFrame, head: FormHead) -> None:
     top, left, right = frame.top, frame.left, frame.right
     middle = (left + right) / 2
     if head.office:
-        _draw_text(c, middle - pdf_fonts.width(head.office, 12) / 2, top - 14, head.office, 12)
+        draw_text(c, middle - pdf_fonts.width(head.office, 12) / 2, top - 14, head.office, 12)
     size, spacing = 19.0, 6.0
     title_w = pdf_fonts.width(head.title, size) + spacing * (len(head.title) - 1)
-    _draw_text(c, middle - title_w / 2, top - 41, head.title, size, bold=True, spacing=spacing)
+    draw_text(c, middle - title_w / 2, top - 41, head.title, size, bold=True, spacing=spacing)
     stamp = "作废" if head.void_reason else head.stamp
     if stamp:  # a red stamp: this record was cancelled, or is only a draft
         c.saveState()
@@ -630,7 +640,7 @@ def _header(c: Any, frame: PageFrame, head: FormHead) -> None:
         c.setFillColorRGB(*RED)
         c.setLineWidth(1.5)
         c.rect(left, top - 48, 64, 30, stroke=1, fill=0)
-        _draw_text(c, left + 14, top - 39, stamp, 18, bold=True, spacing=2)
+        draw_text(c, left + 14, top - 39, stamp, 18, bold=True, spacing=2)
         c.restoreState()
     _qr(c, frame, head.serial)
     # the info line below the QR code: form code, serial, subtitle; print time on the right
@@ -638,10 +648,10 @@ def _header(c: Any, frame: PageFrame, head: FormHead) -> None:
     x = left
     for item in (f"表单编号：{head.form_code}", f"单号：{head.serial}", head.subtitle):
         if item:
-            _draw_text(c, x, y, item, 9.5)
+            draw_text(c, x, y, item, 9.5)
             x += pdf_fonts.width(item, 9.5) + 24
     printed = f"打印时间：{head.printed_at:%Y-%m-%d %H:%M}"
-    _draw_text(c, right - pdf_fonts.width(printed, 9.5), y, printed, 9.5)
+    draw_text(c, right - pdf_fonts.width(printed, 9.5), y, printed, 9.5)
     c.setLineWidth(1.2)
     c.line(left, top - HEADER_H + 4, right, top - HEADER_H + 4)
     c.setLineWidth(BORDER)
@@ -660,7 +670,7 @@ def _qr(c: Any, frame: PageFrame, serial: str) -> None:
 def _footer(c: Any, frame: PageFrame, head: FormHead, number: int, total: int) -> None:
     y = frame.margin_bottom + 2
     page = f"第 {number} 页 / 共 {total} 页"
-    _draw_text(c, (frame.left + frame.right - pdf_fonts.width(page, 9)) / 2, y, page, 9)
+    draw_text(c, (frame.left + frame.right - pdf_fonts.width(page, 9)) / 2, y, page, 9)
     c.setFillGray(0.35)
-    _draw_text(c, frame.left, y, f"{head.form_code}　{head.serial}", 8)
+    draw_text(c, frame.left, y, f"{head.form_code}　{head.serial}", 8)
     c.setFillGray(0)

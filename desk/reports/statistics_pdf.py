@@ -28,6 +28,8 @@ from desk.reports.pdf_layout import (
     PORTRAIT,
     Layout,
     PageFrame,
+    draw_op,
+    draw_text,
     wrap,
 )
 from desk.reports.statistics_report import (
@@ -408,37 +410,13 @@ def _pie(
 # --- drawing ------------------------------------------------------------------------------
 
 
-def _text(c: Any, x: float, y: float, s: str, size: float, bold: bool = False) -> None:
-    """``s`` at (x, baseline y), each character in the font that has it."""
-    t = c.beginText(x, y)
-    if bold:  # the fonts have no bold face: fill and stroke the outline
-        c.setLineWidth(size * 0.04)
-        t.setTextRenderMode(2)
-    for font, piece in pdf_fonts.runs(s):
-        t.setFont(font, size)
-        t.textOut(piece)
-    if bold:
-        t.setTextRenderMode(0)  # the text state outlives the text object
-    c.drawText(t)
-    if bold:
-        c.setLineWidth(BORDER)
-
-
 def _draw(c: Any, ops: list[Op]) -> None:
     c.setLineWidth(BORDER)
     for op in ops:
         kind = op[0]
-        if kind == "t":
-            _text(c, *op[1:])
-        elif kind == "r":
-            _, x, y, w, h, fill = op
-            if fill is None:
-                c.rect(x, y, w, h, stroke=1, fill=0)
-            else:
-                c.setFillGray(fill)
-                c.rect(x, y, w, h, stroke=1, fill=1)
-                c.setFillGray(0)
-        elif kind == "fill":
+        if draw_op(c, op):  # text and boxes, as on the forms
+            continue
+        if kind == "fill":
             _, x, y, w, h, rgb = op
             c.setFillColorRGB(*rgb)
             c.rect(x, y, w, h, stroke=0, fill=1)
@@ -465,14 +443,16 @@ def _draw(c: Any, ops: list[Op]) -> None:
 def _header(c: Any, frame: PageFrame, report: StatisticsReport) -> None:
     top, left, right = frame.top, frame.left, frame.right
     middle = (left + right) / 2
-    _text(c, middle - pdf_fonts.width(report.office, 12) / 2, top - 14, report.office, 12)
+    draw_text(c, middle - pdf_fonts.width(report.office, 12) / 2, top - 14, report.office, 12)
     size = 18.0
-    _text(c, middle - pdf_fonts.width(report.title, size) / 2, top - 40, report.title, size, True)
+    draw_text(
+        c, middle - pdf_fonts.width(report.title, size) / 2, top - 40, report.title, size, True
+    )
     y = top - HEADER_H + 12
     period = report.notes[0] if report.notes else ""
-    _text(c, left, y, period, 8.5)
+    draw_text(c, left, y, period, 8.5)
     made = f"生成时间：{report.generated_at:%Y-%m-%d %H:%M}"
-    _text(c, right - pdf_fonts.width(made, 8.5), y, made, 8.5)
+    draw_text(c, right - pdf_fonts.width(made, 8.5), y, made, 8.5)
     c.setLineWidth(1.2)
     c.line(left, top - HEADER_H + 4, right, top - HEADER_H + 4)
     c.setLineWidth(BORDER)
@@ -481,7 +461,7 @@ def _header(c: Any, frame: PageFrame, report: StatisticsReport) -> None:
 def _footer(c: Any, frame: PageFrame, report: StatisticsReport, number: int, total: int) -> None:
     y = frame.margin_bottom + 2
     page = f"第 {number} 页 / 共 {total} 页"
-    _text(c, (frame.left + frame.right - pdf_fonts.width(page, 9)) / 2, y, page, 9)
+    draw_text(c, (frame.left + frame.right - pdf_fonts.width(page, 9)) / 2, y, page, 9)
     c.setFillGray(0.35)
-    _text(c, frame.left, y, f"{report.office}　{report.title}", 8)
+    draw_text(c, frame.left, y, f"{report.office}　{report.title}", 8)
     c.setFillGray(0)
