@@ -9,7 +9,8 @@ import pytest
 from sqlmodel import select
 
 from desk.models import Loan
-from desk.models.enums import LoanState
+from desk.models.enums import LoanKind, LoanState
+from desk.ui.dialogs import loan_item_dialog
 from desk.ui.tabs import loans as loans_tab
 from desk.ui.tabs.loans import LoansTab
 
@@ -22,7 +23,11 @@ def tab(qtbot, engine, staff_id, ops, monkeypatch):
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     widget.show()
-    monkeypatch.setattr(loans_tab, "ask_new_item", lambda parent: ("梯子", 1, "50"))
+    monkeypatch.setattr(
+        loan_item_dialog,
+        "ask_new_item",
+        lambda parent: loan_item_dialog.NewItem("梯子", 1, "50", LoanKind.ITEM),
+    )
     widget.add_item()
     qtbot.waitUntil(lambda: widget.item.count() == 1, timeout=WAIT)
     return widget
@@ -65,3 +70,14 @@ def test_return_refunds_the_deposit(qtbot, tab, type_text, fetch, monkeypatch):
     qtbot.waitUntil(lambda: lent(fetch)[0].state == LoanState.RETURNED, timeout=WAIT)
     assert lent(fetch)[0].deposit_refunded == Decimal("50.00")
     qtbot.waitUntil(lambda: "可借 1/1" in tab.item.itemText(0), timeout=WAIT)
+
+
+def test_the_new_item_dialog_guesses_keys_and_needs_a_name(qtbot):
+    dialog = loan_item_dialog.LoanItemDialog()
+    qtbot.addWidget(dialog)
+    dialog._accept()  # no name yet: stays open and says why
+    assert dialog.result() == 0 and "物品名称" in dialog.error.text()
+    dialog.name.setText("天台钥匙")
+    dialog.stock.setValue(2)
+    dialog.deposit.setText("100")
+    assert dialog.values() == loan_item_dialog.NewItem("天台钥匙", 2, "100", LoanKind.KEY)

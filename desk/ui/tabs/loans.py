@@ -18,27 +18,15 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from desk.models.enums import LoanKind
 from desk.services import forms, loans
 from desk.services.context import local_now, reading
 from desk.services.loans import LoanDraft
 from desk.ui import msgbox, printing
+from desk.ui.dialogs import loan_item_dialog
 from desk.ui.models.paged import Column
 from desk.ui.tabs.record_tab import RecordTab
 
 DEFAULT_LOAN_HOURS = 2
-
-
-def ask_new_item(parent: Any) -> tuple[str, int, str] | None:
-    """(name, how many the office owns, deposit) of a new lendable item; None = cancelled."""
-    name, ok = QInputDialog.getText(parent, "新增物品", "物品名称（如 梯子、天台钥匙）：")
-    if not ok:
-        return None
-    stock, ok = QInputDialog.getInt(parent, "新增物品", "数量：", 1, 1, 9999)
-    if not ok:
-        return None
-    deposit, ok = QInputDialog.getText(parent, "新增物品", "押金（元，可为 0）：", text="0")
-    return (name, stock, deposit) if ok else None
 
 
 def ask_return(parent: Any, deposit: str) -> tuple[str, str] | None:
@@ -108,17 +96,15 @@ class LoansTab(RecordTab):
         self.ops.run(load, show)
 
     def add_item(self) -> None:
-        answer = ask_new_item(self)
-        if answer is None:
+        item = loan_item_dialog.ask_new_item(self)
+        if item is None:
             return
-        name, stock, deposit = answer
-        kind = LoanKind.KEY if "钥匙" in name else LoanKind.ITEM
 
         def failed(exc: BaseException) -> None:
             msgbox.error(self, self.tr("没有保存"), str(exc))
 
         self.ops.run(
-            self.write_job(loans.add_item, name, stock, kind, deposit),
+            self.write_job(loans.add_item, item.name, item.stock, item.kind, item.deposit),
             lambda _item: self.load_catalogue(),
             failed,
         )
