@@ -40,13 +40,41 @@ def log_file(db_path: Path) -> Path:
     return db_path.parent / LOG_FILENAME
 
 
+def bundled() -> bool:
+    """True when running from the PyInstaller folder an office installs, not from source."""
+    return bool(getattr(sys, "frozen", False)) and hasattr(sys, "_MEIPASS")
+
+
+def app_dir() -> Path:
+    """The folder the program's own files sit in.
+
+    Bundled, PyInstaller unpacks everything below ``sys._MEIPASS`` (the ``_internal``
+    folder beside the exe); from source it is the checkout, the parent of ``desk/``.
+    ``build.spec`` puts each file at the same relative place in the bundle as in the
+    checkout, so every lookup below works unchanged in both.
+    """
+    if bundled():
+        return Path(sys._MEIPASS)  # type: ignore[attr-defined]
+    return Path(__file__).resolve().parent.parent
+
+
 def resources_dir() -> Path:
-    """``resources/`` from a source checkout or from inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    """``resources/``: fonts with their licences, icons, Qt's zh_CN translation (bundled)."""
+    return app_dir() / "resources"
 
 
 def resource(*parts: str) -> Path:
+    """A file shipped with the program, e.g. ``resource("fonts", "wqy-microhei.ttc")``.
+
+    Every shipped file is found through here (or ``migrations_dir`` for the Alembic
+    scripts), both below ``app_dir()``: code that looked beside its own ``__file__`` would
+    break in the bundle as soon as a file moved.
+    """
     return resources_dir().joinpath(*parts)
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts (``env.py``, ``versions/*.py``): Python files Alembic reads from
+    disk, so they live with the code in ``desk/models/migrations`` and ``build.spec``
+    copies them as data files to the same place in the bundle."""
+    return app_dir() / "desk" / "models" / "migrations"

@@ -17,9 +17,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from desk import paths
+
 log = logging.getLogger("desk.db")
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATIONS_DIR = paths.migrations_dir()
 
 
 def alembic_config() -> Config:

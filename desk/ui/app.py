@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desk import paths
@@ -22,6 +24,17 @@ from desk.ui.ops import Ops, collect_on_gui_thread
 log = logging.getLogger("desk.ui")
 
 DEMO_DAYS = 90
+# Start, wait this long, quit with exit code 0: how scripts/build_check proves the built
+# program's window really opens (offscreen) without anyone clicking it closed.
+QUIT_AFTER_ENV = "DESK_QUIT_AFTER_MS"
+
+
+def qt_translations_dir() -> str:
+    """Where ``qtbase_zh_CN.qm`` is: the bundle ships it in ``resources/translations``
+    (build.spec drops Qt's other translations); from source, the installed Qt's folder."""
+    if paths.bundled():
+        return str(paths.resource("translations"))
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -29,11 +42,17 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("物业前台")
     app.setOrganizationName("desk")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    icon = paths.resource("icons", "desk.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    else:  # logged, so scripts/build_check notices a bundle without it
+        log.warning("window icon missing: %s", icon)
     translator = QTranslator(app)
-    if translator.load(
-        "qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    ):
+    folder = qt_translations_dir()
+    if translator.load("qtbase_zh_CN", folder):
         app.installTranslator(translator)
+    else:
+        log.warning("Qt's Chinese translation qtbase_zh_CN not found in %s", folder)
     collect_on_gui_thread(app)
     return app  # type: ignore[return-value]
 
@@ -81,9 +100,23 @@ def prepare_demo(ops: Ops) -> Path | None:
     return path
 
 
+def quit_after(app: QApplication, ms: int) -> None:
+    """Quit ``ms`` after start, ending any dialog still open; logs which windows were up."""
+
+    def leave() -> None:
+        shown = [w.windowTitle() for w in app.topLevelWidgets() if w.isVisible()]
+        log.info("%s=%d: quitting; windows open: %s", QUIT_AFTER_ENV, ms, shown)
+        app.exit(0)  # ends nested loops too (a modal dialog's exec), then the main loop
+
+    QTimer.singleShot(ms, leave)
+
+
 def run(db_path: Path) -> int:
     """Start the GUI on ``db_path``. Returns the process exit code."""
     app = make_app()
+    quit_ms = os.environ.get(QUIT_AFTER_ENV, "").strip()
+    if quit_ms.isdigit():
+        quit_after(app, int(quit_ms))
     ops = Ops()
     try:
         demo_mode = db_path.resolve() == paths.demo_db().resolve()  # also when opened by --db

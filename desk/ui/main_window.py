@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
-from desk import __version__, paths
 from desk.services import calls, duty, handover, overview, shifts, staff
 from desk.services.carry import Carry
 from desk.services.context import reading, writing
 from desk.ui import msgbox
+from desk.ui.about import AboutDialog
 from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.ops import Ops
@@ -443,14 +443,12 @@ class MainWindow(QMainWindow):
             title += self.tr("（演示数据）")
         self.setWindowTitle(title)
 
-    def show_about(self) -> None:
-        msgbox.info(
-            self,
-            self.tr("关于物业前台"),
-            self.tr("物业前台 {0}\n\n数据库：{1}\n数据目录：{2}").format(
-                __version__, self.db_path, paths.data_dir()
-            ),
-        )
+    def show_about(self) -> AboutDialog:
+        """关于: version, the database and data folder, the fonts' licences."""
+        dialog = AboutDialog(self.db_path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal without a nested loop: tests get the dialog back
+        return dialog
 
     def closeEvent(self, event) -> None:
         self.timer.stop()

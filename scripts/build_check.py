@@ -1,0 +1,287 @@
+"""Build the office package with PyInstaller, then run what was built.
+
+    python scripts/build_check.py               # dist/desk/, work files in build/pyinstaller/
+    python scripts/build_check.py --no-build    # check an existing dist/desk/ again
+
+Needs PyInstaller (``pip install "pyinstaller>=6.10,<7"``; build-time only) and, to read
+the PDFs, poppler's ``pdffonts``/``pdftotext`` (Debian: poppler-utils). What it checks:
+
+1. the build succeeds; the folder is at most 150 MB (MiB, as du and Windows Explorer
+   count), and on Linux every library in it finds its dependencies (``ldd``);
+2. ``desk-admin --version`` is this checkout's version;
+3. ``init`` on a new file runs the Alembic migrations from the bundle; ``check`` then
+   reports the newest schema version;
+4. ``demo`` fills a new file; ``form workorder --latest`` writes a PDF whose fonts are all
+   embedded, and with a character outside the BMP (𠮷) and one of CJK Extension A (䶮)
+   in it, the two fallback fonts are embedded too and the text reads back right — the
+   bundle ships the fonts xz-compressed, so this proves they unpack; the same form as
+   xlsx carries its QR code as an image;
+5. the GUI starts offscreen and quits by itself with exit code 0 (``DESK_QUIT_AFTER_MS``)
+   — on the demo file with the main window up, and on a new file with the first-start
+   dialog up — and logs no warning (a missing icon or Qt translation would be one).
+
+Exits 1 with the reason on the first failure. Every run uses a temporary data folder;
+nothing touches the real profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import packaging_manifest as manifest  # noqa: E402
+from desk import __version__  # noqa: E402
+
+RARE = "陈𠮷祥，䶮"  # U+20BB7 (CJK Extension B: HanaMinB), U+4DAE (Extension A: DeskHanExtA)
+GUI_WAIT_MS = 2500
+TIMEOUT = 120  # seconds for any one run of the built program
+
+
+class Failed(Exception):
+    pass
+
+
+def step(text: str) -> None:
+    print(f"== {text}", flush=True)
+
+
+def run(
+    cmd: Sequence[str | Path], env: dict[str, str] | None = None, timeout: float = TIMEOUT
+) -> str:
+    """Run ``cmd``; its stdout, or Failed with its output when it exits non-zero."""
+    shown = " ".join(str(c) for c in cmd)
+    try:
+        done = subprocess.run(
+            [str(c) for c in cmd],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise Failed(f"{shown}: no exit after {timeout} s") from exc
+    if done.returncode != 0:
+        raise Failed(f"{shown}: exit code {done.returncode}\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def build(dist: Path, work: Path) -> float:
+    try:
+        import PyInstaller
+    except ImportError as exc:
+        raise Failed('PyInstaller is not installed: pip install "pyinstaller>=6.10,<7"') from exc
+    major = int(PyInstaller.__version__.split(".")[0])
+    if major != 6:
+        raise Failed(f"build.spec is written for PyInstaller 6, found {PyInstaller.__version__}")
+    step(f"PyInstaller {PyInstaller.__version__}: building into {dist}")
+    started = time.perf_counter()
+    cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN"]
+    cmd += ["--distpath", dist, "--workpath", work, ROOT / "build.spec"]
+    run(cmd, timeout=1800)
+    return time.perf_counter() - started
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of the files in ``folder``; symlinks (Linux's desk-admin) count as nothing."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(dirpath, name)
+            if not path.is_symlink():
+                total += path.stat().st_size
+    return total
+
+
+def check_size(folder: Path) -> float:
+    mib = folder_size(folder) / 2**20
+    print(f"   folder size: {mib:.1f} MB (limit {manifest.MAX_BUNDLE_MB} MB)")
+    if mib > manifest.MAX_BUNDLE_MB:
+        raise Failed(
+            f"{folder} is {mib:.1f} MB, over {manifest.MAX_BUNDLE_MB} MB: see what grew "
+            "(du -a | sort -n) and exclude it in packaging_manifest.py with its reason"
+        )
+    return mib
+
+
+def check_libraries(folder: Path) -> None:
+    """Linux: no bundled library needs one that should be in the bundle but is not (what
+    build.spec dropped). Libraries left to the system (X11, CUPS …) only get a note when
+    this machine lacks them: a desktop has them, a CI container may not."""
+    if not sys.platform.startswith("linux") or shutil.which("ldd") is None:
+        return
+    ours = ("libQt6", "libicu", "libpyside6", "libshiboken6", "libpython")
+    ours += tuple(pattern.split(".so")[0] + ".so" for pattern in manifest.LINUX_LIBS_BUNDLED)
+    missing: list[str] = []
+    system: set[str] = set()
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if ".so" not in path.name and path.name != "desk":
+            continue
+        out = subprocess.run(["ldd", str(path)], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if "not found" not in line:
+                continue
+            lib = line.split()[0]
+            if lib.startswith(ours):
+                missing.append(f"{path.relative_to(folder)}: {lib}")
+            else:
+                system.add(lib)
+    if missing:
+        raise Failed("bundled libraries need ones left out of the bundle:\n" + "\n".join(missing))
+    if system:
+        print(f"   note: left to the system, not installed here: {' '.join(sorted(system))}")
+
+
+def pdf_fonts(pdf: Path) -> list[tuple[str, bool]]:
+    """(font name, embedded) of each font in ``pdf``, from poppler's pdffonts."""
+    if shutil.which("pdffonts") is None:
+        raise Failed("pdffonts not found: install poppler-utils (Debian) or poppler")
+    lines = run(["pdffonts", pdf]).splitlines()[2:]  # after the header and the dashes
+    fonts = []
+    for line in lines:
+        # name type encoding emb sub uni object ID — emb is the 4th field from the right end
+        fields = line.split()
+        fonts.append((fields[0], fields[-5] == "yes"))
+    return fonts
+
+
+def check_embedded(pdf: Path, wanted: Sequence[str] = ()) -> list[str]:
+    fonts = pdf_fonts(pdf)
+    if not fonts:
+        raise Failed(f"{pdf.name}: no fonts at all")
+    loose = [name for name, embedded in fonts if not embedded]
+    if loose:
+        raise Failed(f"{pdf.name}: fonts not embedded: {loose}")
+    names = [name for name, _embedded in fonts]
+    for font in wanted:
+        if not any(font in name for name in names):
+            raise Failed(f"{pdf.name}: font {font} missing; fonts: {names}")
+    return names
+
+
+def check_gui(program: Path, db: Path, env: dict[str, str], title: str) -> None:
+    log = db.parent / "desk.log"
+    before = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    gui_env = {**env, "QT_QPA_PLATFORM": "offscreen", "DESK_QUIT_AFTER_MS": str(GUI_WAIT_MS)}
+    run([program, "--db", db], env=gui_env)
+    lines = log.read_text(encoding="utf-8").splitlines()[len(before) :]
+    quit_lines = [line for line in lines if "DESK_QUIT_AFTER_MS" in line]
+    if not quit_lines:
+        raise Failed("the GUI exited without its quit timer firing; log:\n" + "\n".join(lines))
+    if title not in quit_lines[-1]:
+        raise Failed(f"expected a window titled {title!r} on screen, log says: {quit_lines[-1]}")
+    trouble = [line for line in lines if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
+    if trouble:
+        raise Failed("the GUI logged problems:\n" + "\n".join(trouble))
+    print(f"   {quit_lines[-1].split(': ', 1)[-1]}")
+
+
+def exercise(folder: Path, scratch: Path) -> None:
+    exe = ".exe" if sys.platform == "win32" else ""
+    admin = folder / f"desk-admin{exe}"
+    gui = folder / f"desk{exe}"
+    env = {k: v for k, v in os.environ.items() if k not in ("DESK_DB", "DESK_DATA_DIR")}
+    env["DESK_DATA_DIR"] = str(scratch / "profile")
+
+    step("version")
+    version = run([admin, "--version"], env).strip()
+    if version != f"desk {__version__}":
+        raise Failed(f"the bundle says {version!r}, the checkout is {__version__}")
+
+    step("migrations on a new database (init, then check)")
+    new = scratch / "new" / "office.sqlite3"
+    new.parent.mkdir()
+    run([admin, "--db", new, "init", "--office", "测试物业服务中心", "--staff", "张经理"], env)
+    from desk.models import migrate
+
+    head = migrate.head_revision()
+    report = run([admin, "--db", new, "check"], env)
+    if f"结构版本 {head}，最新" not in report:
+        raise Failed(f"check after init: expected schema {head}, newest; got: {report}")
+    print(f"   {report.strip()}")
+
+    step("demo data and a 派工单")
+    demo = scratch / "demo" / "demo.sqlite3"
+    demo.parent.mkdir()
+    print("   " + run([admin, "--db", demo, "demo", "--days", "30"], env).strip())
+    pdf = scratch / "workorder.pdf"
+    run([admin, "--db", demo, "form", "workorder", "--latest", "-o", pdf], env)
+    print(f"   {pdf.name}: embedded {check_embedded(pdf, ['WenQuanYiMicroHei'])}")
+
+    step("rare characters: the packed fallback fonts")
+    with sqlite3.connect(demo) as conn:  # the newest order; this file is thrown away after
+        conn.execute(
+            "UPDATE workorder SET description = description || ? WHERE id ="
+            " (SELECT id FROM workorder ORDER BY created_at DESC, id DESC LIMIT 1)",
+            (f"（{RARE}）",),
+        )
+    conn.close()
+    rare = scratch / "rare.pdf"
+    run([admin, "--db", demo, "form", "workorder", "--latest", "-o", rare], env)
+    names = check_embedded(rare, ["WenQuanYiMicroHei", "DeskHanExtA", "HanaMinB"])
+    print(f"   {rare.name}: embedded {names}")
+    if shutil.which("pdftotext"):
+        text = run(["pdftotext", rare, "-"])
+        if RARE not in text:
+            raise Failed(f"{rare.name}: {RARE!r} does not read back from the PDF")
+
+    step("the same form as xlsx (openpyxl, the QR code through Pillow)")
+    xlsx = scratch / "workorder.xlsx"
+    run([admin, "--db", demo, "form", "workorder", "--latest", "-o", xlsx], env)
+    with zipfile.ZipFile(xlsx) as book:
+        images = [n for n in book.namelist() if n.startswith("xl/media/")]
+    if not images:
+        raise Failed(f"{xlsx.name}: no QR code image inside")
+
+    step("the GUI starts offscreen and quits: main window on the demo file")
+    check_gui(gui, demo, env, "物业前台 — ")
+    step("the GUI on a new file: the first-start dialog")
+    first = scratch / "first" / "desk.sqlite3"
+    first.parent.mkdir()
+    check_gui(gui, first, env, "欢迎使用物业前台")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
+    parser.add_argument("--no-build", action="store_true", help="check dist/desk as it is")
+    args = parser.parse_args(argv)
+    folder = args.dist / "desk"
+    started = time.perf_counter()
+    try:
+        took = None if args.no_build else build(args.dist, args.work)
+        if not folder.is_dir():
+            raise Failed(f"{folder} does not exist")
+        step(f"size and libraries of {folder}")
+        size = check_size(folder)
+        check_libraries(folder)
+        with tempfile.TemporaryDirectory(prefix="desk-build-check-") as scratch:
+            exercise(folder, Path(scratch))
+    except Failed as exc:
+        print(f"\nBUILD CHECK FAILED: {exc}", file=sys.stderr)
+        return 1
+    built = f"built in {took:.0f} s, " if took is not None else ""
+    total = time.perf_counter() - started
+    print(f"\nbuild check passed: {folder} — {size:.1f} MB; {built}{total:.0f} s in all")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
