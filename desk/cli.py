@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="检查数据库文件是否完好、结构是否最新")
 
+    p = sub.add_parser("staff", help="人员：列出在职同事，或添加一位（接班需要第二位同事）")
+    p.add_argument("--add", metavar="姓名", help="添加一位同事")
+    p.add_argument("--role", default="前台", choices=["前台", "主管", "经理"], help="岗位")
+
     p = sub.add_parser("import-residents", help="导入业主信息一览表（.xlsx / .xls / .csv）")
     p.add_argument("file", type=Path, help="要导入的文件")
     p.add_argument("--dry-run", action="store_true", help="只预览，不写入")
@@ -126,6 +130,27 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     with writing(engine) as ctx:
         staff.set_up_office(ctx, args.office, args.staff)
     print(db_path)
+    return 0
+
+
+def cmd_staff(args: argparse.Namespace, db_path: Path) -> int:
+    from desk.services import staff
+    from desk.services.context import reading, writing
+    from desk.services.database import open_database
+
+    if not db_path.exists():
+        print(f"错误：找不到数据库 {db_path}，请先运行 init。", file=sys.stderr)
+        return 2
+    engine = open_database(db_path)
+    try:
+        if args.add:
+            with writing(engine) as ctx:
+                staff.add(ctx, args.add, args.role)
+        with reading(engine) as ctx:
+            for person in staff.active(ctx):
+                print(f"{person.name}\t{person.role.value}")
+    finally:
+        engine.dispose()
     return 0
 
 
@@ -317,6 +342,7 @@ COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
     "check": cmd_check,
+    "staff": cmd_staff,
     "import-residents": cmd_import_residents,
     "export-residents": cmd_export_residents,
     "form": cmd_form,

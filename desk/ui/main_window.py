@@ -32,6 +32,7 @@ from desk.ui import msgbox
 from desk.ui.about import AboutDialog
 from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.record_view import RecordViewDialog
+from desk.ui.dialogs.staff_dialog import StaffDialog
 from desk.ui.ops import Ops
 from desk.ui.tabs.callbacks import CallbacksTab
 from desk.ui.tabs.calls import CallsTab
@@ -250,6 +251,9 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        people = QAction(self.tr("人员(&P)…"), self)
+        people.triggered.connect(self.show_staff)
+        file_menu.addAction(people)
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -313,6 +317,12 @@ class MainWindow(QMainWindow):
         tab = self.desk_tabs[target]
         self.tabs.setCurrentWidget(tab)
         tab.take_over(carried)
+
+    def show_staff(self) -> StaffDialog:
+        """人员: add colleagues or mark those who left (the list of who can be on duty)."""
+        dialog = StaffDialog(self.engine, self.ops, lambda: self.staff_on_duty, self)
+        dialog.open()
+        return dialog
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -1,0 +1,138 @@
+"""人员: the office's staff — add a colleague, or mark one who has left (停用; their records
+keep their name). Handing over needs a second person, so a new office starts here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from desk.models.enums import StaffRole
+from desk.models.errors import ValidationError
+from desk.services import staff
+from desk.services.context import reading, writing
+from desk.ui import msgbox
+from desk.ui.forms import error_label, show_error
+from desk.ui.ops import Ops
+
+
+class StaffDialog(QDialog):
+    def __init__(
+        self,
+        engine: Engine,
+        ops: Ops,
+        who: Callable[[], int | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("人员"))
+        self.resize(460, 420)
+        self.engine, self.ops, self.who = engine, ops, who
+        self.people: list[tuple[int, str, str]] = []
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels([self.tr("姓名"), self.tr("岗位")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        listed = QLabel(self.tr("在职人员"))
+        listed.setBuddy(self.table)
+        self.leave_button = QPushButton(self.tr("停用所选"))
+        self.leave_button.clicked.connect(self.deactivate_selected)
+        self.name = QLineEdit()
+        self.name.setMaxLength(40)
+        self.role = QComboBox()
+        self.role.addItems([r.value for r in StaffRole])
+        self.add_button = QPushButton(self.tr("添加"))
+        self.add_button.clicked.connect(self.add)
+        self.name.returnPressed.connect(self.add)
+        self.error = error_label()
+        form = QFormLayout()
+        form.addRow(self.tr("姓名"), self.name)
+        form.addRow(self.tr("岗位"), self.role)
+        form.addRow(self.error)
+        adding = QHBoxLayout()
+        adding.addLayout(form, 1)
+        adding.addWidget(self.add_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(listed)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.leave_button)
+        layout.addWidget(QLabel(self.tr("添加同事")))
+        layout.addLayout(adding)
+        layout.addWidget(close)
+        self.reload()
+
+    def reload(self) -> None:
+        engine = self.engine
+
+        def load() -> list[tuple[int, str, str]]:
+            with reading(engine) as ctx:
+                return [(s.id, s.name, s.role.value) for s in staff.active(ctx)]  # type: ignore[misc]
+
+        self.ops.run(load, self._show)
+
+    def _show(self, people: list[tuple[int, str, str]]) -> None:
+        self.people = people
+        self.table.setRowCount(len(people))
+        for row, (_pid, name, role) in enumerate(people):
+            self.table.setItem(row, 0, QTableWidgetItem(name))
+            self.table.setItem(row, 1, QTableWidgetItem(role))
+
+    def _write(self, fn: Callable[..., object], *args: object) -> None:
+        engine, who = self.engine, self.who()
+
+        def job() -> object:
+            with writing(engine, staff_id=who) as ctx:
+                return fn(ctx, *args)
+
+        def done(_result: object) -> None:
+            self.name.clear()
+            self.reload()
+            self.ops.data_changed.emit("staff")  # the window's 值班人员 list follows
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                show_error(self.error, str(exc))  # what was typed stays
+            else:
+                msgbox.error(self, self.tr("没有保存"), str(exc))
+
+        show_error(self.error, "")
+        self.ops.run(job, done, failed)
+
+    def add(self) -> None:
+        self._write(staff.add, self.name.text(), self.role.currentText())
+
+    def deactivate_selected(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.people):
+            return
+        pid, name, _role = self.people[row]
+        if pid == self.who():
+            msgbox.info(self, self.tr("停用"), self.tr("不能停用正在值班的自己。"))
+            return
+        if len(self.people) <= 1:
+            return
+        if msgbox.confirm(
+            self,
+            self.tr("停用"),
+            self.tr("停用 {0}？其登记过的记录仍保留其姓名。").format(name),
+        ):
+            self._write(staff.deactivate, pid)

@@ -1,0 +1,20 @@
+"""desk staff: list the office's staff and add one without the window."""
+
+from __future__ import annotations
+
+from desk.cli import main
+
+
+def test_add_and_list(tmp_path, capsys):
+    db = str(tmp_path / "office.sqlite3")
+    assert main(["--db", db, "init", "--office", "幸福里物业服务中心", "--staff", "赵敏"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "staff", "--add", "李娜", "--role", "主管"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["赵敏\t经理", "李娜\t主管"]
+    assert main(["--db", db, "staff", "--add", "李娜"]) == 2
+    assert "已经有一位" in capsys.readouterr().err
+
+
+def test_a_missing_database_is_a_clear_error(tmp_path, capsys):
+    assert main(["--db", str(tmp_path / "none.sqlite3"), "staff"]) == 2
+    assert "init" in capsys.readouterr().err
