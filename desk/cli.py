@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="检查数据库文件是否完好、结构是否最新")
 
+    p = sub.add_parser("settings", help="设置：列出全部设置，或修改一项（如班次、时限、类别）")
+    p.add_argument("key", nargs="?", help="设置项，如 lists.shifts")
+    p.add_argument("value", nargs="?", help="新的值，写法同程序里的“设置”窗口")
+
     p = sub.add_parser("staff", help="人员：列出在职同事，或添加一位（接班需要第二位同事）")
     p.add_argument("--add", metavar="姓名", help="添加一位同事")
     p.add_argument("--role", default="前台", choices=["前台", "主管", "经理"], help="岗位")
@@ -149,6 +153,39 @@ def cmd_staff(args: argparse.Namespace, db_path: Path) -> int:
         with reading(engine) as ctx:
             for person in staff.active(ctx):
                 print(f"{person.name}\t{person.role.value}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace, db_path: Path) -> int:
+    from sqlmodel import select
+
+    from desk.models import Staff
+    from desk.models.enums import StaffRole
+    from desk.services import settings_text
+    from desk.services.context import reading, writing
+    from desk.services.database import open_database
+
+    if not db_path.exists():
+        print(f"错误：找不到数据库 {db_path}，请先运行 init。", file=sys.stderr)
+        return 2
+    engine = open_database(db_path)
+    try:
+        if args.key is not None:
+            if args.value is None:
+                print("错误：请同时写出设置项和新的值。", file=sys.stderr)
+                return 2
+            with writing(engine) as ctx:
+                # the command line is the maintainer's: it acts as the office's manager
+                manager = ctx.session.exec(
+                    select(Staff).where(Staff.role == StaffRole.MANAGER, Staff.active)
+                ).first()
+                ctx.staff_id = manager.id if manager else None
+                settings_text.change_many(ctx, {args.key: args.value})
+        with reading(engine) as ctx:
+            for row in settings_text.rows(ctx):
+                print(f"{row.key}\t{row.label}\t{row.text}")
     finally:
         engine.dispose()
     return 0
@@ -343,6 +380,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "check": cmd_check,
     "staff": cmd_staff,
+    "settings": cmd_settings,
     "import-residents": cmd_import_residents,
     "export-residents": cmd_export_residents,
     "form": cmd_form,

@@ -82,6 +82,14 @@ def seed(session: Session) -> None:
     session.flush()
 
 
+def label(key: str) -> str:
+    return _BY_KEY[key].label
+
+
+def default(key: str) -> Any:
+    return _BY_KEY[key].default
+
+
 def get(session: Session, key: str) -> Any:
     spec = _BY_KEY[key]  # unknown keys are programming errors
     row = session.get(Setting, key)

@@ -48,6 +48,10 @@ def set_setting(ctx: Ctx, key: str, value: object) -> None:
     settings.get(ctx.session, key)  # unknown keys fail here
     if key.startswith(("sla.workorder.", "sla.complaint.", "sla.callback.")):
         sla.Limit.parse(str(value), key=key)  # a typo must not break every later intake
+    if key == "lists.shifts":
+        from desk.services import shifts  # shifts reads settings: imported when needed
+
+        shifts.parse_definitions(value)  # no gaps in the day's logic, no overlaps
     row = ctx.session.get(Setting, key)
     new = json.dumps(value, ensure_ascii=False)
     old = None if row is None else row.value

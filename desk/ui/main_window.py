@@ -32,6 +32,7 @@ from desk.ui import msgbox
 from desk.ui.about import AboutDialog
 from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.record_view import RecordViewDialog
+from desk.ui.dialogs.settings_dialog import SettingsDialog
 from desk.ui.dialogs.staff_dialog import StaffDialog
 from desk.ui.ops import Ops
 from desk.ui.tabs.callbacks import CallbacksTab
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         ops.data_changed.connect(lambda _kind: self.refresh())
+        ops.data_changed.connect(self._settings_changed)
         self._update_title("")
         self.refresh()
 
@@ -254,6 +256,9 @@ class MainWindow(QMainWindow):
         people = QAction(self.tr("人员(&P)…"), self)
         people.triggered.connect(self.show_staff)
         file_menu.addAction(people)
+        preferences = QAction(self.tr("设置(&S)…"), self)
+        preferences.triggered.connect(self.show_settings)
+        file_menu.addAction(preferences)
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -323,6 +328,21 @@ class MainWindow(QMainWindow):
         dialog = StaffDialog(self.engine, self.ops, lambda: self.staff_on_duty, self)
         dialog.open()
         return dialog
+
+    def show_settings(self) -> SettingsDialog:
+        """设置: name, greeting, shifts, time limits and categories (supervisors save)."""
+        dialog = SettingsDialog(self.engine, self.ops, lambda: self.staff_on_duty, self)
+        dialog.open()
+        return dialog
+
+    def _settings_changed(self, kind: str) -> None:
+        """New categories, limits or greeting reach the open forms at once."""
+        if kind != "settings":
+            return
+        for tab in self.desk_tabs.values():
+            reload_choices = getattr(tab, "load_choices", None)
+            if reload_choices is not None:
+                reload_choices()
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -1,0 +1,116 @@
+"""Settings as a person reads and writes them: "水电、土建、门窗", "早班 08:00-16:00；中班 …",
+"2h" — for the 设置 dialog and ``desk settings``. Each value is checked before it is
+stored, so a typo can never break every later intake.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from desk.models.errors import TransitionError, ValidationError
+from desk.services import settings, shifts, staff
+from desk.services.context import Ctx
+
+LIST_SEP = re.compile(r"[、,，;；\n]+")
+SHIFT_ITEM = re.compile(r"^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–~至]\s*(\d{1,2}:\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    key: str
+    label: str
+    text: str  # the value as the dialog shows it
+    hint: str  # how to write it
+
+
+def to_text(key: str, value: Any) -> str:
+    if key == "lists.shifts":
+        return "；".join(f"{s['name']} {s['start']}-{s['end']}" for s in value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def hint(key: str) -> str:
+    if key == "lists.shifts":
+        return "班次名 开始-结束，用“；”分开，如：白班 08:00-20:00；夜班 20:00-08:00"
+    if key.startswith("sla."):
+        return "30m=30分钟，2h=2小时，2d=2天，5wd=5个工作日，eod=当天下班前"
+    if key == "sla.near_fraction":
+        return "0 到 1 之间的小数"
+    if key.startswith("lists."):
+        return "用“、”分开"
+    if key == "office.greeting":
+        return "{office} 会换成物业服务中心名称"
+    return ""
+
+
+def from_text(key: str, text: str) -> Any:
+    """The stored value for ``text``; ValidationError (field = the key) when it is wrong."""
+    label = settings.label(key)
+    text = text.strip()
+    if key == "lists.shifts":
+        raw = []
+        for item in (i for i in re.split(r"[;；\n]+", text) if i.strip()):
+            found = SHIFT_ITEM.match(item)
+            if found is None:
+                example = "请写成：早班 08:00-16:00"
+                raise ValidationError(key, label, f"“{item.strip()}”看不懂，{example}")
+            name, start, end = found.groups()
+            raw.append({"name": name, "start": start.zfill(5), "end": end.zfill(5)})
+        shifts.parse_definitions(raw)  # overlaps, bad times: its own Chinese message
+        return raw
+    default = settings.default(key)
+    if isinstance(default, list):
+        items = [i.strip() for i in LIST_SEP.split(text) if i.strip()]
+        if not items:
+            raise ValidationError(key, label, "至少要有一项")
+        return items
+    if isinstance(default, float):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValidationError(key, label, "请填写一个小数，如 0.2") from None
+        if not 0 < value < 1:
+            raise ValidationError(key, label, "请填写 0 到 1 之间的小数")
+        return value
+    if key == "office.name" and not text:
+        raise ValidationError(key, label, "不能为空")
+    if key == "office.greeting":
+        try:
+            text.format(office="")
+        except (KeyError, IndexError, ValueError):
+            raise ValidationError(key, label, "只能用 {office} 代表中心名称") from None
+    return text
+
+
+def rows(ctx: Ctx) -> list[SettingRow]:
+    values = settings.all_values(ctx.session)
+    return [
+        SettingRow(spec.key, spec.label, to_text(spec.key, values[spec.key]), hint(spec.key))
+        for spec in settings.DEFAULTS
+    ]
+
+
+def change(ctx: Ctx, key: str, text: str) -> None:
+    """Check ``text`` and store it (audited) — one setting, in the caller's transaction."""
+    staff.set_setting(ctx, key, from_text(key, text))
+
+
+def change_many(ctx: Ctx, texts: dict[str, str]) -> list[str]:
+    """Store every changed setting in one transaction (all or none); only a supervisor or
+    manager may. Returns the keys that changed."""
+    if not shifts.is_lead(ctx):
+        raise TransitionError("只有主管或经理可以修改设置，请由主管上班后再改。")
+    current = {row.key: row.text for row in rows(ctx)}
+    unknown = [key for key in texts if key not in current]
+    if unknown:
+        raise ValidationError(
+            unknown[0], "设置项", f"没有“{unknown[0]}”这一项；可用的有：{'、'.join(current)}"
+        )
+    changed = [key for key, text in texts.items() if text.strip() != current.get(key)]
+    for key in changed:
+        change(ctx, key, texts[key])
+    return changed

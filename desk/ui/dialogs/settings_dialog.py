@@ -1,0 +1,106 @@
+"""设置: the office's settings — name, greeting, shifts, time limits, categories — as text
+a supervisor can read; each is checked before anything is stored, all in one save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import Engine
+
+from desk.models.errors import ValidationError
+from desk.services import settings_text
+from desk.services.context import reading, writing
+from desk.services.settings_text import SettingRow
+from desk.ui import msgbox
+from desk.ui.forms import FieldErrors, error_label
+from desk.ui.ops import Ops
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self,
+        engine: Engine,
+        ops: Ops,
+        who: Callable[[], int | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("设置"))
+        self.resize(720, 640)
+        self.engine, self.ops, self.who = engine, ops, who
+        self.edits: dict[str, QLineEdit] = {}
+        self.form = QFormLayout()
+        self.general = error_label()
+        self.errors = FieldErrors(self.general)
+        inner = QWidget()
+        inner.setLayout(self.form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("修改后点“保存”；只有主管或经理可以保存。")))
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        engine_ = engine
+
+        def load() -> list[SettingRow]:
+            with reading(engine_) as ctx:
+                return settings_text.rows(ctx)
+
+        ops.run(load, self._show)
+
+    def _show(self, rows: list[SettingRow]) -> None:
+        for row in rows:
+            edit = QLineEdit(row.text)
+            edit.setPlaceholderText(row.hint)
+            edit.setToolTip(row.hint)
+            self.form.addRow(row.label, edit)
+            err = error_label()
+            self.form.addRow(err)
+            self.errors.add(row.key, err, edit)
+            self.edits[row.key] = edit
+
+    def save(self) -> None:
+        self.errors.clear()
+        texts = {key: edit.text() for key, edit in self.edits.items()}
+        engine, who = self.engine, self.who()
+
+        def job() -> list[str]:
+            with writing(engine, staff_id=who) as ctx:
+                return settings_text.change_many(ctx, texts)
+
+        def done(changed: list[str]) -> None:
+            self.ops.data_changed.emit("settings")
+            msgbox.info(
+                self,
+                self.tr("设置"),
+                self.tr("已保存 {0} 项设置。").format(len(changed))
+                if changed
+                else self.tr("没有改动。"),
+            )
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self.errors.show(exc)  # under its field; nothing was stored, the text stays
+            else:
+                msgbox.error(self, self.tr("没有保存"), str(exc))
+
+        self.ops.run(job, done, failed)

@@ -1,0 +1,45 @@
+"""设置: a supervisor changes the categories; the open repair form offers them at once."""
+
+from __future__ import annotations
+
+from desk.services import settings
+from desk.ui import msgbox
+from desk.ui.main_window import MainWindow
+
+WAIT = 5000
+
+
+def test_change_categories_and_the_form_follows(
+    qtbot, engine, ops, db_path, staff_id, read, monkeypatch
+):
+    window = MainWindow(engine, ops, db_path)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=WAIT)
+    told: list[str] = []
+    monkeypatch.setattr(msgbox, "info", lambda parent, title, text: told.append(text))
+    dialog = window.show_settings()
+    qtbot.waitUntil(lambda: "lists.workorder.categories" in dialog.edits, timeout=WAIT)
+    dialog.edits["lists.workorder.categories"].setText("水电、土建、绿化")
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(told), timeout=WAIT)
+    assert told == ["已保存 1 项设置。"]
+    with read() as ctx:
+        assert settings.get(ctx.session, "lists.workorder.categories") == ["水电", "土建", "绿化"]
+    combo = window.workorders_tab.category
+    qtbot.waitUntil(lambda: combo.findText("绿化") >= 0, timeout=WAIT)
+
+
+def test_a_bad_limit_is_shown_under_its_field(qtbot, engine, ops, staff_id, read):
+    from desk.ui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(engine, ops, lambda: staff_id)
+    qtbot.addWidget(dialog)
+    key = "sla.workorder.紧急.response"
+    qtbot.waitUntil(lambda: key in dialog.edits, timeout=WAIT)
+    dialog.edits[key].setText("半小时")
+    dialog.save()
+    label = dialog.errors.label(key)
+    qtbot.waitUntil(lambda: label.isVisibleTo(dialog), timeout=WAIT)
+    assert "30m" in label.text() and dialog.edits[key].text() == "半小时"
+    with read() as ctx:
+        assert settings.get(ctx.session, key) == "30m"
