@@ -222,27 +222,9 @@ class ComplaintsTab(RecordTab):
         super().fill_from(match)
         self.channel.setFocus()
 
-    def take_over(self, carried: Carry) -> None:
-        """转投诉: the form filled from a visit or a call, linked to it when saved."""
-        if self.has_input() and not msgbox.confirm(
-            self,
-            self.tr("转投诉"),
-            self.tr("投诉表单里还有没保存的内容，换成 {0} 的内容吗？").format(carried.serial),
-        ):
-            return
-        self.clear_form()
-        self.errors.clear()
-        self.person.setText(carried.person)
-        self.phone.setText(carried.phone)
-        self.room.setText(carried.room)
-        self.resident_id = carried.resident_id
+    def fill_carried(self, carried: Carry) -> None:
         self.description.setPlainText(carried.text)
         self.channel.setCurrentText(carried.complaint_channel.value)
-        self.carried = carried
-        source = self.tr("来访") if carried.source == "visit" else self.tr("来电")
-        self.carried_note.setText(self.tr("由{0} {1} 转来").format(source, carried.serial))
-        self.carried_note.setVisible(True)
-        self.category.setFocus()
 
     def has_input(self) -> bool:
         texts = (self.place, self.target, self.demand, self.witnesses, self.department)

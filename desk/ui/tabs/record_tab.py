@@ -266,7 +266,30 @@ class RecordTab(QWidget):
         raise NotImplementedError
 
     def take_over(self, carried: carry.Carry) -> None:
-        """Fill the form from a visit or a call (转报修/转投诉): repairs and complaints only."""
+        """转报修 / 转投诉: the form filled with who, where and what from a visit or a call;
+        the saved record links back to it. The repair and complaint tabs have the fields
+        used here (``description``, ``carried_note``, ``category``) and ``fill_carried``."""
+        source = self.tr("来电") if carried.source == "call" else self.tr("来访")
+        if self.has_input() and not msgbox.confirm(
+            self,
+            self.tr(self.title),
+            self.tr("表单里有未保存的内容，换成{0} {1} 的内容吗？").format(source, carried.serial),
+        ):
+            return
+        self.clear_form()
+        self.errors.clear()
+        self.person.setText(carried.person)
+        self.phone.setText(carried.phone)
+        self.room.setText(carried.room)
+        self.resident_id = carried.resident_id
+        self.fill_carried(carried)
+        self.carried = carried
+        self.carried_note.setText(self.tr("由{0} {1} 转来").format(source, carried.serial))
+        self.carried_note.setVisible(True)
+        self.category.setFocus()  # the one thing the visit or call did not say
+
+    def fill_carried(self, carried: carry.Carry) -> None:
+        """The tab's own fields from a carried visit or call (text, channel)."""
         raise NotImplementedError
 
     # --- form ------------------------------------------------------------------------

@@ -202,29 +202,9 @@ class WorkOrdersTab(RecordTab):
         self.appointment.setDateTime(QDateTime(next_hour))
         self.is_paid.setChecked(False)
 
-    def take_over(self, carried: Carry) -> None:
-        """转报修: who, where and what from the visit or call; the order will link back."""
-        source = self.tr("来电") if carried.call_id is not None else self.tr("来访")
-        if self.has_input() and not msgbox.confirm(
-            self,
-            self.tr("转报修"),
-            self.tr("报修表单里有未保存的内容，换成{0} {1} 的内容吗？").format(
-                source, carried.serial
-            ),
-        ):
-            return
-        self.clear_form()
-        self.errors.clear()
-        self.person.setText(carried.person)
-        self.phone.setText(carried.phone)
-        self.room.setText(carried.room)
-        self.resident_id = carried.resident_id
+    def fill_carried(self, carried: Carry) -> None:
         self.description.setPlainText(carried.text)
         self.channel.setCurrentIndex(self.channel.findData(carried.repair_channel.value))
-        self.carried = carried
-        self.carried_note.setText(self.tr("由{0} {1} 转来").format(source, carried.serial))
-        self.carried_note.setVisible(True)
-        self.category.setFocus()  # the one thing the visit or call did not say
 
     def has_input(self) -> bool:
         return (
