@@ -11,7 +11,6 @@ from sqlmodel import select
 from desk.models import Loan
 from desk.models.enums import LoanKind, LoanState
 from desk.ui.dialogs import loan_item_dialog
-from desk.ui.tabs import loans as loans_tab
 from desk.ui.tabs.loans import LoansTab
 
 WAIT = 5000
@@ -65,7 +64,7 @@ def test_return_refunds_the_deposit(qtbot, tab, type_text, fetch, monkeypatch):
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
     tab.view.selectRow(0)
     qtbot.waitUntil(lambda: tab.detail.action_button("归还") is not None, timeout=WAIT)
-    monkeypatch.setattr(loans_tab, "ask_return", lambda parent, deposit: ("完好", deposit))
+    monkeypatch.setattr(loan_item_dialog, "ask_return", lambda parent, deposit: ("完好", deposit))
     tab.detail.action_button("归还").click()
     qtbot.waitUntil(lambda: lent(fetch)[0].state == LoanState.RETURNED, timeout=WAIT)
     assert lent(fetch)[0].deposit_refunded == Decimal("50.00")
@@ -81,3 +80,12 @@ def test_the_new_item_dialog_guesses_keys_and_needs_a_name(qtbot):
     dialog.stock.setValue(2)
     dialog.deposit.setText("100")
     assert dialog.values() == loan_item_dialog.NewItem("天台钥匙", 2, "100", LoanKind.KEY)
+
+
+def test_the_return_dialog_offers_the_deposit_back(qtbot):
+    dialog = loan_item_dialog.ReturnDialog("50.00")
+    qtbot.addWidget(dialog)
+    assert dialog.values() == ("完好", "50.00")
+    dialog.condition.setText("梯子一条腿松了")
+    dialog.refund.setText("30")
+    assert dialog.values() == ("梯子一条腿松了", "30")

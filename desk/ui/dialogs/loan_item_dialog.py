@@ -82,3 +82,36 @@ class LoanItemDialog(QDialog):
 def ask_new_item(parent: QWidget | None) -> NewItem | None:
     dialog = LoanItemDialog(parent)
     return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ReturnDialog(QDialog):
+    """归还: the condition the item came back in and the deposit handed back, in one step."""
+
+    def __init__(self, deposit: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("归还"))
+        self.condition = QLineEdit(self.tr("完好"))
+        self.condition.setMaxLength(200)
+        self.condition.selectAll()  # most come back fine: Enter accepts, typing replaces
+        self.refund = QLineEdit(deposit)
+        self.refund.setPlaceholderText(self.tr("元；扣押金时写退还的金额"))
+        form = QFormLayout()
+        form.addRow(self.tr("归还状况"), self.condition)
+        form.addRow(self.tr("退还押金（元）"), self.refund)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, str]:
+        return self.condition.text().strip(), self.refund.text().strip()
+
+
+def ask_return(parent: QWidget | None, deposit: str) -> tuple[str, str] | None:
+    """(condition, deposit refunded) when an item comes back; None = cancelled."""
+    dialog = ReturnDialog(deposit, parent)
+    return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None

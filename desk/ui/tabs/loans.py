@@ -12,7 +12,6 @@ from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
-    QInputDialog,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -27,15 +26,6 @@ from desk.ui.models.paged import Column
 from desk.ui.tabs.record_tab import RecordTab
 
 DEFAULT_LOAN_HOURS = 2
-
-
-def ask_return(parent: Any, deposit: str) -> tuple[str, str] | None:
-    """(condition, deposit refunded) when an item comes back; None = cancelled."""
-    condition, ok = QInputDialog.getText(parent, "归还", "归还状况：", text="完好")
-    if not ok:
-        return None
-    refund, ok = QInputDialog.getText(parent, "归还", "退还押金（元）：", text=deposit)
-    return (condition, refund) if ok else None
 
 
 class LoansTab(RecordTab):
@@ -176,7 +166,7 @@ class LoansTab(RecordTab):
             deposit = ""
             if self.detail.detail is not None:
                 deposit = dict(self.detail.detail.fields).get("押金", "")
-            answer = ask_return(self, deposit)
+            answer = loan_item_dialog.ask_return(self, deposit)
             if answer is None:
                 return None
             condition, refund = answer
