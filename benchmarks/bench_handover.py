@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import datetime
 from datetime import time as dtime
@@ -34,7 +32,7 @@ from benchmarks.common import (
     Timing,
     announced_demo_db,
     copy_db,
-    percentile,
+    interleaved,
     print_table,
     ratio,
     timed,
@@ -48,26 +46,6 @@ NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 TARGET_MS = 200.0
 TARGET_RATIO = 2.0
 BASELINE_DAYS = 30
-
-
-def _interleaved(fns: list[Callable[[int], object]], runs: int) -> list[Timing]:
-    """``timed`` for several callables, alternating them run by run."""
-    for i in range(3):
-        for fn in fns:
-            fn(i)
-    samples: list[list[float]] = [[] for _ in fns]
-    clock = time.perf_counter_ns
-    for i in range(runs):
-        for fn, out in zip(fns, samples, strict=True):
-            start = clock()
-            fn(i)
-            out.append((clock() - start) / 1e6)
-    timings = []
-    for out in samples:
-        out.sort()
-        timings.append(Timing(runs, percentile(out, 0.5), percentile(out, 0.95),
-                              statistics.fmean(out), out[-1]))  # fmt: skip
-    return timings
 
 
 def _on_duty(engine) -> int:
@@ -93,7 +71,7 @@ def bench_assemble(big: Path, small: Path, runs: int) -> list[Row]:
             record = handover.assemble(ctx, ids[0])
         print(f"  5-year record: {sum(c.made for c in record.counts)} records made in the shift, "
               f"{len(record.carried)} items carried")  # fmt: skip
-        five, thirty = _interleaved([_assemble(e, i) for e, i in zip(engines, ids, strict=True)],
+        five, thirty = interleaved([_assemble(e, i) for e, i in zip(engines, ids, strict=True)],
                                     runs)  # fmt: skip
     finally:
         for e in engines:

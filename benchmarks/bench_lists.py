@@ -27,8 +27,6 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-import statistics
-import time
 from collections.abc import Callable
 from datetime import datetime
 from datetime import time as dtime
@@ -37,10 +35,9 @@ from pathlib import Path
 from benchmarks.common import (
     BENCH_TODAY,
     Row,
-    Timing,
     announced_demo_db,
     demo_db,
-    percentile,
+    interleaved,
     print_table,
     ratio,
     timed,
@@ -125,27 +122,6 @@ def _session_call(engine, fn: Callable) -> Callable[[int], object]:
     return call
 
 
-def _interleaved(fns: list[Callable[[int], object]], runs: int) -> list[Timing]:
-    """Like ``timed`` for several callables, alternating them run by run: a busy machine
-    slows all of them alike, so their ratio stays meaningful at a tenth of a millisecond."""
-    for i in range(10):
-        for fn in fns:
-            fn(i)
-    samples: list[list[float]] = [[] for _ in fns]
-    clock = time.perf_counter_ns
-    for i in range(runs):
-        for fn, out in zip(fns, samples, strict=True):
-            start = clock()
-            fn(i)
-            out.append((clock() - start) / 1e6)
-    timings = []
-    for out in samples:
-        out.sort()
-        timings.append(Timing(runs, percentile(out, 0.5), percentile(out, 0.95),
-                              statistics.fmean(out), out[-1]))  # fmt: skip
-    return timings
-
-
 def bench_open(paths: dict[str, Path], runs: int) -> list[Row]:
     rows: list[Row] = []
     engines = {label: open_database(p) for label, p in paths.items()}
@@ -158,7 +134,7 @@ def bench_open(paths: dict[str, Path], runs: int) -> list[Row]:
                 with reading(engines["1d"], NOW) as ctx:
                     have = lists.count_rows(ctx.session, kind, flt=flt, now=NOW)
                 limit = max(1, min(PAGE, have))
-                big, small = _interleaved(
+                big, small = interleaved(
                     [
                         _session_call(
                             engines[label],
@@ -169,6 +145,7 @@ def bench_open(paths: dict[str, Path], runs: int) -> list[Row]:
                         for label in ("5y", "1d")
                     ],
                     runs,
+                    warmup=10,
                 )
                 rows.append(Row(
                     f"open {kind} list, {scope.value}, first {limit} rows, p50",
