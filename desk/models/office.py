@@ -25,6 +25,10 @@ class Shift(SQLModel, table=True):
 class Handover(SQLModel, table=True):
     """交接班 — the duty record (QR-032SD). ``snapshot`` is frozen JSON once accepted."""
 
+    # which shifts still wait for acceptance, read from the index alone: the rows carry
+    # kilobytes of snapshot each (services.handover._NOT_ACCEPTED)
+    __table_args__ = (Index("ix_handover_state_shift", "state", "shift_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     shift_id: int = Field(foreign_key="shift.id", unique=True)
     state: HandoverState = enum_field(HandoverState, HandoverState.DRAFT)

@@ -30,7 +30,8 @@ class DutyState:
 
 
 def duty_state(ctx: Ctx) -> DutyState:
-    defs = shifts.definitions(settings.all_values(ctx.session))
+    conf = settings.all_values(ctx.session)
+    defs = shifts.definitions(conf)
     current = shifts.open_shift(ctx)
     person = ctx.session.get(Staff, current.staff_id) if current else None
     return DutyState(
@@ -41,7 +42,7 @@ def duty_state(ctx: Ctx) -> DutyState:
         started_at=current.started_at if current else None,
         planned_end=current.planned_end if current else None,
         shifts=[(d.name, f"{d.start}–{d.end}") for d in defs],
-        suggested=shifts.suggested_shift_name(settings.all_values(ctx.session), ctx.now),
+        suggested=shifts.suggested_shift_name(conf, ctx.now),
         flagged=len(handover.unaccepted_flags(ctx)),
     )
 
