@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import lzma
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -329,3 +330,53 @@ LINUX_LIBS_BUNDLED = [
     "libuuid.so*",
     "libmpdec.so*",
 ]
+
+# Qt's ICU data (Linux only: the Windows wheels use the system's ICU). libicudata is 32 MB,
+# the largest file in the folder. Qt calls ICU for four things only (the ICU symbols
+# libQt6Core imports; no other Qt library imports any): case mapping, collation
+# (QCollator: sorting in the file dialog), time-zone display names, and text codecs other
+# than UTF and Latin-1. packaging_icu.py keeps the data those need for Chinese and English
+# and drops the rest (32 → 4.7 MB); a locale without data falls back to ICU's root rules.
+ICU_TREES_DROPPED = {
+    "brkitr": "word and line breaking: Qt breaks text with its own tables (no ubrk_*)",
+    "rbnf": "numbers spelled out in words (no unum_*)",
+    "translit": "transliteration (no utrans_*)",
+    "curr": "currency names (no unum_*/ucurr_*)",
+    "lang": "language names (no uloc_getDisplay*: QLocale has its own CLDR tables)",
+    "region": "country names (same)",
+    "unit": "unit names (no unumf_*)",
+}
+# Chinese, simplified and traditional; English as ICU's fallback and for the C locale.
+ICU_LOCALES_KEPT = ("zh", "en", "en_US", "en_US_POSIX", "en_001", "en_150", "en_GB")
+# GB18030, Windows' GBK and Big5 code pages (GBK, Big5), Big5-HKSCS (ibm-1375); UTF-8 and
+# Latin-1 need no tables. windows-936/950 are deltas on the IBM tables named after them.
+ICU_CONVERTERS_KEPT = (
+    "gb18030.cnv",
+    "windows-936-2000.cnv",
+    "ibm-1386_P100-2001.cnv",
+    "windows-950-2000.cnv",
+    "ibm-1373_P100-2002.cnv",
+    "ibm-1375_P100-2008.cnv",
+)
+_ICU_LOCALE_ITEM = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]*)*\.res")
+
+
+def icu_item_kept(item: str) -> bool:
+    """Keep this item of ICU's data package (``coll/zh.res``, ``root.res``, ``gb18030.cnv``)?
+
+    Items that are not per locale (root, pool, supplemental data, time zones, the
+    normalisation and alias tables) all stay; ``icupkg`` refuses the result when a kept
+    item needs a dropped one.
+    """
+    tree, _, leaf = item.rpartition("/")
+    if tree in ICU_TREES_DROPPED:
+        return False
+    if leaf.endswith(".cnv"):
+        return leaf in ICU_CONVERTERS_KEPT
+    if _ICU_LOCALE_ITEM.fullmatch(leaf):
+        locale = leaf.removesuffix(".res")
+        return locale.split("_")[0] == "zh" or locale in ICU_LOCALES_KEPT
+    return True
+
+
+ICU_DATA_LIBRARY = "libicudata.so"  # the library's name up to its version: libicudata.so.73

@@ -196,6 +196,53 @@ def test_the_spec_reads_its_lists_from_the_manifest():
         "manifest.qt_translation_entry",
         "manifest.dll_dropped",
         "manifest.ICON_ICO",
+        "manifest.ICU_DATA_LIBRARY",
+        "packaging_icu.slim_icudata",
     ):
         assert name in spec, name
     assert "console=False" in spec and "console=True" in spec
+
+
+def test_icu_data_kept_is_what_qt_uses_in_chinese_and_english():
+    kept = manifest.icu_item_kept
+    for item in ("coll/zh.res", "coll/zh_Hans_CN.res", "coll/root.res", "coll/ucadata.icu",
+                 "zone/zh.res", "zone/root.res", "zoneinfo64.res", "metaZones.res",
+                 "root.res", "pool.res", "zh_Hant_TW.res", "en_US_POSIX.res",
+                 "supplementalData.res", "cnvalias.icu", "gb18030.cnv", "nfkc.nrm"):  # fmt: skip
+        assert kept(item), item
+    for item in ("coll/de.res", "coll/de_.res", "zone/ar.res", "fr.res", "yue_Hans_CN.res",
+                 "en_AU.res", "brkitr/cjdict.dict", "curr/zh.res", "lang/zh.res",
+                 "ibm-37_P100-1995.cnv", "euc-tw-2014.cnv"):  # fmt: skip
+        assert not kept(item), item
+    for tree, why in manifest.ICU_TREES_DROPPED.items():
+        assert tree and why
+
+
+def _icu_data_libraries() -> list[Path]:
+    return sorted((manifest.pyside6_dir() / "Qt" / "lib").glob(manifest.ICU_DATA_LIBRARY + ".*"))
+
+
+def test_slimmed_icu_data_serves_qt(tmp_path):
+    """The installed PySide6's ICU data, slimmed as build.spec does: a fraction of the size,
+    and Qt still collates Chinese by pinyin, names time zones and decodes GB18030/Big5."""
+    libraries = [path for path in _icu_data_libraries() if not path.is_symlink()]
+    if not sys.platform.startswith("linux"):
+        assert not libraries  # Windows wheels use the system's ICU: nothing to slim
+        return
+    packaging_icu = _load_packaging_icu()
+    (library,) = libraries
+    slim = packaging_icu.slim_icudata(library, tmp_path)
+    assert slim.name == library.name
+    assert slim.stat().st_size < library.stat().st_size / 4
+    name, _offset, size = packaging_icu.data_symbol(slim)
+    assert name.startswith("icudt") and size < slim.stat().st_size
+    assert "collation" in packaging_icu.probe(slim)
+    assert packaging_icu.slim_icudata(library, tmp_path).stat().st_mtime == slim.stat().st_mtime
+
+
+def _load_packaging_icu() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("packaging_icu", ROOT / "packaging_icu.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
