@@ -66,6 +66,7 @@ __all__ = [
     "WorkOrderForm",
     "complaint_form",
     "dispatched_on",
+    "handover_by_serial",
     "handover_form",
     "handover_form_by_serial",
     "handover_forms",
@@ -382,6 +383,12 @@ def _day_handovers(ctx: Ctx, day: date) -> list[int]:
 
 def handover_form_by_serial(ctx: Ctx, serial: str) -> HandoverForm:
     """客服值班记录表 with this serial, as typed or scanned (NotFoundError if none)."""
+    handover_id, serial = handover_by_serial(ctx, serial)
+    return _handover(ctx, handover_id, serial)
+
+
+def handover_by_serial(ctx: Ctx, serial: str) -> tuple[int, str]:
+    """(handover id, serial as printed) of ``JB-YYYYMMDD-NN`` (NotFoundError if none)."""
     text = serial.strip().upper()
     if not text:
         raise ValidationError("serial", "单号", "请填写值班记录的单号")
@@ -394,7 +401,7 @@ def handover_form_by_serial(ctx: Ctx, serial: str) -> HandoverForm:
         else:
             ids, n = _day_handovers(ctx, day), int(m.group(2))
             if 1 <= n <= len(ids):
-                return _handover(ctx, ids[n - 1], f"{HANDOVER_PREFIX}-{day:%Y%m%d}-{n:02d}")
+                return ids[n - 1], f"{HANDOVER_PREFIX}-{day:%Y%m%d}-{n:02d}"
     prefix = text.split("-", 1)[0]
     other = SERIAL_NAMES.get(prefix)
     hint = f"（{prefix} 开头的是{other}的单号）" if other and prefix != HANDOVER_PREFIX else ""

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
-from desk.services import calls, duty, handover, overview, shifts, staff
+from desk.services import calls, duty, handover, lookup, overview, shifts, staff
 from desk.services.carry import Carry
 from desk.services.context import reading, writing
 from desk.ui import msgbox
@@ -45,6 +45,7 @@ from desk.ui.tabs.residents import ResidentsTab
 from desk.ui.tabs.statistics import StatisticsTab
 from desk.ui.tabs.visits import VisitsTab
 from desk.ui.tabs.workorders import WorkOrdersTab
+from desk.ui.widgets.serial_lookup import SerialLookup
 
 REFRESH_MS = 60_000
 
@@ -123,6 +124,11 @@ class MainWindow(QMainWindow):
         header.addWidget(self.office_label)
         header.addWidget(self.demo_label)
         header.addStretch(1)
+        # 查单: a serial typed or scanned from a printed form opens its record, from any tab
+        self.serial_lookup = SerialLookup(engine, ops)
+        self.serial_lookup.found.connect(self.show_found)
+        header.addWidget(self.serial_lookup)
+        header.addSpacing(16)
         header.addWidget(duty_label)
         header.addWidget(self.duty_combo)
         header.addWidget(self.shift_label)
@@ -227,6 +233,8 @@ class MainWindow(QMainWindow):
         ops.data_changed.connect(self._settings_changed)
         self._update_title("")
         self.refresh()
+        # typing starts in the first tab's form, not in 查单 (first in the tab order)
+        self.visits_tab.first_field().setFocus()
 
     # --- building ----------------------------------------------------------------------
 
@@ -428,6 +436,22 @@ class MainWindow(QMainWindow):
             return
         self.tabs.setCurrentWidget(tab)
         tab.show_record(record_id)
+
+    def show_found(self, found: lookup.Found) -> None:
+        """A record found by its serial: its tab, the list narrowed to it, its detail; a
+        register's serial lists the loans of its days."""
+        if found.kind == "handover":
+            self.tabs.setCurrentWidget(self.handover_tab)
+            self.handover_tab.load_shift(found.record_id)
+        elif found.kind == "register":
+            self.tabs.setCurrentWidget(self.loans_tab)
+            self.loans_tab.show_filtered("全部", found.start, found.end)
+        else:
+            tab = self.desk_tabs[found.kind]
+            self.tabs.setCurrentWidget(tab)
+            assert found.record_id is not None
+            tab.show_found(found.serial, found.record_id)
+        self.show_status(self.tr("已打开 {0}").format(found.serial))
 
     def open_record(self, timeline_kind: str, record_id: int) -> RecordViewDialog:
         """Open a record from a unit's timeline (its fields and history)."""

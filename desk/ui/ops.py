@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from desk.models.errors import DeskError
+
 log = logging.getLogger("desk.ui")
 
 Job = Callable[[], Any]
@@ -29,6 +31,9 @@ class _Worker(QObject):
     def run(self, token: int, job: Job) -> None:
         try:
             result = job()
+        except DeskError as exc:  # refused with a message for the person: no trace needed
+            log.info("operation refused: %s", exc)
+            self.finished.emit(token, None, exc)
         except BaseException as exc:  # delivered to the caller's on_error, never lost
             log.exception("operation failed")
             self.finished.emit(token, None, exc)

@@ -553,8 +553,12 @@ def ask_register(parent: QWidget, today: date) -> tuple[date, LoanKind] | None:
 # --- a long list export ---------------------------------------------------------------
 
 
-class ExportCancelled(Exception):
-    """The desk pressed 取消 while a list was being written; no file is left."""
+class ExportCancelled(DeskError):
+    """The desk pressed 取消 while a list was being written; no file is left. A DeskError,
+    so the worker logs it as a refusal, not as a failure with a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消导出")
 
 
 class ExportProgress(QObject):

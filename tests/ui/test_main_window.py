@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from desk.models import Call, Complaint, Loan, Visit, WorkOrder
-from desk.services import calls, complaints, loans, visits, workorders
+from desk.services import calls, complaints, handover, loans, shifts, visits, workorders
 from desk.services.calls import CallDraft
 from desk.services.complaints import ComplaintDraft
 from desk.services.context import writing
@@ -163,3 +164,62 @@ def test_a_visit_becomes_a_complaint(qtbot, window, write, fetch):
     )
     assert fetch(select(Visit))[0].id == visit.id
     assert fetch(select(Call)) == [] and fetch(select(Loan)) == []
+
+
+def test_a_scanned_serial_opens_its_record_from_any_tab(
+    qtbot, window, write, staff_id, type_text
+):
+    """查单: the scanner types the QR code's text and Enter; the record's tab opens with the
+    list narrowed to it and its detail shown; the field empties for the next paper."""
+    with write() as ctx:
+        shift = shifts.come_on_duty(ctx, staff_id, "早班")
+        workorders.create(ctx, WorkOrderDraft("楼道灯不亮", "水电", room="3-2-1201"))
+        order = workorders.create(ctx, WorkOrderDraft("厨房水管漏水", "水电", room="3-2-1201"))
+        item = loans.add_item(ctx, "梯子", 2, deposit="0")
+        loans.lend(ctx, LoanDraft(item.id, "李四", datetime.now() + timedelta(hours=2),
+                                  phone="13812345678"))  # fmt: skip
+    with write() as ctx:
+        handover.confirm(ctx, shift.id, "")
+    lookup = window.serial_lookup
+    window.tabs.setCurrentWidget(window.statistics_tab)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert lookup.field.hasFocus()
+    qtbot.keyClicks(lookup.field, order.serial.lower().replace("-", ""))
+    qtbot.keyClick(lookup.field, Qt.Key.Key_Return)
+    tab = window.workorders_tab
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is tab, timeout=WAIT)
+    qtbot.waitUntil(lambda: tab.detail.detail is not None, timeout=WAIT)
+    assert tab.detail.detail.record_id == order.id and tab.search.text() == order.serial
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
+    assert tab.model.row_at(0).serial == order.serial
+    assert lookup.field.text() == "" and lookup.error.isHidden()
+
+    type_text(lookup.field, "张三")
+    qtbot.keyClick(lookup.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lookup.error.isVisible(), timeout=WAIT)
+    assert "不是本系统的单号" in lookup.error.toolTip()
+    assert lookup.field.text() == "张三" and lookup.field.selectedText() == "张三"
+    assert window.tabs.currentWidget() is tab  # nothing else moved
+
+    qtbot.keyClicks(lookup.field, "PG-20000101-001")  # replaces the selected text
+    qtbot.keyClick(lookup.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "找不到单号为 PG-20000101-001 的派工单" in lookup.error.toolTip(),
+                    timeout=WAIT)  # fmt: skip
+
+    today = order.created_at.date()  # the fixtures' day
+    lookup.field.setText(f"JB-{today:%Y%m%d}-01")
+    qtbot.keyClick(lookup.field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.handover_tab, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.handover_tab.view is not None, timeout=WAIT)
+    assert window.handover_tab.view.shift_id == shift.id
+
+    lookup.field.setText(f"JYDJ-{today:%Y%m%d}")
+    qtbot.keyClick(lookup.field, Qt.Key.Key_Return)
+    loans_tab = window.loans_tab
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is loans_tab, timeout=WAIT)
+    assert loans_tab.date_from.date().toPython() == today == loans_tab.date_to.date().toPython()
+    qtbot.waitUntil(lambda: loans_tab.model.rowCount() == 1, timeout=WAIT)
+
+
+def test_typing_starts_in_the_first_form(window):
+    assert window.focusWidget() is window.visits_tab.first_field()

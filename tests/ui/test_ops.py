@@ -4,9 +4,11 @@ PySide6 does not leak references on emit (6.12.0 did, and Python 3.11 then abort
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 import threading
 
+from desk.models.errors import ValidationError
 from desk.ui.ops import collect_on_gui_thread
 
 
@@ -32,6 +34,28 @@ def test_an_error_reaches_on_error_and_busy_ends(qtbot, ops):
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert str(errors[0]) == "坏了"
     assert busy == [True, False]
+
+
+def test_a_refusal_is_logged_without_a_traceback_and_a_failure_with_one(qtbot, ops, caplog):
+    """A DeskError (bad input, not found, a cancelled export) is the person's business: one
+    line in the log. Anything else is a bug: the whole traceback."""
+    errors: list[BaseException] = []
+
+    def refuse() -> None:
+        raise ValidationError("serial", "单号", "不是单号")
+
+    def boom() -> None:
+        raise ValueError("坏了")
+
+    with caplog.at_level(logging.INFO, logger="desk.ui"):
+        ops.run(refuse, on_error=errors.append)
+        ops.run(boom, on_error=errors.append)
+        qtbot.waitUntil(lambda: len(errors) == 2, timeout=5000)
+    refused, failed = caplog.records
+    assert (refused.levelno, refused.getMessage(), refused.exc_info) == (
+        logging.INFO, "operation refused: 单号：不是单号", None,
+    )  # fmt: skip
+    assert failed.levelno == logging.ERROR and failed.exc_info[0] is ValueError
 
 
 def test_emitting_signals_keeps_the_interpreter_intact(qtbot, ops):

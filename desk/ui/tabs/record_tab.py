@@ -431,12 +431,23 @@ class RecordTab(QWidget):
     def show_scope(self, scope: str) -> None:
         """Show the list filtered to ``scope`` (今天/未完成/已超时/全部), no date or search limit:
         where a status-bar count jumps to."""
-        for edit in (self.date_from, self.date_to):
+        self.show_filtered(scope)
+
+    def show_found(self, serial: str, record_id: int) -> None:
+        """A record found by its serial (扫码查单): the list narrowed to it, its detail shown."""
+        self.show_filtered("全部", text=serial)
+        self.show_record(record_id)
+
+    def show_filtered(
+        self, scope: str, start: date | None = None, end: date | None = None, text: str = ""
+    ) -> None:
+        """Set every filter at once and load the list once (not once per filter)."""
+        for edit, day in ((self.date_from, start), (self.date_to, end)):
             edit.blockSignals(True)
-            edit.setDate(edit.minimumDate())
+            edit.setDate(edit.minimumDate() if day is None else QDate(day))
             edit.blockSignals(False)
         self.search.blockSignals(True)
-        self.search.clear()
+        self.search.setText(text)
         self.search.blockSignals(False)
         if self.scope.currentIndex() == SCOPES.index(scope):
             self.reload()
