@@ -6,7 +6,7 @@ read on the DB worker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from desk.models import Shift, Staff
@@ -27,6 +27,9 @@ class DutyState:
     shifts: list[tuple[str, str]]  # the office's shifts: (name, "08:00–16:00")
     suggested: str  # the shift that fits the clock now
     flagged: int  # handovers not accepted by the end of the next shift
+    # when each shift would end for someone coming on duty for it now: 晚班 chosen at 16:40
+    # runs to the next morning, which the 上班 dialog warns about
+    planned_ends: dict[str, datetime] = field(default_factory=dict)
 
 
 def duty_state(ctx: Ctx) -> DutyState:
@@ -44,6 +47,7 @@ def duty_state(ctx: Ctx) -> DutyState:
         shifts=[(d.name, f"{d.start}–{d.end}") for d in defs],
         suggested=shifts.suggested_shift_name(conf, ctx.now),
         flagged=len(handover.unaccepted_flags(ctx)),
+        planned_ends={d.name: shifts.occurrence_end(d, ctx.now) for d in defs},
     )
 
 

@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
                 if snap.duty.shift_id is not None
                 else ""
             ),
+            planned_ends=snap.duty.planned_ends,
         )
         if choice is None:
             self._show(snap)  # the combo goes back to who is on duty

@@ -197,7 +197,7 @@ def test_coming_on_duty_shows_messages_waiting(
 
     asked: list[int] = []
 
-    def ask(parent, people, shifts, *, staff_id, shift_name, note):
+    def ask(parent, people, shifts, *, staff_id, shift_name, note, planned_ends):
         asked.append(staff_id)
         return duty_dialog.DutyChoice(staff_id, shifts[0][0])
 

@@ -3,6 +3,8 @@ receptionists would: 王经理 works the 早班, 李娜 takes over for the 中�
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import select
 
 from desk.models import Call, Handover, Shift
@@ -43,8 +45,9 @@ def come_on_duty(qtbot, window, monkeypatch, staff_id: int, shift: str) -> None:
 def test_the_start_asks_who_comes_on_duty(qtbot, engine, ops, db_path, staff_id, monkeypatch):
     asked: list[tuple] = []
 
-    def ask(parent, people, shifts, *, staff_id, shift_name, note):
+    def ask(parent, people, shifts, *, staff_id, shift_name, note, planned_ends):
         asked.append((people, [name for name, _hours in shifts], shift_name))
+        assert set(planned_ends) == {name for name, _hours in shifts}
         return None  # not now
 
     monkeypatch.setattr(duty_dialog, "ask_duty", ask)
@@ -182,3 +185,21 @@ def test_the_duty_record_prints(qtbot, engine, ops, db_path, staff_id, monkeypat
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "客服值班记录表" in text and "电梯年检" in text and "王经理" in text
     assert kw["form"].head.serial.startswith("JB-")
+
+
+def test_another_shift_than_the_clocks_is_explained_before_coming_on_duty(qtbot):
+    """16:40: 中班 fits the clock; 晚班 would be planned to run until the next morning."""
+    shifts = [("早班", "08:00–16:00"), ("中班", "16:00–24:00"), ("晚班", "00:00–08:00")]
+    ends = {"早班": datetime(2026, 11, 30, 16, 0), "中班": datetime(2026, 11, 30, 0, 0),
+            "晚班": datetime(2026, 11, 30, 8, 0)}  # fmt: skip
+    dialog = duty_dialog.DutyDialog([(1, "王经理")], shifts, shift_name="中班", planned_ends=ends)
+    qtbot.addWidget(dialog)
+    assert dialog.shift.currentData() == "中班" and dialog.warning.isHidden()
+    dialog.shift.setCurrentIndex(dialog.shift.findData("晚班"))
+    assert not dialog.warning.isHidden()
+    assert dialog.warning.text() == (
+        "按现在的时间应是中班。选晚班的话，本班要到 11-30 08:00 才结束，请确认没有选错。"
+    )
+    assert dialog.choice() == DutyChoice(1, "晚班")  # a warning, not a refusal
+    dialog.shift.setCurrentIndex(dialog.shift.findData("中班"))
+    assert dialog.warning.isHidden()
