@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import errno
 import shutil
-import tempfile
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -59,13 +57,12 @@ from PySide6.QtWidgets import (
 from desk.models.enums import LoanKind
 from desk.models.errors import DeskError
 from desk.reports.forms import Form, render
-from desk.ui import dialogs, msgbox
+from desk.ui import dialogs, msgbox, temp_files
 from desk.ui.ops import Ops
 
 PRINT_DPI = 300  # enough for text and QR codes; an A4 page is 35 MB as an image
 PREVIEW_FOLDER = "desk-print"
 PROGRESS_FROM_SHEETS = 3  # a print job longer than this shows its progress
-STALE_SECONDS = 24 * 3600  # previews left behind by a crash are swept after a day
 
 DISK_QUOTA = getattr(errno, "EDQUOT", errno.ENOSPC)  # a full network share's quota
 _last_folder: Path | None = None  # where the last export went: the next one starts there
@@ -133,23 +130,11 @@ def write_error_text(exc: BaseException, path: Path) -> str:
 # --- the forms as a temporary PDF for the preview -----------------------------------------
 
 
-def _preview_folder() -> Path:
-    folder = Path(tempfile.gettempdir()) / PREVIEW_FOLDER
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
 def render_for_preview(forms: Sequence[Form], title: str) -> Path:
     """The forms as one temporary PDF (runs on the DB worker: reportlab takes 10–40 ms a
     form). The preview deletes it when it closes; ones left by a crash go a day later."""
-    folder = _preview_folder()
-    cutoff = time.time() - STALE_SECONDS
-    for old in folder.glob("*.pdf"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except OSError:
-            pass  # open in another program (Windows) or just gone: try again next time
+    folder = temp_files.temp_folder(PREVIEW_FOLDER)
+    temp_files.sweep(folder)
     path = folder / f"{uuid.uuid4().hex}.pdf"
     if len(forms) == 1:
         render(forms[0], path)

@@ -30,9 +30,14 @@ def records(write, staff_id) -> dict[str, tuple[str, int]]:
     with write() as ctx:
         shift = shifts.come_on_duty(ctx, staff_id, "早班")
         order = workorders.create(ctx, WorkOrderDraft("卧室吸顶灯不亮", "水电", room="3-2-1201"))
-        complaint = complaints.create(ctx, ComplaintDraft("楼上深夜噪音", "物业管理", complainant="赵女士", phone="13800001111"))
+        complaint = complaints.create(
+            ctx,
+            ComplaintDraft("楼上深夜噪音", "物业管理", complainant="赵女士", phone="13800001111"),
+        )
         ladder = loans.add_item(ctx, "梯子", 2)
-        loan = loans.lend(ctx, LoanDraft(ladder.id, "赵先生", NOW + timedelta(hours=2), phone="13800002222"))
+        loan = loans.lend(
+            ctx, LoanDraft(ladder.id, "赵先生", NOW + timedelta(hours=2), phone="13800002222")
+        )
         visit = visits.create(ctx, VisitDraft("冯先生", "申请更换门禁卡"))
         call = calls.create_call(ctx, CallDraft("咨询", "问停水时间"))
     for kind, record in (("workorder", order), ("complaint", complaint), ("loan", loan),

@@ -4,8 +4,10 @@ amber then red, keep photos with it, and take one over from a visit."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -410,6 +412,10 @@ def test_attach_a_photo_and_open_it(qtbot, tab, write, fetch, monkeypatch, tmp_p
     assert tab.attachments.item(0, 0).text() == "楼道杂物.jpg"
     assert tab.attachments.item(0, 1).text() == "2 KB"
 
+    earlier = tmp_path / "temp" / "desk-attachments" / "0123abcd" / "上周的照片.jpg"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_bytes(b"old")
+    os.utime(earlier, (time.time() - 2 * 86400,) * 2)  # opened two days ago
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     tab.attachments.setCurrentCell(0, 0)
@@ -419,6 +425,7 @@ def test_attach_a_photo_and_open_it(qtbot, tab, write, fetch, monkeypatch, tmp_p
     copy = Path(opened[0].toLocalFile())
     assert copy.name == "楼道杂物.jpg" and copy.read_bytes() == photo.read_bytes()
     assert copy.is_relative_to(tmp_path / "temp")
+    assert not earlier.parent.exists()  # the stale copy was swept on the way
 
     tab.view.selectRow(1)  # another complaint: its own (no) attachments
     qtbot.waitUntil(lambda: tab.attachments.rowCount() == 0, timeout=WAIT)

@@ -41,7 +41,7 @@ from desk.services.complaints import REQUIRED_LEVEL, AttachmentInfo, ComplaintDr
 from desk.services.context import reading
 from desk.services.lists import ComplaintRow
 from desk.services.search import Match
-from desk.ui import msgbox
+from desk.ui import msgbox, temp_files
 from desk.ui.dialogs import complaint_dialogs as dialogs
 from desk.ui.dialogs.complaint_dialogs import AnswerValues, StartValues
 from desk.ui.models.paged import Column
@@ -50,6 +50,8 @@ from desk.ui.tabs.record_tab import RecordTab
 OVERDUE = "#fadbd8"
 NEAR = "#fdebd0"
 TICK_MS = 30_000  # the countdown moves on in steps of half a minute
+# opened attachments are copied here for the system viewer; swept a day later
+ATTACHMENTS_FOLDER = "desk-attachments"
 SEVERITIES = [Severity.MINOR, Severity.IMPORTANT, Severity.MAJOR]  # the usual one first
 DIALOG_ACTIONS = {"开始处理", "升级", "答复"}
 
@@ -497,16 +499,20 @@ class ComplaintsTab(RecordTab):
         if not 0 <= row < len(self.attachment_rows):
             return
         engine, attachment_id = self.engine, self.attachment_rows[row].id
-        base = Path(tempfile.gettempdir()) / "desk-attachments"
+        base = Path(tempfile.gettempdir()) / ATTACHMENTS_FOLDER
 
         def job() -> Path:
+            if base.is_dir():
+                temp_files.sweep(base)  # copies opened more than a day ago
             with reading(engine) as ctx:
                 found = complaints.attachment(ctx, attachment_id)
                 name, data, digest = found.filename, found.data, found.sha256
             # one folder per content: the original name is kept, files of the same name
             # never overwrite each other, and a copy still open in its program is reused
             path = base / digest[:16] / Path(name).name
-            if not path.exists():
+            if path.exists():
+                path.touch()  # opened again: the sweep counts the day from now
+            else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 part = path.with_name(path.name + ".part")
                 part.write_bytes(data)
