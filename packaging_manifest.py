@@ -56,8 +56,17 @@ def pyside6_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+# Where the PySide6 wheels keep Qt's translations: Linux and macOS in Qt/translations,
+# Windows in translations (the Windows build failed on the Linux path alone)
+QT_TRANSLATION_FOLDERS = ("Qt/translations", "translations")
+
+
 def qt_translation() -> Path:
-    return pyside6_dir() / "Qt" / "translations" / QT_TRANSLATION
+    for folder in QT_TRANSLATION_FOLDERS:
+        path = pyside6_dir() / folder / QT_TRANSLATION
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"{QT_TRANSLATION} is in none of PySide6's {QT_TRANSLATION_FOLDERS}")
 
 
 def pack_font(name: str, into: Path) -> Path:
@@ -294,7 +303,7 @@ def plugin_kept(folder: str, filename: str) -> bool:
     return filename.split(".")[0].removeprefix("lib") in stems
 
 
-QT_TRANSLATIONS_BUNDLED = "PySide6/Qt/translations/"
+QT_TRANSLATIONS_BUNDLED = tuple(f"PySide6/{folder}/" for folder in QT_TRANSLATION_FOLDERS)
 
 
 def qt_translation_entry(dest: str) -> bool:

@@ -104,7 +104,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def chinese_capable_output() -> None:
+    """Make stdout and stderr able to print Chinese, or ``--help`` and every message crash.
+
+    A console shows Unicode whatever its code page, and Chinese Windows writes GBK (cp936)
+    into pipes and files. But a pipe or file on a Windows set to another language gets
+    cp1252 and UnicodeEncodeError; there the streams switch to UTF-8. (Found by running
+    the Windows build's desk-admin with its output captured.)
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if encoding is None or not hasattr(stream, "reconfigure"):
+            continue  # no stream (a windowed exe) or a replaced one (tests)
+        try:
+            "物业前台".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    chinese_capable_output()
     args = build_parser().parse_args(argv)
     db_path: Path = args.db or paths.default_db()
     configure(paths.log_file(db_path))

@@ -53,6 +53,10 @@ GUI_WAIT_MS = 2500
 TIMEOUT = 120  # seconds for any one run of the built program
 
 
+# Programs in the folder run through this (["wine"] for the Windows build on Linux: --wine)
+LAUNCHER: list[str] = []
+
+
 class Failed(Exception):
     pass
 
@@ -70,6 +74,7 @@ def run(
         done = subprocess.run(
             [str(c) for c in cmd],
             env=env,
+            stdin=subprocess.DEVNULL,  # the program must never wait for input
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -83,17 +88,17 @@ def run(
     return done.stdout
 
 
-def build(dist: Path, work: Path) -> float:
-    try:
-        import PyInstaller
-    except ImportError as exc:
-        raise Failed('PyInstaller is not installed: pip install "pyinstaller>=6.10,<7"') from exc
-    major = int(PyInstaller.__version__.split(".")[0])
-    if major != 6:
-        raise Failed(f"build.spec is written for PyInstaller 6, found {PyInstaller.__version__}")
-    step(f"PyInstaller {PyInstaller.__version__}: building into {dist}")
+def build(dist: Path, work: Path, python: Sequence[str | Path] = (sys.executable,)) -> float:
+    """Run PyInstaller on build.spec with ``python`` (this one, or Windows' under wine)."""
+    version = run([*python, "-m", "PyInstaller", "--version"]).strip() if python else ""
+    if not version.startswith("6."):
+        raise Failed(
+            f"build.spec is written for PyInstaller 6, found {version or 'none'}: "
+            'pip install "pyinstaller>=6.10,<7"'
+        )
+    step(f"PyInstaller {version}: building into {dist}")
     started = time.perf_counter()
-    cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN"]
+    cmd = [*python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN"]
     cmd += ["--distpath", dist, "--workpath", work, ROOT / "build.spec"]
     run(cmd, timeout=1800)
     return time.perf_counter() - started
@@ -204,7 +209,9 @@ def check_gui(program: Path, db: Path, env: dict[str, str], title: str) -> None:
     log = db.parent / "desk.log"
     before = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     gui_env = {**env, "QT_QPA_PLATFORM": "offscreen", "DESK_QUIT_AFTER_MS": str(GUI_WAIT_MS)}
-    run([program, "--db", db], env=gui_env)
+    if LAUNCHER:  # wine passes no QT_* variable on, but WINEQT_X arrives as QT_X
+        gui_env["WINEQT_QPA_PLATFORM"] = "offscreen"
+    run([*LAUNCHER, program, "--db", db], env=gui_env)
     lines = log.read_text(encoding="utf-8").splitlines()[len(before) :]
     quit_lines = [line for line in lines if "DESK_QUIT_AFTER_MS" in line]
     if not quit_lines:
@@ -217,26 +224,64 @@ def check_gui(program: Path, db: Path, env: dict[str, str], title: str) -> None:
     print(f"   {quit_lines[-1].split(': ', 1)[-1]}")
 
 
+def pe_facts(exe: Path) -> tuple[int, bool]:
+    """(subsystem, has an icon) of a Windows exe, read from its PE header: subsystem 2 is a
+    windowed program (no console window), 3 a console one."""
+    data = exe.read_bytes()
+    u16 = lambda at: int.from_bytes(data[at : at + 2], "little")  # noqa: E731
+    u32 = lambda at: int.from_bytes(data[at : at + 4], "little")  # noqa: E731
+    pe = u32(0x3C)
+    if data[:2] != b"MZ" or data[pe : pe + 4] != b"PE\0\0":
+        raise Failed(f"{exe.name} is not a Windows program")
+    sections, optional_size = u16(pe + 6), u16(pe + 20)
+    optional = pe + 24
+    subsystem = u16(optional + 68)
+    directories = optional + (112 if u16(optional) == 0x20B else 96)  # PE32+ or PE32
+    resources_rva = u32(directories + 2 * 8)  # data directory 2: resources
+    table = optional + optional_size
+    for i in range(sections):
+        entry = table + 40 * i
+        rva, raw_size, raw = u32(entry + 12), u32(entry + 16), u32(entry + 20)
+        if resources_rva and rva <= resources_rva < rva + raw_size:
+            root = raw + resources_rva - rva
+            named, ids = u16(root + 12), u16(root + 14)
+            types = [u32(root + 16 + 8 * k) for k in range(named, named + ids)]
+            return subsystem, 14 in types  # RT_GROUP_ICON
+    return subsystem, False
+
+
+def check_windows_programs(folder: Path) -> None:
+    """desk.exe opens no console window; desk-admin.exe is a console program; both carry
+    the icon."""
+    for name, subsystem, kind in (("desk.exe", 2, "windowed"), ("desk-admin.exe", 3, "console")):
+        found, icon = pe_facts(folder / name)
+        if found != subsystem:
+            raise Failed(f"{name}: subsystem {found}, expected {subsystem} ({kind})")
+        if not icon:
+            raise Failed(f"{name} has no icon")
+        print(f"   {name}: {kind}, with its icon")
+
+
 def exercise(folder: Path, scratch: Path) -> None:
-    exe = ".exe" if sys.platform == "win32" else ""
-    admin = folder / f"desk-admin{exe}"
+    exe = ".exe" if sys.platform == "win32" or LAUNCHER else ""
+    admin = [*LAUNCHER, folder / f"desk-admin{exe}"]
     gui = folder / f"desk{exe}"
     env = {k: v for k, v in os.environ.items() if k not in ("DESK_DB", "DESK_DATA_DIR")}
     env["DESK_DATA_DIR"] = str(scratch / "profile")
 
     step("version")
-    version = run([admin, "--version"], env).strip()
+    version = run([*admin, "--version"], env).strip()
     if version != f"desk {__version__}":
         raise Failed(f"the bundle says {version!r}, the checkout is {__version__}")
 
     step("migrations on a new database (init, then check)")
     new = scratch / "new" / "office.sqlite3"
     new.parent.mkdir()
-    run([admin, "--db", new, "init", "--office", "测试物业服务中心", "--staff", "张经理"], env)
+    run([*admin, "--db", new, "init", "--office", "测试物业服务中心", "--staff", "张经理"], env)
     from desk.models import migrate
 
     head = migrate.head_revision()
-    report = run([admin, "--db", new, "check"], env)
+    report = run([*admin, "--db", new, "check"], env)
     if f"结构版本 {head}，最新" not in report:
         raise Failed(f"check after init: expected schema {head}, newest; got: {report}")
     print(f"   {report.strip()}")
@@ -244,9 +289,9 @@ def exercise(folder: Path, scratch: Path) -> None:
     step("demo data and a 派工单")
     demo = scratch / "demo" / "demo.sqlite3"
     demo.parent.mkdir()
-    print("   " + run([admin, "--db", demo, "demo", "--days", "30"], env).strip())
+    print("   " + run([*admin, "--db", demo, "demo", "--days", "30"], env).strip())
     pdf = scratch / "workorder.pdf"
-    run([admin, "--db", demo, "form", "workorder", "--latest", "-o", pdf], env)
+    run([*admin, "--db", demo, "form", "workorder", "--latest", "-o", pdf], env)
     print(f"   {pdf.name}: embedded {check_embedded(pdf, ['WenQuanYiMicroHei'])}")
 
     step("rare characters: the packed fallback fonts")
@@ -258,7 +303,7 @@ def exercise(folder: Path, scratch: Path) -> None:
         )
     conn.close()
     rare = scratch / "rare.pdf"
-    run([admin, "--db", demo, "form", "workorder", "--latest", "-o", rare], env)
+    run([*admin, "--db", demo, "form", "workorder", "--latest", "-o", rare], env)
     names = check_embedded(rare, ["WenQuanYiMicroHei", "DeskHanExtA", "HanaMinB"])
     print(f"   {rare.name}: embedded {names}")
     if shutil.which("pdftotext"):
@@ -268,7 +313,7 @@ def exercise(folder: Path, scratch: Path) -> None:
 
     step("the same form as xlsx (openpyxl, the QR code through Pillow)")
     xlsx = scratch / "workorder.xlsx"
-    run([admin, "--db", demo, "form", "workorder", "--latest", "-o", xlsx], env)
+    run([*admin, "--db", demo, "form", "workorder", "--latest", "-o", xlsx], env)
     with zipfile.ZipFile(xlsx) as book:
         images = [n for n in book.namelist() if n.startswith("xl/media/")]
     if not images:
@@ -287,17 +332,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
     parser.add_argument("--no-build", action="store_true", help="check dist/desk as it is")
+    parser.add_argument(
+        "--wine",
+        metavar="PYTHON_EXE",
+        type=Path,
+        help="build and check the Windows program on Linux: PyInstaller runs under this "
+        "Windows python.exe through wine, and so do the programs built "
+        "(scripts/wine_build_check.sh sets it up)",
+    )
     args = parser.parse_args(argv)
     folder = args.dist / "desk"
+    python: list[str | Path] = [sys.executable]
+    if args.wine:
+        LAUNCHER[:] = ["wine"]
+        os.environ["WINEDEBUG"] = "-all"  # wine's own chatter would drown the output
+        python = [*LAUNCHER, args.wine]
     started = time.perf_counter()
     try:
-        took = None if args.no_build else build(args.dist, args.work)
+        took = None if args.no_build else build(args.dist, args.work, python)
         if not folder.is_dir():
             raise Failed(f"{folder} does not exist")
         step(f"size and libraries of {folder}")
         size = check_size(folder)
-        check_libraries(folder)
-        check_icu(folder)
+        if sys.platform == "win32" or LAUNCHER:
+            check_windows_programs(folder)
+        else:
+            check_libraries(folder)
+            check_icu(folder)
         with tempfile.TemporaryDirectory(prefix="desk-build-check-") as scratch:
             exercise(folder, Path(scratch))
     except Failed as exc:

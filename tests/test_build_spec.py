@@ -167,6 +167,7 @@ def test_dropped_binaries_and_translations_are_recognised():
     assert manifest.qt_translation_entry("PySide6/Qt/translations/qtbase_de.qm")
     assert manifest.qt_translation_entry("PySide6\\Qt\\translations\\qt_help_zh_CN.qm")
     assert not manifest.qt_translation_entry("resources/translations/qtbase_zh_CN.qm")
+    assert manifest.qt_translation_entry("PySide6\\translations\\qtbase_de.qm")  # Windows wheels
     assert manifest.dll_dropped("PySide6\\opengl32sw.dll")
     assert not manifest.dll_dropped("PySide6/Qt6Gui.dll")
 
@@ -246,3 +247,14 @@ def _load_packaging_icu() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_qt_translation_is_found_in_the_windows_wheels_layout_too(tmp_path, monkeypatch):
+    """The Windows wheels keep translations in PySide6/translations, not Qt/translations."""
+    (tmp_path / "translations").mkdir()
+    (tmp_path / "translations" / manifest.QT_TRANSLATION).write_bytes(b"qm")
+    monkeypatch.setattr(manifest, "pyside6_dir", lambda: tmp_path)
+    assert manifest.qt_translation() == tmp_path / "translations" / manifest.QT_TRANSLATION
+    (tmp_path / "translations" / manifest.QT_TRANSLATION).unlink()
+    with pytest.raises(FileNotFoundError, match=manifest.QT_TRANSLATION):
+        manifest.qt_translation()
