@@ -21,6 +21,7 @@ __all__ = [
     "check_order",
     "clean_text",
     "mask_phone",
+    "mask_phones_in",
     "normalize_phone",
     "normalize_room",
     "parse_money",
@@ -236,6 +237,20 @@ def _parse_phone_chunk(chunk: str, *, field: str, label: str) -> list[str]:
 
 def _bad_piece(piece: str, exc: ValidationError, field: str, label: str) -> ValidationError:
     return ValidationError(field, label, f"「{_short(piece)}」有误，{exc.reason}")
+
+
+# A phone number written inside free text: a mobile (optionally with spaces or dashes as
+# 138 1234 5678) or a landline with its area code (021-12345678, 0755 1234567), not part
+# of a longer run of digits (an order number, an ID)
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![0-9])(?:1[3-9][0-9](?:[ -]?[0-9]{4}){2}|0[1-9][0-9]{1,2}[ -]?[2-9][0-9]{6,7})(?![0-9])"
+)
+
+
+def mask_phones_in(text: str) -> str:
+    """Free text for a list on screen, with the phone numbers in it masked as ``mask_phone``
+    does: ``请回电13812345678`` → ``请回电138****5678``. The record itself keeps them."""
+    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
 
 
 def mask_phone(canonical: str) -> str:

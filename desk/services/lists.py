@@ -73,7 +73,7 @@ from desk.models.enums import (
     WorkOrderState,
 )
 from desk.models.states import OPEN_COMPLAINT_STATES, OPEN_WORK_ORDER_STATES
-from desk.models.validation import mask_phone
+from desk.models.validation import mask_phone, mask_phones_in
 from desk.services import complaints, settings, sla, textsearch, workorders
 from desk.services.calendar import WorkCalendar
 
@@ -255,7 +255,7 @@ def _common(row: tuple[Any, ...], state: type[StrEnum]) -> dict[str, Any]:
         "person": row[4] or "",
         "room": row[5] or "",
         "phone": mask_phone(row[6]) if row[6] else "",
-        "summary": _cut(row[7]),
+        "summary": _cut(mask_phones_in(row[7] or "")),  # the list is on screen: no numbers
     }
 
 

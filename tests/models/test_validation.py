@@ -17,6 +17,7 @@ from desk.models.validation import (
     check_order,
     clean_text,
     mask_phone,
+    mask_phones_in,
     normalize_phone,
     normalize_room,
     parse_money,
@@ -260,6 +261,41 @@ def test_parse_phones_default_field_and_label() -> None:
 )
 def test_mask_phone(canonical: str, masked: str) -> None:
     assert mask_phone(canonical) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("请回电13812345678", "请回电138****5678"),
+        ("电话 138 1234 5678 找张先生", "电话 138****5678 找张先生"),
+        ("13812345678/13987654321", "138****5678/139****4321"),
+        ("座机021-62345678转", "座机021-****5678转"),
+        ("请拨 0755-23456789 或 13800001111", "请拨 0755-****6789 或 138****1111"),
+        # digits that are no phone stay: serials, order and ID numbers, service numbers
+        ("PG-20261129-003 已派工", "PG-20261129-003 已派工"),
+        ("订单号 2026112913812345678", "订单号 2026112913812345678"),
+        ("身份证 110101199003071234", "身份证 110101199003071234"),
+        ("联系95598，3-2-1201", "联系95598，3-2-1201"),
+    ],
+)
+def test_phones_in_free_text_are_masked(text: str, shown: str) -> None:
+    assert mask_phones_in(text) == shown
+
+
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Nd",)), max_size=20),
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.text(alphabet=st.characters(blacklist_categories=("Nd",)), max_size=20),
+)
+def test_a_mobile_in_any_text_is_never_shown_whole(before: str, mobile: str, after: str) -> None:
+    shown = mask_phones_in(before + mobile + after)
+    assert shown == before + mask_phone(mobile) + after
+    assert mask_phones_in(shown) == shown  # masking twice changes nothing
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Nd",))))
+def test_text_without_digits_is_left_as_it_is(text: str) -> None:
+    assert mask_phones_in(text) == text
 
 
 # ---------------------------------------------------------------------------

@@ -274,6 +274,15 @@ def test_row_shows_masked_phone_and_a_short_one_line_summary(write, read) -> Non
     assert row.created_at == NOW
 
 
+def test_phones_written_in_the_text_are_masked_in_the_list_but_still_found(write, read) -> None:
+    with write() as ctx:
+        draft = CallDraft("咨询", "请王经理回电13987654321，或打0755-23456789")
+        call = calls.create_call(ctx, draft)
+    [row] = rows(read, "call")
+    assert row.summary == "请王经理回电139****4321，或打0755-****6789"
+    assert ids(read, "call", text="13987654321") == [call.id]  # the search reads the record
+
+
 def test_text_search_combines_with_scopes(write, read, staff_id) -> None:
     with write(NOW - DAY) as ctx:
         old = calls.create_call(ctx, CallDraft("转告", "张先生来电", message_for_id=staff_id))
