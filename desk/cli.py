@@ -24,6 +24,7 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from desk import __version__, paths
@@ -50,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20261122, help="随机种子（种子相同，数据相同）")
 
     sub.add_parser("check", help="检查数据库文件是否完好、结构是否最新")
+
+    p = sub.add_parser("backup", help="备份数据库（程序每天也会自动备份），或列出已有的备份")
+    p.add_argument(
+        "--to", type=Path, metavar="文件夹", help="备份到这个文件夹（默认：数据目录的 backups）"
+    )
+    p.add_argument("--list", action="store_true", help="只列出已有的备份")
+
+    p = sub.add_parser("restore", help="用一份备份恢复数据库（当前的数据库会先留一份副本）")
+    p.add_argument("file", type=Path, help="备份文件，如 backups/desk-20261129-080000.sqlite3")
 
     p = sub.add_parser("settings", help="设置：列出全部设置，或修改一项（如班次、时限、类别）")
     p.add_argument("key", nargs="?", help="设置项，如 lists.shifts")
@@ -146,12 +156,15 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     from desk.services.database import open_database
 
     engine = open_database(db_path)
-    with reading(engine) as ctx:
-        if staff.is_set_up(ctx):
-            print(f"错误：{db_path} 已经设置过办公室，不会覆盖。", file=sys.stderr)
-            return 2
-    with writing(engine) as ctx:
-        staff.set_up_office(ctx, args.office, args.staff)
+    try:
+        with reading(engine) as ctx:
+            if staff.is_set_up(ctx):
+                print(f"错误：{db_path} 已经设置过办公室，不会覆盖。", file=sys.stderr)
+                return 2
+        with writing(engine) as ctx:
+            staff.set_up_office(ctx, args.office, args.staff)
+    finally:
+        engine.dispose()  # the file is free again (a restore in the same process)
     print(db_path)
     return 0
 
@@ -218,16 +231,19 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
         print("错误：--days 应在 1 到 3700 之间。", file=sys.stderr)
         return 2
     engine = open_database(db_path)
-    if not is_empty(engine):
-        print(
-            f"错误：{db_path} 里已经有数据。演示数据只写进新的空数据库，"
-            "以免和真实数据混在一起；请用 --db 指定一个新文件。",
-            file=sys.stderr,
-        )
-        return 2
-    started = time.perf_counter()
-    counts = demo.generate(engine, args.days, seed=args.seed)
-    took = time.perf_counter() - started
+    try:
+        if not is_empty(engine):
+            print(
+                f"错误：{db_path} 里已经有数据。演示数据只写进新的空数据库，"
+                "以免和真实数据混在一起；请用 --db 指定一个新文件。",
+                file=sys.stderr,
+            )
+            return 2
+        started = time.perf_counter()
+        counts = demo.generate(engine, args.days, seed=args.seed)
+        took = time.perf_counter() - started
+    finally:
+        engine.dispose()
     print(f"{db_path}：{sum(counts.values())} 条记录，用时 {took:.1f} 秒")
     return 0
 
@@ -242,14 +258,38 @@ def cmd_check(args: argparse.Namespace, db_path: Path) -> int:
     if problems:
         print(f"错误：数据库检查未通过：{problems[0]}", file=sys.stderr)
         return 2
-    engine = db.make_engine(db_path, readonly=True)
-    try:
-        current = migrate.current_revision(engine)
-    finally:
-        engine.dispose()
+    current = migrate.file_revision(db_path)  # a backup too: read-only, any journal mode
     head = migrate.head_revision()
     state = "最新" if current == head else f"需要升级（{current} → {head}，下次打开时自动升级）"
     print(f"{db_path}：完好；结构版本 {current}，{state}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
+    from desk.services import backup
+
+    folder = args.to or backup.auto_folder(db_path)
+    if args.list:
+        for found in backup.backups(folder, db_path.stem):
+            print(f"{found.path}\t{found.made_at:%Y-%m-%d %H:%M:%S}\t{found.size / 2**20:.1f} MB")
+        return 0
+    if not db_path.exists():
+        print(f"错误：找不到数据库文件 {db_path}", file=sys.stderr)
+        return 2
+    made = backup.make(db_path, folder, datetime.now())
+    if args.to is None:
+        backup.prune(folder, db_path.stem)
+    print(f"{made.path}（{made.size / 2**20:.1f} MB）")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
+    from desk.services import backup
+
+    aside = backup.restore(args.file, db_path, datetime.now())
+    print(f"已用 {args.file} 恢复 {db_path}")
+    if aside.exists():
+        print(f"原来的数据库留在 {aside}")
     return 0
 
 
@@ -398,6 +438,8 @@ COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
     "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "staff": cmd_staff,
     "settings": cmd_settings,
     "import-residents": cmd_import_residents,

@@ -31,7 +31,7 @@ def open_database(path: Path | str, *, create: bool = True) -> Engine:
             log.error("integrity check failed for %s: %s", path, problems[:5])
             raise StorageError(
                 f"数据库文件 {path.name} 检查未通过（{problems[0]}）。程序不会改动这个文件。"
-                "请联系管理员，用最近的备份恢复。",
+                "可以用最近的备份恢复（见使用手册第 10 节）。",
                 kind="corrupt",
             )
     elif not create:

@@ -68,6 +68,9 @@ DEFAULTS: list[SettingSpec] = [
         ],
         "班次",
     ),
+    # the daily backup goes beside the database and, when this is set, here as well: a
+    # USB stick or a second disk survives the PC's own disk failing (services/backup.py)
+    SettingSpec("backup.folder", "", "每日备份另存到"),
 ]
 
 _BY_KEY = {spec.key: spec for spec in DEFAULTS}

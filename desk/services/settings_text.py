@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from desk.models.errors import TransitionError, ValidationError
@@ -44,6 +45,8 @@ def hint(key: str) -> str:
         return "用“、”分开"
     if key == "office.greeting":
         return "{office} 会换成物业服务中心名称"
+    if key == "backup.folder":
+        return "U盘或另一块硬盘上的文件夹，如 E:\\物业前台备份；不填则只备份在数据目录里"
     return ""
 
 
@@ -78,6 +81,11 @@ def from_text(key: str, text: str) -> Any:
         return value
     if key == "office.name" and not text:
         raise ValidationError(key, label, "不能为空")
+    if key == "backup.folder" and text:
+        if len(text) > 260:
+            raise ValidationError(key, label, "路径太长（最多 260 个字符）")
+        if not (Path(text).is_absolute() or PureWindowsPath(text).is_absolute()):
+            raise ValidationError(key, label, "请填写完整的文件夹路径，如 E:\\物业前台备份")
     if key == "office.greeting":
         try:
             text.format(office="")

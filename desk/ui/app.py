@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
+from sqlalchemy.engine import Engine
 
 from desk import paths
-from desk.models.errors import DeskError
-from desk.services import staff
+from desk.models.errors import DeskError, StorageError
+from desk.services import backup, staff
 from desk.services.context import reading, writing
 from desk.services.database import is_empty, open_database
 from desk.ui import msgbox
@@ -60,7 +62,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 def needs_setup(db_path: Path) -> bool:
     if not db_path.exists():
         return True
-    engine = open_database(db_path)
+    engine = open_database_or_restore(db_path)  # the first look at the file: damaged?
     try:
         with reading(engine) as ctx:
             return not staff.is_set_up(ctx)
@@ -98,6 +100,33 @@ def prepare_demo(ops: Ops) -> Path | None:
         msgbox.error(None, "演示数据", f"生成演示数据失败：{outcome['error']}")
         return None
     return path
+
+
+def open_database_or_restore(db_path: Path) -> Engine:
+    """Open the database; when its file is damaged, offer the newest daily backup.
+
+    The damaged file is kept aside by the restore, never overwritten: whoever looks into
+    it later still has it.
+    """
+    try:
+        return open_database(db_path)
+    except StorageError as exc:
+        if exc.kind != "corrupt":
+            raise
+        found = backup.backups(backup.auto_folder(db_path), db_path.stem)
+        if not found:
+            raise
+        newest = found[0]
+        question = (
+            f"{exc}\n\n最近的自动备份是 {newest.made_at:%Y-%m-%d %H:%M} 的"
+            f"（{newest.size / 2**20:.1f} MB）。要用它恢复吗？\n\n备份之后登记的内容请按纸质单据"
+            "补登。损坏的文件会另存一份（文件名带 before-restore），不会删除。"
+        )
+        if not msgbox.confirm(None, "数据库文件损坏", question):
+            raise
+        aside = backup.restore(newest.path, db_path, datetime.now())
+        log.warning("restored %s from %s; damaged file kept as %s", db_path, newest.path, aside)
+        return open_database(db_path)
 
 
 def quit_after(app: QApplication, ms: int) -> None:
@@ -142,7 +171,7 @@ def run(db_path: Path) -> int:
             log.error("cannot open %s: %s", db_path, exc)
             msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
             return 2
-        window = MainWindow(engine, ops, db_path, demo=demo_mode, ask_duty=True)
+        window = MainWindow(engine, ops, db_path, demo=demo_mode, ask_duty=True, auto_backup=True)
         window.show()
         code = app.exec()
         engine.dispose()

@@ -8,6 +8,7 @@ The desk's tabs come in the order the issue fixes (来访接待, 来电记录, �
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -25,11 +26,22 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
-from desk.services import calls, duty, handover, lookup, overview, shifts, staff
+from desk.services import (
+    backup,
+    calls,
+    duty,
+    handover,
+    lookup,
+    overview,
+    settings,
+    shifts,
+    staff,
+)
 from desk.services.carry import Carry
 from desk.services.context import reading, writing
-from desk.ui import msgbox
+from desk.ui import backups, msgbox
 from desk.ui.about import AboutDialog
+from desk.ui.backups import AutoBackup, Background
 from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.dialogs.settings_dialog import SettingsDialog
@@ -69,6 +81,7 @@ class Snapshot:
     today: overview.Today
     attention: overview.Attention
     duty: duty.DutyState
+    backup_folder: str  # the setting: where the daily backup is also copied
 
 
 def load_snapshot(engine: Engine) -> Snapshot:
@@ -79,12 +92,20 @@ def load_snapshot(engine: Engine) -> Snapshot:
             today=overview.today(ctx),
             attention=overview.attention(ctx),
             duty=duty.duty_state(ctx),
+            backup_folder=str(settings.get(ctx.session, "backup.folder") or ""),
         )
 
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, engine: Engine, ops: Ops, db_path: Path, *, demo: bool = False, ask_duty: bool = False
+        self,
+        engine: Engine,
+        ops: Ops,
+        db_path: Path,
+        *,
+        demo: bool = False,
+        ask_duty: bool = False,
+        auto_backup: bool = False,
     ) -> None:
         super().__init__()
         # the program's start asks who comes on duty when nobody is (tests leave it off)
@@ -94,6 +115,7 @@ class MainWindow(QMainWindow):
         self.db_path = db_path
         self.demo = demo
         self.snapshot: Snapshot | None = None
+        self.restored = False  # 从备份恢复 replaced the file: the window closes for good
         self.resize(1280, 800)
 
         self.office_label = QLabel()
@@ -233,6 +255,19 @@ class MainWindow(QMainWindow):
         ops.data_changed.connect(self._settings_changed)
         self._update_title("")
         self.refresh()
+        # the daily backup (the program's start turns it on; demo files are not backed up)
+        self.background = Background(self)
+        self.auto_backup = AutoBackup(
+            db_path, lambda: self.snapshot.backup_folder if self.snapshot else "", self
+        )
+        self.auto_backup.made.connect(
+            lambda made: self.show_status(self.tr("已自动备份：{0}").format(made[-1].path))
+        )
+        self.auto_backup.failed.connect(
+            lambda why: self.show_status(self.tr("自动备份没有做成：{0}").format(why))
+        )
+        if auto_backup and not demo:
+            self.auto_backup.start()
         # typing starts in the first tab's form, not in 查单 (first in the tab order)
         self.visits_tab.first_field().setFocus()
 
@@ -267,6 +302,14 @@ class MainWindow(QMainWindow):
         preferences = QAction(self.tr("设置(&S)…"), self)
         preferences.triggered.connect(self.show_settings)
         file_menu.addAction(preferences)
+        file_menu.addSeparator()
+        backup_now = QAction(self.tr("立即备份(&B)…"), self)
+        backup_now.triggered.connect(self.backup_now)
+        file_menu.addAction(backup_now)
+        restore = QAction(self.tr("从备份恢复(&R)…"), self)
+        restore.triggered.connect(self.restore_backup)
+        file_menu.addAction(restore)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -505,6 +548,83 @@ class MainWindow(QMainWindow):
         dialog.open()  # window-modal without a nested loop: tests get the dialog back
         return dialog
 
+    # --- backups -----------------------------------------------------------------------
+
+    def backup_now(self) -> None:
+        """立即备份…: a backup into a chosen folder (a USB stick), now."""
+        setting = self.snapshot.backup_folder if self.snapshot else ""
+        start = Path(setting) if setting and Path(setting).is_dir() else self.backup_folder()
+        folder = backups.ask_folder(self, start)
+        if folder is None:
+            return
+        db_path = self.db_path
+
+        def done(made: backup.Backup) -> None:
+            msgbox.info(
+                self,
+                self.tr("备份"),
+                self.tr("已备份到：\n{0}\n（{1:.1f} MB）").format(made.path, made.size / 2**20),
+            )
+
+        self.show_status(self.tr("正在备份……"))
+        self.background.run(
+            lambda: backup.make(db_path, folder, datetime.now()),
+            done,
+            lambda exc: msgbox.error(self, self.tr("备份没有做成"), str(exc)),
+        )
+
+    def backup_folder(self) -> Path:
+        return backup.auto_folder(self.db_path)
+
+    def restore_backup(self) -> None:
+        """从备份恢复…: the chosen backup becomes the database; the program then closes."""
+        typing = [tab.title for tab in self.desk_tabs.values() if tab.has_input()]
+        if typing:
+            msgbox.info(
+                self,
+                self.tr("从备份恢复"),
+                self.tr("“{0}”里还有没保存的内容。请先保存或清空，再恢复。").format(
+                    "、".join(self.tr(t) for t in typing)
+                ),
+            )
+            return
+        chosen = backups.ask_backup_file(self, self.backup_folder())
+        if chosen is None:
+            return
+        question = self.tr(
+            "用这份备份恢复数据库？\n\n{0}\n\n备份之后登记的内容不在这份备份里，"
+            "恢复后请按纸质单据补登。现在的数据库会另存一份（文件名带 before-restore），"
+            "以防选错。\n\n恢复后程序会关闭，请再打开。"
+        ).format(chosen)
+        if not msgbox.confirm(self, self.tr("从备份恢复"), question):
+            return
+        self.timer.stop()
+        self.auto_backup.stop()
+        engine, db_path = self.engine, self.db_path
+
+        def job() -> Path:
+            engine.dispose()  # the worker's connections close: the file is free to replace
+            return backup.restore(chosen, db_path, datetime.now())
+
+        def done(aside: Path) -> None:
+            msgbox.info(
+                self,
+                self.tr("从备份恢复"),
+                self.tr(
+                    "已恢复。原来的数据库留在：\n{0}\n\n程序现在关闭，请再打开物业前台。"
+                ).format(aside),
+            )
+            self.restored = True
+            self.close()
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("没有恢复"), str(exc))
+            self.timer.start()
+            self.refresh()
+
+        self.ops.run(job, done, failed)
+
     def closeEvent(self, event) -> None:
         self.timer.stop()
+        self.auto_backup.stop()
         super().closeEvent(event)

@@ -166,9 +166,7 @@ def test_a_visit_becomes_a_complaint(qtbot, window, write, fetch):
     assert fetch(select(Call)) == [] and fetch(select(Loan)) == []
 
 
-def test_a_scanned_serial_opens_its_record_from_any_tab(
-    qtbot, window, write, staff_id, type_text
-):
+def test_a_scanned_serial_opens_its_record_from_any_tab(qtbot, window, write, staff_id, type_text):
     """查单: the scanner types the QR code's text and Enter; the record's tab opens with the
     list narrowed to it and its detail shown; the field empties for the next paper."""
     with write() as ctx:

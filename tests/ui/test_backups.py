@@ -1,0 +1,126 @@
+"""Backups from the window: 立即备份… to a USB stick, the daily automatic one, 从备份恢复…,
+and the offer to restore when the database file is found damaged at the start."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import pytest
+
+from desk.models.errors import StorageError
+from desk.services import backup, calls
+from desk.services.calls import CallDraft
+from desk.ui import app, backups, msgbox
+from desk.ui.main_window import MainWindow
+
+WAIT = 10000
+
+
+@pytest.fixture
+def window(qtbot, engine, ops, db_path):
+    win = MainWindow(engine, ops, db_path)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=WAIT)
+    return win
+
+
+def calls_in(path) -> list[str]:
+    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in con.execute("SELECT content FROM call ORDER BY id")]
+    finally:
+        con.close()
+
+
+def test_backup_now_to_a_usb_stick(qtbot, window, write, tmp_path, monkeypatch):
+    with write() as ctx:
+        calls.create_call(ctx, CallDraft("咨询", "问停水时间"))
+    stick = tmp_path / "U盘"
+    monkeypatch.setattr(backups, "ask_folder", lambda parent, start: stick)
+    said: list[str] = []
+    monkeypatch.setattr(msgbox, "info", lambda parent, title, text: said.append(text))
+    window.backup_now()
+    qtbot.waitUntil(lambda: bool(said), timeout=WAIT)
+    [made] = backup.backups(stick, "desk")
+    assert str(made.path) in said[0] and "MB" in said[0]
+    assert calls_in(made.path) == ["问停水时间"]
+
+
+def test_a_backup_that_cannot_be_made_says_why(qtbot, window, tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(backups, "ask_folder", lambda parent, start: blocked / "备份")
+    errors: list[str] = []
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
+    window.backup_now()
+    qtbot.waitUntil(lambda: bool(errors), timeout=WAIT)
+    assert "找不到或打不开" in errors[0]
+
+
+def test_the_daily_backup_runs_off_the_db_worker_and_says_so(qtbot, window, db_path):
+    with qtbot.waitSignal(window.auto_backup.made, timeout=WAIT) as made:
+        window.auto_backup.check()
+    [b] = made.args[0]
+    assert b.path.parent == backup.auto_folder(db_path)
+    assert window.statusBar().currentMessage().startswith("已自动备份")
+    window.auto_backup.check()  # not due again today: nothing more
+    qtbot.waitUntil(lambda: not window.auto_backup.busy, timeout=WAIT)
+    assert len(backup.backups(backup.auto_folder(db_path), "desk")) == 1
+
+
+def test_restore_replaces_the_database_and_closes_the_window(
+    qtbot, window, write, db_path, monkeypatch
+):
+    with write() as ctx:
+        calls.create_call(ctx, CallDraft("咨询", "备份前"))
+    made = backup.make(db_path, backup.auto_folder(db_path), datetime.now())
+    with write() as ctx:
+        calls.create_call(ctx, CallDraft("咨询", "备份后"))
+    monkeypatch.setattr(backups, "ask_backup_file", lambda parent, start: made.path)
+    asked: list[str] = []
+    monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: asked.append(text) or True)
+    said: list[str] = []
+    monkeypatch.setattr(msgbox, "info", lambda parent, title, text: said.append(text))
+    window.restore_backup()
+    qtbot.waitUntil(lambda: window.restored, timeout=WAIT)
+    assert str(made.path) in asked[0] and "按纸质单据补登" in asked[0]
+    assert "已恢复" in said[0] and "before-restore" in said[0]
+    assert not window.isVisible()
+    assert calls_in(db_path) == ["备份前"]
+    [aside] = db_path.parent.glob("desk.sqlite3.before-restore-*")
+    assert calls_in(aside) == ["备份前", "备份后"]
+
+
+def test_restore_waits_for_what_is_being_typed(qtbot, window, monkeypatch, type_text):
+    type_text(window.calls_tab.content, "还没保存的来电")
+    said: list[str] = []
+    monkeypatch.setattr(msgbox, "info", lambda parent, title, text: said.append(text))
+    window.restore_backup()  # would fail the test if it asked for a file
+    assert "来电记录" in said[0] and "先保存或清空" in said[0]
+
+
+def test_a_damaged_file_at_the_start_is_offered_the_newest_backup(
+    engine, db_path, write, monkeypatch
+):
+    with write() as ctx:
+        calls.create_call(ctx, CallDraft("咨询", "昨天的来电"))
+    backup.auto(db_path, datetime.now())
+    engine.dispose()
+    damaged = b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 1000
+    db_path.write_bytes(damaged)
+    asked: list[str] = []
+    monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: asked.append(text) or True)
+    restored = app.open_database_or_restore(db_path)
+    restored.dispose()
+    assert "最近的自动备份" in asked[0] and "不会删除" in asked[0]
+    assert calls_in(db_path) == ["昨天的来电"]
+    [aside] = db_path.parent.glob("desk.sqlite3.before-restore-*")
+    assert aside.read_bytes() == damaged
+
+    db_path.write_bytes(damaged)  # damaged again, and this time the answer is no
+    monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: False)
+    with pytest.raises(StorageError, match="检查未通过"):
+        app.open_database_or_restore(db_path)
+    assert db_path.read_bytes() == damaged  # untouched
