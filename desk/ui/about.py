@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk import __version__, paths
+from desk.services import backup
 
 PROGRAM = "物业前台"
 
@@ -111,10 +112,12 @@ class AboutDialog(QDialog):
         self.db_label = self._path_label(db_path)
         self.data_label = self._path_label(paths.data_dir())
         self.log_label = self._path_label(paths.log_file(db_path))
+        self.backup_label = self._path_label(self.last_backup())
         form = QFormLayout()
         form.addRow(self.tr("数据库文件"), self.db_label)
         form.addRow(self.tr("数据目录"), self.data_label)
         form.addRow(self.tr("日志文件"), self.log_label)
+        form.addRow(self.tr("最近备份"), self.backup_label)
 
         licences_title = QLabel(self.tr("字体与许可"))
         self.licences = QPlainTextEdit()
@@ -138,11 +141,20 @@ class AboutDialog(QDialog):
         layout.addWidget(self.licences, 1)
         layout.addWidget(buttons)
 
-    def _path_label(self, path: Path) -> QLabel:
+    def _path_label(self, path: Path | str) -> QLabel:
         label = QLabel(str(path))
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setWordWrap(True)
         return label
+
+    def last_backup(self) -> str:
+        """The newest daily backup, when and where: the first thing to know before a
+        restore, and proof the daily backup runs."""
+        found = backup.backups(backup.auto_folder(self.db_path), self.db_path.stem)
+        if not found:
+            return self.tr("还没有（程序打开后每天自动备份一次）")
+        newest = found[0]
+        return f"{newest.made_at:%Y-%m-%d %H:%M}  {newest.path}（{newest.size / 2**20:.1f} MB）"
 
     def summary(self) -> str:
         """What 复制 puts on the clipboard."""
@@ -152,6 +164,7 @@ class AboutDialog(QDialog):
                 self.tr("数据库文件：{0}").format(self.db_path),
                 self.tr("数据目录：{0}").format(paths.data_dir()),
                 self.tr("日志文件：{0}").format(paths.log_file(self.db_path)),
+                self.tr("最近备份：{0}").format(self.last_backup()),
             ]
         )
 

@@ -3,12 +3,14 @@ the files that ship with them."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
 
 from desk import __version__, paths
 from desk.reports.pdf_fonts import FONT_FILES
+from desk.services import backup
 from desk.ui.about import AboutDialog, font_notices, licence_text
 from desk.ui.main_window import MainWindow
 
@@ -49,6 +51,17 @@ def test_the_dialog_shows_version_and_where_the_data_is(qtbot, db_path, profile_
     assert dialog.log_label.text() == str(db_path.parent / "desk.log")
     assert "WQY-MICROHEI-LICENSE.txt" in dialog.licences.toPlainText()
     assert dialog.licences.isReadOnly()
+
+
+def test_the_newest_backup_is_shown(qtbot, db_path, engine):
+    dialog = AboutDialog(db_path)
+    qtbot.addWidget(dialog)
+    assert dialog.backup_label.text().startswith("还没有")
+    made = backup.make(db_path, backup.auto_folder(db_path), datetime(2026, 11, 29, 8, 15))
+    dialog = AboutDialog(db_path)
+    qtbot.addWidget(dialog)
+    assert dialog.backup_label.text().startswith(f"2026-11-29 08:15  {made.path}（")
+    assert f"最近备份：2026-11-29 08:15  {made.path}" in dialog.summary()
 
 
 def test_copy_puts_the_version_and_paths_on_the_clipboard(qtbot, db_path, profile_dir):
