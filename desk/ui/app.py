@@ -171,7 +171,15 @@ def run(db_path: Path) -> int:
             log.error("cannot open %s: %s", db_path, exc)
             msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
             return 2
-        window = MainWindow(engine, ops, db_path, demo=demo_mode, ask_duty=True, auto_backup=True)
+        window = MainWindow(
+            engine,
+            ops,
+            db_path,
+            demo=demo_mode,
+            ask_duty=True,
+            auto_backup=True,
+            keep_drafts=True,
+        )
         window.show()
         code = app.exec()
         engine.dispose()

@@ -60,6 +60,7 @@ from desk.ui.tabs.workorders import WorkOrdersTab
 from desk.ui.widgets.serial_lookup import SerialLookup
 
 REFRESH_MS = 60_000
+DRAFTS_FOLDER = "drafts"  # unsaved forms, beside the database (ui/form_drafts.py)
 
 # status-bar counts: Attention field, caption, the tab's kind, the list scope it jumps to
 STATUS_COUNTS = [
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         demo: bool = False,
         ask_duty: bool = False,
         auto_backup: bool = False,
+        keep_drafts: bool = False,
     ) -> None:
         super().__init__()
         # the program's start asks who comes on duty when nobody is (tests leave it off)
@@ -268,6 +270,14 @@ class MainWindow(QMainWindow):
         )
         if auto_backup and not demo:
             self.auto_backup.start()
+        # what was typed and not saved when the program last stopped comes back
+        # (after the forms' choices — categories, colleagues — have loaded: the DB worker
+        # runs jobs in order, so an empty job queued now comes back after theirs)
+        if keep_drafts:
+            self.ops.run(
+                lambda: None,
+                lambda _: self.restore_drafts(db_path.parent / DRAFTS_FOLDER, db_path.stem),
+            )
         # typing starts in the first tab's form, not in 查单 (first in the tab order)
         self.visits_tab.first_field().setFocus()
 
@@ -547,6 +557,24 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal without a nested loop: tests get the dialog back
         return dialog
+
+    def restore_drafts(self, folder: Path, stem: str) -> list[str]:
+        """Turn on draft keeping in every desk tab; the titles of those given a draft back."""
+        back = [
+            tab.title
+            for tab in self.desk_tabs.values()
+            if tab.keep_drafts(folder / f"{stem}-{tab.kind}.json")
+        ]
+        if back:
+            self.tabs.setCurrentWidget(
+                next(t for t in self.desk_tabs.values() if t.title == back[0])
+            )
+            self.show_status(
+                self.tr("已恢复上次没有保存的内容：{0}。请核对后保存。").format(
+                    "、".join(self.tr(t) for t in back)
+                )
+            )
+        return back
 
     # --- backups -----------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from desk.services.context import Ctx, local_now, reading, writing
 from desk.services.search import Match
 from desk.ui import dialogs, msgbox, printing
 from desk.ui.dialogs import callback_dialog
+from desk.ui.form_drafts import FormDrafts
 from desk.ui.forms import FieldErrors, ask_reason, error_label
 from desk.ui.models.paged import Column, PagedTableModel
 from desk.ui.ops import Ops
@@ -108,6 +109,8 @@ class RecordTab(QWidget):
         form_scroll.setWidgetResizable(True)
         form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         form_scroll.setWidget(inner)
+        self.form_widget = inner
+        self.drafts: FormDrafts | None = None  # keep_drafts turns it on (the window does)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(form_scroll, 1)
@@ -371,9 +374,17 @@ class RecordTab(QWidget):
         self.save_button.setEnabled(False)
         self.ops.run(job, self._saved, self._save_failed)
 
+    def keep_drafts(self, path: Path) -> bool:
+        """Keep what is typed in ``path`` until it is saved; put back a draft kept there by
+        an earlier run. True when one was put back."""
+        self.drafts = FormDrafts(self.form_widget, self.has_input, path, self)
+        return self.drafts.restore()
+
     def _saved(self, record: Any) -> None:
         self.saving = False
         self.save_button.setEnabled(True)
+        if self.drafts is not None:
+            self.drafts.discard()  # first: a saved record must never come back as a draft
         self.clear_form()  # only now: the save has been committed
         self.status.emit(self.tr("已保存 {0}").format(getattr(record, "serial", "")))
         self.saved.emit(record)
@@ -396,6 +407,8 @@ class RecordTab(QWidget):
             self, self.tr("清空"), self.tr("清空已填写的内容？")
         ):
             return
+        if self.drafts is not None:
+            self.drafts.discard()
         self.clear_form()
         self.errors.clear()
 
