@@ -7,6 +7,7 @@ The desk's tabs come in the order the issue fixes (来访接待, 来电记录, �
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -306,20 +307,21 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        people = QAction(self.tr("人员(&P)…"), self)
-        people.triggered.connect(self.show_staff)
-        file_menu.addAction(people)
-        preferences = QAction(self.tr("设置(&S)…"), self)
-        preferences.triggered.connect(self.show_settings)
-        file_menu.addAction(preferences)
-        file_menu.addSeparator()
-        backup_now = QAction(self.tr("立即备份(&B)…"), self)
-        backup_now.triggered.connect(self.backup_now)
-        file_menu.addAction(backup_now)
-        restore = QAction(self.tr("从备份恢复(&R)…"), self)
-        restore.triggered.connect(self.restore_backup)
-        file_menu.addAction(restore)
-        file_menu.addSeparator()
+        entries: list[tuple[str, Callable[[], object]] | None] = [
+            (self.tr("人员(&P)…"), self.show_staff),
+            (self.tr("设置(&S)…"), self.show_settings),
+            None,
+            (self.tr("立即备份(&B)…"), self.backup_now),
+            (self.tr("从备份恢复(&R)…"), self.restore_backup),
+            None,
+        ]
+        for entry in entries:
+            if entry is None:
+                file_menu.addSeparator()
+            else:
+                action = QAction(entry[0], self)
+                action.triggered.connect(entry[1])
+                file_menu.addAction(action)
         quit_action = QAction(self.tr("退出(&X)"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
