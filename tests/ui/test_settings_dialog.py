@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QPushButton
+
 from desk.services import settings
 from desk.ui import msgbox
 from desk.ui.main_window import MainWindow
@@ -43,3 +45,32 @@ def test_a_bad_limit_is_shown_under_its_field(qtbot, engine, ops, staff_id, read
     assert "30m" in label.text() and dialog.edits[key].text() == "半小时"
     with read() as ctx:
         assert settings.get(ctx.session, key) == "30m"
+
+
+def test_the_backup_folder_is_picked_and_a_relative_path_refused(
+    qtbot, engine, ops, staff_id, read, tmp_path, monkeypatch
+):
+    from desk.ui import backups
+    from desk.ui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(engine, ops, lambda: staff_id)
+    qtbot.addWidget(dialog)
+    key = "backup.folder"
+    qtbot.waitUntil(lambda: key in dialog.edits, timeout=WAIT)
+    edit = dialog.edits[key]
+    assert "U盘" in edit.placeholderText()
+    stick = tmp_path / "U盘" / "物业前台备份"
+    monkeypatch.setattr(backups, "ask_folder", lambda parent, start: stick)
+    picker = edit.parentWidget().findChild(QPushButton)
+    picker.click()  # 选择…
+    assert edit.text() == str(stick)
+    told: list[str] = []
+    monkeypatch.setattr(msgbox, "info", lambda parent, title, text: told.append(text))
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(told), timeout=WAIT)
+    with read() as ctx:
+        assert settings.get(ctx.session, key) == str(stick)
+    edit.setText("备份")  # not a whole path
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.errors.label(key).isVisibleTo(dialog), timeout=WAIT)
+    assert "完整的文件夹路径" in dialog.errors.label(key).text()

@@ -4,13 +4,16 @@ a supervisor can read; each is checked before anything is stored, all in one sav
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -21,9 +24,12 @@ from desk.models.errors import ValidationError
 from desk.services import settings_text
 from desk.services.context import reading, writing
 from desk.services.settings_text import SettingRow
-from desk.ui import msgbox
+from desk.ui import backups, msgbox
 from desk.ui.forms import FieldErrors, error_label
 from desk.ui.ops import Ops
+
+# settings that name a folder: the row gets a 选择… button
+FOLDER_SETTINGS = frozenset({"backup.folder"})
 
 
 class SettingsDialog(QDialog):
@@ -72,11 +78,29 @@ class SettingsDialog(QDialog):
             edit = QLineEdit(row.text)
             edit.setPlaceholderText(row.hint)
             edit.setToolTip(row.hint)
-            self.form.addRow(row.label, edit)
+            if row.key in FOLDER_SETTINGS:  # a path is easier picked than typed
+                self.form.addRow(row.label, self._with_picker(edit))
+            else:
+                self.form.addRow(row.label, edit)
             err = error_label()
             self.form.addRow(err)
             self.errors.add(row.key, err, edit)
             self.edits[row.key] = edit
+
+    def _with_picker(self, edit: QLineEdit) -> QWidget:
+        button = QPushButton(self.tr("选择…"))
+        button.clicked.connect(lambda: self.pick_folder(edit))
+        box = QWidget()
+        line = QHBoxLayout(box)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(edit, 1)
+        line.addWidget(button)
+        return box
+
+    def pick_folder(self, edit: QLineEdit) -> None:
+        chosen = backups.ask_folder(self, Path(edit.text().strip() or Path.home()))
+        if chosen is not None:
+            edit.setText(str(chosen))
 
     def save(self) -> None:
         self.errors.clear()
