@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 FOLDER_NAME = "backups"  # beside the database
-KEEP_AUTO = 14  # two weeks of daily backups; a 5-year office's file is ~100–400 MB
+KEEP_AUTO = 7  # a week of daily backups: a 5-year office's file is 100–400 MB, 7 are ≤ 3 GB
 AUTO_EVERY = timedelta(hours=24)
 _NAME = re.compile(r"(.+)-(\d{8})-(\d{6})\.sqlite3")
 _SIDE_FILES = ("-wal", "-shm")

@@ -94,7 +94,7 @@ def test_any_file_names_in_the_folder_never_break_the_list(tmp_path_factory, nam
         assert found.path.parent == folder
 
 
-def test_the_daily_backup_is_due_once_a_day_and_two_weeks_are_kept(db_path) -> None:
+def test_the_daily_backup_is_due_once_a_day_and_a_week_is_kept(db_path) -> None:
     folder = backup.auto_folder(db_path)
     assert backup.due(folder, "desk", NOW)
     for day in range(backup.KEEP_AUTO + 3):
