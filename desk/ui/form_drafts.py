@@ -99,6 +99,17 @@ def write(widget: QWidget, value: Any) -> None:
         widget.setChecked(bool(value))
 
 
+def _fits(widget: QWidget, value: Any) -> bool:
+    """Is ``value`` what ``read`` gives for this kind of field?"""
+    if isinstance(widget, QSpinBox):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(widget, QDoubleSpinBox):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(widget, FIELD_TYPES):
+        return isinstance(value, str)
+    return isinstance(value, bool)
+
+
 def _signal(widget: QWidget) -> Any:
     if isinstance(widget, QLineEdit):
         return widget.textChanged
@@ -168,7 +179,13 @@ class FormDrafts(QObject):
         if data.get("version") != VERSION or data.get("kinds") != self.kinds:
             log.warning("draft %s is for another form; left as it is", self.path)
             return False
-        for widget, value in zip(self.fields, data["values"], strict=True):
+        values = data.get("values")
+        if not isinstance(values, list) or len(values) != len(self.fields) or not all(
+            _fits(w, v) for w, v in zip(self.fields, values, strict=True)
+        ):  # edited by hand, or cut short: all or nothing, never half a form
+            log.warning("draft %s does not fit its form; left as it is", self.path)
+            return False
+        for widget, value in zip(self.fields, values, strict=True):
             write(widget, value)
         self.timer.stop()  # restoring is no new typing
         return self.has_input()
