@@ -269,7 +269,14 @@ class MainWindow(QMainWindow):
         self.auto_backup.failed.connect(
             lambda why: self.show_status(self.tr("自动备份没有做成：{0}").format(why))
         )
+        # at a glance, in the status bar: when the last backup was, or that it failed
+        self.backup_state = QLabel()
+        self.statusBar().insertPermanentWidget(0, self.backup_state)
+        self.backup_state.setVisible(auto_backup and not demo)
+        self.auto_backup.made.connect(lambda _made: self.show_backup_state())
+        self.auto_backup.failed.connect(lambda why: self.show_backup_state(why))
         if auto_backup and not demo:
+            self.show_backup_state()
             self.auto_backup.start()
         # what was typed and not saved when the program last stopped comes back
         # (after the forms' choices — categories, colleagues — have loaded: the DB worker
@@ -342,6 +349,8 @@ class MainWindow(QMainWindow):
 
     def _show(self, snap: Snapshot) -> None:
         self.snapshot = snap
+        if self.backup_state.isVisibleTo(self) and "没有做成" not in self.backup_state.text():
+            self.show_backup_state()  # the setting may have changed: where the copies go
         self.office_label.setText(snap.office)
         self._update_title(snap.office)
         current = self.duty_combo.currentData()
@@ -602,6 +611,31 @@ class MainWindow(QMainWindow):
             done,
             lambda exc: msgbox.error(self, self.tr("备份没有做成"), str(exc)),
         )
+
+    def show_backup_state(self, failure: str = "") -> None:
+        """备份 11-29 08:15, or 备份没有做成 in red; the tooltip says where and what to do."""
+        found = backup.backups(self.backup_folder(), self.db_path.stem)
+        last = found[0] if found else None
+        extra = self.snapshot.backup_folder if self.snapshot else ""
+        where = (
+            self.tr("每天另存一份到：{0}").format(extra)
+            if extra
+            else self.tr(
+                "只备份在本机。在“文件”→“设置…”里填“每日备份另存到”（如U盘），电脑硬盘坏了也不怕。"
+            )
+        )
+        if failure:
+            self.backup_state.setText(self.tr("备份没有做成"))
+            self.backup_state.setStyleSheet("color:#c0392b; font-weight:bold;")
+            self.backup_state.setToolTip(f"{failure}\n\n{where}")
+            return
+        self.backup_state.setStyleSheet("" if extra else "color:#b9770e;")
+        if last is None:
+            self.backup_state.setText(self.tr("还没有备份"))
+        else:
+            self.backup_state.setText(self.tr("备份 {0:%m-%d %H:%M}").format(last.made_at))
+        newest = str(last.path) if last else self.tr("（还没有）")
+        self.backup_state.setToolTip(self.tr("最近的备份：{0}").format(newest) + "\n\n" + where)
 
     def backup_folder(self) -> Path:
         return backup.auto_folder(self.db_path)

@@ -67,3 +67,28 @@ def test_a_receptionist_cannot_change_settings(write):
 def test_an_unknown_key_is_named(write):
     with pytest.raises(ValidationError, match="没有“nope”"), write() as ctx:
         settings_text.change_many(ctx, {"nope": "x"})
+
+
+_PART = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\/:"),
+    min_size=1,
+    max_size=12,
+).filter(lambda t: t.strip() == t)
+
+
+@given(st.sampled_from(["C", "D", "E", "Z"]), st.lists(_PART, min_size=1, max_size=4))
+def test_a_whole_backup_folder_path_is_kept_as_typed(drive, parts):
+    windows = f"{drive}:\\" + "\\".join(parts)
+    assert from_text("backup.folder", windows) == windows
+    posix = "/" + "/".join(parts)
+    assert from_text("backup.folder", posix) == posix
+
+
+@given(st.lists(_PART, min_size=1, max_size=4))
+def test_a_relative_backup_folder_is_refused(parts):
+    with pytest.raises(ValidationError, match="完整的文件夹路径"):
+        from_text("backup.folder", "\\".join(parts))
+
+
+def test_no_backup_folder_is_fine():
+    assert from_text("backup.folder", "  ") == ""

@@ -124,3 +124,34 @@ def test_a_damaged_file_at_the_start_is_offered_the_newest_backup(
     with pytest.raises(StorageError, match="检查未通过"):
         app.open_database_or_restore(db_path)
     assert db_path.read_bytes() == damaged  # untouched
+
+
+def test_the_status_bar_tells_when_the_last_backup_was(qtbot, engine, ops, db_path, write):
+    from desk.services import staff
+
+    win = MainWindow(engine, ops, db_path, auto_backup=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=WAIT)
+    state = win.backup_state
+    assert state.isVisible() and state.text() == "还没有备份"
+    assert "每日备份另存到" in state.toolTip()  # only on this PC so far: says what to do
+    with qtbot.waitSignal(win.auto_backup.made, timeout=WAIT) as made:
+        win.auto_backup.check()
+    [b] = made.args[0]
+    assert state.text() == f"备份 {b.made_at:%m-%d %H:%M}" and str(b.path) in state.toolTip()
+    win.auto_backup.failed.emit("“E:\\备份”所在的磁盘已满，备份没有做成。")
+    assert state.text() == "备份没有做成" and "磁盘已满" in state.toolTip()
+    with write() as ctx:
+        staff.set_setting(ctx, "backup.folder", "E:\\物业前台备份")
+    win.show_backup_state()
+    win.refresh()
+    qtbot.waitUntil(lambda: "每天另存一份到：E:\\物业前台备份" in state.toolTip(), timeout=WAIT)
+    win.auto_backup.stop()
+
+
+def test_demo_files_have_no_backup_state(qtbot, engine, ops, db_path):
+    win = MainWindow(engine, ops, db_path, demo=True, auto_backup=True)
+    qtbot.addWidget(win)
+    assert not win.backup_state.isVisibleTo(win)
+    assert not win.auto_backup.timer.isActive()
