@@ -41,6 +41,7 @@ __all__ = [
     "auto_folder",
     "backups",
     "due",
+    "latest",
     "make",
     "prune",
     "restore",
@@ -76,6 +77,12 @@ def backups(folder: Path, stem: str | None = None) -> list[Backup]:
                     made_at = datetime.strptime(m.group(2) + m.group(3), "%Y%m%d%H%M%S")
                     found.append(Backup(path, made_at, path.stat().st_size))
     return sorted(found, key=lambda b: b.made_at, reverse=True)
+
+
+def latest(db_path: Path) -> Backup | None:
+    """The newest daily backup of ``db_path`` (in ``backups/`` beside it), if any."""
+    found = backups(auto_folder(db_path), db_path.stem)
+    return found[0] if found else None
 
 
 def due(folder: Path, stem: str, now: datetime) -> bool:
@@ -275,12 +282,11 @@ def _flush(path: Path) -> None:
 
 def _write_error(folder: Path, exc: BaseException) -> StorageError:
     text = str(exc).lower()
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", 0)):
-        return StorageError(
-            f"“{folder}”所在的磁盘已满，备份没有做成。请清理磁盘或换一个位置（如U盘）。",
-            kind="full",
-        )
-    if isinstance(exc, sqlite3.Error) and "full" in text:
+    full_disk = isinstance(exc, OSError) and exc.errno in (
+        errno.ENOSPC,
+        getattr(errno, "EDQUOT", 0),
+    )
+    if full_disk or (isinstance(exc, sqlite3.Error) and "full" in text):
         return StorageError(
             f"“{folder}”所在的磁盘已满，备份没有做成。请清理磁盘或换一个位置（如U盘）。",
             kind="full",

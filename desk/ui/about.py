@@ -150,10 +150,9 @@ class AboutDialog(QDialog):
     def last_backup(self) -> str:
         """The newest daily backup, when and where: the first thing to know before a
         restore, and proof the daily backup runs."""
-        found = backup.backups(backup.auto_folder(self.db_path), self.db_path.stem)
-        if not found:
+        newest = backup.latest(self.db_path)
+        if newest is None:
             return self.tr("还没有（程序打开后每天自动备份一次）")
-        newest = found[0]
         return f"{newest.made_at:%Y-%m-%d %H:%M}  {newest.path}（{newest.size / 2**20:.1f} MB）"
 
     def summary(self) -> str:

@@ -113,10 +113,9 @@ def open_database_or_restore(db_path: Path) -> Engine:
     except StorageError as exc:
         if exc.kind != "corrupt":
             raise
-        found = backup.backups(backup.auto_folder(db_path), db_path.stem)
-        if not found:
+        newest = backup.latest(db_path)
+        if newest is None:
             raise
-        newest = found[0]
         question = (
             f"{exc}\n\n最近的自动备份是 {newest.made_at:%Y-%m-%d %H:%M} 的"
             f"（{newest.size / 2**20:.1f} MB）。要用它恢复吗？\n\n备份之后登记的内容请按纸质单据"

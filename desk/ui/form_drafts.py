@@ -180,8 +180,10 @@ class FormDrafts(QObject):
             log.warning("draft %s is for another form; left as it is", self.path)
             return False
         values = data.get("values")
-        if not isinstance(values, list) or len(values) != len(self.fields) or not all(
-            _fits(w, v) for w, v in zip(self.fields, values, strict=True)
+        if (
+            not isinstance(values, list)
+            or len(values) != len(self.fields)
+            or not all(_fits(w, v) for w, v in zip(self.fields, values, strict=True))
         ):  # edited by hand, or cut short: all or nothing, never half a form
             log.warning("draft %s does not fit its form; left as it is", self.path)
             return False

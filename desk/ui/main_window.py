@@ -271,6 +271,7 @@ class MainWindow(QMainWindow):
         )
         # at a glance, in the status bar: when the last backup was, or that it failed
         self.backup_state = QLabel()
+        self.backup_state_folder = ""  # the backup.folder setting the label was made for
         self.statusBar().insertPermanentWidget(0, self.backup_state)
         self.backup_state.setVisible(auto_backup and not demo)
         self.auto_backup.made.connect(lambda _made: self.show_backup_state())
@@ -349,8 +350,12 @@ class MainWindow(QMainWindow):
 
     def _show(self, snap: Snapshot) -> None:
         self.snapshot = snap
-        if self.backup_state.isVisibleTo(self) and "没有做成" not in self.backup_state.text():
-            self.show_backup_state()  # the setting may have changed: where the copies go
+        if (
+            self.backup_state.isVisibleTo(self)
+            and snap.backup_folder != self.backup_state_folder
+            and "没有做成" not in self.backup_state.text()
+        ):
+            self.show_backup_state()  # the setting changed: where the copies go
         self.office_label.setText(snap.office)
         self._update_title(snap.office)
         current = self.duty_combo.currentData()
@@ -614,9 +619,9 @@ class MainWindow(QMainWindow):
 
     def show_backup_state(self, failure: str = "") -> None:
         """备份 11-29 08:15, or 备份没有做成 in red; the tooltip says where and what to do."""
-        found = backup.backups(self.backup_folder(), self.db_path.stem)
-        last = found[0] if found else None
+        last = backup.latest(self.db_path)
         extra = self.snapshot.backup_folder if self.snapshot else ""
+        self.backup_state_folder = extra
         where = (
             self.tr("每天另存一份到：{0}").format(extra)
             if extra

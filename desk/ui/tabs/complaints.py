@@ -499,11 +499,10 @@ class ComplaintsTab(RecordTab):
         if not 0 <= row < len(self.attachment_rows):
             return
         engine, attachment_id = self.engine, self.attachment_rows[row].id
-        base = Path(tempfile.gettempdir()) / ATTACHMENTS_FOLDER
+        base = Path(tempfile.gettempdir()) / ATTACHMENTS_FOLDER  # named in an error
 
         def job() -> Path:
-            if base.is_dir():
-                temp_files.sweep(base)  # copies opened more than a day ago
+            temp_files.sweep(temp_files.temp_folder(ATTACHMENTS_FOLDER))  # a day old: gone
             with reading(engine) as ctx:
                 found = complaints.attachment(ctx, attachment_id)
                 name, data, digest = found.filename, found.data, found.sha256
