@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=30, help="生成截至今天的多少天（默认 30）")
     p.add_argument("--seed", type=int, default=20261122, help="随机种子（种子相同，数据相同）")
 
-    sub.add_parser("check", help="检查数据库文件是否完好、结构是否最新")
+    p = sub.add_parser("check", help="检查数据库文件是否完好、结构是否最新（不写任何文件）")
+    p.add_argument("--full", action="store_true", help="完整检查（含索引，较慢）")
+    p.add_argument("--reindex", action="store_true", help="只有索引损坏时，重建索引（会写入）")
 
     p = sub.add_parser("backup", help="备份数据库（程序每天也会自动备份），或列出已有的备份")
     p.add_argument(
@@ -136,10 +138,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     chinese_capable_output()
     args = build_parser().parse_args(argv)
     db_path: Path = args.db or paths.default_db()
-    configure(paths.log_file(db_path))
+    # check only reads the file it is given (a backup on a stick): its log goes to the
+    # profile, never beside that file
+    read_only = args.command == "check"
+    configure(paths.data_dir() / paths.LOG_FILENAME if read_only else paths.log_file(db_path))
     command = args.command or "gui"
     log.info("desk %s: %s on %s", __version__, command, db_path)
     if command == "gui":
+        from desk import qt_libraries  # system libraries Qt needs: a message, not a core dump
+
+        problem = qt_libraries.preflight()
+        if problem:
+            log.error("Qt cannot start: %s", problem)
+            print(problem, file=sys.stderr)
+            return qt_libraries.EXIT_CODE
         from desk.ui.app import run  # Qt is imported only when a window is wanted
 
         return run(db_path)
@@ -177,9 +189,9 @@ def cmd_staff(args: argparse.Namespace, db_path: Path) -> int:
     if not db_path.exists():
         print(f"错误：找不到数据库 {db_path}，请先运行 init。", file=sys.stderr)
         return 2
-    engine = open_database(db_path)
+    engine = open_database(db_path, create=False)
     try:
-        if args.add:
+        if args.add is not None:
             with writing(engine) as ctx:
                 staff.add(ctx, args.add, args.role)
         with reading(engine) as ctx:
@@ -202,7 +214,7 @@ def cmd_settings(args: argparse.Namespace, db_path: Path) -> int:
     if not db_path.exists():
         print(f"错误：找不到数据库 {db_path}，请先运行 init。", file=sys.stderr)
         return 2
-    engine = open_database(db_path)
+    engine = open_database(db_path, create=False)
     try:
         if args.key is not None:
             if args.value is None:
@@ -249,19 +261,41 @@ def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def cmd_check(args: argparse.Namespace, db_path: Path) -> int:
-    from desk.models import db, migrate
+    """Say what the file is, writing nothing (unless --reindex is asked): a backup on a
+    stick, a locked file, a file of a newer version, one of another program."""
+    from desk.models import dbfile, migrate
+    from desk.services.database import inspect
 
-    if not db_path.exists():
+    info = inspect(db_path, full=args.full or args.reindex)
+    if info.kind is dbfile.Kind.INDEX and args.reindex:
+        dbfile.reindex(db_path)
+        print(f"{db_path}：已重建索引，完整检查通过。")
+        info = inspect(db_path)
+    if info.kind is dbfile.Kind.MISSING:
         print(f"错误：找不到数据库文件 {db_path}", file=sys.stderr)
         return 2
-    problems = db.integrity_problems(db_path)
-    if problems:
-        print(f"错误：数据库检查未通过：{problems[0]}", file=sys.stderr)
+    if info.foreign_wal:
+        print(
+            f"注意：{db_path.name}-wal 不属于这个数据库（另一个数据库的文件）。"
+            "下次打开时程序会把它移到一边，不会写进这个文件。",
+            file=sys.stderr,
+        )
+    refused = dbfile.refusal(info)
+    if refused is not None and refused.kind != "readonly":
+        print(f"错误：{refused}", file=sys.stderr)
         return 2
-    current = migrate.file_revision(db_path)  # a backup too: read-only, any journal mode
+    if info.kind is dbfile.Kind.BLANK:
+        print(f"{db_path}：空的 SQLite 文件，还没有物业前台的数据（打开时会新建办公室）。")
+        return 0
     head = migrate.head_revision()
-    state = "最新" if current == head else f"需要升级（{current} → {head}，下次打开时自动升级）"
-    print(f"{db_path}：完好；结构版本 {current}，{state}")
+    state = (
+        "最新"
+        if info.revision == head
+        else f"需要升级（{info.revision} → {head}，下次打开时自动升级）"
+    )
+    depth = "完整检查" if args.full else "快速检查；加 --full 连索引一起检查"
+    where = "；位置只读，程序在这里只能读、不能保存" if not info.writable else ""
+    print(f"{db_path}：完好；结构版本 {info.revision}，{state}{where}（{depth}）")
     return 0
 
 
@@ -278,7 +312,7 @@ def cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
         return 2
     made = backup.make(db_path, folder, datetime.now())
     if args.to is None:
-        backup.prune(folder, db_path.stem)
+        backup.prune(folder, db_path)
     print(f"{made.path}（{made.size / 2**20:.1f} MB）")
     return 0
 

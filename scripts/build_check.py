@@ -20,7 +20,9 @@ PDFs, poppler's ``pdffonts``/``pdftotext`` (Debian: poppler-utils). What it chec
    xlsx carries its QR code as an image;
 5. the GUI starts offscreen and quits by itself with exit code 0 (``DESK_QUIT_AFTER_MS``)
    — on the demo file with the main window up, and on a new file with the first-start
-   dialog up — and logs no warning (a missing icon or Qt translation would be one).
+   dialog up — and logs no warning (a missing icon or Qt translation would be one); on
+   Linux once more with fontconfig seeing no font, where it must add its own Chinese font
+   (unpacked from the xz copy).
 
 Exits 1 with the reason on the first failure. Every run uses a temporary data folder;
 nothing touches the real profile.
@@ -205,7 +207,9 @@ def check_embedded(pdf: Path, wanted: Sequence[str] = ()) -> list[str]:
     return names
 
 
-def check_gui(program: Path, db: Path, env: dict[str, str], title: str) -> None:
+def check_gui(program: Path, db: Path, env: dict[str, str], title: str) -> list[str]:
+    """Start the GUI offscreen; fails unless ``title`` was on screen and nothing was logged
+    as a problem. The lines the run logged."""
     log = db.parent / "desk.log"
     before = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     gui_env = {**env, "QT_QPA_PLATFORM": "offscreen", "DESK_QUIT_AFTER_MS": str(GUI_WAIT_MS)}
@@ -222,6 +226,7 @@ def check_gui(program: Path, db: Path, env: dict[str, str], title: str) -> None:
     if trouble:
         raise Failed("the GUI logged problems:\n" + "\n".join(trouble))
     print(f"   {quit_lines[-1].split(': ', 1)[-1]}")
+    return lines
 
 
 def pe_facts(exe: Path) -> tuple[int, bool]:
@@ -325,6 +330,19 @@ def exercise(folder: Path, scratch: Path) -> None:
     first = scratch / "first" / "desk.sqlite3"
     first.parent.mkdir()
     check_gui(gui, first, env, "欢迎使用物业前台")
+    if not (sys.platform == "win32" or LAUNCHER):
+        step("the GUI on a PC without a Chinese font: it adds its own (the packed copy)")
+        bare = scratch / "no-cjk" / "desk.sqlite3"
+        (bare.parent / "fonts").mkdir(parents=True)
+        config = bare.parent / "fonts.conf"  # fontconfig sees one empty folder, no font at all
+        config.write_text(
+            f"<fontconfig><dir>{bare.parent / 'fonts'}</dir>"
+            f"<cachedir>{bare.parent / 'cache'}</cachedir></fontconfig>",
+            encoding="utf-8",
+        )
+        lines = check_gui(gui, bare, {**env, "FONTCONFIG_FILE": str(config)}, "欢迎使用物业前台")
+        if not any("using the bundled ['WenQuanYi Micro Hei'" in line for line in lines):
+            raise Failed("the bundled Chinese font was not added; log:\n" + "\n".join(lines))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

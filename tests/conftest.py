@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.logfail import fail_on_unexpected_log, pytest_runtest_call  # noqa: F401 (hooks)
+from hypothesis import settings
 from sqlalchemy.engine import Engine
 
 from desk.services import staff
@@ -28,6 +30,23 @@ from desk.services.database import open_database
 
 # Set before anything can import Qt, so UI tests never need a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-qt's, which imports Qt (INTERNALERROR)
+def pytest_configure(config: pytest.Config) -> None:
+    """Without Qt's system libraries, stop at once naming the Debian packages to install."""
+    from desk import qt_libraries
+
+    problem = qt_libraries.preflight(doing="运行测试")
+    if problem:
+        pytest.exit(problem, returncode=qt_libraries.EXIT_CODE)
+
+
+# A shared or slow machine makes hypothesis's per-example deadline fail at random: none in
+# CI (CI=1, or HYPOTHESIS_PROFILE=ci anywhere).
+settings.register_profile("ci", deadline=None, print_blob=True)
+_profile = "ci" if os.environ.get("CI") else "default"
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _profile))
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday 23 November 2026, 10:00 office time
 OFFICE_NAME = "阳光花园物业服务中心"

@@ -3,6 +3,7 @@
 from desk.models.office import (
     AuditEvent,
     CalendarOverride,
+    DatabaseIdentity,
     Handover,
     SerialCounter,
     Setting,
@@ -25,6 +26,7 @@ __all__ = [
     "Callback",
     "Complaint",
     "ComplaintAttachment",
+    "DatabaseIdentity",
     "Handover",
     "Loan",
     "LoanItem",

@@ -16,8 +16,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from desk import paths
+from desk.models.db import translate
 
 log = logging.getLogger("desk.db")
 
@@ -78,13 +80,24 @@ def backup_copy(path: Path, label: str) -> Path:
 
 
 def sqlite_copy(source: Path, target: Path) -> Path:
-    """A consistent copy of a live database (SQLite backup API), WAL contents included."""
+    """A consistent copy of a live database (SQLite backup API), WAL contents included.
+
+    A copy cut short (a full disk) is removed, and the error says what to do.
+    """
     src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
     try:
-        src.backup(dst)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise translate(exc) from exc
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     finally:
-        dst.close()
         src.close()
     return target
 
@@ -100,7 +113,10 @@ def upgrade(engine: Engine, path: Path, target: str = "head") -> Path | None:
         backup = backup_copy(path, f"before-{current or 'unversioned'}")
         log.info("migrating %s from %s to %s; copy at %s", path, current, wanted, backup)
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, target)
+    except DBAPIError as exc:  # rolled back whole: the file is as it was
+        raise translate(exc.orig) from exc
     return backup

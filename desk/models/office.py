@@ -41,6 +41,19 @@ class Handover(SQLModel, table=True):
     snapshot: str = Field(default="")  # JSON of counts and open items at confirmation
 
 
+class DatabaseIdentity(SQLModel, table=True):
+    """Which file this is: one row, written when the file is made and never changed.
+
+    Backups carry it, so rotating backups never deletes those of another file, and a
+    ``-wal`` file of another database is never replayed into this one
+    (desk.models.dbfile).
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    uid: str = Field(max_length=32)
+    created_at: NaiveDatetime
+
+
 class Setting(SQLModel, table=True):
     """One office setting; values are JSON, the types come from desk.services.settings."""
 

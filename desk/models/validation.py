@@ -361,11 +361,27 @@ def normalize_room(value: str, *, field: str = "room", label: str = "房号") ->
 # ---------------------------------------------------------------------------
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_encodable(text: str, field: str, label: str) -> str:
+    """Refuse half a character: a lone UTF-16 surrogate, which text pasted from a broken
+    source can carry, cannot be stored (SQLite wants UTF-8) nor printed."""
+    found = _SURROGATE.search(text)
+    if found:
+        raise ValidationError(
+            field,
+            label,
+            f"第{found.start() + 1}个字符无法识别（可能是从别处复制来的乱码），请删去后重新输入",
+        )
+    return text
+
+
 def clean_text(
     value: str | None, *, field: str, label: str, max_len: int, required: bool = False
 ) -> str:
     """Strip surrounding blanks (incl. U+3000) and enforce presence and a length in characters."""
-    text = (value or "").strip().strip(_INVISIBLE).strip()
+    text = check_encodable((value or "").strip().strip(_INVISIBLE).strip(), field, label)
     if not text:
         if required:
             raise ValidationError(field, label, EMPTY)

@@ -9,8 +9,12 @@ the WAL included), compact, and taken while the desk goes on saving. It is writt
 real name, so a backup that exists is a whole one.
 
 - ``auto``: once a day (the window asks at start and every hour) into ``backups/`` beside
-  the database, keeping the newest ``KEEP_AUTO``; and into the setting ``backup.folder``
-  (a USB stick, another disk, a shared folder) when one is set and reachable.
+  the database, and into the setting ``backup.folder`` (a USB stick, another disk, a shared
+  folder) when one is set and reachable — after a full ``integrity_check`` of the live
+  file, so damage (an index too) is noticed within a day and never copied over the good
+  backups. Kept: the newest of each of the last ``KEEP`` days, weeks and months.
+  Rotation deletes only backups of the live file's own lineage (its DatabaseIdentity):
+  never those of a file that was replaced, nor those made before identities existed.
 - ``make``: now, into a chosen folder (文件 → 立即备份…, ``desk backup --to``).
 - ``restore``: a backup becomes the database again; the current file (with its WAL) is
   kept aside first, so a wrong choice can be undone the same way.
@@ -20,26 +24,32 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import re
 import shutil
 import sqlite3
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from desk.models import migrate
+from desk.models import dbfile
 from desk.models.db import integrity_problems
 from desk.models.errors import StorageError
+from desk.services.database import inspect
 
 __all__ = [
     "AUTO_EVERY",
     "FOLDER_NAME",
-    "KEEP_AUTO",
+    "KEEP",
     "Backup",
+    "Candidate",
     "auto",
     "auto_folder",
     "backups",
+    "candidates",
     "due",
     "latest",
     "make",
@@ -48,7 +58,10 @@ __all__ = [
 ]
 
 FOLDER_NAME = "backups"  # beside the database
-KEEP_AUTO = 7  # a week of daily backups: a 5-year office's file is 100–400 MB, 7 are ≤ 3 GB
+# the newest backup of each of the last 7 days, 4 weeks and 12 months: a month back is
+# there when damage is found late; ~21 files (a 5-year office's file is 100–400 MB)
+KEEP = {"day": 7, "week": 4, "month": 12}
+STALE_PART = timedelta(hours=1)  # a .part this old is a backup that was cut off
 AUTO_EVERY = timedelta(hours=24)
 _NAME = re.compile(r"(.+)-(\d{8})-(\d{6})\.sqlite3")
 _SIDE_FILES = ("-wal", "-shm")
@@ -81,7 +94,7 @@ def backups(folder: Path, stem: str | None = None) -> list[Backup]:
 
 def latest(db_path: Path) -> Backup | None:
     """The newest daily backup of ``db_path`` (in ``backups/`` beside it), if any."""
-    found = backups(auto_folder(db_path), db_path.stem)
+    found = latest_all(db_path)
     return found[0] if found else None
 
 
@@ -101,7 +114,8 @@ def make(db_path: Path, folder: Path, now: datetime) -> Backup:
     if target.exists():  # two within a second: the later one waits its turn by a second
         return make(db_path, folder, now + timedelta(seconds=1))
     part = target.with_name(target.name + ".part")
-    _room_for(db_path, folder)
+    _sweep_parts(folder, db_path.stem, now)
+    dbfile.check_room(db_path, folder, "备份")
     try:
         part.unlink(missing_ok=True)  # left by a crash
         source = sqlite3.connect(f"file:{db_path.as_posix()}?mode=ro", uri=True)
@@ -132,15 +146,45 @@ def make(db_path: Path, folder: Path, now: datetime) -> Backup:
     return Backup(target, now.replace(microsecond=0), target.stat().st_size)
 
 
-def prune(folder: Path, stem: str, keep: int = KEEP_AUTO) -> list[Path]:
-    """Delete all but the newest ``keep`` backups of ``stem`` in ``folder``; returns what
-    went."""
+def prune(folder: Path, db_path: Path) -> list[Path]:
+    """Delete the backups of ``db_path``'s lineage in ``folder`` that ``KEEP`` does not
+    keep; returns what went. Backups of another lineage (a file that was replaced, say by
+    a new office after the old file was lost) or of none (made by an older version) are
+    never deleted here: they may be the last copy of that data."""
+    own = dbfile.identity(db_path)
+    if own is None:
+        return []
+    mine = [b for b in backups(folder, db_path.stem) if dbfile.identity(b.path) == own]
+    keep = _kept(mine)
     gone = []
-    for old in backups(folder, stem)[keep:]:
+    for old in mine:
+        if old.path in keep:
+            continue
         with contextlib.suppress(OSError):  # open elsewhere: the next prune tries again
             old.path.unlink()
             gone.append(old.path)
     return gone
+
+
+def _kept(found: list[Backup]) -> set[Path]:
+    """The newest backup of each of the last KEEP days, weeks and months."""
+    periods: dict[str, Callable[[datetime], object]] = {
+        "day": lambda t: t.date(),
+        "week": lambda t: t.isocalendar()[:2],
+        "month": lambda t: (t.year, t.month),
+    }
+    keep: set[Path] = set()
+    for name, period in periods.items():
+        seen: list[object] = []
+        for b in found:  # newest first: the first of a period is its newest
+            key = period(b.made_at)
+            if key in seen:
+                continue
+            if len(seen) == KEEP[name]:
+                break
+            seen.append(key)
+            keep.add(b.path)
+    return keep
 
 
 def auto(db_path: Path, now: datetime, extra_folder: str = "") -> list[Backup]:
@@ -152,15 +196,16 @@ def auto(db_path: Path, now: datetime, extra_folder: str = "") -> list[Backup]:
     folders = [auto_folder(db_path)]
     if extra_folder.strip():
         folders.append(Path(extra_folder.strip()))
-    for folder in folders:
-        if not due(folder, db_path.stem, now):
-            continue
+    due_in = [f for f in folders if due(f, db_path.stem, now)]
+    if due_in:
+        _check_live(db_path)
+    for folder in due_in:
         try:
             made.append(make(db_path, folder, now))
         except StorageError as exc:
             failures.append(exc)
             continue
-        prune(folder, db_path.stem)
+        prune(folder, db_path)
     if failures:
         raise failures[0]
     return made
@@ -175,18 +220,24 @@ def restore(backup: Path, db_path: Path, now: datetime) -> Path:
     """
     if not backup.is_file():
         raise StorageError(f"找不到备份文件：{backup}", kind="io")
-    problems = integrity_problems(backup)
-    if problems:
+    info = inspect(backup)
+    if info.kind is dbfile.Kind.NEWER:
         raise StorageError(
-            f"备份文件 {backup.name} 检查未通过（{problems[0]}），不能用来恢复。请换一份备份。",
+            f"备份文件 {backup.name} 来自更新版本的程序（结构版本 {info.revision}），"
+            "请先把程序升级到那个版本再恢复。",
+            kind="newer",
+        )
+    if info.kind is not dbfile.Kind.DESK:
+        reason = info.problems[0] if info.problems else "不是物业前台的数据库文件"
+        raise StorageError(
+            f"备份文件 {backup.name} 检查未通过（{reason}），不能用来恢复。请换一份备份。",
             kind="corrupt",
         )
-    version = migrate.file_revision(backup)
-    if version not in (None, *migrate.all_revisions()):
+    if not _folder_writable(db_path.parent):
         raise StorageError(
-            f"备份文件 {backup.name} 来自更新版本的程序（结构版本 {version}），"
-            "请先把程序升级到那个版本再恢复。",
-            kind="io",
+            f"不能写入“{db_path.parent}”（只读的位置或没有权限），没有恢复，什么也没改。"
+            "请检查文件夹的权限，或把数据库放到本机硬盘上。",
+            kind="readonly",
         )
     if db_path.exists():
         _close_out(db_path)
@@ -207,13 +258,72 @@ def restore(backup: Path, db_path: Path, now: datetime) -> Path:
         part.unlink(missing_ok=True)
         if aside.exists() and not db_path.exists():
             aside.rename(db_path)  # put the current file back: nothing changed
-        if isinstance(exc, PermissionError):
-            raise _in_use() from exc
+        if os.name == "nt" and isinstance(exc, PermissionError):
+            raise _in_use() from exc  # Windows: another program holds the file open
         raise _write_error(db_path.parent, exc) from exc
     return aside
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A whole desk file the database can be brought back from."""
+
+    path: Path
+    made_at: datetime
+    size: int
+    what: str  # 自动备份 / 恢复前留下的文件 / 升级前的副本
+
+
+_ASIDE = re.compile(r"\.(before-restore|before-\w+)-(\d{8})-(\d{6})(\.bak)?")
+
+
+def candidates(db_path: Path) -> list[Candidate]:
+    """Healthy desk files to bring ``db_path`` back from, newest first: the daily backups
+    beside it, and the files set aside beside it by a restore (the database as it was at
+    that moment — after a restore cut off between its two renames, the newest) or by an
+    upgrade. Each was checked: none is offered that would be refused."""
+    found = [Candidate(b.path, b.made_at, b.size, "自动备份") for b in latest_all(db_path)]
+    if db_path.parent.is_dir():
+        for path in db_path.parent.iterdir():
+            if not path.name.startswith(db_path.name + "."):
+                continue
+            m = _ASIDE.fullmatch(path.name[len(db_path.name) :])
+            if m is None or not path.is_file():
+                continue
+            with contextlib.suppress(ValueError):
+                at = datetime.strptime(m.group(2) + m.group(3), "%Y%m%d%H%M%S")
+                what = "恢复前留下的文件" if m.group(1) == "before-restore" else "升级前的副本"
+                found.append(Candidate(path, at, path.stat().st_size, what))
+    found.sort(key=lambda c: c.made_at, reverse=True)
+    return [c for c in found if inspect(c.path).kind is dbfile.Kind.DESK]
+
+
+def latest_all(db_path: Path) -> list[Backup]:
+    """The daily backups of ``db_path`` beside it, newest first."""
+    return backups(auto_folder(db_path), db_path.stem)
+
+
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _check_live(db_path: Path) -> None:
+    """The full check of the live file before its daily copy: damage found stops the
+    copy (and so the rotation), and says what to do."""
+    info = inspect(db_path, full=True)
+    if info.kind in (dbfile.Kind.INDEX, dbfile.Kind.CORRUPT):
+        refused = dbfile.refusal(info)
+        assert refused is not None
+        raise refused
+
+
+def _sweep_parts(folder: Path, stem: str, now: datetime) -> None:
+    """Remove backups cut off before they were whole (a crash, a power cut): their
+    ``.part`` files would otherwise stay forever. A fresh one may be another window's
+    backup still being written."""
+    for part in folder.glob(f"{glob.escape(stem)}-*.sqlite3.part"):
+        with contextlib.suppress(OSError):
+            if now.timestamp() - part.stat().st_mtime > STALE_PART.total_seconds():
+                part.unlink()
 
 
 def _close_out(db_path: Path) -> None:
@@ -242,28 +352,19 @@ def _close_out(db_path: Path) -> None:
         raise _in_use()
 
 
+def _folder_writable(folder: Path) -> bool:
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
 def _in_use() -> StorageError:
     return StorageError(
         "数据库文件正被使用，无法恢复。请先关闭所有打开这个数据库的物业前台窗口，再试一次。",
         kind="locked",
     )
-
-
-def _room_for(db_path: Path, folder: Path) -> None:
-    """Refuse before writing when the folder's disk cannot hold a copy (with a margin)."""
-    try:
-        need = db_path.stat().st_size
-        wal = db_path.with_name(db_path.name + "-wal")
-        need += wal.stat().st_size if wal.exists() else 0
-        free = shutil.disk_usage(folder).free
-    except OSError:
-        return  # the write itself will say what is wrong
-    if free < need * 1.1 + 10 * 2**20:
-        raise StorageError(
-            f"“{folder}”所在的磁盘空间不够（剩 {free / 2**20:.0f} MB，备份需要约 "
-            f"{need / 2**20:.0f} MB）。请清理磁盘或换一个位置（如U盘）再备份。",
-            kind="full",
-        )
 
 
 def _flush(path: Path) -> None:

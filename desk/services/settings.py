@@ -11,9 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from desk.models import Setting
+from desk.models import Setting, db
 from desk.models.enums import Severity, Urgency
 
 
@@ -83,6 +84,16 @@ def seed(session: Session) -> None:
         if spec.key not in have:
             session.add(Setting(key=spec.key, value=json.dumps(spec.default, ensure_ascii=False)))
     session.flush()
+
+
+def seed_missing(engine: Engine) -> None:
+    """Seed the defaults the file lacks, taking the write lock only when one is missing:
+    opening a file to print a form or to read it never waits for a save, nor blocks one."""
+    with db.read_session(engine) as session:
+        have = set(session.exec(select(Setting.key)).all())
+    if any(spec.key not in have for spec in DEFAULTS):
+        with db.write_session(engine) as session:
+            seed(session)
 
 
 def label(key: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from desk.models.errors import TransitionError, ValidationError
+from desk.models.validation import check_encodable
 from desk.services import settings, shifts, staff
 from desk.services.context import Ctx
 
@@ -53,7 +54,7 @@ def hint(key: str) -> str:
 def from_text(key: str, text: str) -> Any:
     """The stored value for ``text``; ValidationError (field = the key) when it is wrong."""
     label = settings.label(key)
-    text = text.strip()
+    text = check_encodable(text.strip(), key, label)
     if key == "lists.shifts":
         raw = []
         for item in (i for i in re.split(r"[;；\n]+", text) if i.strip()):

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from sqlalchemy.engine import Engine
 
 from desk import paths
+from desk.models.dbfile import Kind, reindex
 from desk.models.errors import DeskError, StorageError
 from desk.services import backup, staff
 from desk.services.context import reading, writing
-from desk.services.database import is_empty, open_database
+from desk.services.database import inspect, is_empty, open_database
 from desk.ui import msgbox
 from desk.ui.first_run import FirstRunDialog
+from desk.ui.fonts import ensure_chinese_font
 from desk.ui.main_window import MainWindow
 from desk.ui.ops import Ops, collect_on_gui_thread
 
@@ -29,6 +31,8 @@ DEMO_DAYS = 90
 # Start, wait this long, quit with exit code 0: how scripts/build_check proves the built
 # program's window really opens (offscreen) without anyone clicking it closed.
 QUIT_AFTER_ENV = "DESK_QUIT_AFTER_MS"
+# a file that is fine but cannot be used right now: the window offers to try again
+RETRYABLE = {"locked", "readonly", "unopenable"}
 
 
 def qt_translations_dir() -> str:
@@ -44,6 +48,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("物业前台")
     app.setOrganizationName("desk")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    ensure_chinese_font()  # the shipped font, where no system font draws Chinese (not boxes)
     icon = paths.resource("icons", "desk.png")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
@@ -60,7 +65,11 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def needs_setup(db_path: Path) -> bool:
-    if not db_path.exists():
+    """True when the office has still to be set up here. A missing or 0-byte file with a
+    backup (or a file set aside by a restore) beside it is first offered that: the data
+    may be there, and a new empty office would only hide it."""
+    info = inspect(db_path)
+    if info.kind in (Kind.MISSING, Kind.EMPTY) and not offer_recovery(db_path, info.kind):
         return True
     engine = open_database_or_restore(db_path)  # the first look at the file: damaged?
     try:
@@ -68,6 +77,26 @@ def needs_setup(db_path: Path) -> bool:
             return not staff.is_set_up(ctx)
     finally:
         engine.dispose()
+
+
+def offer_recovery(db_path: Path, kind: Kind) -> bool:
+    """Offer the newest whole copy of a missing or empty database; True when restored."""
+    found = backup.candidates(db_path)
+    if not found:
+        return False
+    newest = found[0]
+    state = "不见了" if kind is Kind.MISSING else "是空的（0 字节）"
+    question = (
+        f"数据库文件 {db_path.name} {state}。\n\n找到{newest.what}："
+        f"{newest.made_at:%Y-%m-%d %H:%M}（{newest.size / 2**20:.1f} MB），\n{newest.path}\n\n"
+        "要用它恢复吗？之后登记的内容请按纸质单据补登。\n选“否”将新建一个办公室；"
+        "原来的备份都会保留，不会被删除。"
+    )
+    if not msgbox.confirm(None, "找到以前的数据", question):
+        return False
+    aside = backup.restore(newest.path, db_path, datetime.now())
+    log.warning("restored a %s database from %s (kept %s)", kind, newest.path, aside.name)
+    return True
 
 
 def prepare_demo(ops: Ops) -> Path | None:
@@ -103,22 +132,31 @@ def prepare_demo(ops: Ops) -> Path | None:
 
 
 def open_database_or_restore(db_path: Path) -> Engine:
-    """Open the database; when its file is damaged, offer the newest daily backup.
+    """Open the database; when its file is damaged, offer the newest whole copy of it;
+    when only an index is damaged, offer to rebuild the indexes (nothing is lost).
 
-    The damaged file is kept aside by the restore, never overwritten: whoever looks into
-    it later still has it.
+    A locked, read-only or unopenable file is not damaged: its error goes up unchanged
+    (``run`` offers to try again). The damaged file is kept aside by the restore, never
+    overwritten: whoever looks into it later still has it.
     """
     try:
         return open_database(db_path)
     except StorageError as exc:
+        if exc.kind == "index":
+            if not msgbox.confirm(None, "数据库索引损坏", f"{exc}\n\n现在重建索引吗？"):
+                raise
+            reindex(db_path)
+            log.warning("rebuilt the indexes of %s", db_path.name)
+            return open_database(db_path)
         if exc.kind != "corrupt":
             raise
-        newest = backup.latest(db_path)
-        if newest is None:
+        found = backup.candidates(db_path)
+        if not found:
             raise
+        newest = found[0]
         question = (
-            f"{exc}\n\n最近的自动备份是 {newest.made_at:%Y-%m-%d %H:%M} 的"
-            f"（{newest.size / 2**20:.1f} MB）。要用它恢复吗？\n\n备份之后登记的内容请按纸质单据"
+            f"{exc}\n\n最近的{newest.what}是 {newest.made_at:%Y-%m-%d %H:%M} 的"
+            f"（{newest.size / 2**20:.1f} MB）。要用它恢复吗？\n\n之后登记的内容请按纸质单据"
             "补登。损坏的文件会另存一份（文件名带 before-restore），不会删除。"
         )
         if not msgbox.confirm(None, "数据库文件损坏", question):
@@ -148,28 +186,27 @@ def run(db_path: Path) -> int:
     ops = Ops()
     try:
         demo_mode = db_path.resolve() == paths.demo_db().resolve()  # also when opened by --db
-        try:
-            if needs_setup(db_path):
-                dialog = FirstRunDialog(demo_exists=paths.demo_db().exists())
-                if not dialog.exec() or dialog.choice is None:
-                    return 0
-                if dialog.choice.demo:
-                    demo_path = prepare_demo(ops)
-                    if demo_path is None:
-                        return 1
-                    db_path, demo_mode = demo_path, True
-                else:
-                    engine = open_database(db_path)
-                    with writing(engine) as ctx:
-                        staff.set_up_office(
-                            ctx, dialog.choice.office_name, dialog.choice.staff_name
-                        )
-                    engine.dispose()
-            engine = open_database(db_path)
-        except DeskError as exc:
-            log.error("cannot open %s: %s", db_path, exc)
-            msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
-            return 2
+        while True:
+            try:
+                engine, db_path, demo_mode = open_for_window(db_path, demo_mode, ops)
+                break
+            except _Declined:
+                return 0
+            except StorageError as exc:
+                log.error("cannot open %s: %s", db_path.name, exc.kind)
+                if exc.kind in RETRYABLE and msgbox.retry(
+                    None, "无法打开数据库", f"{exc}\n\n文件：{db_path}"
+                ):
+                    continue
+                if exc.kind not in RETRYABLE:
+                    msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
+                return 2
+            except DeskError as exc:
+                log.error("cannot open %s: %s", db_path.name, type(exc).__name__)
+                msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
+                return 2
+        if engine is None:
+            return 1
         window = MainWindow(
             engine,
             ops,
@@ -179,9 +216,33 @@ def run(db_path: Path) -> int:
             auto_backup=True,
             keep_drafts=True,
         )
-        window.show()
+        window.show_fitted()
         code = app.exec()
         engine.dispose()
         return code
     finally:
         ops.shutdown()
+
+
+class _Declined(Exception):
+    """The first-start dialog was closed: nothing to open, nothing went wrong."""
+
+
+def open_for_window(db_path: Path, demo_mode: bool, ops: Ops) -> tuple[Engine | None, Path, bool]:
+    """The engine the window works on, after the first start's questions; None when the
+    demo could not be made. Raises DeskError when the file cannot be used."""
+    if needs_setup(db_path):
+        dialog = FirstRunDialog(demo_exists=paths.demo_db().exists())
+        if not dialog.exec() or dialog.choice is None:
+            raise _Declined
+        if dialog.choice.demo:
+            demo_path = prepare_demo(ops)
+            if demo_path is None:
+                return None, db_path, demo_mode
+            db_path, demo_mode = demo_path, True
+        else:
+            engine = open_database(db_path)
+            with writing(engine) as ctx:
+                staff.set_up_office(ctx, dialog.choice.office_name, dialog.choice.staff_name)
+            engine.dispose()
+    return open_database(db_path), db_path, demo_mode

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desk.models.errors import DeskError
+from desk.models.errors import DeskError, StorageError
 from desk.services import backup
 
 log = logging.getLogger("desk.ui")
@@ -72,6 +72,7 @@ class AutoBackup(QObject):
 
     made = Signal(object)  # list[backup.Backup]
     failed = Signal(str)
+    index_damaged = Signal(str)  # the full check found only an index damaged: REINDEX
 
     def __init__(
         self, db_path: Path, extra_folder: Callable[[], str], parent: QObject | None = None
@@ -109,6 +110,8 @@ class AutoBackup(QObject):
             self.busy = False
             log.warning("automatic backup failed: %s", exc)
             self.failed.emit(str(exc))
+            if isinstance(exc, StorageError) and exc.kind == "index":
+                self.index_damaged.emit(str(exc))
 
         self.background.run(lambda: backup.auto(db_path, datetime.now(), extra), done, failed)
 

@@ -36,11 +36,12 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle(self.tr("欢迎使用物业前台"))
         self.setMinimumWidth(560)
 
+        demo_label = self.tr("打开演示数据") if demo_exists else self.tr("试用演示数据")
         intro = QLabel(
             self.tr(
                 "第一次使用：请填写物业服务中心的名称和您的姓名，程序会为本办公室新建数据库。\n"
-                "只想先看看？点“试用演示数据”，打开一个单独的演示数据库，不会混入正式数据。"
-            )
+                "只想先看看？点“{0}”，打开一个单独的演示数据库，不会混入正式数据。"
+            ).format(demo_label)
         )
         intro.setWordWrap(True)
 
@@ -63,9 +64,7 @@ class FirstRunDialog(QDialog):
         self.create_button = buttons.addButton(
             self.tr("新建办公室数据库"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.demo_button = QPushButton(
-            self.tr("打开演示数据") if demo_exists else self.tr("试用演示数据")
-        )
+        self.demo_button = QPushButton(demo_label)
         buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
         self.create_button.setDefault(True)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
+from desk.models.dbfile import reindex
 from desk.services import (
     backup,
     calls,
@@ -61,6 +62,7 @@ from desk.ui.tabs.workorders import WorkOrdersTab
 from desk.ui.widgets.serial_lookup import SerialLookup
 
 REFRESH_MS = 60_000
+WINDOW_SIZE = (1280, 800)  # on a larger screen; a smaller one gets the window maximised
 DRAFTS_FOLDER = "drafts"  # unsaved forms, beside the database (ui/form_drafts.py)
 
 # status-bar counts: Attention field, caption, the tab's kind, the list scope it jumps to
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self.snapshot: Snapshot | None = None
         self.restored = False  # 从备份恢复 replaced the file: the window closes for good
-        self.resize(1280, 800)
+        self.resize(*WINDOW_SIZE)
 
         self.office_label = QLabel()
         font = QFont(self.office_label.font())
@@ -276,6 +278,7 @@ class MainWindow(QMainWindow):
         self.backup_state.setVisible(auto_backup and not demo)
         self.auto_backup.made.connect(lambda _made: self.show_backup_state())
         self.auto_backup.failed.connect(lambda why: self.show_backup_state(why))
+        self.auto_backup.index_damaged.connect(self.offer_reindex)
         if auto_backup and not demo:
             self.show_backup_state()
             self.auto_backup.start()
@@ -641,6 +644,41 @@ class MainWindow(QMainWindow):
             self.backup_state.setText(self.tr("备份 {0:%m-%d %H:%M}").format(last.made_at))
         newest = str(last.path) if last else self.tr("（还没有）")
         self.backup_state.setToolTip(self.tr("最近的备份：{0}").format(newest) + "\n\n" + where)
+
+    def show_fitted(self) -> None:
+        """Show the window within the screen's free area (above the task bar): maximised
+        when WINDOW_SIZE does not fit (a 1366×768 laptop), so the status bar — where the
+        backup warning is — is always on screen."""
+        free = self.screen().availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
+        width, height = WINDOW_SIZE
+        if width + frame.width() > free.width() or height + frame.height() > free.height():
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.move(
+                free.x() + (free.width() - width - frame.width()) // 2,
+                free.y() + (free.height() - height - frame.height()) // 2,
+            )
+        self.show()
+
+    def offer_reindex(self, why: str) -> None:
+        """The daily full check found only an index damaged (records are whole): rebuilding
+        the indexes repairs it and loses nothing; then the day's backup is tried again."""
+        question = why + "\n\n" + self.tr("现在重建索引吗？大约需要几秒到一分钟，期间不能保存。")
+        if not msgbox.confirm(self, self.tr("数据库索引损坏"), question):
+            return
+        db_path = self.db_path
+
+        def done(_: object) -> None:
+            self.show_status(self.tr("索引已重建，数据库检查通过。"))
+            self.auto_backup.check()
+
+        self.show_status(self.tr("正在重建索引……"))
+        self.ops.run(
+            lambda: reindex(db_path),
+            done,
+            lambda exc: msgbox.error(self, self.tr("没有重建索引"), str(exc)),
+        )
 
     def backup_folder(self) -> Path:
         return backup.auto_folder(self.db_path)

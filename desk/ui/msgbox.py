@@ -22,3 +22,13 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def retry(parent: QWidget | None, title: str, text: str) -> bool:
+    """A problem that may pass (a lock, a stick not yet plugged in): 重试 or 退出."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    again = box.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(again)
+    box.exec()
+    return box.clickedButton() is again

@@ -42,7 +42,11 @@ class _Worker(QObject):
 
 
 class Ops(QObject):
-    """Owner of the DB thread. ``data_changed`` tells tabs which kind of record changed."""
+    """Owner of the DB thread. ``data_changed`` tells tabs which kind of record changed.
+
+    ``idle`` is True once every job handed to ``run`` has run and its callback has
+    returned, including jobs those callbacks started: what tests wait for after an action.
+    """
 
     _submit = Signal(int, object)
     data_changed = Signal(str)
@@ -57,6 +61,7 @@ class Ops(QObject):
         self._submit.connect(self._worker.run)
         self._worker.finished.connect(self._deliver)
         self._pending: dict[int, tuple[Done | None, Failed | None]] = {}
+        self._delivering = 0  # callbacks running now (one may open a nested event loop)
         self._tokens = itertools.count(1)
         self._thread.start()
 
@@ -68,20 +73,29 @@ class Ops(QObject):
         self._submit.emit(token, job)
         return token
 
+    @property
+    def idle(self) -> bool:
+        """No job queued or running, and no result still on its way to the screen."""
+        return not self._pending and not self._delivering
+
     @Slot(int, object, object)
     def _deliver(self, token: int, result: Any, error: BaseException | None) -> None:
         on_done, on_error = self._pending.pop(token, (None, None))
         if not self._pending:
             self.busy_changed.emit(False)
-        if error is not None:
-            if on_error is not None:
-                on_error(error)
-            else:
-                from desk.ui import msgbox
+        self._delivering += 1
+        try:
+            if error is not None:
+                if on_error is not None:
+                    on_error(error)
+                else:
+                    from desk.ui import msgbox
 
-                msgbox.error(None, "操作失败", str(error))
-        elif on_done is not None:
-            on_done(result)
+                    msgbox.error(None, "操作失败", str(error))
+            elif on_done is not None:
+                on_done(result)
+        finally:
+            self._delivering -= 1
 
     def shutdown(self) -> None:
         self._thread.quit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from datetime import datetime
@@ -145,7 +146,7 @@ def test_healthy_file_has_no_integrity_problems(db_path) -> None:
         pytest.param("middle", 8192, id="middle-pages"),
     ],
 )
-def test_corrupt_file_is_reported_and_left_untouched(db_path, where, length) -> None:
+def test_corrupt_file_is_reported_and_left_untouched(db_path, where, length, caplog) -> None:
     size = db_path.stat().st_size
     offset = {"header": 0, "first-page": 100, "middle": size // 2}[where]
     with db_path.open("r+b") as fh:
@@ -154,10 +155,11 @@ def test_corrupt_file_is_reported_and_left_untouched(db_path, where, length) -> 
     before = db_path.read_bytes()
 
     assert db.integrity_problems(db_path) != []
-    with pytest.raises(StorageError) as info:
+    with caplog.at_level(logging.ERROR, logger="desk.db"), pytest.raises(StorageError) as info:
         open_database(db_path)
 
     assert info.value.kind == "corrupt"
+    assert "corrupt" in caplog.text  # the log says why, too
     assert CJK.search(str(info.value))
     assert db_path.read_bytes() == before
     assert not list(db_path.parent.glob("*.bak")), "no migration (and no backup) was attempted"

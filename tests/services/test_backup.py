@@ -94,17 +94,18 @@ def test_any_file_names_in_the_folder_never_break_the_list(tmp_path_factory, nam
         assert found.path.parent == folder
 
 
-def test_the_daily_backup_is_due_once_a_day_and_a_week_is_kept(db_path) -> None:
+def test_the_daily_backup_is_due_once_a_day_and_the_last_week_is_kept(db_path) -> None:
     folder = backup.auto_folder(db_path)
     assert backup.due(folder, "desk", NOW)
-    for day in range(backup.KEEP_AUTO + 3):
+    for day in range(backup.KEEP["day"] + 3):
         at = NOW + day * DAY
         made = backup.auto(db_path, at)
         assert [b.path.parent for b in made] == [folder]
         assert backup.auto(db_path, at + timedelta(hours=23)) == []  # not due again yet
-    kept = backup.backups(folder, "desk")
-    assert len(kept) == backup.KEEP_AUTO
-    assert kept[-1].made_at == NOW + 3 * DAY  # the oldest three went
+    kept = [b.made_at for b in backup.backups(folder, "desk")]
+    last_week = [NOW + (backup.KEEP["day"] + 2 - d) * DAY for d in range(backup.KEEP["day"])]
+    # the three older days fall in a week and a month whose newest backup is among these
+    assert kept == last_week
 
 
 def test_the_daily_backup_also_goes_to_the_usb_stick_and_says_when_it_cannot(

@@ -264,11 +264,15 @@ def test_a_renamed_file_is_read_by_its_content(tmp_path: Path) -> None:
         ("utf16_no_bom.csv", "房号,姓名\n".encode("utf-16-le"), "找不到表头"),
     ],
 )
-def test_unreadable_files_say_why(tmp_path: Path, name, content, message) -> None:
+def test_unreadable_files_say_why(tmp_path: Path, name, content, message, caplog) -> None:
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    with pytest.raises(ImportFileError, match=message):
+    # a file the readers choke on is logged with the reason (broken.xlsx)
+    with (
+        caplog.at_level(logging.WARNING, logger="desk.import"),
+        pytest.raises(ImportFileError, match=message),
+    ):
         importing.read_table(path)
 
 

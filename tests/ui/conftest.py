@@ -1,5 +1,9 @@
 """UI test helpers. Chinese text is typed with input-method events: qtbot.keyClicks aborts
-the whole run on non-ASCII text (Qt's qasciikey.cpp assertion)."""
+the whole run on non-ASCII text (Qt's qasciikey.cpp assertion).
+
+After an action, wait with ``settle(ops, window)`` (or for a condition only the new state
+can make true), never for a condition the screen before the action already satisfies:
+on a slow machine the old list is still shown when such a wait returns."""
 
 from __future__ import annotations
 
@@ -7,8 +11,12 @@ import gc
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
+
+# generous: under CPU contention a burst of loads takes seconds; a hang is still caught
+SETTLE_MS = 30_000
 
 
 def _type_text(widget: QWidget, text: str) -> None:
@@ -42,6 +50,34 @@ def ops():
     ops = Ops()
     yield ops
     ops.shutdown()
+
+
+def _settled(ops, within: tuple[QObject, ...]) -> bool:
+    if not ops.idle:
+        return False
+    # a debounce (search box, "data changed" coalescing) that has yet to fire and load
+    return not any(
+        timer.isSingleShot() and timer.isActive()
+        for root in within
+        for timer in root.findChildren(QTimer)
+    )
+
+
+@pytest.fixture
+def settle(qtbot) -> Callable[..., None]:
+    """``settle(ops, window)``: wait until every job given to ``ops`` has run and its result
+    is on the screen (including the loads those results started), and no single-shot timer
+    under ``window`` (a search debounce) is still to fire.
+
+    Use it after an action whose result replaces something already shown (a scope switch,
+    a reload, a search), and instead of ``qtbot.wait(N)`` before asserting that something
+    did not happen. Timers started with the static ``QTimer.singleShot`` are not seen."""
+
+    def _settle(ops, *within: QObject, timeout: int = SETTLE_MS) -> None:
+        QApplication.processEvents()  # signals and zero-time timers the action posted
+        qtbot.waitUntil(lambda: _settled(ops, within), timeout=timeout)
+
+    return _settle
 
 
 class ModalInTest(AssertionError):

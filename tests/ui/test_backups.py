@@ -101,8 +101,9 @@ def test_restore_waits_for_what_is_being_typed(qtbot, window, monkeypatch, type_
     assert "来电记录" in said[0] and "先保存或清空" in said[0]
 
 
+@pytest.mark.expect_log("desk.db", "desk.ui")  # refused as damaged; restored
 def test_a_damaged_file_at_the_start_is_offered_the_newest_backup(
-    engine, db_path, write, monkeypatch
+    engine, db_path, write, monkeypatch, caplog
 ):
     with write() as ctx:
         calls.create_call(ctx, CallDraft("咨询", "昨天的来电"))
@@ -118,6 +119,7 @@ def test_a_damaged_file_at_the_start_is_offered_the_newest_backup(
     assert calls_in(db_path) == ["昨天的来电"]
     [aside] = db_path.parent.glob("desk.sqlite3.before-restore-*")
     assert aside.read_bytes() == damaged
+    assert f"damaged file kept as {aside}" in caplog.text
 
     db_path.write_bytes(damaged)  # damaged again, and this time the answer is no
     monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: False)

@@ -80,14 +80,14 @@ def queue(write):
 
 
 @pytest.fixture
-def tab(qtbot, engine, staff_id, ops, queue):
+def tab(qtbot, settle, engine, staff_id, ops, queue):
     widget = CallbacksTab(engine, ops, lambda: staff_id)
     qtbot.addWidget(widget)
     widget.resize(1280, 700)
     widget.show()
-    qtbot.waitUntil(lambda: widget.model.rowCount() == 3, timeout=WAIT)
-    qtbot.waitUntil(lambda: widget.detail.detail is not None, timeout=WAIT)
-    qtbot.waitUntil(lambda: widget.count_label.text() == "共 3 条", timeout=WAIT)
+    settle(ops, widget)
+    assert widget.model.rowCount() == 3 and widget.count_label.text() == "共 3 条"
+    assert widget.detail.detail is not None  # the top of the queue, selected
     return widget
 
 
@@ -108,14 +108,14 @@ def field(tab, label: str):
     raise LookupError(label)
 
 
-def select_row(qtbot, tab, row: int) -> None:
+def select_row(settle, tab, row: int) -> None:
+    """Select ``row`` and wait for its record: the detail may show it already (row 0 is
+    selected when the list loads) but from an older read."""
     tab.view.setFocus()
     tab.view.selectRow(row)
-    serial = tab.model.row_at(row).serial
-    qtbot.waitUntil(
-        lambda: tab.detail.detail is not None and tab.detail.detail.serial == serial,
-        timeout=WAIT,
-    )
+    settle(tab.ops, tab)
+    assert tab.detail.detail is not None
+    assert tab.detail.detail.serial == tab.model.row_at(row).serial
 
 
 def answer_with(monkeypatch, *results: CallbackResult | None) -> list[tuple]:
@@ -192,8 +192,8 @@ def test_overdue_red_near_amber_and_the_clock_moves_on(tab, monkeypatch):
     assert cell(tab, 1, STATUS).startswith("超时 ")
 
 
-def test_the_source_record_is_shown_read_only(qtbot, tab, queue):
-    select_row(qtbot, tab, 2)
+def test_the_source_record_is_shown_read_only(qtbot, settle, tab, queue):
+    select_row(settle, tab, 2)
     shown = tab.detail.detail
     assert (shown.kind, shown.record_id, shown.state) == (
         "complaint",
@@ -206,8 +206,8 @@ def test_the_source_record_is_shown_read_only(qtbot, tab, queue):
     assert "13700002222" in tab.note.text() and "到期" in tab.note.text()
 
 
-def test_open_the_source_record(qtbot, tab, queue):
-    select_row(qtbot, tab, 1)
+def test_open_the_source_record(qtbot, settle, tab, queue):
+    select_row(settle, tab, 1)
     with qtbot.waitSignal(tab.record_requested, timeout=WAIT) as signal:
         tab.open_button.click()
     assert signal.args == ["workorder", queue["near"].id]
@@ -216,9 +216,9 @@ def test_open_the_source_record(qtbot, tab, queue):
 # --- recording -----------------------------------------------------------------------------
 
 
-def test_satisfied_closes_the_callback(qtbot, tab, queue, fetch, monkeypatch, staff_id):
+def test_satisfied_closes_the_callback(qtbot, settle, tab, queue, fetch, monkeypatch, staff_id):
     asked = answer_with(monkeypatch, CallbackResult("满意", outcome="已修好", comment="很好"))
-    select_row(qtbot, tab, 0)
+    select_row(settle, tab, 0)
     with qtbot.waitSignal(tab.status, timeout=WAIT) as status:
         tab.record_button.click()
     order = queue["overdue"]
@@ -236,15 +236,18 @@ def test_satisfied_closes_the_callback(qtbot, tab, queue, fetch, monkeypatch, st
     assert callback.staff_id == staff_id
     assert fetch(WorkOrder, order.id).state == W.CALLED_BACK
     # it left the queue, and the next one is selected for the next call
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=WAIT)
-    qtbot.waitUntil(lambda: tab.current_row() is not None, timeout=WAIT)
+    settle(tab.ops, tab)  # the reload comes after the status line
+    assert tab.model.rowCount() == 2 and tab.count_label.text() == "共 2 条"
+    assert tab.current_row() is not None
     assert tab.current_row().serial == queue["near"].serial
-    qtbot.waitUntil(lambda: tab.count_label.text() == "共 2 条", timeout=WAIT)
+    assert tab.detail.detail.serial == queue["near"].serial
 
 
-def test_unhappy_repair_goes_back_to_rework_in_the_same_save(qtbot, tab, queue, fetch, monkeypatch):
+def test_unhappy_repair_goes_back_to_rework_in_the_same_save(
+    qtbot, settle, tab, queue, fetch, monkeypatch
+):
     answer_with(monkeypatch, CallbackResult("不满意", outcome="仍漏水", comment="还在滴水"))
-    select_row(qtbot, tab, 1)
+    select_row(settle, tab, 1)
     with qtbot.waitSignal(tab.status, timeout=WAIT) as status:
         qtbot.keyClick(tab.view, Qt.Key.Key_Return)  # Enter on the row records it
     order = queue["near"]
@@ -255,9 +258,9 @@ def test_unhappy_repair_goes_back_to_rework_in_the_same_save(qtbot, tab, queue, 
     assert (callback.state, callback.satisfaction) == (CallbackState.DONE, "不满意")
 
 
-def test_unhappy_complaint_is_escalated(qtbot, tab, queue, fetch, monkeypatch):
+def test_unhappy_complaint_is_escalated(qtbot, settle, tab, queue, fetch, monkeypatch):
     answer_with(monkeypatch, CallbackResult("不满意", way="上门", comment="还是没人清运"))
-    select_row(qtbot, tab, 2)
+    select_row(settle, tab, 2)
     with qtbot.waitSignal(tab.status, timeout=WAIT) as status:
         tab.record_button.click()
     complaint = queue["complaint"]
@@ -267,12 +270,14 @@ def test_unhappy_complaint_is_escalated(qtbot, tab, queue, fetch, monkeypatch):
     assert callback_of(fetch, complaint).way == "上门"
 
 
-def test_a_locked_database_keeps_the_dialog_values(qtbot, tab, queue, fetch, monkeypatch, db_path):
+def test_a_locked_database_keeps_the_dialog_values(
+    qtbot, settle, tab, queue, fetch, monkeypatch, db_path
+):
     errors: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
     typed = CallbackResult("基本满意", outcome="修好了", comment="希望下次快一点")
     asked = answer_with(monkeypatch, typed)  # asked again with what was typed: cancelled
-    select_row(qtbot, tab, 0)
+    select_row(settle, tab, 0)
     monkeypatch.setattr("desk.models.db.BUSY_TIMEOUT_MS", 50)
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("PRAGMA busy_timeout = 0")
@@ -292,13 +297,15 @@ def test_a_locked_database_keeps_the_dialog_values(qtbot, tab, queue, fetch, mon
     assert tab.record_button.isEnabled()  # nothing stuck: it can be tried again
 
 
-def test_a_refused_answer_is_asked_again_with_the_reason(qtbot, tab, queue, fetch, monkeypatch):
+def test_a_refused_answer_is_asked_again_with_the_reason(
+    qtbot, settle, tab, queue, fetch, monkeypatch
+):
     errors: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
     too_long = CallbackResult("满意", comment="好" * 1001)
     fixed = CallbackResult("满意", comment="好")
     asked = answer_with(monkeypatch, too_long, fixed)
-    select_row(qtbot, tab, 0)
+    select_row(settle, tab, 0)
     with qtbot.waitSignal(tab.status, timeout=WAIT):
         tab.record_button.click()
     assert [(a[1], a[2].split("：")[0]) for a in asked] == [(None, ""), (too_long, "业主意见")]
@@ -306,18 +313,19 @@ def test_a_refused_answer_is_asked_again_with_the_reason(qtbot, tab, queue, fetc
     assert callback_of(fetch, queue["overdue"]).comment == "好"
 
 
-def test_a_recorded_callback_cannot_be_recorded_again(qtbot, tab, write, fetch, queue, monkeypatch):
+def test_a_recorded_callback_cannot_be_recorded_again(
+    qtbot, settle, tab, write, fetch, queue, monkeypatch
+):
     asked = answer_with(monkeypatch)
     with write(real_now()) as ctx:  # recorded at the other desk
         callbacks.record(ctx, callback_of(fetch, queue["near"]).id, CallbackResult("满意"))
-    tab.show_scope("全部")
-    qtbot.waitUntil(lambda: tab.filter_values()["scope"] == "全部", timeout=WAIT)
-    qtbot.waitUntil(
-        lambda: tab.model.rowCount() == 3 and not tab.view.isColumnHidden(CALLED), timeout=WAIT
-    )
+    tab.show_scope("全部")  # the queue had three rows too: wait for 全部's answer
+    settle(tab.ops, tab)
+    assert tab.filter_values()["scope"] == "全部"
+    assert tab.model.rowCount() == 3 and not tab.view.isColumnHidden(CALLED)
     done = [r for r in range(3) if cell(tab, r, STATUS) == "满意"]
     assert len(done) == 1 and cell(tab, done[0], CALLED) != ""
-    select_row(qtbot, tab, done[0])
+    select_row(settle, tab, done[0])
     assert not tab.record_button.isEnabled() and tab.open_button.isEnabled()
     with qtbot.waitSignal(tab.status, timeout=WAIT) as status:
         qtbot.keyClick(tab.view, Qt.Key.Key_Return)
@@ -327,34 +335,39 @@ def test_a_recorded_callback_cannot_be_recorded_again(qtbot, tab, write, fetch, 
 # --- scope, search, changes elsewhere --------------------------------------------------------
 
 
-def test_scope_and_search(qtbot, tab, queue, type_text):
+def test_scope_and_search(qtbot, settle, tab, queue, type_text):
     tab.show_scope("已超时")  # where the status bar's count leads
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.model.rowCount() == 1 and tab.count_label.text() == "共 1 条"
     assert cell(tab, 0, SERIAL) == queue["overdue"].serial
     tab.scope.setCurrentIndex(tab.scope.findText("待回访"))
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.model.rowCount() == 3
     type_text(tab.search, "周先生")
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
-    assert cell(tab, 0, SERIAL) == queue["complaint"].serial
+    settle(tab.ops, tab)  # the search box's debounce, then the load
+    assert [cell(tab, r, SERIAL) for r in range(tab.model.rowCount())] == [
+        queue["complaint"].serial
+    ]
     tab.search.clear()
     type_text(tab.search, "5-1-301")
-    qtbot.waitUntil(
-        lambda: tab.model.rowCount() == 1 and cell(tab, 0, SERIAL) == queue["near"].serial,
-        timeout=WAIT,
-    )
+    settle(tab.ops, tab)
+    assert [cell(tab, r, SERIAL) for r in range(tab.model.rowCount())] == [queue["near"].serial]
     tab.show_scope("待回访")  # a jump from the status bar drops the search
     assert tab.search.text() == ""
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.model.rowCount() == 3 and tab.count_label.text() == "共 3 条"
     tab.show_scope("已回访")
-    qtbot.waitUntil(lambda: tab.count_label.text() == "共 0 条", timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.count_label.text() == "共 0 条"
     assert tab.model.rowCount() == 0 and tab.detail.detail is None
     assert not tab.record_button.isEnabled() and not tab.open_button.isEnabled()
 
 
-def test_a_repair_completed_elsewhere_joins_the_queue(qtbot, tab, ops, write):
+def test_a_repair_completed_elsewhere_joins_the_queue(tab, ops, settle, write):
     order = completed_order(write, 0, room="7-1-101")
     ops.data_changed.emit("workorder")  # as the 报修派工 tab announces its save
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=WAIT)
+    settle(ops, tab)  # after the coalescing timer's reload
+    assert tab.model.rowCount() == 4 and tab.count_label.text() == "共 4 条"
     assert cell(tab, 3, SERIAL) == order.serial
 
 

@@ -40,14 +40,15 @@ WAIT = 5000
 
 
 @pytest.fixture
-def tab(qtbot, engine, write, staff_id, ops):
+def tab(qtbot, settle, engine, write, staff_id, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
     widget = ComplaintsTab(engine, ops, lambda: staff_id)
     qtbot.addWidget(widget)
     widget.resize(1280, 760)
     widget.show()
-    qtbot.waitUntil(lambda: widget.category.count() > 1, timeout=WAIT)
+    settle(ops, widget)
+    assert widget.category.count() > 1
     return widget
 
 
@@ -81,10 +82,14 @@ def add(write, at: datetime, **values) -> Complaint:
         return complaints.create(ctx, ComplaintDraft(**{**draft, **values}))
 
 
-def select_first(qtbot, tab, action: str) -> None:
-    qtbot.waitUntil(lambda: tab.model.rowCount() >= 1, timeout=WAIT)
+def select_first(settle, tab, action: str) -> None:
+    """After a reload: select the list's first row once the list is loaded, and wait for
+    its detail (with ``action`` among its buttons)."""
+    settle(tab.ops, tab)
+    assert tab.model.rowCount() >= 1
     tab.view.selectRow(0)
-    qtbot.waitUntil(lambda: tab.detail.action_button(action) is not None, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.detail.action_button(action) is not None
 
 
 def shown(tab, label: str) -> str:
@@ -228,10 +233,10 @@ def test_a_locked_database_keeps_the_text(qtbot, tab, type_text, errors, monkeyp
 # --- actions --------------------------------------------------------------------------------
 
 
-def test_start_escalate_twice_and_answer(qtbot, tab, write, fetch, errors, monkeypatch):
+def test_start_escalate_twice_and_answer(qtbot, settle, tab, write, fetch, errors, monkeypatch):
     add(write, datetime.now(), severity="重要", department="工程部")
     tab.reload()
-    select_first(qtbot, tab, "开始处理")
+    select_first(settle, tab, "开始处理")
 
     offered: list[StartValues] = []
 
@@ -241,7 +246,8 @@ def test_start_escalate_twice_and_answer(qtbot, tab, write, fetch, errors, monke
 
     monkeypatch.setattr(complaint_dialogs, "ask_start", ask_start)
     tab.detail.action_button("开始处理").click()
-    qtbot.waitUntil(lambda: stored(fetch)[0].state == ComplaintState.IN_PROGRESS, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert stored(fetch)[0].state == ComplaintState.IN_PROGRESS
     assert offered == [StartValues("工程部", "")]  # the department typed at intake
     assert stored(fetch)[0].measures == "联系施工方晚上停工"
 
@@ -254,10 +260,10 @@ def test_start_escalate_twice_and_answer(qtbot, tab, write, fetch, errors, monke
     monkeypatch.setattr(complaint_dialogs, "ask_escalation", ask_escalation)
     for expected in (EscalationLevel.SUPERVISOR, EscalationLevel.LEADERSHIP):
         # the same complaint stays selected and its detail shows the new state
-        qtbot.waitUntil(lambda: tab.detail.action_button("升级") is not None, timeout=WAIT)
         tab.detail.action_button("升级").click()
-        qtbot.waitUntil(lambda e=expected: stored(fetch)[0].level == e, timeout=WAIT)
-        qtbot.waitUntil(lambda e=expected: shown(tab, "上报层级") == e, timeout=WAIT)
+        settle(tab.ops, tab)
+        assert stored(fetch)[0].level == expected
+        assert shown(tab, "上报层级") == expected
     assert levels == ["前台/部门", "项目主管"]
     changes = [
         tab.detail.history.item(row, 3).text() for row in range(tab.detail.history.rowCount())
@@ -275,17 +281,20 @@ def test_start_escalate_twice_and_answer(qtbot, tab, write, fetch, errors, monke
         lambda parent, values, error=None: AnswerValues("已协调停工并致歉", "已停工", ""),
     )
     tab.detail.action_button("答复").click()
-    qtbot.waitUntil(lambda: stored(fetch)[0].state == ComplaintState.ANSWERED, timeout=WAIT)
+    settle(tab.ops, tab)
     complaint = stored(fetch)[0]
+    assert complaint.state == ComplaintState.ANSWERED and tab.detail.detail.state == "已答复"
     assert (complaint.reply, complaint.result) == ("已协调停工并致歉", "已停工")
     [callback] = fetch(select(Callback))
     assert callback.complaint_id == complaint.id
 
 
-def test_a_refused_answer_reopens_the_dialog_as_typed(qtbot, tab, write, fetch, monkeypatch):
+def test_a_refused_answer_reopens_the_dialog_as_typed(
+    qtbot, settle, tab, write, fetch, monkeypatch
+):
     add(write, datetime.now())
     tab.reload()
-    select_first(qtbot, tab, "答复")
+    select_first(settle, tab, "答复")
     too_long = AnswerValues("已处理", "结果" * 1001, "")
     asked: list[tuple[AnswerValues, str]] = []
 
@@ -300,10 +309,10 @@ def test_a_refused_answer_reopens_the_dialog_as_typed(qtbot, tab, write, fetch, 
     assert stored(fetch)[0].state == ComplaintState.ACCEPTED
 
 
-def test_void_asks_for_a_reason(qtbot, tab, write, fetch, monkeypatch):
+def test_void_asks_for_a_reason(qtbot, settle, tab, write, fetch, monkeypatch):
     add(write, datetime.now())
     tab.reload()
-    select_first(qtbot, tab, "作废")
+    select_first(settle, tab, "作废")
     monkeypatch.setattr(record_tab, "ask_reason", lambda parent: "重复登记")
     tab.detail.action_button("作废").click()
     qtbot.waitUntil(lambda: stored(fetch)[0].state == ComplaintState.VOID, timeout=WAIT)
@@ -393,7 +402,7 @@ def test_the_residents_deadline_counts_and_shows(qtbot, tab, write, monkeypatch)
 # --- attachments ----------------------------------------------------------------------------
 
 
-def test_attach_a_photo_and_open_it(qtbot, tab, write, fetch, monkeypatch, tmp_path):
+def test_attach_a_photo_and_open_it(qtbot, settle, tab, write, fetch, monkeypatch, tmp_path):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
     photo = tmp_path / "楼道杂物.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)
@@ -401,8 +410,8 @@ def test_attach_a_photo_and_open_it(qtbot, tab, write, fetch, monkeypatch, tmp_p
     add(write, datetime.now())
     tab.reload()
     assert not tab.add_attachment_button.isEnabled()  # nothing selected yet
-    select_first(qtbot, tab, "答复")
-    qtbot.waitUntil(tab.add_attachment_button.isEnabled, timeout=WAIT)
+    select_first(settle, tab, "答复")
+    assert tab.add_attachment_button.isEnabled()
     assert not tab.open_attachment_button.isEnabled()
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([str(photo)], ""))
     tab.add_attachment_button.click()
@@ -428,12 +437,13 @@ def test_attach_a_photo_and_open_it(qtbot, tab, write, fetch, monkeypatch, tmp_p
     assert not earlier.parent.exists()  # the stale copy was swept on the way
 
     tab.view.selectRow(1)  # another complaint: its own (no) attachments
-    qtbot.waitUntil(lambda: tab.attachments.rowCount() == 0, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.attachments.rowCount() == 0
     assert not tab.open_attachment_button.isEnabled() and tab.add_attachment_button.isEnabled()
 
 
 def test_empty_or_huge_files_are_refused_in_chinese(
-    qtbot, tab, write, fetch, errors, tmp_path, monkeypatch
+    qtbot, settle, tab, write, fetch, errors, tmp_path, monkeypatch
 ):
     empty = tmp_path / "空.jpg"
     empty.write_bytes(b"")
@@ -442,8 +452,8 @@ def test_empty_or_huge_files_are_refused_in_chinese(
         f.truncate(complaints.MAX_ATTACHMENT_BYTES + 1)  # sparse: never read in
     add(write, datetime.now())
     tab.reload()
-    select_first(qtbot, tab, "答复")
-    qtbot.waitUntil(tab.add_attachment_button.isEnabled, timeout=WAIT)
+    select_first(settle, tab, "答复")
+    assert tab.add_attachment_button.isEnabled()
     monkeypatch.setattr(
         QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([str(empty), str(huge)], "")
     )

@@ -18,31 +18,31 @@ from desk.ui.main_window import MainWindow
 WAIT = 5000
 
 
-def open_window(qtbot, engine, ops, db_path, **kwargs) -> MainWindow:
+def open_window(qtbot, settle, engine, ops, db_path, **kwargs) -> MainWindow:
     window = MainWindow(engine, ops, db_path, **kwargs)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    qtbot.waitUntil(lambda: window.snapshot is not None, timeout=WAIT)
+    settle(ops, window)  # every tab's first load is on the screen
+    assert window.snapshot is not None
     return window
 
 
-def come_on_duty(qtbot, window, monkeypatch, staff_id: int, shift: str) -> None:
+def come_on_duty(qtbot, settle, window, monkeypatch, staff_id: int, shift: str) -> None:
+    """Come on duty and wait until everything it reloads (the handover tab too) is shown."""
     monkeypatch.setattr(
         duty_dialog, "ask_duty", lambda *args, **kwargs: DutyChoice(staff_id, shift)
     )
     before = window.shift_on_duty
     window.ask_come_on_duty(staff_id)
-    qtbot.waitUntil(
-        lambda: (
-            window.shift_on_duty not in (None, before)
-            and window.shift_label.text().startswith(shift)
-        ),
-        timeout=WAIT,
-    )
+    settle(window.ops, window)
+    assert window.shift_on_duty not in (None, before)
+    assert window.shift_label.text().startswith(shift)
 
 
-def test_the_start_asks_who_comes_on_duty(qtbot, engine, ops, db_path, staff_id, monkeypatch):
+def test_the_start_asks_who_comes_on_duty(
+    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch
+):
     asked: list[tuple] = []
 
     def ask(parent, people, shifts, *, staff_id, shift_name, note, planned_ends):
@@ -51,7 +51,7 @@ def test_the_start_asks_who_comes_on_duty(qtbot, engine, ops, db_path, staff_id,
         return None  # not now
 
     monkeypatch.setattr(duty_dialog, "ask_duty", ask)
-    window = open_window(qtbot, engine, ops, db_path, ask_duty=True)
+    window = open_window(qtbot, settle, engine, ops, db_path, ask_duty=True)
     qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
     people, shift_names, suggested = asked[0]
     assert people == [(staff_id, "王经理")]
@@ -60,10 +60,10 @@ def test_the_start_asks_who_comes_on_duty(qtbot, engine, ops, db_path, staff_id,
 
 
 def test_records_carry_the_shift_they_were_made_in(
-    qtbot, engine, ops, db_path, staff_id, monkeypatch, type_text, fetch
+    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, type_text, fetch
 ):
-    window = open_window(qtbot, engine, ops, db_path)
-    come_on_duty(qtbot, window, monkeypatch, staff_id, "早班")
+    window = open_window(qtbot, settle, engine, ops, db_path)
+    come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     [shift] = fetch(select(Shift))
     assert (shift.staff_id, shift.name, window.shift_on_duty) == (staff_id, "早班", shift.id)
     tab = window.calls_tab
@@ -75,65 +75,68 @@ def test_records_carry_the_shift_they_were_made_in(
     assert (call.staff_id, call.shift_id) == (staff_id, shift.id)
 
 
-def test_hand_over_then_accept(qtbot, engine, ops, db_path, staff_id, monkeypatch, write, fetch):
+def test_hand_over_then_accept(
+    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, write, fetch
+):
     with write() as ctx:
         lina = staff.add(ctx, "李娜")
-    window = open_window(qtbot, engine, ops, db_path)
-    come_on_duty(qtbot, window, monkeypatch, staff_id, "早班")
+    window = open_window(qtbot, settle, engine, ops, db_path)
+    come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     tab = window.handover_tab
     window.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.view is not None, timeout=WAIT)
+    assert tab.view is not None
     assert "早班" in tab.heading.text() and "王经理" in tab.heading.text()
     tab.notes.setPlainText("3号楼下午停水两小时")
     tab.confirm_button.click()
-    qtbot.waitUntil(
-        lambda: [h.state for h in fetch(select(Handover))] == [HandoverState.CONFIRMED],
-        timeout=WAIT,
-    )
+    settle(ops, window)  # saved, and the tab reloaded
+    assert [h.state for h in fetch(select(Handover))] == [HandoverState.CONFIRMED]
     assert fetch(select(Handover))[0].notes == "3号楼下午停水两小时"
+    assert tab.view.state == "已确认"
 
     # 李娜 comes on duty and is asked to accept what 王经理 handed over
     asked: list[str] = []
     monkeypatch.setattr(msgbox, "info", lambda *args: None)  # no messages waiting
     monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: asked.append(text) or True)
-    come_on_duty(qtbot, window, monkeypatch, lina.id, "中班")
-    qtbot.waitUntil(
-        lambda: [h.state for h in fetch(select(Handover))] == [HandoverState.ACCEPTED],
-        timeout=WAIT,
-    )
+    come_on_duty(qtbot, settle, window, monkeypatch, lina.id, "中班")  # accepts, reloads
     [handover] = fetch(select(Handover))
+    assert handover.state == HandoverState.ACCEPTED
     assert handover.incoming_id == lina.id and handover.accepted_at is not None
     assert asked and "王经理" in asked[0] and "早班" in asked[0]
     early, middle = sorted(fetch(select(Shift)), key=lambda s: s.id)
     assert early.ended_at is not None and middle.staff_id == lina.id
     # the tab shows what was accepted, frozen
     assert window.tabs.currentWidget() is tab
-    qtbot.waitUntil(lambda: tab.view is not None and tab.view.frozen, timeout=WAIT)
+    assert tab.view is not None and tab.view.frozen
     assert tab.view.shift_id == early.id and not tab.confirm_button.isEnabled()
     assert "李娜" in tab.counts.text()
 
 
 def test_the_outgoing_person_cannot_accept_their_own_handover(
-    qtbot, engine, ops, db_path, staff_id, monkeypatch, fetch
+    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, fetch
 ):
-    window = open_window(qtbot, engine, ops, db_path)
-    come_on_duty(qtbot, window, monkeypatch, staff_id, "早班")
+    window = open_window(qtbot, settle, engine, ops, db_path)
+    come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     tab = window.handover_tab
-    qtbot.waitUntil(lambda: tab.view is not None, timeout=WAIT)
+    assert tab.view is not None
     tab.confirm_button.click()
-    qtbot.waitUntil(lambda: bool(fetch(select(Handover))), timeout=WAIT)
+    settle(ops, window)
+    assert fetch(select(Handover))
+    # the list under 全部 already has this one shift: wait for 待接班's own answer
     tab.show_scope("待接班")
-    qtbot.waitUntil(lambda: len(tab.entries) == 1, timeout=WAIT)
+    settle(ops, window)
+    assert [e.state for e in tab.entries] == ["已确认"]
     errors: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
     tab.duty_table.selectRow(0)
     tab.accept_button.click()
-    qtbot.waitUntil(lambda: bool(errors), timeout=WAIT)
-    assert "接班人不能是交班人本人" in errors[0]
+    settle(ops, window)
+    assert len(errors) == 1 and "接班人不能是交班人本人" in errors[0]
     assert fetch(select(Handover))[0].state == HandoverState.CONFIRMED
 
 
-def test_carried_items_open_their_record(qtbot, engine, ops, db_path, staff_id, monkeypatch, write):
+def test_carried_items_open_their_record(
+    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, write
+):
     from datetime import datetime, timedelta
 
     from desk.services import workorders
@@ -143,30 +146,28 @@ def test_carried_items_open_their_record(qtbot, engine, ops, db_path, staff_id, 
     long_ago = datetime.now().replace(microsecond=0) - timedelta(days=3)
     with writing(engine, staff_id=staff_id, now=long_ago) as ctx:
         order = workorders.create(ctx, WorkOrderDraft("楼道灯不亮", "水电", room="3-2-1201"))
-    window = open_window(qtbot, engine, ops, db_path)
-    come_on_duty(qtbot, window, monkeypatch, staff_id, "早班")
+    window = open_window(qtbot, settle, engine, ops, db_path)
+    come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     tab = window.handover_tab
-    qtbot.waitUntil(lambda: tab.items.rowCount() == 1, timeout=WAIT)
+    assert tab.items.rowCount() == 1
     assert tab.items.item(0, 1).text() == order.serial
     assert tab.items.item(0, 0).background().color().name() == "#fadbd8"  # overdue
     tab.open_item(0)
     repairs = window.workorders_tab
     assert window.tabs.currentWidget() is repairs
-    qtbot.waitUntil(
-        lambda: repairs.detail.detail is not None and repairs.detail.detail.serial == order.serial,
-        timeout=WAIT,
-    )
+    settle(ops, window)
+    assert repairs.detail.detail is not None and repairs.detail.detail.serial == order.serial
 
 
-def test_the_duty_record_prints(qtbot, engine, ops, db_path, staff_id, monkeypatch, fetch):
+def test_the_duty_record_prints(qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, fetch):
     import subprocess
 
     from desk.ui import printing
 
-    window = open_window(qtbot, engine, ops, db_path)
-    come_on_duty(qtbot, window, monkeypatch, staff_id, "早班")
+    window = open_window(qtbot, settle, engine, ops, db_path)
+    come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     tab = window.handover_tab
-    qtbot.waitUntil(lambda: tab.view is not None, timeout=WAIT)
+    assert tab.view is not None
     told: list[str] = []
     monkeypatch.setattr(msgbox, "info", lambda parent, title, text: told.append(text))
     tab.print_button.click()  # nothing saved yet

@@ -98,14 +98,15 @@ def test_run_sets_up_a_new_office_from_the_dialog(qtbot, monkeypatch, tmp_path: 
     engine.dispose()
 
 
-def test_run_on_a_corrupt_file_shows_the_reason_and_leaves_it_alone(monkeypatch, tmp_path):
+@pytest.mark.expect_log("desk.db", "desk.ui")  # refused and why: in the log file too
+def test_run_on_a_file_of_another_program_says_so_and_leaves_it_alone(monkeypatch, tmp_path):
     path = tmp_path / "broken.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
     before = path.read_bytes()
     errors: list[str] = []
     monkeypatch.setattr(app_module.msgbox, "error", lambda parent, title, text: errors.append(text))
     assert app_module.run(path) == 2
-    assert errors and "检查未通过" in errors[0] and "不会改动" in errors[0]
+    assert errors and "不是物业前台的数据库" in errors[0] and "不会改动" in errors[0]
     assert path.read_bytes() == before
 
 

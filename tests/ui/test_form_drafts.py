@@ -4,6 +4,7 @@ cleared never does."""
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit
@@ -91,12 +92,13 @@ def test_a_draft_for_another_form_or_a_broken_one_is_left_alone(
     other.write_text(json.dumps({"version": 1, "kinds": ["QLineEdit"], "values": ["x"]}))
     broken = draft_file(db_path, "visit")
     broken.write_text("{not json")
-    window = open_window(qtbot, engine, ops, db_path)
-    kinds = window.loans_tab.drafts.kinds
-    window.close()
-    odd = draft_file(db_path, "loan")  # the right kinds, values that fit none of them
-    odd.write_text(json.dumps({"version": 1, "kinds": kinds, "values": [None] * len(kinds)}))
-    window = open_window(qtbot, engine, ops, db_path)
+    with caplog.at_level(logging.WARNING, logger="desk.ui"):  # each one is logged
+        window = open_window(qtbot, engine, ops, db_path)
+        kinds = window.loans_tab.drafts.kinds
+        window.close()
+        odd = draft_file(db_path, "loan")  # the right kinds, values that fit none of them
+        odd.write_text(json.dumps({"version": 1, "kinds": kinds, "values": [None] * len(kinds)}))
+        window = open_window(qtbot, engine, ops, db_path)
     assert window.calls_tab.person.text() == "" and window.visits_tab.person.text() == ""
     assert window.loans_tab.person.text() == ""  # not half a form with "None" in it
     assert other.exists() and broken.exists()  # kept for whoever looks into it

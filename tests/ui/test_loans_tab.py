@@ -17,7 +17,7 @@ WAIT = 5000
 
 
 @pytest.fixture
-def tab(qtbot, engine, staff_id, ops, monkeypatch):
+def tab(qtbot, settle, engine, staff_id, ops, monkeypatch):
     widget = LoansTab(engine, ops, lambda: staff_id)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
@@ -28,7 +28,8 @@ def tab(qtbot, engine, staff_id, ops, monkeypatch):
         lambda parent: loan_item_dialog.NewItem("梯子", 1, "50", LoanKind.ITEM),
     )
     widget.add_item()
-    qtbot.waitUntil(lambda: widget.item.count() == 1, timeout=WAIT)
+    settle(ops, widget)
+    assert widget.item.count() == 1
     return widget
 
 

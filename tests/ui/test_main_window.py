@@ -24,12 +24,13 @@ WAIT = 5000
 
 
 @pytest.fixture
-def window(qtbot, engine, ops, db_path):
+def window(qtbot, settle, engine, ops, db_path):
     win = MainWindow(engine, ops, db_path)
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()
-    qtbot.waitUntil(lambda: win.snapshot is not None, timeout=WAIT)
+    settle(ops, win)  # every tab's first load is on the screen
+    assert win.snapshot is not None
     return win
 
 
@@ -77,13 +78,14 @@ def _overdue_records(engine, staff_id: int) -> None:
         )
 
 
-def test_status_counts_jump_to_the_filtered_list(qtbot, engine, staff_id, ops, db_path):
+def test_status_counts_jump_to_the_filtered_list(qtbot, settle, engine, staff_id, ops, db_path):
     _overdue_records(engine, staff_id)
     window = MainWindow(engine, ops, db_path)
     qtbot.addWidget(window)
     window.show()
     buttons = window.status_buttons
-    qtbot.waitUntil(lambda: buttons["overdue_work_orders"].text() == "超时报修 1", timeout=WAIT)
+    settle(ops, window)
+    assert buttons["overdue_work_orders"].text() == "超时报修 1"
     assert buttons["overdue_complaints"].text() == "超时投诉 1"
     assert buttons["undelivered_messages"].text() == "未转告 1"
     assert buttons["overdue_loans"].text() == "逾期借用 1"
@@ -101,17 +103,21 @@ def test_status_counts_jump_to_the_filtered_list(qtbot, engine, staff_id, ops, d
         buttons[key].click()
         assert window.tabs.currentWidget() is tab
         assert tab.scope.currentText() == scope and tab.search.text() == ""
-        qtbot.waitUntil(lambda tab=tab: tab.model.rowCount() == 1, timeout=WAIT)
+        settle(ops, window)
+        assert tab.model.rowCount() == 1
         assert tab.model.row_at(0).overdue or tab.kind == "call"
 
 
-def _select_first(qtbot, tab) -> None:
-    qtbot.waitUntil(lambda: tab.model.rowCount() > 0, timeout=WAIT)
+def _select_first(settle, tab) -> None:
+    """After a reload: select the first row of the reloaded list and wait for its detail."""
+    settle(tab.ops, tab)
+    assert tab.model.rowCount() > 0
     tab.view.selectRow(0)
-    qtbot.waitUntil(lambda: tab.detail.detail is not None, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.detail.detail is not None
 
 
-def test_a_call_becomes_a_repair(qtbot, window, write, fetch):
+def test_a_call_becomes_a_repair(qtbot, settle, window, write, fetch):
     with write() as ctx:
         call = calls.create_call(
             ctx,
@@ -121,7 +127,7 @@ def test_a_call_becomes_a_repair(qtbot, window, write, fetch):
         )
     tab = window.calls_tab
     tab.reload()
-    _select_first(qtbot, tab)
+    _select_first(settle, tab)
     tab.detail.action_button("转报修").click()
     repairs = window.workorders_tab
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is repairs, timeout=WAIT)
@@ -141,14 +147,14 @@ def test_a_call_becomes_a_repair(qtbot, window, write, fetch):
     assert repairs.person.text() == ""  # the form is free for the next one
 
 
-def test_a_visit_becomes_a_complaint(qtbot, window, write, fetch):
+def test_a_visit_becomes_a_complaint(qtbot, settle, window, write, fetch):
     with write() as ctx:
         visit = visits.create(
             ctx, VisitDraft(visitor="张三", reason="楼上每晚装修到十一点", room="3-2-1201")
         )
     tab = window.visits_tab
     tab.reload()
-    _select_first(qtbot, tab)
+    _select_first(settle, tab)
     tab.detail.action_button("转投诉").click()
     target = window.complaints_tab
     qtbot.waitUntil(lambda: window.tabs.currentWidget() is target, timeout=WAIT)
@@ -166,7 +172,9 @@ def test_a_visit_becomes_a_complaint(qtbot, window, write, fetch):
     assert fetch(select(Call)) == [] and fetch(select(Loan)) == []
 
 
-def test_a_scanned_serial_opens_its_record_from_any_tab(qtbot, window, write, staff_id, type_text):
+def test_a_scanned_serial_opens_its_record_from_any_tab(
+    qtbot, settle, window, write, staff_id, type_text
+):
     """查单: the scanner types the QR code's text and Enter; the record's tab opens with the
     list narrowed to it and its detail shown; the field empties for the next paper."""
     with write() as ctx:
@@ -185,10 +193,10 @@ def test_a_scanned_serial_opens_its_record_from_any_tab(qtbot, window, write, st
     qtbot.keyClicks(lookup.field, order.serial.lower().replace("-", ""))
     qtbot.keyClick(lookup.field, Qt.Key.Key_Return)
     tab = window.workorders_tab
-    qtbot.waitUntil(lambda: window.tabs.currentWidget() is tab, timeout=WAIT)
-    qtbot.waitUntil(lambda: tab.detail.detail is not None, timeout=WAIT)
+    settle(window.ops, window)
+    assert window.tabs.currentWidget() is tab
     assert tab.detail.detail.record_id == order.id and tab.search.text() == order.serial
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
+    assert tab.model.rowCount() == 1  # of the two orders
     assert tab.model.row_at(0).serial == order.serial
     assert lookup.field.text() == "" and lookup.error.isHidden()
 
@@ -207,16 +215,18 @@ def test_a_scanned_serial_opens_its_record_from_any_tab(qtbot, window, write, st
     today = order.created_at.date()  # the fixtures' day
     lookup.field.setText(f"JB-{today:%Y%m%d}-01")
     qtbot.keyClick(lookup.field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.handover_tab, timeout=WAIT)
-    qtbot.waitUntil(lambda: window.handover_tab.view is not None, timeout=WAIT)
+    settle(window.ops, window)
+    assert window.tabs.currentWidget() is window.handover_tab
+    assert window.handover_tab.view is not None
     assert window.handover_tab.view.shift_id == shift.id
 
     lookup.field.setText(f"JYDJ-{today:%Y%m%d}")
     qtbot.keyClick(lookup.field, Qt.Key.Key_Return)
     loans_tab = window.loans_tab
-    qtbot.waitUntil(lambda: window.tabs.currentWidget() is loans_tab, timeout=WAIT)
+    settle(window.ops, window)  # the list showed this one loan before: wait for the new load
+    assert window.tabs.currentWidget() is loans_tab
     assert loans_tab.date_from.date().toPython() == today == loans_tab.date_to.date().toPython()
-    qtbot.waitUntil(lambda: loans_tab.model.rowCount() == 1, timeout=WAIT)
+    assert loans_tab.model.rowCount() == 1
 
 
 def test_typing_starts_in_the_first_form(window):

@@ -22,7 +22,7 @@ def test_jobs_run_in_order_off_the_gui_thread(qtbot, ops):
     assert all(name != threading.main_thread().name for _, name in seen)
 
 
-def test_an_error_reaches_on_error_and_busy_ends(qtbot, ops):
+def test_an_error_reaches_on_error_and_busy_ends(qtbot, ops, caplog):
     errors: list[BaseException] = []
     busy: list[bool] = []
     ops.busy_changed.connect(busy.append)
@@ -30,10 +30,31 @@ def test_an_error_reaches_on_error_and_busy_ends(qtbot, ops):
     def boom() -> None:
         raise ValueError("坏了")
 
-    ops.run(boom, on_error=errors.append)
-    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    with caplog.at_level(logging.ERROR, logger="desk.ui"):  # a bug's traceback is logged
+        ops.run(boom, on_error=errors.append)
+        qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert str(errors[0]) == "坏了"
     assert busy == [True, False]
+    assert [r.getMessage() for r in caplog.records] == ["operation failed"]
+
+
+def test_idle_only_once_every_result_and_what_it_started_is_handled(qtbot, ops):
+    """What ``settle`` waits for: a callback that starts another job keeps Ops busy."""
+    shown: list[str] = []
+    assert ops.idle
+    ops.run(lambda: "list", lambda first: ops.run(lambda: first + " and count", shown.append))
+    assert not ops.idle  # queued, not yet run
+    qtbot.waitUntil(lambda: ops.idle, timeout=5000)
+    assert shown == ["list and count"]  # the second job, started in the first's callback
+
+
+def test_idle_waits_for_a_failing_job_too(qtbot, ops, caplog):
+    errors: list[BaseException] = []
+    with caplog.at_level(logging.ERROR, logger="desk.ui"):
+        ops.run(lambda: 1 / 0, on_error=errors.append)
+        assert not ops.idle
+        qtbot.waitUntil(lambda: ops.idle, timeout=5000)
+    assert isinstance(errors[0], ZeroDivisionError)
 
 
 def test_a_refusal_is_logged_without_a_traceback_and_a_failure_with_one(qtbot, ops, caplog):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from PySide6.QtCore import Qt
@@ -41,21 +42,27 @@ def test_loads_page_by_page_off_the_gui_thread(qtbot, qtmodeltester, ops):
     qtmodeltester.check(model)
 
 
-def test_a_new_query_drops_pages_of_the_old_one(qtbot, ops):
+def test_a_new_query_drops_pages_of_the_old_one(qtbot, settle, ops):
     model = PagedTableModel(ops, COLUMNS, page_size=5)
+    loads: list[list] = []
+    model.loaded.connect(lambda: loads.append(model.rows))
     model.set_fetch(numbers(100))  # answer still on its way …
-    with qtbot.waitSignal(model.loaded, timeout=5000):
-        model.set_fetch(lambda offset, limit: [f"新{offset}"])
-    qtbot.wait(50)
-    assert model.rows == ["新0"]
+    model.set_fetch(lambda offset, limit: [f"新{offset}"])
+    settle(ops)  # both answers are back; the old one was dropped, not appended
+    assert model.rows == ["新0"] and loads == [["新0"]]
 
 
-def test_a_failing_page_reports_and_stops(qtbot, ops):
+def test_a_failing_page_reports_and_stops(qtbot, ops, caplog):
     def broken(offset: int, limit: int):
         raise RuntimeError("数据库忙")
 
     model = PagedTableModel(ops, COLUMNS, page_size=5)
-    with qtbot.waitSignal(model.failed, timeout=5000) as blocker:
+    # not a DeskError: the worker logs it with its traceback
+    with (
+        caplog.at_level(logging.ERROR, logger="desk.ui"),
+        qtbot.waitSignal(model.failed, timeout=5000) as blocker,
+    ):
         model.set_fetch(broken)
     assert blocker.args == ["数据库忙"]
+    assert [r.exc_info[0] for r in caplog.records] == [RuntimeError]
     assert not model.canFetchMore()

@@ -10,6 +10,7 @@ poppler-utils (pdftotext, pdfinfo) are required, as for tests/reports.
 from __future__ import annotations
 
 import errno
+import logging
 import re
 import subprocess
 import threading
@@ -151,11 +152,12 @@ def make_tab(qtbot, cls, engine, ops, staff_id):
 
 
 @pytest.fixture
-def orders_tab(qtbot, engine, write, staff_id, ops):
+def orders_tab(qtbot, settle, engine, write, staff_id, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
     tab = make_tab(qtbot, WorkOrdersTab, engine, ops, staff_id)
-    qtbot.waitUntil(lambda: tab.limits is not None, timeout=WAIT)
+    settle(ops, tab)
+    assert tab.limits is not None
     return tab
 
 
@@ -164,11 +166,16 @@ def add_order(write, text: str = "厨房水龙头滴水", at: datetime | None = 
         return workorders.create(ctx, WorkOrderDraft(text, "水电", room="3-2-1201"))
 
 
-def show_first(qtbot, tab, count: int = 1) -> None:
+def show_first(settle, tab, count: int = 1) -> None:
+    """Reload the list, select its first row once the reload is on the screen, and wait
+    for that record's detail."""
     tab.reload()
-    qtbot.waitUntil(lambda: tab.model.rowCount() == count, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.model.rowCount() == count
     tab.view.selectRow(0)
-    qtbot.waitUntil(lambda: tab.detail.detail is not None, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.detail.detail is not None
+    assert tab.detail.detail.record_id == tab.model.row_at(0).id
 
 
 def click(tab, name: str) -> None:
@@ -197,9 +204,9 @@ def pdf_printer(path: Path) -> QPrinter:
 # --- one record: 导出PDF, 导出Excel, 打印 ---------------------------------------------------
 
 
-def test_export_a_work_order_as_pdf_and_xlsx(qtbot, orders_tab, write, save_as, tmp_path):
+def test_export_a_work_order_as_pdf_and_xlsx(qtbot, settle, orders_tab, write, save_as, tmp_path):
     order = add_order(write)
-    show_first(qtbot, orders_tab)
+    show_first(settle, orders_tab)
     status: list[str] = []
     orders_tab.status.connect(status.append)
 
@@ -219,9 +226,9 @@ def test_export_a_work_order_as_pdf_and_xlsx(qtbot, orders_tab, write, save_as, 
     assert order.serial in " ".join(xlsx_values(tmp_path / "派工单.xlsx"))
 
 
-def test_print_goes_through_the_preview(qtbot, orders_tab, write, monkeypatch, tmp_path):
+def test_print_goes_through_the_preview(qtbot, settle, orders_tab, write, monkeypatch, tmp_path):
     order = add_order(write)
-    show_first(qtbot, orders_tab)
+    show_first(settle, orders_tab)
     click(orders_tab, "print")
     preview = open_preview(qtbot, orders_tab)
     temporary = preview.pdf_path
@@ -296,10 +303,10 @@ def test_print_pdf_writes_every_page_and_respects_range_and_copies(
 
 
 def test_without_a_printer_the_preview_offers_pdf(
-    qtbot, orders_tab, write, monkeypatch, messages, save_as, tmp_path
+    qtbot, settle, orders_tab, write, monkeypatch, messages, save_as, tmp_path
 ):
     order = add_order(write)
-    show_first(qtbot, orders_tab)
+    show_first(settle, orders_tab)
     click(orders_tab, "print")
     preview = open_preview(qtbot, orders_tab)
     monkeypatch.setattr(printing, "available_printers", lambda: [])
@@ -315,7 +322,7 @@ def test_without_a_printer_the_preview_offers_pdf(
 
 @pytest.mark.parametrize("kind", ["complaint", "loan"])
 def test_complaints_and_loans_print_their_forms(
-    qtbot, engine, write, staff_id, ops, save_as, tmp_path, kind
+    qtbot, settle, engine, write, staff_id, ops, save_as, tmp_path, kind
 ):
     with write(real_now()) as ctx:
         if kind == "complaint":
@@ -337,7 +344,7 @@ def test_complaints_and_loans_print_their_forms(
             )
     tab = make_tab(qtbot, ComplaintsTab if kind == "complaint" else LoansTab, engine, ops, staff_id)
     assert tab.forms_kind == kind
-    show_first(qtbot, tab)
+    show_first(settle, tab)
     click(tab, "print")
     preview = open_preview(qtbot, tab)
     assert record.serial in pdf_text(preview.pdf_path)
@@ -351,7 +358,7 @@ def test_complaints_and_loans_print_their_forms(
 # --- which tabs have the buttons, and when -------------------------------------------------
 
 
-def test_document_buttons_only_with_a_record_shown(qtbot, orders_tab, write):
+def test_document_buttons_only_with_a_record_shown(qtbot, settle, orders_tab, write):
     detail = orders_tab.detail
     for name in BUTTONS:
         button = detail.document_button(name)
@@ -362,7 +369,7 @@ def test_document_buttons_only_with_a_record_shown(qtbot, orders_tab, write):
         "导出Excel…",
     ]
     add_order(write)
-    show_first(qtbot, orders_tab)
+    show_first(settle, orders_tab)
     assert all(detail.document_button(n).isEnabled() for n in BUTTONS)
     detail.show_detail(None)
     assert not any(detail.document_button(n).isEnabled() for n in BUTTONS)
@@ -370,7 +377,7 @@ def test_document_buttons_only_with_a_record_shown(qtbot, orders_tab, write):
 
 @pytest.mark.parametrize("cls", [VisitsTab, CallsTab])
 def test_visits_and_calls_have_no_form_but_export_their_list(
-    qtbot, engine, write, staff_id, ops, cls
+    qtbot, settle, engine, write, staff_id, ops, cls
 ):
     with write(real_now()) as ctx:
         if cls is VisitsTab:
@@ -389,7 +396,7 @@ def test_visits_and_calls_have_no_form_but_export_their_list(
             calls.create_call(ctx, CallDraft("咨询", "停车月卡多少钱"))
     tab = make_tab(qtbot, cls, engine, ops, staff_id)
     assert tab.forms_kind is None
-    show_first(qtbot, tab)
+    show_first(settle, tab)
     assert all(tab.detail.document_button(n) is None for n in BUTTONS)
     assert tab.detail.document_action("pdf") is None
     assert tab.export_button.isEnabled() and tab.export_button.text() == "导出Excel…"
@@ -399,15 +406,17 @@ def test_visits_and_calls_have_no_form_but_export_their_list(
 
 
 def test_list_export_is_the_list_as_filtered(
-    qtbot, orders_tab, write, type_text, save_as, tmp_path
+    qtbot, settle, orders_tab, write, type_text, save_as, tmp_path
 ):
     kept = add_order(write, "卫生间地漏堵塞")
     add_order(write, "厨房水龙头滴水")
     add_order(write, "客厅灯不亮")
     orders_tab.reload()
-    qtbot.waitUntil(lambda: orders_tab.model.rowCount() == 3, timeout=WAIT)
+    settle(orders_tab.ops, orders_tab)
+    assert orders_tab.model.rowCount() == 3
     type_text(orders_tab.search, "地漏")
-    qtbot.waitUntil(lambda: orders_tab.model.rowCount() == 1, timeout=WAIT)
+    settle(orders_tab.ops, orders_tab)  # the search box's debounce, then its load
+    assert [r.id for r in orders_tab.model.rows] == [kept.id]
     status: list[str] = []
     orders_tab.status.connect(status.append)
     offered = save_as(tmp_path / "列表")
@@ -538,16 +547,22 @@ def test_batch_prints_the_orders_dispatched_today(
 # --- files that cannot be written ---------------------------------------------------------
 
 
-def test_a_missing_folder_is_explained(qtbot, orders_tab, write, messages, save_as, tmp_path):
+def test_a_missing_folder_is_explained(
+    qtbot, settle, orders_tab, write, messages, save_as, tmp_path, caplog
+):
     add_order(write)
-    show_first(qtbot, orders_tab)
+    show_first(settle, orders_tab)
     missing = tmp_path / "已拔出的U盘"
-    for name in ("pdf", "xlsx"):
-        save_as(missing / f"单.{name}")
-        click(orders_tab, name)
-        qtbot.waitUntil(
-            lambda n=name: len(messages["error"]) == ("pdf", "xlsx").index(n) + 1, timeout=WAIT
-        )
+    # the DB worker logs a failed job with its traceback
+    with caplog.at_level(logging.ERROR, logger="desk.ui"):
+        for name in ("pdf", "xlsx"):
+            save_as(missing / f"单.{name}")
+            click(orders_tab, name)
+            qtbot.waitUntil(
+                lambda n=name: len(messages["error"]) == ("pdf", "xlsx").index(n) + 1,
+                timeout=WAIT,
+            )
+    assert [r.exc_info[0] for r in caplog.records] == [FileNotFoundError] * 2
     save_as(missing / "列表.xlsx")
     orders_tab.export_button.click()
     qtbot.waitUntil(lambda: len(messages["error"]) == 3, timeout=WAIT)

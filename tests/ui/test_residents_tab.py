@@ -3,7 +3,6 @@ move out, import a messy list through the preview, export the list."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -34,30 +33,21 @@ WAIT = 5000
 
 
 @pytest.fixture
-def ops(qtbot, engine, boxes):
+def ops(settle, engine, boxes):
     """The DB worker; shut down before the engine is disposed (it depends on it).
 
-    ``ops.wait_idle()`` returns once every answer on its way has been delivered; teardown
-    waits so too, while the message boxes are still replaced (``boxes`` is torn down after
-    this): a late answer must not open a real message box.
+    Teardown waits until every answer on its way has been delivered, while the message
+    boxes are still replaced (``boxes`` is torn down after this): a late answer must not
+    open a real message box.
     """
     ops = Ops()
-    busy = [False]
-    ops.busy_changed.connect(busy.append)
-
-    def wait_idle() -> None:
-        deadline = time.monotonic() + WAIT / 1000
-        while busy[-1] and time.monotonic() < deadline:
-            qtbot.wait(10)
-
-    ops.wait_idle = wait_idle
     yield ops
-    wait_idle()
+    settle(ops)
     ops.shutdown()
 
 
 @pytest.fixture
-def keep(qtbot, ops):
+def keep(qtbot, settle, ops):
     """``keep(widget)`` shows it; at the end it is closed and deleted once the DB worker
     is idle, so no answer arrives at a deleted window."""
     kept: list[QWidget] = []
@@ -68,7 +58,7 @@ def keep(qtbot, ops):
         return widget
 
     yield _keep
-    ops.wait_idle()
+    settle(ops)
     for widget in kept:
         widget.close()
         widget.deleteLater()
@@ -101,21 +91,23 @@ def people(engine, staff_id) -> dict[str, int]:
     return ids
 
 
-def _make_tab(keep, ops, engine, staff_id) -> ResidentsTab:
+def _make_tab(keep, settle, ops, engine, staff_id) -> ResidentsTab:
     tab = ResidentsTab(engine, ops, lambda: staff_id)
     tab.resize(1200, 700)
-    return keep(tab)
+    keep(tab)
+    settle(ops, tab)  # the list and its count are on the screen
+    return tab
 
 
 @pytest.fixture
-def tab(keep, ops, engine, staff_id, people) -> ResidentsTab:
+def tab(keep, settle, ops, engine, staff_id, people) -> ResidentsTab:
     """The tab opened on the registry of ``people``."""
-    return _make_tab(keep, ops, engine, staff_id)
+    return _make_tab(keep, settle, ops, engine, staff_id)
 
 
 @pytest.fixture
-def empty_tab(keep, ops, engine, staff_id) -> ResidentsTab:
-    return _make_tab(keep, ops, engine, staff_id)
+def empty_tab(keep, settle, ops, engine, staff_id) -> ResidentsTab:
+    return _make_tab(keep, settle, ops, engine, staff_id)
 
 
 def names(tab: ResidentsTab) -> list[str]:
@@ -126,8 +118,9 @@ def column(tab: ResidentsTab, col: int) -> list[str]:
     return [tab.model.data(tab.model.index(i, col)) for i in range(tab.model.rowCount())]
 
 
-def search_for(qtbot, tab: ResidentsTab, text: str, type_text=None) -> None:
-    """Clear the box, type ``text`` (Chinese through the input method), wait for the list."""
+def search_for(qtbot, settle, tab: ResidentsTab, text: str, type_text=None) -> None:
+    """Clear the box, type ``text`` (Chinese through the input method), wait for the list
+    (the status line of the search before says 找到 too: wait for this one's answer)."""
     tab.search_edit.clear()
     tab.apply_search()
     if type_text is not None:
@@ -135,8 +128,8 @@ def search_for(qtbot, tab: ResidentsTab, text: str, type_text=None) -> None:
     else:
         qtbot.keyClicks(tab.search_edit, text)
     assert tab.search_timer.isActive()  # searching waits for the typing to pause
-    qtbot.waitUntil(lambda: not tab.search_timer.isActive(), timeout=WAIT)
-    qtbot.waitUntil(lambda: tab.status_label.text().startswith(("找到", "没有")), timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.status_label.text().startswith(("找到", "没有"))
 
 
 def field(widget: QWidget, label: str) -> QWidget:
@@ -173,8 +166,8 @@ def boxes(monkeypatch) -> dict[str, list[str]]:
 
 
 def test_an_empty_box_lists_everyone_with_masked_phones(qtbot, qtmodeltester, tab, people):
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=WAIT)
-    qtbot.waitUntil(lambda: tab.status_label.text() == "共 4 位住户", timeout=WAIT)
+    assert tab.model.rowCount() == 4
+    assert tab.status_label.text() == "共 4 位住户"
     headers = [
         tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())
     ]
@@ -208,12 +201,12 @@ def test_search_label_placeholder_and_tab_order(empty_tab):
     ]
 
 
-def test_initials_find_and_open_the_record_with_the_full_phone(qtbot, tab, people):
-    search_for(qtbot, tab, "zs")
+def test_initials_find_and_open_the_record_with_the_full_phone(qtbot, settle, tab, people):
+    search_for(qtbot, settle, tab, "zs")
     assert names(tab) == ["张三", "周珊珊"]  # exact initials before a prefix
     assert tab.status_label.text() == "找到 2 位"
     # The best match is opened: the record shows the full numbers, the list masks them.
-    qtbot.waitUntil(lambda: tab.current is not None, timeout=WAIT)
+    assert tab.current is not None
     assert tab.current.resident_id == people["zhang"]
     assert tab.detail_values["phones"].text() == "13812345678、021-87654321"
     assert column(tab, 3)[0] == "138****5678、021-****4321"
@@ -223,23 +216,23 @@ def test_initials_find_and_open_the_record_with_the_full_phone(qtbot, tab, peopl
     assert tab.edit_button.isEnabled() and tab.move_out_button.isEnabled()
 
 
-def test_a_one_character_name_a_room_and_a_phone_tail(qtbot, tab, people, type_text):
-    search_for(qtbot, tab, "李", type_text)
+def test_a_one_character_name_a_room_and_a_phone_tail(qtbot, settle, tab, people, type_text):
+    search_for(qtbot, settle, tab, "李", type_text)
     assert names(tab) == ["李四"]
-    search_for(qtbot, tab, "3栋2单元1201室", type_text)
+    search_for(qtbot, settle, tab, "3栋2单元1201室", type_text)
     assert names(tab) == ["张三", "李四"]
-    search_for(qtbot, tab, "5-1-301")
+    search_for(qtbot, settle, tab, "5-1-301")
     assert names(tab) == ["王五"]
-    search_for(qtbot, tab, "1111")  # last four digits of 王五's mobile
+    search_for(qtbot, settle, tab, "1111")  # last four digits of 王五's mobile
     assert names(tab) == ["王五"]
-    search_for(qtbot, tab, "zzzz")
+    search_for(qtbot, settle, tab, "zzzz")
     assert names(tab) == [] and tab.status_label.text() == "没有找到"
 
 
 def test_selecting_a_row_shows_the_record_and_the_units_timeline_newest_first(
     qtbot, qtmodeltester, tab, people
 ):
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=WAIT)
+    assert tab.model.rowCount() == 4
     assert tab.current is None and not tab.edit_button.isEnabled()
     row = names(tab).index("李四")
     with qtbot.waitSignal(tab.detail_shown, timeout=WAIT) as shown:
@@ -352,9 +345,10 @@ def test_a_storage_error_is_shown_in_a_message_box_and_the_text_stays(
     assert "赵敏" not in db_residents(engine)
 
 
-def test_edit_opens_with_the_full_phones_and_saves_changes(qtbot, tab, people, engine):
+def test_edit_opens_with_the_full_phones_and_saves_changes(qtbot, settle, tab, people, engine):
     tab.show_resident(people["wang"])
-    qtbot.waitUntil(lambda: tab.current is not None, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.current is not None and tab.current.name == "王五"
     tab.edit_button.click()
     dialog = tab.form_dialog
     assert dialog.windowTitle() == "编辑住户"
@@ -374,10 +368,10 @@ def test_edit_opens_with_the_full_phones_and_saves_changes(qtbot, tab, people, e
 
 
 def test_after_a_save_the_list_keeps_the_search_and_the_record_stays_open(
-    qtbot, tab, people, engine, type_text
+    qtbot, settle, tab, people, engine, type_text
 ):
-    search_for(qtbot, tab, "3-2-1201")
-    qtbot.waitUntil(lambda: tab.current is not None, timeout=WAIT)
+    search_for(qtbot, settle, tab, "3-2-1201")
+    assert tab.current is not None
     assert names(tab) == ["张三", "李四"]
     with qtbot.waitSignal(tab.detail_shown, timeout=WAIT):
         tab.table.selectRow(1)
@@ -388,38 +382,45 @@ def test_after_a_save_the_list_keeps_the_search_and_the_record_stays_open(
         dialog.save_button.click()
     assert shown.args == [people["li"]]  # not the search's first match
     assert tab.detail_values["notes"].text() == "独居老人"
-    qtbot.waitUntil(lambda: tab.table.selectionModel().hasSelection(), timeout=WAIT)
+    # the row was selected before the save too: wait for the reloaded list's selection
+    settle(tab.ops, tab)
+    assert tab.table.selectionModel().hasSelection()
     assert tab.selected_row().name == "李四"
     assert tab.search_edit.text() == "3-2-1201" and names(tab) == ["张三", "李四"]
     assert db_residents(engine)["李四"]["notes"] == "独居老人"
 
 
 def test_move_out_asks_for_the_day_and_keeps_the_resident(
-    qtbot, tab, people, engine, boxes, monkeypatch
+    qtbot, settle, tab, people, engine, boxes, monkeypatch
 ):
     day = date.today() - timedelta(days=1)
     monkeypatch.setattr(residents_tab, "ask_move_out_day", lambda parent, detail: day)
     tab.show_resident(people["wang"])
-    qtbot.waitUntil(lambda: tab.current is not None, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.current is not None and tab.current.name == "王五"
     tab.move_out_button.click()
     assert boxes["confirm"] and "王五" in boxes["confirm"][0]
-    qtbot.waitUntil(lambda: tab.current.moved_out == day, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.current.moved_out == day
     assert tab.detail_values["status"].text() == f"已于 {day} 迁出"
     assert not tab.move_out_button.isEnabled()
     assert db_residents(engine)["王五"]["moved_out"] == day  # kept, not deleted
-    qtbot.waitUntil(lambda: "已迁出" in column(tab, 5), timeout=WAIT)
+    assert "已迁出" in column(tab, 5)
     tab.include_moved_out.setChecked(False)
-    qtbot.waitUntil(lambda: names(tab) == ["张三", "李四", "周珊珊"], timeout=WAIT)
+    settle(tab.ops, tab)
+    assert names(tab) == ["张三", "李四", "周珊珊"]
 
 
-def test_move_out_is_not_done_without_confirmation(qtbot, tab, people, engine, monkeypatch):
+def test_move_out_is_not_done_without_confirmation(qtbot, settle, tab, people, engine, monkeypatch):
     monkeypatch.setattr(residents_tab, "ask_move_out_day", lambda parent, detail: date.today())
     monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: False)
     tab.show_resident(people["wang"])
-    qtbot.waitUntil(lambda: tab.current is not None, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.current is not None
     tab.move_out_button.click()
-    qtbot.wait(100)
+    settle(tab.ops, tab)  # whatever the click started has finished
     assert db_residents(engine)["王五"]["moved_out"] is None
+    assert tab.current.moved_out is None and tab.move_out_button.isEnabled()
 
 
 # --- import -----------------------------------------------------------------------------
@@ -600,7 +601,7 @@ def test_search_pages_follow_the_ranking(engine, people):
     assert residents_tab.search_page(engine, "3-2", search.MAX_LIMIT, 10, True) == []
 
 
-def test_nothing_is_planned_twice_for_an_old_mapping(qtbot, keep, engine, ops, staff_id):
+def test_nothing_is_planned_twice_for_an_old_mapping(qtbot, settle, keep, engine, ops, staff_id):
     """Answers to an older column choice are dropped (the generation check)."""
     dialog = _preview(qtbot, keep, engine, ops, staff_id)
     plans: list[ImportPlan | None] = []
@@ -608,7 +609,6 @@ def test_nothing_is_planned_twice_for_an_old_mapping(qtbot, keep, engine, ops, s
     notes = field(dialog, "备注")
     notes.setCurrentIndex(0)
     notes.setCurrentIndex(notes.findData(7))
-    qtbot.waitUntil(lambda: bool(plans), timeout=WAIT)
-    qtbot.wait(100)
+    settle(ops, dialog)  # both answers are back: the older one was dropped
     assert len(plans) == 1 and plans[0].mapping["notes"] == 7
     assert plans[0].count(Action.ADD) == 6

@@ -6,6 +6,7 @@ The month (October 2026, judged on Monday 2 November 09:00) is counted by hand b
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from datetime import datetime
 
@@ -91,7 +92,7 @@ def boxes(monkeypatch) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def open_tab(qtbot, engine, ops, monkeypatch, boxes):
+def open_tab(qtbot, settle, engine, ops, monkeypatch, boxes):
     """``open_tab()`` → the tab, shown at 1280×800 with its first month loaded."""
     monkeypatch.setattr(statistics_tab, "local_now", lambda: AS_OF)
 
@@ -100,7 +101,8 @@ def open_tab(qtbot, engine, ops, monkeypatch, boxes):
         qtbot.addWidget(tab)
         tab.resize(1280, 800)
         tab.show()
-        qtbot.waitUntil(lambda: tab.report is not None, timeout=WAIT)
+        settle(ops, tab)
+        assert tab.report is not None
         return tab
 
     return _open
@@ -185,12 +187,12 @@ def test_an_empty_month_says_no_data(open_tab, qtbot, month) -> None:
     assert "repeats" not in tab.tables  # 本月没有重复问题, said instead of an empty table
 
 
-def test_a_change_elsewhere_reloads_the_figures(open_tab, qtbot, write, ops) -> None:
+def test_a_change_elsewhere_reloads_the_figures(open_tab, settle, write, ops) -> None:
     tab = open_tab()
     assert tab.row_texts("summary", "报修（单）")[1] == "0"
     order(write, t(10, 20, 9), Urgency.ORDINARY, "水电", "2-1-101")
-    with qtbot.waitSignal(tab.loaded, timeout=WAIT):
-        ops.data_changed.emit("workorder")
+    ops.data_changed.emit("workorder")
+    settle(ops, tab)  # the coalescing delay, then the reload
     assert tab.row_texts("summary", "报修（单）")[1] == "1"
 
 
@@ -236,10 +238,13 @@ def test_export_to_a_missing_folder_is_explained(open_tab, qtbot, monkeypatch, t
     assert not missing.exists()
 
 
-def test_a_cancelled_export_writes_nothing(open_tab, monkeypatch, tmp_path, boxes) -> None:
+def test_a_cancelled_export_writes_nothing(
+    open_tab, settle, ops, monkeypatch, tmp_path, boxes
+) -> None:
     tab = open_tab()
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *args: "")
     tab.pdf_button.click()
+    settle(ops, tab)
     assert tab.last_export is None and list(tmp_path.glob("*.pdf")) == []
     assert not boxes["error"]
 
@@ -255,13 +260,15 @@ def test_the_report_reads_top_to_bottom_at_1280_by_800(open_tab, qtbot, month) -
         assert table.horizontalScrollBar().maximum() == 0
 
 
-def test_a_failed_read_is_explained(qtbot, engine, ops, monkeypatch, boxes) -> None:
+def test_a_failed_read_is_explained(qtbot, engine, ops, monkeypatch, boxes, caplog) -> None:
     def broken(*args):
         raise RuntimeError("磁盘读取错误")
 
     monkeypatch.setattr(statistics_tab, "load_report", broken)
-    tab = StatisticsTab(engine, ops)
-    qtbot.addWidget(tab)
-    qtbot.waitUntil(lambda: bool(boxes["error"]), timeout=WAIT)
+    with caplog.at_level(logging.ERROR, logger="desk.ui"):  # a bug's traceback is logged
+        tab = StatisticsTab(engine, ops)
+        qtbot.addWidget(tab)
+        qtbot.waitUntil(lambda: bool(boxes["error"]), timeout=WAIT)
+    assert [r.exc_info[0] for r in caplog.records] == [RuntimeError]
     assert boxes["error"] == ["无法读取统计数字：磁盘读取错误"]
     assert tab.report is None and tab.status_label.text() == "统计失败"

@@ -36,14 +36,15 @@ REMAINING = 5  # the 剩余 column
 
 
 @pytest.fixture
-def tab(qtbot, engine, write, staff_id, ops):
+def tab(qtbot, settle, engine, write, staff_id, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
     widget = WorkOrdersTab(engine, ops, lambda: staff_id)
     qtbot.addWidget(widget)
     widget.resize(1400, 850)
     widget.show()
-    qtbot.waitUntil(lambda: widget.category.count() > 0 and widget.limits is not None, timeout=WAIT)
+    settle(ops, widget)
+    assert widget.category.count() > 0 and widget.limits is not None
     return widget
 
 
@@ -83,9 +84,10 @@ def add_order(write, minutes_ago: float = 0, **overrides) -> WorkOrder:
         return workorders.create(ctx, WorkOrderDraft(**(values | overrides)))
 
 
-def shown(qtbot, tab, count: int = 1) -> None:
+def shown(settle, tab, count: int = 1) -> None:
     tab.reload()
-    qtbot.waitUntil(lambda: tab.model.rowCount() == count, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.model.rowCount() == count
 
 
 def cell(tab, row: int, col: int) -> str:
@@ -97,18 +99,19 @@ def colour(tab, row: int) -> str | None:
     return None if brush is None else brush.color().name()
 
 
-def select_first(qtbot, tab) -> None:
+def select_first(settle, tab) -> None:
     tab.view.selectRow(0)
-    qtbot.waitUntil(lambda: tab.detail.detail is not None, timeout=WAIT)
+    settle(tab.ops, tab)
+    assert tab.detail.detail is not None
+    assert tab.detail.detail.record_id == tab.model.row_at(0).id
 
 
-def act(qtbot, tab, action: str, state: W) -> None:
-    """Click ``action`` in the detail; wait until the detail shows the order in ``state``."""
-    qtbot.waitUntil(lambda: tab.detail.action_button(action) is not None, timeout=WAIT)
+def act(settle, tab, action: str, state: W) -> None:
+    """Click ``action`` in the detail; wait until its result, the reloaded list and the
+    detail read again, is on the screen; the detail shows the order in ``state``."""
     tab.detail.action_button(action).click()
-    qtbot.waitUntil(
-        lambda: tab.detail.detail is not None and tab.detail.detail.state == state, timeout=WAIT
-    )
+    settle(tab.ops, tab)
+    assert tab.detail.detail is not None and tab.detail.detail.state == state
 
 
 # --- the form ----------------------------------------------------------------------------
@@ -297,30 +300,30 @@ def test_take_over_asks_before_replacing_what_was_typed(tab, write, read, monkey
 # --- the detail's actions ----------------------------------------------------------------
 
 
-def test_an_order_from_dispatch_to_void(qtbot, tab, write, fetch, monkeypatch):
+def test_an_order_from_dispatch_to_void(qtbot, settle, tab, write, fetch, monkeypatch):
     add_order(write)
-    shown(qtbot, tab)
-    select_first(qtbot, tab)
+    shown(settle, tab)
+    select_first(settle, tab)
 
     monkeypatch.setattr(dialogs, "ask_assignee", lambda parent, known, before, error: "张师傅")
-    act(qtbot, tab, "派工", W.DISPATCHED)
+    act(settle, tab, "派工", W.DISPATCHED)
     [order] = orders(fetch)
     assert order.assignee == "张师傅" and order.dispatched_at is not None
-    qtbot.waitUntil(lambda: cell(tab, 0, 8) == "张师傅", timeout=WAIT)
+    assert cell(tab, 0, 8) == "张师傅"
 
-    act(qtbot, tab, "开始处理", W.IN_PROGRESS)
+    act(settle, tab, "开始处理", W.IN_PROGRESS)
     assert orders(fetch)[0].arrived_at is not None
 
     expected = date.today() + timedelta(days=2)
     monkeypatch.setattr(dialogs, "ask_parts", lambda parent, before, error: (expected, "缺阀芯"))
-    act(qtbot, tab, "待料", W.WAITING_PARTS)
+    act(settle, tab, "待料", W.WAITING_PARTS)
     [order] = orders(fetch)
     assert (order.parts_expected, order.cause) == (expected, "缺阀芯")
-    qtbot.waitUntil(lambda: cell(tab, 0, 4) == "待料", timeout=WAIT)
+    assert cell(tab, 0, 4) == "待料"
     assert cell(tab, 0, REMAINING) == f"待料 至{expected:%m-%d}"
     assert colour(tab, 0) is None  # the clock is paused
 
-    act(qtbot, tab, "到料继续", W.IN_PROGRESS)
+    act(settle, tab, "到料继续", W.IN_PROGRESS)
     assert orders(fetch)[0].paused_since is None
 
     paid: list[bool] = []
@@ -330,7 +333,7 @@ def test_an_order_from_dispatch_to_void(qtbot, tab, write, fetch, monkeypatch):
         return Completion(work_done="更换阀芯，试水正常", cause="阀芯老化")
 
     monkeypatch.setattr(dialogs, "ask_completion", complete)
-    act(qtbot, tab, "完成", W.COMPLETED)
+    act(settle, tab, "完成", W.COMPLETED)
     [order] = orders(fetch)
     assert (order.work_done, order.cause, order.total_fee) == (
         "更换阀芯，试水正常",
@@ -338,24 +341,24 @@ def test_an_order_from_dispatch_to_void(qtbot, tab, write, fetch, monkeypatch):
         None,
     )
     assert paid == [False]
-    qtbot.waitUntil(lambda: cell(tab, 0, REMAINING) == "", timeout=WAIT)
+    assert cell(tab, 0, REMAINING) == ""
 
     monkeypatch.setattr(dialogs, "ask_rework_reason", lambda parent, before, error: "又漏了")
-    act(qtbot, tab, "返工", W.REWORK)
+    act(settle, tab, "返工", W.REWORK)
     assert orders(fetch)[0].rework_count == 1
 
     monkeypatch.setattr(record_tab, "ask_reason", lambda parent: "住户自行找人修好")
-    act(qtbot, tab, "作废", W.VOID)
+    act(settle, tab, "作废", W.VOID)
     assert orders(fetch)[0].void_reason == "住户自行找人修好"
 
 
-def test_dispatch_offers_names_used_before(qtbot, tab, write, monkeypatch):
+def test_dispatch_offers_names_used_before(qtbot, settle, tab, write, monkeypatch):
     earlier = add_order(write)
     with write(real_now()) as ctx:
         workorders.dispatch(ctx, earlier.id, "弱电班组")
     add_order(write)
-    shown(qtbot, tab, 2)
-    select_first(qtbot, tab)
+    shown(settle, tab, 2)
+    select_first(settle, tab)
     offered: list[list[str]] = []
 
     def ask(parent, known, before, error):
@@ -375,17 +378,17 @@ def paid_in_progress(write) -> WorkOrder:
     return order
 
 
-def test_paid_completion_records_materials_and_total(qtbot, tab, write, fetch, monkeypatch):
+def test_paid_completion_records_materials_and_total(qtbot, settle, tab, write, fetch, monkeypatch):
     order = paid_in_progress(write)
-    shown(qtbot, tab)
-    select_first(qtbot, tab)
+    shown(settle, tab)
+    select_first(settle, tab)
     done = Completion(
         work_done="更换水龙头",
         labour_fee="30",
         materials=[MaterialLine("水龙头", "1", "45.5"), MaterialLine("生料带", "2", "1.5")],
     )
     monkeypatch.setattr(dialogs, "ask_completion", lambda parent, paid, before, error: done)
-    act(qtbot, tab, "完成", W.COMPLETED)
+    act(settle, tab, "完成", W.COMPLETED)
     [saved] = orders(fetch)
     assert (saved.labour_fee, saved.materials_fee, saved.total_fee) == (
         Decimal("30.00"),
@@ -400,11 +403,11 @@ def test_paid_completion_records_materials_and_total(qtbot, tab, write, fetch, m
 
 
 def test_a_refused_completion_is_asked_again_with_what_was_typed(
-    qtbot, tab, write, fetch, monkeypatch
+    qtbot, settle, tab, write, fetch, monkeypatch
 ):
     paid_in_progress(write)
-    shown(qtbot, tab)
-    select_first(qtbot, tab)
+    shown(settle, tab)
+    select_first(settle, tab)
     first = Completion(work_done="更换水龙头", materials=[MaterialLine("水龙头", "0", "45")])
     asked: list[tuple[bool, Completion | None, str]] = []
 
@@ -424,7 +427,7 @@ def test_a_refused_completion_is_asked_again_with_what_was_typed(
 # --- countdown and colours ---------------------------------------------------------------
 
 
-def test_rows_stand_out_by_their_deadlines(qtbot, tab, write):
+def test_rows_stand_out_by_their_deadlines(qtbot, settle, tab, write):
     waiting = add_order(write, 30, urgency=Urgency.EMERGENCY, description="待料的")
     with write(real_now() - timedelta(minutes=20)) as ctx:
         workorders.dispatch(ctx, waiting.id, "张师傅")
@@ -433,7 +436,7 @@ def test_rows_stand_out_by_their_deadlines(qtbot, tab, write):
     add_order(write, 180, urgency=Urgency.EMERGENCY, description="超时的")  # 30 min limit
     add_order(write, 100, description="快到的")  # 20 of 120 minutes left: near
     add_order(write, 0, description="刚报的")
-    shown(qtbot, tab, 4)
+    shown(settle, tab, 4)
     by_text = {tab.model.row_at(i).summary: i for i in range(4)}
     assert colour(tab, by_text["超时的"]) == RED
     assert cell(tab, by_text["超时的"], REMAINING) == "超时 2小时30分"
@@ -445,9 +448,9 @@ def test_rows_stand_out_by_their_deadlines(qtbot, tab, write):
     assert cell(tab, by_text["刚报的"], REMAINING) in ("剩 2小时", "剩 1小时59分")
 
 
-def test_the_countdown_moves_on_without_a_reload(qtbot, tab, write, monkeypatch):
+def test_the_countdown_moves_on_without_a_reload(qtbot, settle, tab, write, monkeypatch):
     order = add_order(write)  # 一般: someone on site within 2 hours
-    shown(qtbot, tab)
+    shown(settle, tab)
     assert colour(tab, 0) is None
     later = order.created_at + timedelta(minutes=100)
     monkeypatch.setattr(workorders_tab, "local_now", lambda: later)
@@ -460,12 +463,12 @@ def test_the_countdown_moves_on_without_a_reload(qtbot, tab, write, monkeypatch)
     assert tab.clock.isActive() and tab.clock.interval() == 30_000
 
 
-def test_after_arrival_the_countdown_is_to_completion(qtbot, tab, write, monkeypatch):
+def test_after_arrival_the_countdown_is_to_completion(qtbot, settle, tab, write, monkeypatch):
     order = add_order(write, 60, urgency=Urgency.IMPORTANT)  # 1 h response, 8 h completion
     with write(real_now()) as ctx:
         workorders.dispatch(ctx, order.id, "电梯维保")
         workorders.start(ctx, order.id)
-    shown(qtbot, tab)
+    shown(settle, tab)
     monkeypatch.setattr(workorders_tab, "local_now", lambda: order.created_at + timedelta(hours=2))
     tab.model.repaint()
     assert (cell(tab, 0, REMAINING), colour(tab, 0)) == ("剩 6小时", None)
@@ -536,7 +539,9 @@ def completed_order(write) -> WorkOrder:
 
 
 @pytest.mark.parametrize(("satisfaction", "state"), [("满意", W.CALLED_BACK), ("不满意", W.REWORK)])
-def test_callback_from_the_detail(qtbot, tab, write, fetch, monkeypatch, satisfaction, state):
+def test_callback_from_the_detail(
+    qtbot, settle, tab, write, fetch, monkeypatch, satisfaction, state
+):
     from desk.models import Callback
     from desk.services.callbacks import CallbackResult
     from desk.ui.dialogs import callback_dialog
@@ -549,9 +554,9 @@ def test_callback_from_the_detail(qtbot, tab, write, fetch, monkeypatch, satisfa
         return CallbackResult(satisfaction, outcome="已修好", comment="师傅很细心")
 
     monkeypatch.setattr(callback_dialog, "ask_callback", answer)
-    shown(qtbot, tab)
-    select_first(qtbot, tab)
-    act(qtbot, tab, "回访", state)
+    shown(settle, tab)
+    select_first(settle, tab)
+    act(settle, tab, "回访", state)
     [callback] = [c for c in fetch(select(Callback)) if c.done_at is not None]
     assert (callback.satisfaction, callback.comment) == (satisfaction, "师傅很细心")
     assert asked == [orders(fetch)[0].serial]

@@ -107,7 +107,13 @@ class RecordDetail(QWidget):
                 self.history.setItem(row, col, QTableWidgetItem(value))
 
     def action_button(self, action: str) -> QPushButton | None:
-        return self.findChild(QPushButton, f"action-{action}")
+        """The button of ``action`` for the record shown now. Not ``findChild``: the buttons
+        of the record shown before stay children until their deleteLater runs."""
+        for i in range(self.buttons.count()):
+            button = self.buttons.itemAt(i).widget()
+            if isinstance(button, QPushButton) and button.objectName() == f"action-{action}":
+                return button
+        return None
 
     def add_document_button(self, name: str, text: str, tip: str = "") -> QPushButton:
         """A button for the shown record as a document (打印…): enabled while a record is

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests (imported from tests/conftest.py)."""

@@ -1,0 +1,233 @@
+"""The program's start on an office file in each state it meets (issue 12): a locked file
+gets 重试, never a restore; a missing or 0-byte file with backups beside it is offered the
+newest first; damage offers the newest backup; a damaged index offers to rebuild; a newer
+file is refused untouched. Real files, real locks: only the questions are answered here."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect
+
+from desk.models import dbfile
+from desk.services import backup, calls
+from desk.services.calls import CallDraft
+from desk.services.database import inspect
+from desk.ui import app as app_module
+from desk.ui.first_run import FirstRunDialog
+from desk.ui.main_window import WINDOW_SIZE, MainWindow
+
+NOW = datetime(2026, 11, 23, 10, 0)
+pytestmark = pytest.mark.expect_log("desk.db", "desk.ui")  # refusals and restores are logged
+
+HOLD = """
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA locking_mode=EXCLUSIVE")
+con.execute("BEGIN EXCLUSIVE")
+print("held", flush=True)
+sys.stdin.readline()
+"""
+
+
+@pytest.fixture(autouse=True)
+def nobody_comes_on_duty(monkeypatch):
+    from desk.ui.dialogs import duty_dialog
+
+    monkeypatch.setattr(duty_dialog, "ask_duty", lambda *args, **kwargs: None)
+
+
+@pytest.fixture
+def window_opens(monkeypatch) -> list[MainWindow]:
+    """The window is made and shown, then the event loop returns at once."""
+    shown: list[MainWindow] = []
+    monkeypatch.setattr(MainWindow, "show", lambda self: shown.append(self))
+    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
+    return shown
+
+
+@pytest.fixture
+def asked(monkeypatch) -> dict[str, list[str]]:
+    """Every question and message of the start, recorded; confirm answers 是 (yes)."""
+    seen: dict[str, list[str]] = {"confirm": [], "error": [], "retry": []}
+
+    def confirm(_parent, title, text):
+        seen["confirm"].append(f"{title}\n{text}")
+        return True
+
+    monkeypatch.setattr(app_module.msgbox, "confirm", confirm)
+    monkeypatch.setattr(
+        app_module.msgbox, "error", lambda _p, title, text: seen["error"].append(text)
+    )
+    return seen
+
+
+def calls_in(path: Path) -> int:
+    con = sqlite3.connect(f"file:{path.as_posix()}?immutable=1", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM call").fetchone()[0]
+    finally:
+        con.close()
+
+
+def add_calls(write, n: int) -> None:
+    with write() as ctx:
+        for i in range(n):
+            calls.create_call(ctx, CallDraft("咨询", f"第{i}个电话"))
+
+
+def test_a_locked_file_offers_retry_never_a_restore(
+    qtbot, db_path, engine, write, monkeypatch, asked, window_opens
+) -> None:
+    add_calls(write, 3)
+    backup.make(db_path, backup.auto_folder(db_path), NOW - timedelta(days=1))
+    engine.dispose()
+    monkeypatch.setattr(dbfile, "BUSY_MS", 200)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+
+    def retry(_parent, _title, text):
+        asked["retry"].append(text)
+        holder.communicate("\n")  # the other program lets go while the message is up
+        return True
+
+    monkeypatch.setattr(app_module.msgbox, "retry", retry)
+    try:
+        assert app_module.run(db_path) == 0
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    assert len(asked["retry"]) == 1 and "占用" in asked["retry"][0]
+    assert asked["confirm"] == [] and asked["error"] == []  # no restore was ever offered
+    assert window_opens and calls_in(db_path) == 3
+
+
+def test_a_zero_byte_file_with_backups_is_offered_the_newest_first(
+    qtbot, db_path, engine, write, asked, window_opens
+) -> None:
+    add_calls(write, 2)
+    folder = backup.auto_folder(db_path)
+    backup.make(db_path, folder, NOW - timedelta(days=2))
+    add_calls(write, 1)
+    newest = backup.make(db_path, folder, NOW - timedelta(days=1))
+    engine.dispose()
+    db_path.write_bytes(b"")  # a copy or a sync that went wrong
+
+    assert app_module.run(db_path) == 0
+    assert len(asked["confirm"]) == 1
+    assert "0 字节" in asked["confirm"][0] and newest.path.name in asked["confirm"][0]
+    assert window_opens and calls_in(db_path) == 3
+    emptied = [p for p in db_path.parent.iterdir() if ".before-restore-" in p.name]
+    assert [p.stat().st_size for p in emptied] == [0]  # kept aside, not deleted
+
+
+def test_a_missing_file_without_backups_starts_a_new_office(
+    qtbot, tmp_path, monkeypatch, asked, window_opens
+) -> None:
+    opened: list[bool] = []
+
+    def first_start(self):
+        opened.append(True)
+        return False  # closed: nothing made
+
+    monkeypatch.setattr(FirstRunDialog, "exec", first_start)
+    path = tmp_path / "desk.sqlite3"
+    assert app_module.run(path) == 0
+    assert opened and asked["confirm"] == [] and not path.exists()
+
+
+def test_damage_offers_the_newest_backup_and_keeps_the_damaged_file(
+    qtbot, db_path, engine, write, asked, window_opens
+) -> None:
+    add_calls(write, 2)
+    backup.make(db_path, backup.auto_folder(db_path), NOW - timedelta(days=1))
+    engine.dispose()
+    con = sqlite3.connect(db_path)
+    con.execute("DROP TABLE loan")  # another tool's doing
+    con.commit()
+    con.close()
+
+    assert app_module.run(db_path) == 0
+    assert len(asked["confirm"]) == 1 and "缺少表 loan" in asked["confirm"][0]
+    assert inspect(db_path).kind is dbfile.Kind.DESK and calls_in(db_path) == 2
+    assert [p for p in db_path.parent.iterdir() if ".before-restore-" in p.name]
+
+
+def test_a_newer_file_is_refused_untouched(qtbot, db_path, asked, window_opens) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = '0099'")
+    con.commit()
+    con.close()
+    before = db_path.read_bytes()
+    assert app_module.run(db_path) == 2
+    assert len(asked["error"]) == 1 and "更新版本" in asked["error"][0]
+    assert asked["confirm"] == [] and not window_opens
+    assert db_path.read_bytes() == before
+
+
+def test_the_daily_check_finding_a_damaged_index_offers_to_rebuild_it(
+    qtbot, ops, db_path, engine, write, asked
+) -> None:
+    add_calls(write, 5)
+    con = sqlite3.connect(db_path)
+    roots = dict(
+        con.execute(
+            "SELECT name, rootpage FROM sqlite_master WHERE name IN"
+            " ('ix_call_serial', 'ix_call_created_at')"
+        ).fetchall()
+    )
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute(
+        "UPDATE sqlite_master SET rootpage = CASE name WHEN 'ix_call_serial' THEN ? ELSE ? END"
+        " WHERE name IN ('ix_call_serial', 'ix_call_created_at')",
+        (roots["ix_call_created_at"], roots["ix_call_serial"]),
+    )
+    con.commit()
+    con.close()
+    window = MainWindow(engine, ops, db_path)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.auto_backup.made, timeout=20_000):
+        window.auto_backup.check()  # fails on the index, asks, rebuilds, backs up again
+    assert len(asked["confirm"]) == 1 and "索引" in asked["confirm"][0]
+    assert inspect(db_path, full=True).kind is dbfile.Kind.DESK
+
+
+@pytest.mark.parametrize(
+    ("free", "maximised"),
+    [(QRect(0, 0, 1366, 728), True), (QRect(0, 0, 1920, 1040), False)],
+    ids=["1366x768-laptop", "full-hd"],
+)
+def test_the_window_fits_the_screen(qtbot, ops, engine, staff_id, monkeypatch, free, maximised):
+    window = MainWindow(engine, ops, Path("desk.sqlite3"))
+    qtbot.addWidget(window)
+    screen = window.screen()
+    monkeypatch.setattr(type(screen), "availableGeometry", lambda _self: free)
+    window.show_fitted()
+    assert window.isMaximized() == maximised
+    if not maximised:
+        assert window.size().toTuple() == WINDOW_SIZE
+        assert free.contains(window.frameGeometry())
+
+
+def test_a_backup_file_copied_in_place_of_the_office_file_opens(
+    qtbot, db_path, engine, write, tmp_path, asked, window_opens
+) -> None:
+    """A backup put in place by hand (a rollback-journal file, no WAL) is a desk file."""
+    add_calls(write, 2)
+    made = backup.make(db_path, tmp_path / "u盘", NOW)
+    engine.dispose()
+    db_path.unlink()
+    shutil.copyfile(made.path, db_path)
+    assert app_module.run(db_path) == 0
+    assert asked["confirm"] == [] and window_opens and calls_in(db_path) == 2
