@@ -5,12 +5,12 @@ they replace."""
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.disks import small_disk
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -123,13 +123,12 @@ def test_the_daily_backup_also_goes_to_the_usb_stick_and_says_when_it_cannot(
     assert backup.backups(backup.auto_folder(db_path), "desk")[0].made_at == NOW + DAY
 
 
-def test_a_full_disk_is_said_before_anything_is_written(db_path, tmp_path, monkeypatch) -> None:
-    usage = shutil._ntuple_diskusage(10**9, 10**9, 1024)  # 1 KB left
-    monkeypatch.setattr(backup.shutil, "disk_usage", lambda _path: usage)
-    with pytest.raises(StorageError, match="磁盘空间不够") as caught:
-        backup.make(db_path, tmp_path / "full", NOW)
-    assert caught.value.kind == "full"
-    assert list((tmp_path / "full").iterdir()) == []
+def test_a_full_disk_is_said_before_anything_is_written(db_path, tmp_path) -> None:
+    with small_disk(tmp_path / "full", 256) as stick:  # a stick too small for the file
+        with pytest.raises(StorageError, match="磁盘空间不够") as caught:
+            backup.make(db_path, stick, NOW)
+        assert caught.value.kind == "full"
+        assert list(stick.iterdir()) == []
 
 
 def test_restore_brings_the_backup_back_and_keeps_the_file_it_replaces(

@@ -18,10 +18,12 @@ from desk.models.validation import check_encodable, clean_text
 from desk.services import (
     calls,
     complaints,
+    handover,
     loans,
     lookup,
     residents,
     settings_text,
+    shifts,
     staff,
     visits,
     workorders,
@@ -58,6 +60,8 @@ SAVE = {
     "loan": loans.lend,
     "resident": residents.add,
 }
+
+
 def _text_fields(draft: object) -> list[str]:
     return [f.name for f in dataclasses.fields(draft) if isinstance(getattr(draft, f.name), str)]
 
@@ -81,6 +85,10 @@ def test_actions_with_a_reason_refuse_half_a_character(write) -> None:
         order = workorders.create(ctx, DRAFTS["workorder"](write))
         complaint = complaints.create(ctx, DRAFTS["complaint"](write))
         call = calls.create_call(ctx, calls.CallDraft("咨询", "问停水"))
+        shift_id = shifts.come_on_duty(ctx, ctx.staff_id, "早班").id
+        dispatched = workorders.create(ctx, DRAFTS["workorder"](write))
+        workorders.dispatch(ctx, dispatched.id, "维修班")
+        workorders.start(ctx, dispatched.id)
     actions = [
         lambda ctx: workorders.dispatch(ctx, order.id, "维修" + HALF),
         lambda ctx: workorders.void(ctx, order.id, "重复" + HALF),
@@ -90,6 +98,10 @@ def test_actions_with_a_reason_refuse_half_a_character(write) -> None:
         lambda ctx: staff.add(ctx, "赵六" + HALF),
         lambda ctx: loans.add_item(ctx, "推车" + HALF, stock=1),
         lambda ctx: settings_text.change(ctx, "office.greeting", "您好" + HALF),
+        lambda ctx: complaints.start(ctx, complaint.id, measures="上门" + HALF),
+        lambda ctx: complaints.answer(ctx, complaint.id, "已处理" + HALF),
+        lambda ctx: workorders.complete(ctx, dispatched.id, workorders.Completion("换阀门" + HALF)),
+        lambda ctx: handover.confirm(ctx, shift_id, notes="交接" + HALF),
     ]
     for act in actions:
         with pytest.raises(ValidationError, match="无法识别"), write() as ctx:
