@@ -75,7 +75,9 @@ class FileInfo:
 def inspect(path: Path | str, *, known: list[str], full: bool = False) -> FileInfo:
     """Say what ``path`` is. ``known`` is this program's revision chain, oldest first;
     ``full`` runs ``integrity_check`` (reads every index against its table: seconds on a
-    big file) instead of ``quick_check``. Writes nothing, anywhere."""
+    big file) instead of ``quick_check``. Changes nothing: a closed file is read as it
+    lies (no -wal/-shm made beside it); whether its folder takes writes is asked by making
+    and removing a temporary file there."""
     path = Path(path)
     if not path.exists():
         return FileInfo(path, Kind.MISSING)

@@ -22,7 +22,7 @@ log = logging.getLogger("desk.db")
 
 
 def inspect(path: Path | str, *, full: bool = False) -> dbfile.FileInfo:
-    """What the file at ``path`` is, against this program's revisions (writes nothing)."""
+    """What the file at ``path`` is, against this program's revisions (changes nothing)."""
     return dbfile.inspect(path, known=migrate.all_revisions(), full=full)
 
 
