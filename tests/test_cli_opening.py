@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.disks import make_read_only, small_disk
+from helpers.office_files import run_sql, swap_indexes
 
 from desk import cli
 from desk.services import backup, workorders
@@ -33,10 +34,7 @@ def office(db_path, write, engine) -> Path:
 
 
 def test_a_newer_file_is_named_newer_and_never_changed(office, tmp_path, capsys) -> None:
-    con = sqlite3.connect(office)
-    con.execute("UPDATE alembic_version SET version_num = '0099'")
-    con.commit()
-    con.close()
+    run_sql(office, "UPDATE alembic_version SET version_num = '0099'")
     before = office.read_bytes()
     assert run(office, "form", "workorder", "--latest", "-o", str(tmp_path / "a.pdf")) == 2
     assert "更新版本" in capsys.readouterr().err
@@ -65,22 +63,7 @@ def test_check_writes_nothing_beside_the_file_it_reads(office, tmp_path, capsys)
 
 
 def test_index_damage_is_found_by_check_full_and_repaired_by_reindex(office, capsys) -> None:
-    con = sqlite3.connect(office)
-    roots = dict(
-        con.execute(
-            "SELECT name, rootpage FROM sqlite_master WHERE name IN"
-            " ('ix_workorder_serial', 'ix_workorder_created_at')"
-        ).fetchall()
-    )
-    assert len(roots) == 2, roots
-    con.execute("PRAGMA writable_schema = ON")
-    con.execute(
-        "UPDATE sqlite_master SET rootpage = CASE name WHEN 'ix_workorder_serial' THEN ?"
-        " ELSE ? END WHERE name IN ('ix_workorder_serial', 'ix_workorder_created_at')",
-        (roots["ix_workorder_created_at"], roots["ix_workorder_serial"]),
-    )
-    con.commit()
-    con.close()
+    swap_indexes(office, "ix_workorder_serial", "ix_workorder_created_at")
     assert run(office, "check") == 0  # the quick check cannot see an index's content
     capsys.readouterr()
     assert run(office, "check", "--full") == 2

@@ -199,21 +199,13 @@ def foreign_wal(path: Path) -> bool:
     except OSError:
         return False
     try:
-        con = _connect(path, immutable=True)
-        try:
-            alone = (_identity(con), _stamp(con))
-        finally:
-            con.close()
+        alone = _marks(path, immutable=True)
     except sqlite3.Error:
         return False  # the file alone is unreadable: that is for the checks to say
     if alone == (None, 0):
         return False  # made before identities: cannot be told
     try:
-        con = _connect(path, immutable=False)
-        try:
-            through = (_identity(con), _stamp(con))
-        finally:
-            con.close()
+        through = _marks(path, immutable=False)
     except sqlite3.Error as exc:
         # a live writer's WAL is its own (the lock is reported later); any other failure
         # to read through the WAL means it does not fit this file
@@ -372,6 +364,15 @@ def _identity(con: sqlite3.Connection) -> str | None:
             return None
         raise
     return row[0] if row else None
+
+
+def _marks(path: Path, *, immutable: bool) -> tuple[str | None, int]:
+    """The file's identity and page 1's stamp, read alone or through its WAL."""
+    con = _connect(path, immutable=immutable)
+    try:
+        return _identity(con), _stamp(con)
+    finally:
+        con.close()
 
 
 def _stamp(con: sqlite3.Connection) -> int:

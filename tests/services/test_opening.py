@@ -18,31 +18,16 @@ from pathlib import Path
 
 import pytest
 from helpers.disks import fill, make_read_only, small_disk
+from helpers.office_files import add_calls, count_calls, held, run_sql, swap_indexes
 
 from desk.models import dbfile, migrate
 from desk.models.dbfile import Kind
 from desk.models.errors import StorageError
-from desk.services import backup, calls
-from desk.services.calls import CallDraft
+from desk.services import backup
 from desk.services.database import inspect, open_database
 
 NOW = datetime(2026, 11, 23, 10, 0)
 pytestmark = pytest.mark.expect_log("desk.db")  # refusals and repairs are logged
-
-
-def add_calls(write, n: int) -> None:
-    with write() as ctx:
-        for i in range(n):
-            calls.create_call(ctx, CallDraft("咨询", f"第{i}个电话"))
-
-
-def count_calls(path: Path) -> int:
-    # immutable: count what the file itself holds, whatever lies beside it
-    con = sqlite3.connect(f"file:{path.as_posix()}?immutable=1", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM call").fetchone()[0]
-    finally:
-        con.close()
 
 
 def closed(engine, path: Path) -> bytes:
@@ -53,28 +38,6 @@ def closed(engine, path: Path) -> bytes:
 
 # --- 1. a locked, read-only or unopenable file is not damaged -----------------------------
 
-HOLD = """
-import sqlite3, sys, time
-con = sqlite3.connect(sys.argv[1], isolation_level=None)
-con.execute("PRAGMA locking_mode=EXCLUSIVE")
-con.execute("BEGIN EXCLUSIVE")
-print("held", flush=True)
-sys.stdin.readline()
-"""
-
-
-def hold_exclusively(path: Path) -> subprocess.Popen:
-    """Another program (antivirus, a sync tool) holding the file: a real process, a real
-    lock."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    return holder
-
 
 def test_a_locked_file_is_called_locked_and_opens_once_let_go(
     db_path, engine, write, monkeypatch
@@ -82,13 +45,10 @@ def test_a_locked_file_is_called_locked_and_opens_once_let_go(
     add_calls(write, 3)
     before = closed(engine, db_path)
     monkeypatch.setattr(dbfile, "BUSY_MS", 200)
-    holder = hold_exclusively(db_path)
-    try:
+    with held(db_path):
         with pytest.raises(StorageError) as caught:
             open_database(db_path)
         assert backup.candidates(db_path) == []  # nothing offered in its place
-    finally:
-        holder.communicate("\n")
     assert caught.value.kind == "locked"
     assert "占用" in str(caught.value) and "没有损坏" in str(caught.value)
     assert db_path.read_bytes() == before
@@ -124,11 +84,11 @@ def test_a_folder_given_as_the_database_is_called_a_folder(tmp_path) -> None:
 
 def test_another_programs_database_is_refused_untouched(tmp_path) -> None:
     other = tmp_path / "wechat.db"
-    con = sqlite3.connect(other)
-    con.execute("CREATE TABLE message (id INTEGER PRIMARY KEY, text TEXT)")
-    con.execute("INSERT INTO message (text) VALUES ('你好')")
-    con.commit()
-    con.close()
+    run_sql(
+        other,
+        "CREATE TABLE message (id INTEGER PRIMARY KEY, text TEXT)",
+        "INSERT INTO message (text) VALUES ('你好')",
+    )
     before = other.read_bytes()
     with pytest.raises(StorageError) as caught:
         open_database(other)
@@ -145,10 +105,7 @@ def test_a_file_that_is_not_sqlite_at_all_is_foreign(tmp_path) -> None:
 
 def test_an_empty_sqlite_file_may_become_a_new_office(tmp_path) -> None:
     blank = tmp_path / "blank.sqlite3"
-    con = sqlite3.connect(blank)
-    con.execute("PRAGMA user_version = 7")  # a header and no table: nothing to lose
-    con.commit()
-    con.close()
+    run_sql(blank, "PRAGMA user_version = 7")  # a header and no table: nothing to lose
     assert inspect(blank).kind is Kind.BLANK
     engine = open_database(blank)
     engine.dispose()
@@ -205,15 +162,8 @@ def test_the_files_own_wal_is_replayed(db_path, write) -> None:
 # --- 3/4. newer and damaged files ---------------------------------------------------------
 
 
-def set_revision(path: Path, revision: str) -> None:
-    con = sqlite3.connect(path)
-    con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
-    con.commit()
-    con.close()
-
-
 def test_a_file_of_a_newer_version_is_refused_untouched(db_path) -> None:
-    set_revision(db_path, "0099")
+    run_sql(db_path, "UPDATE alembic_version SET version_num = '0099'")
     before = db_path.read_bytes()
     with pytest.raises(StorageError) as caught:
         open_database(db_path)
@@ -223,36 +173,12 @@ def test_a_file_of_a_newer_version_is_refused_untouched(db_path) -> None:
 
 
 def test_a_missing_table_is_damage(db_path) -> None:
-    con = sqlite3.connect(db_path)
-    con.execute("DROP TABLE loan")
-    con.commit()
-    con.close()
+    run_sql(db_path, "DROP TABLE loan")
     info = inspect(db_path)
     assert info.kind is Kind.CORRUPT and "缺少表 loan" in info.problems
     with pytest.raises(StorageError) as caught:
         open_database(db_path)
     assert caught.value.kind == "corrupt"
-
-
-def damage_serial_index(path: Path) -> None:
-    """Swap the b-trees of two indexes of ``call``: each then holds the other's entries,
-    as a torn index write leaves it. The table's rows are whole."""
-    con = sqlite3.connect(path)
-    rows = dict(
-        con.execute(
-            "SELECT name, rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'call'"
-            " AND name IN ('ix_call_serial', 'ix_call_created_at')"
-        ).fetchall()
-    )
-    assert len(rows) == 2, rows
-    con.execute("PRAGMA writable_schema = ON")
-    for name, other in (("ix_call_serial", "ix_call_created_at"),
-                        ("ix_call_created_at", "ix_call_serial")):  # fmt: skip
-        con.execute(
-            "UPDATE sqlite_master SET rootpage = ? WHERE name = ?", (rows[other], name)
-        )
-    con.commit()
-    con.close()
 
 
 def serial_found(path: Path, serial: str) -> bool:
@@ -266,7 +192,7 @@ def serial_found(path: Path, serial: str) -> bool:
 def test_index_damage_is_found_by_the_full_check_and_rebuilt(db_path, engine, write) -> None:
     add_calls(write, 20)
     engine.dispose()
-    damage_serial_index(db_path)
+    swap_indexes(db_path, "ix_call_serial", "ix_call_created_at")
     assert not serial_found(db_path, "LD-20261123-001")  # the symptom in the program
 
     assert inspect(db_path).kind is Kind.DESK  # the quick check at start cannot see it
@@ -322,10 +248,7 @@ def test_rotation_never_deletes_the_backups_of_another_file(
     # the office file was lost; a new office was set up in its place (a new identity)
     db_path.unlink()
     shutil.copyfile(empty_db_template, db_path)
-    con = sqlite3.connect(db_path)
-    con.execute("UPDATE databaseidentity SET uid = 'another-lineage'")
-    con.commit()
-    con.close()
+    run_sql(db_path, "UPDATE databaseidentity SET uid = 'another-lineage'")
     for d in range(40):
         backup.make(db_path, folder, NOW + timedelta(days=10 + d))
         backup.prune(folder, db_path)
@@ -376,13 +299,13 @@ def test_an_upgrade_on_a_nearly_full_disk_is_refused_before_anything_is_written(
         path = disk / "desk.sqlite3"
         engine = open_database(path)
         engine.dispose()
-        con = sqlite3.connect(path)
-        con.execute("CREATE TABLE ballast (b BLOB)")  # a file of 2 MB at revision 0004
-        con.execute("INSERT INTO ballast VALUES (zeroblob(2000000))")
-        con.execute("DROP TABLE databaseidentity")
-        con.execute("UPDATE alembic_version SET version_num = '0004'")
-        con.commit()
-        con.close()
+        run_sql(
+            path,
+            "CREATE TABLE ballast (b BLOB)",  # a file of 2 MB at revision 0004
+            "INSERT INTO ballast VALUES (zeroblob(2000000))",
+            "DROP TABLE databaseidentity",
+            "UPDATE alembic_version SET version_num = '0004'",
+        )
         fill(disk, leave_kb=3 * 1024)
         before = path.read_bytes()
         with pytest.raises(StorageError) as caught:

@@ -6,18 +6,15 @@ file is refused untouched. Real files, real locks: only the questions are answer
 from __future__ import annotations
 
 import shutil
-import sqlite3
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.office_files import add_calls, count_calls, held, run_sql, swap_indexes
 from PySide6.QtCore import QRect
 
 from desk.models import dbfile
-from desk.services import backup, calls
-from desk.services.calls import CallDraft
+from desk.services import backup
 from desk.services.database import inspect
 from desk.ui import app as app_module
 from desk.ui.first_run import FirstRunDialog
@@ -25,15 +22,6 @@ from desk.ui.main_window import WINDOW_SIZE, MainWindow
 
 NOW = datetime(2026, 11, 23, 10, 0)
 pytestmark = pytest.mark.expect_log("desk.db", "desk.ui")  # refusals and restores are logged
-
-HOLD = """
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1], isolation_level=None)
-con.execute("PRAGMA locking_mode=EXCLUSIVE")
-con.execute("BEGIN EXCLUSIVE")
-print("held", flush=True)
-sys.stdin.readline()
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -68,20 +56,6 @@ def asked(monkeypatch) -> dict[str, list[str]]:
     return seen
 
 
-def calls_in(path: Path) -> int:
-    con = sqlite3.connect(f"file:{path.as_posix()}?immutable=1", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM call").fetchone()[0]
-    finally:
-        con.close()
-
-
-def add_calls(write, n: int) -> None:
-    with write() as ctx:
-        for i in range(n):
-            calls.create_call(ctx, CallDraft("咨询", f"第{i}个电话"))
-
-
 def test_a_locked_file_offers_retry_never_a_restore(
     qtbot, db_path, engine, write, monkeypatch, asked, window_opens
 ) -> None:
@@ -89,28 +63,18 @@ def test_a_locked_file_offers_retry_never_a_restore(
     backup.make(db_path, backup.auto_folder(db_path), NOW - timedelta(days=1))
     engine.dispose()
     monkeypatch.setattr(dbfile, "BUSY_MS", 200)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with held(db_path) as holder:
 
-    def retry(_parent, _title, text):
-        asked["retry"].append(text)
-        holder.communicate("\n")  # the other program lets go while the message is up
-        return True
+        def retry(_parent, _title, text):
+            asked["retry"].append(text)
+            holder.let_go()  # the other program lets go while the message is up
+            return True
 
-    monkeypatch.setattr(app_module.msgbox, "retry", retry)
-    try:
+        monkeypatch.setattr(app_module.msgbox, "retry", retry)
         assert app_module.run(db_path) == 0
-    finally:
-        if holder.poll() is None:
-            holder.kill()
     assert len(asked["retry"]) == 1 and "占用" in asked["retry"][0]
     assert asked["confirm"] == [] and asked["error"] == []  # no restore was ever offered
-    assert window_opens and calls_in(db_path) == 3
+    assert window_opens and count_calls(db_path) == 3
 
 
 def test_a_zero_byte_file_with_backups_is_offered_the_newest_first(
@@ -127,7 +91,7 @@ def test_a_zero_byte_file_with_backups_is_offered_the_newest_first(
     assert app_module.run(db_path) == 0
     assert len(asked["confirm"]) == 1
     assert "0 字节" in asked["confirm"][0] and newest.path.name in asked["confirm"][0]
-    assert window_opens and calls_in(db_path) == 3
+    assert window_opens and count_calls(db_path) == 3
     emptied = [p for p in db_path.parent.iterdir() if ".before-restore-" in p.name]
     assert [p.stat().st_size for p in emptied] == [0]  # kept aside, not deleted
 
@@ -153,22 +117,16 @@ def test_damage_offers_the_newest_backup_and_keeps_the_damaged_file(
     add_calls(write, 2)
     backup.make(db_path, backup.auto_folder(db_path), NOW - timedelta(days=1))
     engine.dispose()
-    con = sqlite3.connect(db_path)
-    con.execute("DROP TABLE loan")  # another tool's doing
-    con.commit()
-    con.close()
+    run_sql(db_path, "DROP TABLE loan")  # another tool's doing
 
     assert app_module.run(db_path) == 0
     assert len(asked["confirm"]) == 1 and "缺少表 loan" in asked["confirm"][0]
-    assert inspect(db_path).kind is dbfile.Kind.DESK and calls_in(db_path) == 2
+    assert inspect(db_path).kind is dbfile.Kind.DESK and count_calls(db_path) == 2
     assert [p for p in db_path.parent.iterdir() if ".before-restore-" in p.name]
 
 
 def test_a_newer_file_is_refused_untouched(qtbot, db_path, asked, window_opens) -> None:
-    con = sqlite3.connect(db_path)
-    con.execute("UPDATE alembic_version SET version_num = '0099'")
-    con.commit()
-    con.close()
+    run_sql(db_path, "UPDATE alembic_version SET version_num = '0099'")
     before = db_path.read_bytes()
     assert app_module.run(db_path) == 2
     assert len(asked["error"]) == 1 and "更新版本" in asked["error"][0]
@@ -180,21 +138,7 @@ def test_the_daily_check_finding_a_damaged_index_offers_to_rebuild_it(
     qtbot, ops, db_path, engine, write, asked
 ) -> None:
     add_calls(write, 5)
-    con = sqlite3.connect(db_path)
-    roots = dict(
-        con.execute(
-            "SELECT name, rootpage FROM sqlite_master WHERE name IN"
-            " ('ix_call_serial', 'ix_call_created_at')"
-        ).fetchall()
-    )
-    con.execute("PRAGMA writable_schema = ON")
-    con.execute(
-        "UPDATE sqlite_master SET rootpage = CASE name WHEN 'ix_call_serial' THEN ? ELSE ? END"
-        " WHERE name IN ('ix_call_serial', 'ix_call_created_at')",
-        (roots["ix_call_created_at"], roots["ix_call_serial"]),
-    )
-    con.commit()
-    con.close()
+    swap_indexes(db_path, "ix_call_serial", "ix_call_created_at")
     window = MainWindow(engine, ops, db_path)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.auto_backup.made, timeout=20_000):
@@ -230,4 +174,4 @@ def test_a_backup_file_copied_in_place_of_the_office_file_opens(
     db_path.unlink()
     shutil.copyfile(made.path, db_path)
     assert app_module.run(db_path) == 0
-    assert asked["confirm"] == [] and window_opens and calls_in(db_path) == 2
+    assert asked["confirm"] == [] and window_opens and count_calls(db_path) == 2
