@@ -219,7 +219,10 @@ class _Insert:
         names = ", ".join(f'"{c.name}"' for c in self.columns)
         marks = ", ".join("?" for _ in self.columns)
         self.sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-        self.processors = [c.type._cached_bind_processor(dialect) for c in self.columns]
+        # the dialect's own type (SQLite's DATETIME and its storage format), public API
+        self.processors = [
+            c.type.dialect_impl(dialect).bind_processor(dialect) for c in self.columns
+        ]
         self.defaults = [
             c.default.arg if c.default is not None and c.default.is_scalar else None
             for c in self.columns
