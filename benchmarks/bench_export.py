@@ -8,7 +8,9 @@ of the 10,000th newest record: a few more, never fewer) are exported with
 values, written by ``list_xlsx.write_list`` with styles, borders, merged title, print setup
 — and compared, in the same run, with a bare openpyxl write-only loop that appends the
 same values to a sheet and saves it (no styling, no title, nothing else). Target (issue 5):
-the export ≤ 1.2× the bare loop.
+the export ≤ 1.2× the bare loop. ``write_list`` writes with XlsxWriter (issue 13: public
+API only); a bare XlsxWriter loop is shown too, for information: what the styling, the
+typing and the print setup cost over the library's own plain speed.
 
 Three measurements, runs interleaved (median of ``--runs``):
 
@@ -55,6 +57,17 @@ def bare_loop(path: Path, rows: list[tuple[Any, ...]]) -> None:
     for row in rows:
         ws.append(row)
     wb.save(path)
+
+
+def bare_xlsxwriter(path: Path, rows: list[tuple[Any, ...]]) -> None:
+    """For information: XlsxWriter's streaming mode, the same values, nothing else."""
+    from xlsxwriter import Workbook
+
+    wb = Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    ws = wb.add_worksheet()
+    for r, row in enumerate(rows):
+        ws.write_row(r, 0, row)
+    wb.close()
 
 
 def median_ms(samples: list[float]) -> float:
@@ -135,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         ms = interleaved(
             {
                 "bare": lambda: bare_loop(out / "bare.xlsx", rows),
+                "bare xlsxwriter": lambda: bare_xlsxwriter(out / "bare-xw.xlsx", rows),
                 "write": write,
                 "fetch+bare": fetch_and_bare,
                 "export": export,
@@ -157,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{ms['fetch'] / ms['export']:.0%} of export", None),
         Row("  whole export against the bare loop alone", "—", f"{ms['export']:.0f} ms",
             f"{ms['bare']:.0f} ms", ratio(ms["export"], ms["bare"]), None),
+        Row("  write against a bare XlsxWriter loop", "—", f"{ms['write']:.0f} ms",
+            f"{ms['bare xlsxwriter']:.0f} ms", ratio(ms["write"], ms["bare xlsxwriter"]), None),
     ]  # fmt: skip
     print(f"file: {size / 1e6:.1f} MB; python {sys.version.split()[0]}")
     print()

@@ -9,26 +9,26 @@ numbers. Text is always a text cell: one that begins with ``= + - @`` (or a tab/
 Excel's quote prefix, so a name typed as ``=1+1`` is never evaluated, and ``#N/A`` stays
 text rather than becoming an error value.
 
-Fast: openpyxl's write-only sheet streams the rows; see ``_Cells`` for the one hook used
-to write styled cells at the cost of plain values (benchmarks/bench_export.py).
+Fast: XlsxWriter's ``constant_memory`` mode streams the rows to a temporary file, one row
+at a time, through its public ``write_*`` calls with one format object per column
+(benchmarks/bench_export.py). It is imported inside ``write_list``: paid only on export.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from desk.reports.xlsx_common import FORMULA_START
+from desk.reports.xlsx_common import FORMULA_START, ILLEGAL_XML
 
 __all__ = ["KINDS", "MAX_ROWS", "Column", "write_list"]
 
@@ -39,7 +39,7 @@ __all__ = ["KINDS", "MAX_ROWS", "Column", "write_list"]
 #   int       a whole number               number  a decimal amount, two places
 KINDS = ("text", "wide", "datetime", "date", "int", "number")
 
-HEADER_ROW = 3  # title, subtitle, header
+HEADER_ROW = 3  # title, subtitle, header (1-based, as Excel numbers rows)
 MAX_ROWS = 1_048_576 - HEADER_ROW  # an Excel sheet's rows
 WIDTH_SAMPLE = 1000  # the columns are sized from the first rows (written before any row)
 TEXT_MAX_WIDTH = 30.0
@@ -47,19 +47,19 @@ WIDE_MAX_WIDTH = 44.0  # 22 Chinese characters a line
 LANDSCAPE_ABOVE = 100.0  # total width in characters that no longer fits A4 portrait
 LINE_HEIGHT = 13.5  # points, one line of 10 pt text
 MAX_CELL_CHARS = 32_767  # Excel refuses longer text
+FOOTER_PART_CHARS = 80  # Excel takes at most 255 characters of footer, codes included
+CHAR_PX = 7  # a width unit in pixels (Excel's default font); see _set_width
 
-# Characters XML 1.0 cannot hold: control characters (openpyxl refuses them) and U+FFFE/
-# U+FFFF (openpyxl writes them, and Excel then calls the file damaged). Pasted text may
-# carry them invisibly; they are dropped.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FIXED_WIDTH = {"datetime": 17.0, "date": 11.5}
-PAPER_A4 = 9  # paperSize code: Worksheet.PAPERSIZE_A4, which the write-only sheet lacks
+PAPER_A4 = 9
 _NUMBER_FORMAT = {
     "datetime": "yyyy-mm-dd hh:mm",
     "date": "yyyy-mm-dd",
     "int": "0",
     "number": "0.00",
 }
+_GREY = "#808080"
+_FONT = "宋体"
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,6 @@ def write_list(
     number (the export time, say). The file is written beside ``path`` and moved into
     place at the end: a failed export leaves an existing file as it was.
     """
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
     for column in columns:
         if column.kind not in KINDS:
             raise ValueError(f"unknown column kind {column.kind!r}; kinds: {', '.join(KINDS)}")
@@ -98,28 +95,72 @@ def write_list(
     for n, values in enumerate(sample, start=1):
         _check_length(n, values, columns)
     widths = _widths(columns, sample)
-    last = get_column_letter(len(columns))
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(title))
-    styles = _styles(wb)
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    _print_setup(ws, title, footer, landscape=sum(widths) > LANDSCAPE_ABOVE)
-
+    path = Path(path)
+    part = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
     try:
-        n = _fill(ws, styles, columns, widths, title, subtitle, chain(sample, rows))
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + n}"
-        _save(wb, Path(path))
-    except BaseException:
-        _discard(ws)
-        raise
+        # the part file first: a folder that refuses it fails before any work is done
+        with open(part, "wb") as out:
+            n = _write(out, title, subtitle, columns, widths, chain(sample, rows), footer)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return n
+
+
+def _write(
+    out: BinaryIO,
+    title: str,
+    subtitle: str,
+    columns: Sequence[Column],
+    widths: list[float],
+    rows: Iterable[Sequence[Any]],
+    footer: str,
+) -> int:
+    """The workbook, into ``out``; returns the number of rows."""
+    from xlsxwriter import Workbook
+    from xlsxwriter.exceptions import FileCreateError
+
+    # the rows' temporary file goes to a folder of our own, removed whatever happens
+    with tempfile.TemporaryDirectory(prefix="desk-list-", ignore_cleanup_errors=True) as tmp:
+        wb = Workbook(
+            out,
+            {
+                "constant_memory": True,  # rows go to a file as written: memory stays flat
+                "strings_to_formulas": False,  # "=1+1" typed as a name is text
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "tmpdir": tmp,
+            },
+        )
+        try:
+            ws = wb.add_worksheet(_sheet_title(title))
+            formats = _formats(wb)
+            for col, width in enumerate(widths):
+                _set_width(ws, col, width)
+            _print_setup(ws, title, footer, landscape=sum(widths) > LANDSCAPE_ABOVE)
+            n = _fill(ws, formats, columns, widths, title, subtitle, rows)
+            ws.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + n, len(columns) - 1)
+            wb.set_properties({"author": "desk"})  # also the "last modified by"
+        except BaseException:
+            # close (into the part file, removed by the caller) to let go of the rows'
+            # temporary file now: an open file cannot be removed on Windows
+            with suppress(Exception):
+                wb.close()
+            raise
+        try:
+            wb.close()
+        except FileCreateError as exc:  # the disk refused the file (full, say)
+            cause = exc.args[0] if exc.args else None
+            if isinstance(cause, OSError):
+                raise cause from None
+            raise
     return n
 
 
 def _fill(
     ws: Any,
-    styles: dict[str, str],
+    formats: dict[str, tuple[Any, Any]],
     columns: Sequence[Column],
     widths: list[float],
     title: str,
@@ -127,46 +168,33 @@ def _fill(
     rows: Iterable[Sequence[Any]],
 ) -> int:
     """Title, subtitle, header and the rows; returns the number of rows."""
-    from openpyxl.utils import get_column_letter
+    last = len(columns) - 1
+    ws.set_row(0, 30)
+    ws.merge_range(0, 0, 0, last, *_text_and_format(title, formats["title"]))
+    ws.set_row(1, 14 * _lines(subtitle, sum(widths), scale=0.9) + 4)
+    ws.merge_range(1, 0, 1, last, *_text_and_format(subtitle, formats["sub"]))
+    head = formats["head"]
+    for col, column in enumerate(columns):
+        ws.write_string(HEADER_ROW - 1, col, *_text_and_format(column.title, head))
+    ws.freeze_panes(HEADER_ROW, 0)
 
-    last = get_column_letter(len(columns))
-    cells = _Cells(ws)
-    ws.row_dimensions[1].height = 30
-    cells.append(cells.styled([styles["title"]]), [title])
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.row_dimensions[2].height = 14 * _lines(subtitle, sum(widths), scale=0.9) + 4
-    cells.append(cells.styled([styles["sub"]]), [subtitle])
-    ws.merged_cells.add(f"A2:{last}2")
-    cells.append(cells.styled([styles["head"]] * len(columns)), [c.title for c in columns])
-
-    body = cells.styled([styles[c.kind] for c in columns])
+    writers = [_cell_writer(ws, col, formats[c.kind]) for col, c in enumerate(columns)]
     wide = [(i, widths[i]) for i, c in enumerate(columns) if c.kind == "wide"]
-    row_dimensions = ws.row_dimensions
+    set_row = ws.set_row
     n = 0
     for n, values in enumerate(rows, start=1):
         if n > MAX_ROWS:
             raise ValueError(f"an Excel sheet holds at most {MAX_ROWS} rows")
         if len(values) != len(columns):
             _check_length(n, values, columns)
-        lines = max((_lines(values[i], w) for i, w in wide), default=1)
-        if lines > 1:  # Excel and LibreOffice keep a written row's height: size it here
-            row_dimensions[HEADER_ROW + n].height = LINE_HEIGHT * lines + 2
-        cells.append(body, values)
+        row = HEADER_ROW - 1 + n  # 0-based
+        if wide:
+            lines = max(_lines(values[i], w) for i, w in wide)
+            if lines > 1:  # Excel and LibreOffice keep a written row's height: size it here
+                set_row(row, LINE_HEIGHT * lines + 2)
+        for write, value in zip(writers, values, strict=True):
+            write(row, value)
     return n
-
-
-def _discard(ws: Any) -> None:
-    """After a failure: end the sheet's row stream and remove its temporary file now.
-    Left to the garbage collector, the stream would write to its closed file."""
-    with suppress(Exception):
-        if ws._rows is not None:
-            ws._rows.close()
-    writer = ws._writer
-    if writer is not None:
-        with suppress(Exception):
-            writer.close()
-        with suppress(Exception):
-            writer.cleanup()
 
 
 def _check_length(n: int, values: Sequence[Any], columns: Sequence[Column]) -> None:
@@ -174,118 +202,67 @@ def _check_length(n: int, values: Sequence[Any], columns: Sequence[Column]) -> N
         raise ValueError(f"row {n} has {len(values)} values for {len(columns)} columns")
 
 
-class _Cells:
-    """Feeds rows to the write-only sheet as pre-styled cells, one reused per column.
-
-    ``ws.append`` writes a styled value only as a new cell per value, which it first
-    tries to convert as a value (an exception per cell), then hashes the cell's style
-    to find its number: 50 % slower than plain values. The sheet turns each appended
-    row into cells with its ``_values_to_row(values, row_index)`` and writes each cell
-    before asking for the next, so a row can reuse one cell per column whose style
-    number is found once (``_StyledCell``): the same XML openpyxl writes, at the cost of
-    plain values. ``append`` checks that openpyxl still calls the hook.
-    """
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.current: list[tuple[Any, Any]] = []
-        self.hooked = False
-        ws._values_to_row = self._values_to_row
-
-    def styled(self, styles: Sequence[str]) -> list[tuple[Any, Any]]:
-        """A (plain, quote-prefixed) pair of cells per column, styled once."""
-        from openpyxl.utils import get_column_letter
-
-        cell_class = _styled_cell_class()
-        out = []
-        for col, style in enumerate(styles, start=1):
-            pair = []
-            for quoted in (False, True):
-                cell = cell_class(self.ws, row=1, column=col)
-                cell.style = style
-                if quoted:
-                    cell.quotePrefix = True  # Excel/WPS keep showing it as text when edited
-                cell.freeze(get_column_letter(col))
-                pair.append(cell)
-            out.append((pair[0], pair[1]))
-        return out
-
-    def append(self, cells: list[tuple[Any, Any]], values: Sequence[Any]) -> None:
-        self.current = cells
-        self.ws.append(values)
-        if not self.hooked:
-            raise RuntimeError("openpyxl no longer converts rows through _values_to_row")
-
-    def _values_to_row(self, values: Sequence[Any], row: int) -> Iterator[Any]:
-        self.hooked = True
-        illegal = _ILLEGAL
-        for (plain, quoted), value in zip(self.current, values, strict=True):
-            cell = plain
-            if isinstance(value, str):
-                if not value:
-                    value = None
-                    cell.data_type = "n"
-                else:
-                    if value.__class__ is not str:
-                        value = str(value)  # a StrEnum member: its text
-                    if illegal.search(value):
-                        value = illegal.sub("", value)
-                    if len(value) > MAX_CELL_CHARS:
-                        value = value[: MAX_CELL_CHARS - 1] + "…"
-                    if value.startswith(FORMULA_START):
-                        cell = quoted
-                    # text, never a formula ("=…") nor an error value ("#N/A")
-                    cell.data_type = "s"
-            else:
-                try:
-                    cell.data_type = _DATA_TYPES[value.__class__]
-                except KeyError:
-                    raise TypeError(
-                        f"cannot write {value!r} to a list: str, datetime, date, int, float, "
-                        "Decimal, bool or None"
-                    ) from None
-            cell._value = value
-            cell.row = row
-            yield cell
+def _clean(text: str) -> str:
+    """Text as a cell can hold it: without the characters XML cannot carry, at most
+    Excel's length."""
+    if text.__class__ is not str:
+        text = str(text)  # a StrEnum member: its text
+    if ILLEGAL_XML.search(text):
+        text = ILLEGAL_XML.sub("", text)
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - 1] + "…"
+    return text
 
 
-_DATA_TYPES = {
-    type(None): "n",
-    int: "n",
-    float: "n",
-    Decimal: "n",
-    bool: "b",
-    datetime: "d",
-    date: "d",
-}
+def _text_and_format(text: str, pair: tuple[Any, Any]) -> tuple[str, Any]:
+    """Cleaned text and the format to write it with: the quote-prefixed one when it
+    begins like a formula, so Excel and WPS keep it as text even after editing."""
+    text = _clean(text)
+    return text, pair[1] if text.startswith(FORMULA_START) else pair[0]
 
 
-@cache
-def _styled_cell_class() -> type:
-    """openpyxl's Cell with a fixed style: its number and column letter are found once."""
-    from openpyxl.cell.cell import Cell
+def _cell_writer(ws: Any, col: int, pair: tuple[Any, Any]) -> Callable[[int, Any], None]:
+    """A function writing one value of column ``col`` to a row, typed, in the column's
+    format. Text is always written as a string (never a formula, a number or a link)."""
+    plain, quoted = pair
+    write_string, write_number = ws.write_string, ws.write_number
+    write_datetime, write_blank = ws.write_datetime, ws.write_blank
+    write_boolean = ws.write_boolean
+    illegal = ILLEGAL_XML
 
-    class _StyledCell(Cell):
-        __slots__ = ("_letter", "_style_id")
+    def write(row: int, value: Any) -> None:
+        cls = value.__class__
+        if cls is str or isinstance(value, str):
+            if not value:
+                write_blank(row, col, None, plain)
+                return
+            if cls is not str or len(value) > MAX_CELL_CHARS or illegal.search(value):
+                value = _clean(value)
+            write_string(row, col, value, quoted if value.startswith(FORMULA_START) else plain)
+        elif value is None:
+            write_blank(row, col, None, plain)  # an empty cell, still with its border
+        elif cls is int or cls is float:
+            write_number(row, col, value, plain)
+        elif cls is Decimal:
+            write_number(row, col, float(value), plain)
+        elif cls is datetime or cls is date:
+            write_datetime(row, col, value, plain)
+        elif cls is bool:
+            write_boolean(row, col, value, plain)
+        else:
+            raise TypeError(
+                f"cannot write {value!r} to a list: str, datetime, date, int, float, "
+                "Decimal, bool or None"
+            )
 
-        def freeze(self, letter: str) -> None:
-            """No more style changes: remember the style's number and the column letter."""
-            self._style_id = self.parent.parent._cell_styles.add(self._style)
-            self._letter = letter
+    return write
 
-        @property
-        def style_id(self) -> int:
-            return self._style_id
 
-        @property
-        def has_style(self) -> bool:
-            return True
-
-        @property
-        def coordinate(self) -> str:
-            return f"{self._letter}{self.row}"
-
-    return _StyledCell
+def _set_width(ws: Any, col: int, width: float) -> None:
+    """A column ``width`` characters wide as the file stores it (7 px a character, Excel's
+    padding included), as the list has always been sized. XlsxWriter's ``set_column``
+    would add the padding on top: every column 5 px wider."""
+    ws.set_column_pixels(col, col, round(width * CHAR_PX))
 
 
 def _text_width(text: str) -> int:
@@ -326,90 +303,66 @@ def _width_of(value: Any) -> int:
 
 
 def _sheet_title(title: str) -> str:
-    # sheet names: at most 31 characters, none of []:*?/\
-    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
-    return cleaned[:31] or "列表"
+    # sheet names: at most 31 characters, none of []:*?/\, no quote at either end
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)
+    return cleaned[:31].strip("'") or "列表"
 
 
-def _styles(wb: Any) -> dict[str, str]:
-    """Named styles, made once: every cell of a column shares its style."""
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+def _formats(wb: Any) -> dict[str, tuple[Any, Any]]:
+    """Per key, a (plain, quote-prefixed) pair of formats, made once: every cell of a
+    column shares them."""
+    border = {"border": 1, "border_color": _GREY}
+    center = {"align": "center", "valign": "vcenter"}
+    # 宋体 as Chinese Excel itself writes it: family 3, charset 134 (GB2312). XlsxWriter's
+    # default family 2 ("swiss") makes LibreOffice pick a wider stand-in, and text wraps
+    # where the row heights estimated here do not expect it
+    font = {"font_name": _FONT, "font_family": 3, "font_charset": 134}
+    body_font = {**font, "font_size": 10}
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    center = Alignment(horizontal="center", vertical="center")
-    body_font = Font(name="宋体", size=10)
+    def body(**extra: Any) -> dict[str, Any]:
+        return {**body_font, **border, **center, **extra}
 
-    def body(name: str, **extra: Any) -> NamedStyle:
-        extra.setdefault("alignment", center)
-        return NamedStyle(f"desk_list_{name}", font=body_font, border=border, **extra)
-
-    styles = {
-        "title": NamedStyle(
-            "desk_list_title", font=Font(name="宋体", size=16, bold=True), alignment=center
-        ),
-        "sub": NamedStyle(
-            "desk_list_sub",
-            font=Font(name="宋体", size=9),
-            alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
-        ),
-        "head": NamedStyle(
-            "desk_list_head",
-            font=Font(name="宋体", size=10, bold=True),
-            fill=PatternFill("solid", fgColor="E8E8E8"),
-            border=border,
-            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-        ),
-        "text": body("text"),
-        "wide": body("wide", alignment=Alignment(vertical="center", wrap_text=True)),
-        "datetime": body("datetime", number_format=_NUMBER_FORMAT["datetime"]),
-        "date": body("date", number_format=_NUMBER_FORMAT["date"]),
-        "int": body("int", number_format=_NUMBER_FORMAT["int"]),
-        "number": body(
-            "number",
-            number_format=_NUMBER_FORMAT["number"],
-            alignment=Alignment(horizontal="right", vertical="center"),
-        ),
+    specs: dict[str, dict[str, Any]] = {
+        "title": {**font, "font_size": 16, "bold": True, **center},
+        "sub": {**font, "font_size": 9, "align": "left", "valign": "vcenter",
+                "text_wrap": True},
+        "head": {**body_font, "bold": True, "pattern": 1, "bg_color": "#E8E8E8", **border,
+                 **center, "text_wrap": True},
+        "text": body(),
+        # general alignment (left for text): LibreOffice wraps an explicitly left-aligned
+        # cell a character earlier than the row heights here expect
+        "wide": {**body_font, **border, "valign": "vcenter", "text_wrap": True},
+        "datetime": body(num_format=_NUMBER_FORMAT["datetime"]),
+        "date": body(num_format=_NUMBER_FORMAT["date"]),
+        "int": body(num_format=_NUMBER_FORMAT["int"]),
+        "number": body(num_format=_NUMBER_FORMAT["number"], align="right"),
+    }  # fmt: skip
+    return {
+        key: (wb.add_format(spec), wb.add_format({**spec, "quote_prefix": True}))
+        for key, spec in specs.items()
     }
-    for style in styles.values():
-        wb.add_named_style(style)
-    return {key: style.name for key, style in styles.items()}
 
 
 def _footer_text(text: str) -> str:
-    return text.replace("&", "&&")  # "&" starts a header/footer code
+    """Text for a footer part: "&" starts a header/footer code, and Excel takes at most
+    255 characters for the whole footer."""
+    if len(text) > FOOTER_PART_CHARS:
+        text = text[: FOOTER_PART_CHARS - 1] + "…"
+    text = text.replace("&", "&&")
+    return f" {text}" if text[:1].isdigit() else text  # "&8" + "2026…" reads as a size
 
 
 def _print_setup(ws: Any, title: str, footer: str, *, landscape: bool) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = PAPER_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = 0.5
-    ws.page_margins.bottom = 0.7
-    ws.page_margins.footer = 0.3
-    ws.oddFooter.left.text = _footer_text(title)
-    ws.oddFooter.left.size = 8
-    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
-    ws.oddFooter.center.size = 9
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)  # the page width, as many pages tall as needed
+    ws.repeat_rows(HEADER_ROW - 1)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.7)
+    parts = f"&L&8{_footer_text(title)}&C&9第 &P 页 / 共 &N 页"  # &8, &9: font sizes
     if footer:
-        ws.oddFooter.right.text = _footer_text(footer)
-        ws.oddFooter.right.size = 8
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-
-
-def _save(wb: Any, path: Path) -> None:
-    """Save beside ``path``, then move it in: an existing file is kept if anything fails
-    (the disk is full, or the old file is open in Excel and cannot be replaced)."""
-    wb.properties.creator = "desk"
-    wb.properties.lastModifiedBy = "desk"
-    part = path.with_name(f".{path.stem}.{os.getpid()}.part.xlsx")
-    try:
-        wb.save(part)
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
+        parts += f"&R&8{_footer_text(footer)}"
+    ws.set_footer(parts, {"margin": 0.3})

@@ -8,7 +8,9 @@ The fallback fonts are opened only when a text needs them: HanaMinB alone is 30 
 
 reportlab writes a ToUnicode entry of a non-BMP character as five or more hex digits,
 which viewers cannot read — copying 𠮷 out of the PDF gave ``₻``. ``_to_unicode_cmap``
-writes the UTF-16 surrogate pair PDF requires; the tests check pdftotext's output.
+writes the UTF-16 surrogate pair PDF requires; the tests check pdftotext's output, that
+reportlab's own function is still wrong and that a render still calls the replacement
+(pyproject caps reportlab's major version for this patch).
 
 reportlab is imported here, so import this module lazily (it costs ~115 ms).
 """
@@ -123,7 +125,8 @@ def runs(text: str) -> list[tuple[str, str]]:
 
 # --- ToUnicode for characters outside the BMP --------------------------------------------
 
-_patched = False
+# reportlab's own ttfonts.makeToUnicodeCMap, once replaced (the tests compare the two)
+_upstream: Callable[[str, list[int]], str] | None = None
 
 
 def _utf16_hex(code: int) -> str:
@@ -154,7 +157,7 @@ def _patch_to_unicode() -> None:
     Its output is unchanged for every BMP character; should reportlab fix this itself,
     the lines looked for no longer occur and the wrapper passes its text through.
     """
-    global _patched
-    if not _patched:
-        ttfonts.makeToUnicodeCMap = _fixed(ttfonts.makeToUnicodeCMap)
-        _patched = True
+    global _upstream
+    if _upstream is None:
+        _upstream = ttfonts.makeToUnicodeCMap
+        ttfonts.makeToUnicodeCMap = _fixed(_upstream)

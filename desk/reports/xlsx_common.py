@@ -18,8 +18,8 @@ from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # what XML 1.0 cannot hold: openpyxl refuses the C0 controls and writes U+FFFE/U+FFFF,
-# which then no program can read back
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# which then no program can read back; pasted text may carry them invisibly (dropped)
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FONT = "宋体"  # what Chinese offices' Excel and WPS have; LibreOffice substitutes a CJK font
 PAGE_FOOTER = "第 &P 页 / 共 &N 页"
 
@@ -33,8 +33,8 @@ def safe_cell(ws: Any, row: int, column: int, value: Any, style: str | None = No
     cell = ws.cell(row=row, column=column)
     if style is not None:
         cell.style = style  # first: a named style resets the quote prefix below
-    if isinstance(value, str) and _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("", value)
+    if isinstance(value, str) and ILLEGAL_XML.search(value):
+        value = ILLEGAL_XML.sub("", value)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from desk.models import Call, Staff
+from desk.models import Call, Staff, kinds
 from desk.models.enums import CallType, MessageState, RecordState
 from desk.models.errors import TransitionError, ValidationError
 from desk.models.validation import clean_text
@@ -14,6 +14,8 @@ from desk.services import audit, records
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
 from desk.services.workorders import choice
+
+label_of = kinds.CALL.label  # a field's one label (desk.models.kinds)
 
 
 @dataclass
@@ -46,7 +48,7 @@ def create_call(ctx: Ctx, draft: CallDraft) -> Call:
         name=draft.caller_name,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label="来电人",
+        name_label=label_of("person_name"),
     )
     return records.create(
         ctx,
@@ -54,9 +56,13 @@ def create_call(ctx: Ctx, draft: CallDraft) -> Call:
         SerialKind.CALL,
         call_type=call_type,
         content=clean_text(
-            draft.content, field="content", label="来电内容", max_len=2000, required=True
+            draft.content,
+            field="content",
+            label=label_of("content"),
+            max_len=2000,
+            required=True,
         ),
-        reply=clean_text(draft.reply, field="reply", label="答复", max_len=2000),
+        reply=clean_text(draft.reply, field="reply", label=label_of("reply"), max_len=2000),
         message_for_id=draft.message_for_id,
         message_state=message_state,
         **party,

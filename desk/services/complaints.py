@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from desk.models import Callback, Complaint, ComplaintAttachment
+from desk.models import Callback, Complaint, ComplaintAttachment, kinds
 from desk.models.enums import (
     ESCALATION_ORDER,
     AuditAction,
@@ -34,6 +34,8 @@ from desk.services.calendar import WorkCalendar
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
 from desk.services.workorders import choice
+
+label_of = kinds.COMPLAINT.label  # a field's one label (desk.models.kinds)
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
@@ -83,11 +85,16 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
         name=draft.complainant,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label="投诉人",
+        name_label=label_of("person_name"),
         name_required=True,
     )
     if draft.occurred_at is not None:
-        check_not_future(draft.occurred_at, now=ctx.now, field="occurred_at", label="发生时间")
+        check_not_future(
+            draft.occurred_at,
+            now=ctx.now,
+            field="occurred_at",
+            label=label_of("occurred_at"),
+        )
     if draft.demand_deadline is not None and draft.demand_deadline < ctx.now:
         raise ValidationError("demand_deadline", "要求解决期限", "不能早于现在")
     due = sla.complaint_due(
@@ -98,21 +105,38 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
         Complaint,
         SerialKind.COMPLAINT,
         description=clean_text(
-            draft.description, field="description", label="投诉内容", max_len=5000, required=True
+            draft.description,
+            field="description",
+            label=label_of("description"),
+            max_len=5000,
+            required=True,
         ),
         category=draft.category,
-        subtype=clean_text(draft.subtype, field="subtype", label="投诉细类", max_len=20),
+        subtype=clean_text(draft.subtype, field="subtype", label=label_of("subtype"), max_len=20),
         severity=severity,
         channel=channel,
         occurred_at=draft.occurred_at,
         occurred_place=clean_text(
-            draft.occurred_place, field="occurred_place", label="发生地点", max_len=100
+            draft.occurred_place,
+            field="occurred_place",
+            label=label_of("occurred_place"),
+            max_len=100,
         ),
-        target=clean_text(draft.target, field="target", label="被投诉对象", max_len=100),
-        demand=clean_text(draft.demand, field="demand", label="业主诉求", max_len=1000),
+        target=clean_text(draft.target, field="target", label=label_of("target"), max_len=100),
+        demand=clean_text(draft.demand, field="demand", label=label_of("demand"), max_len=1000),
         demand_deadline=draft.demand_deadline,
-        witnesses=clean_text(draft.witnesses, field="witnesses", label="证人", max_len=200),
-        department=clean_text(draft.department, field="department", label="责任部门", max_len=40),
+        witnesses=clean_text(
+            draft.witnesses,
+            field="witnesses",
+            label=label_of("witnesses"),
+            max_len=200,
+        ),
+        department=clean_text(
+            draft.department,
+            field="department",
+            label=label_of("department"),
+            max_len=40,
+        ),
         level=EscalationLevel.DESK,
         due_at=due,
         visit_id=draft.visit_id,
@@ -132,10 +156,12 @@ def start(ctx: Ctx, complaint_id: int, department: str = "", measures: str = "")
     values: dict[str, object] = {}
     if department.strip():
         values["department"] = clean_text(
-            department, field="department", label="责任部门", max_len=40
+            department, field="department", label=label_of("department"), max_len=40
         )
     if measures.strip():
-        values["measures"] = clean_text(measures, field="measures", label="处理措施", max_len=2000)
+        values["measures"] = clean_text(
+            measures, field="measures", label=label_of("measures"), max_len=2000
+        )
     return _move(ctx, complaint, "开始处理", **values)
 
 
@@ -178,13 +204,19 @@ def answer(
     complaint = records.get(ctx, Complaint, complaint_id)
     next_state(COMPLAINT_FLOW, complaint.state, "答复")
     values: dict[str, object] = {
-        "reply": clean_text(reply, field="reply", label="答复内容", max_len=2000, required=True),
+        "reply": clean_text(
+            reply, field="reply", label=label_of("reply"), max_len=2000, required=True
+        ),
         "replied_at": ctx.now,
     }
     if result.strip():
-        values["result"] = clean_text(result, field="result", label="处理结果", max_len=2000)
+        values["result"] = clean_text(
+            result, field="result", label=label_of("result"), max_len=2000
+        )
     if measures.strip():
-        values["measures"] = clean_text(measures, field="measures", label="处理措施", max_len=2000)
+        values["measures"] = clean_text(
+            measures, field="measures", label=label_of("measures"), max_len=2000
+        )
     _move(ctx, complaint, "答复", **values)
     callback_queue.queue(
         ctx, CallbackSource.COMPLAINT, complaint.id, complaint.unit_id, complaint.serial

@@ -26,23 +26,21 @@ import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from desk.models import kinds
 from desk.models.errors import DeskError
 from desk.reports.list_xlsx import MAX_ROWS, Column, write_list
 from desk.services import countdown, lists, settings
 from desk.services.context import local_now, reading
 from desk.services.lists import (
-    CallRow,
-    ComplaintRow,
     ListFilter,
-    LoanRow,
     Scope,
-    VisitRow,
     WorkOrderRow,
 )
 
@@ -56,17 +54,11 @@ __all__ = [
     "workorder_countdown",
 ]
 
-TITLES = {
-    "visit": "来访接待列表",
-    "call": "来电记录列表",
-    "workorder": "报修派工列表",
-    "complaint": "投诉处理列表",
-    "loan": "物品借用列表",
-}
+TITLES = {key: k.list_title for key, k in kinds.KINDS.items() if k.columns}
 PAGE = lists.MAX_PAGE
 
 
-# --- what each list exports ------------------------------------------------------------
+# --- what each list exports: the kind's list columns (desk.models.kinds) -----------------
 
 
 @dataclass(frozen=True)
@@ -74,133 +66,41 @@ class _Field:
     title: str  # the tab's header
     kind: str = "text"  # a list_xlsx column kind
     sort: str | None = None  # the lists sort key the tab sorts this column by
+    key: str = ""  # the list row's attribute
 
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)  # StrEnum members as their plain text
 
 
-_VISIT = [
-    _Field("单号", sort="serial"),
-    _Field("时间", "datetime", "created_at"),
-    _Field("来访人", sort="person"),
-    _Field("房号", sort="room"),
-    _Field("电话", sort="phone"),
-    _Field("处理方式", sort="outcome"),
-    _Field("状态", sort="state"),
-    _Field("事由", "wide", "summary"),
-]
-
-
-def _visit(r: VisitRow, now: datetime) -> tuple[Any, ...]:
-    return (
-        r.serial, r.created_at, r.person, r.room, r.phone, _text(r.outcome), _text(r.state),
-        r.summary,
-    )  # fmt: skip
-
-
-_CALL = [
-    _Field("单号", sort="serial"),
-    _Field("时间", "datetime", "created_at"),
-    _Field("类型", sort="call_type"),
-    _Field("来电人", sort="person"),
-    _Field("房号", sort="room"),
-    _Field("电话", sort="phone"),
-    _Field("转告", sort="message_state"),
-    _Field("内容", "wide", "summary"),
-]
-
-
-def _call(r: CallRow, now: datetime) -> tuple[Any, ...]:
-    return (
-        r.serial, r.created_at, _text(r.call_type), r.person, r.room, r.phone,
-        _text(r.message_state), r.summary,
-    )  # fmt: skip
-
-
-_WORKORDER = [
-    _Field("单号", sort="serial"),
-    _Field("报修时间", "datetime", "created_at"),
-    _Field("紧急", sort="urgency"),
-    _Field("类别", sort="category"),
-    _Field("报修人", sort="person"),
-    _Field("房号/位置", sort="room"),
-    _Field("维修人员", sort="assignee"),
-    _Field("状态", sort="state"),
-    _Field("响应期限", "datetime", "response_due"),
-    _Field("完成期限", "datetime", "completion_due"),
-    _Field("剩余"),
-    _Field("内容", "wide", "summary"),
-]
-
-
-def _workorder(r: WorkOrderRow, now: datetime) -> tuple[Any, ...]:
-    return (
-        r.serial, r.created_at, _text(r.urgency), r.category, r.person, r.room, r.assignee,
-        _text(r.state), r.response_due, r.completion_due, workorder_countdown(r, now),
-        r.summary,
-    )  # fmt: skip
-
-
-_COMPLAINT = [
-    _Field("单号", sort="serial"),
-    _Field("投诉时间", "datetime", "created_at"),
-    _Field("严重程度", sort="severity"),
-    _Field("类别", sort="category"),
-    _Field("投诉人", sort="person"),
-    _Field("房号", sort="room"),
-    _Field("当前级别", sort="level"),
-    _Field("状态", sort="state"),
-    _Field("期限", "datetime", "due_at"),
-    _Field("业主期限", "datetime"),
-    _Field("剩余"),
-    _Field("内容", "wide", "summary"),
-]
-
-
-def _complaint(r: ComplaintRow, now: datetime) -> tuple[Any, ...]:
-    return (
-        r.serial, r.created_at, _text(r.severity), r.category, r.person, r.room,
-        _text(r.level), _text(r.state), r.due_at, r.demand_deadline,
-        complaint_countdown(r, now), r.summary,
-    )  # fmt: skip
-
-
-_LOAN = [
-    _Field("单号", sort="serial"),
-    _Field("借出时间", "datetime", "created_at"),
-    _Field("物品", sort="item"),
-    _Field("数量", "int", "quantity"),
-    _Field("借用人", sort="person"),
-    _Field("房号", sort="room"),
-    _Field("电话", sort="phone"),
-    _Field("预计归还", "datetime", "expected_return_at"),
-    _Field("归还时间", "datetime", "returned_at"),
-    _Field("状态", sort="state"),
-]
-
-
-def _loan(r: LoanRow, now: datetime) -> tuple[Any, ...]:
-    return (
-        r.serial, r.created_at, r.item, r.quantity, r.person, r.room, r.phone,
-        r.expected_return_at, r.returned_at, _text(r.state),
-    )  # fmt: skip
-
-
-_KINDS: dict[str, tuple[list[_Field], Callable[[Any, datetime], tuple[Any, ...]]]] = {
-    "visit": (_VISIT, _visit),
-    "call": (_CALL, _call),
-    "workorder": (_WORKORDER, _workorder),
-    "complaint": (_COMPLAINT, _complaint),
-    "loan": (_LOAN, _loan),
+# values the list computes rather than stores: at the moment of the export
+_COMPUTED: dict[str, Callable[[Any, datetime], Any]] = {
+    "countdown": lambda r, now: (
+        countdown.workorder_text(r, now)
+        if isinstance(r, WorkOrderRow)
+        else countdown.complaint_text(r, now)
+    ),
 }
 
 
+def _value(row: Any, key: str, now: datetime) -> Any:
+    if key in _COMPUTED:
+        return _COMPUTED[key](row, now)
+    value = getattr(row, key)
+    if value is None or (
+        isinstance(value, datetime | int | Decimal) and not isinstance(value, bool)
+    ):
+        return value
+    return _text(value)
+
+
 def _kind(kind: str) -> tuple[list[_Field], Callable[[Any, datetime], tuple[Any, ...]]]:
-    try:
-        return _KINDS[kind]
-    except KeyError:
-        raise ValueError(f"no list for {kind!r}; kinds: {', '.join(_KINDS)}") from None
+    found = kinds.KINDS.get(kind)
+    if found is None or not found.columns:
+        raise ValueError(f"no list for {kind!r}; kinds: {', '.join(TITLES)}")
+    fields = [_Field(found.column_label(c), c.format, c.sort, c.key) for c in found.columns]
+    keys = [f.key for f in fields]
+    return fields, lambda r, now: tuple(_value(r, k, now) for k in keys)
 
 
 def columns(kind: str) -> list[Column]:

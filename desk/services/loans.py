@@ -8,13 +8,15 @@ from decimal import Decimal
 
 from sqlmodel import func, select
 
-from desk.models import Loan, LoanItem
+from desk.models import Loan, LoanItem, kinds
 from desk.models.enums import LoanKind, LoanState
 from desk.models.errors import TransitionError, ValidationError
 from desk.models.validation import clean_text, parse_money, parse_quantity
 from desk.services import audit, records
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
+
+label_of = kinds.LOAN.label  # a field's one label (desk.models.kinds)
 
 
 @dataclass
@@ -44,7 +46,7 @@ def add_item(
         name=name,
         kind=kind,
         stock=parse_quantity(stock, field="stock", label="数量", minimum=1, maximum=9999),
-        deposit=parse_money(deposit, field="deposit", label="押金") or Decimal(0),
+        deposit=parse_money(deposit, field="deposit", label=label_of("deposit")) or Decimal(0),
         created_at=ctx.now,
         updated_at=ctx.now,
     )
@@ -70,7 +72,7 @@ def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
     item = records.get(ctx, LoanItem, draft.item_id)
     if not item.active:
         raise ValidationError("item_id", "借用物品", f"“{item.name}”已停止出借")
-    quantity = parse_quantity(draft.quantity, field="quantity", label="数量")
+    quantity = parse_quantity(draft.quantity, field="quantity", label=label_of("quantity"))
     free = item.stock - out_count(ctx, item.id)  # type: ignore[arg-type]
     if quantity > free:
         raise ValidationError("quantity", "数量", f"“{item.name}”现在只剩 {free} 件可借")
@@ -82,11 +84,11 @@ def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
         name=draft.borrower,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label="借用人",
+        name_label=label_of("person_name"),
         name_required=True,
         phone_required=True,
     )
-    deposit = parse_money(draft.deposit, field="deposit", label="押金")
+    deposit = parse_money(draft.deposit, field="deposit", label=label_of("deposit"))
     return records.create(
         ctx,
         Loan,
@@ -95,7 +97,7 @@ def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
         quantity=quantity,
         deposit=item.deposit * quantity if deposit is None else deposit,
         expected_return_at=draft.expected_return_at,
-        remarks=clean_text(draft.remarks, field="remarks", label="备注", max_len=200),
+        remarks=clean_text(draft.remarks, field="remarks", label=label_of("remarks"), max_len=200),
         **party,
     )
 
@@ -106,7 +108,9 @@ def give_back(
     loan = records.get(ctx, Loan, loan_id)
     if loan.state != LoanState.OUT:
         raise TransitionError(f"这条借用的状态是“{loan.state}”，不能再归还。")
-    refund = parse_money(deposit_refunded, field="deposit_refunded", label="退还押金")
+    refund = parse_money(
+        deposit_refunded, field="deposit_refunded", label=label_of("deposit_refunded")
+    )
     refund = loan.deposit if refund is None else refund
     if refund > loan.deposit:
         raise ValidationError(
@@ -119,7 +123,9 @@ def give_back(
             "state": LoanState.RETURNED,
             "returned_at": ctx.now,
             "returned_to_id": ctx.staff_id,
-            "condition": clean_text(condition, field="condition", label="归还状况", max_len=200),
+            "condition": clean_text(
+                condition, field="condition", label=label_of("condition"), max_len=200
+            ),
             "deposit_refunded": refund,
         },
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from desk.models import Visit
+from desk.models import Visit, kinds
 from desk.models.enums import VisitOutcome, VisitState
 from desk.models.errors import TransitionError, ValidationError
 from desk.models.validation import clean_text, to_halfwidth
@@ -13,6 +13,8 @@ from desk.services import audit, records
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
 from desk.services.workorders import choice
+
+label_of = kinds.VISIT.label  # a field's one label (desk.models.kinds)
 
 
 @dataclass
@@ -38,7 +40,7 @@ def create(ctx: Ctx, draft: VisitDraft) -> Visit:
         name=draft.visitor,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label="来访人",
+        name_label=label_of("person_name"),
         name_required=True,
     )
     id_tail = to_halfwidth(draft.id_tail or "").upper()  # typed with a Chinese IME: full-width
@@ -51,7 +53,11 @@ def create(ctx: Ctx, draft: VisitDraft) -> Visit:
         raise ValidationError("id_tail", "证件后四位", "住户来访不需要登记证件")
     values = {
         "reason": clean_text(
-            draft.reason, field="reason", label="来访事由", max_len=1000, required=True
+            draft.reason,
+            field="reason",
+            label=label_of("reason"),
+            max_len=1000,
+            required=True,
         ),
         "is_resident": draft.is_resident,
         "id_tail": id_tail,
@@ -63,12 +69,16 @@ def create(ctx: Ctx, draft: VisitDraft) -> Visit:
             required=not draft.is_resident,
         ),
         "outcome": outcome,
-        "result": clean_text(draft.result, field="result", label="处理结果", max_len=1000),
+        "result": clean_text(draft.result, field="result", label=label_of("result"), max_len=1000),
     }
     if outcome == VisitOutcome.PASSED:
         values |= {
             "dept_head": clean_text(
-                draft.dept_head, field="dept_head", label="转交负责人", max_len=40, required=True
+                draft.dept_head,
+                field="dept_head",
+                label=label_of("dept_head"),
+                max_len=40,
+                required=True,
             ),
             "passed_at": ctx.now,
             "state": VisitState.OPEN,
@@ -83,7 +93,9 @@ def close(ctx: Ctx, visit_id: int, result: str) -> Visit:
     visit = records.get(ctx, Visit, visit_id)
     if visit.state != VisitState.OPEN:
         raise TransitionError(f"这条来访的状态是“{visit.state}”，不能办结。")
-    result = clean_text(result, field="result", label="处理结果", max_len=1000, required=True)
+    result = clean_text(
+        result, field="result", label=label_of("result"), max_len=1000, required=True
+    )
     audit.change(ctx, visit, {"result": result, "state": VisitState.CLOSED, "closed_at": ctx.now})
     return visit
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from desk.models import Callback, WorkOrder, WorkOrderMaterial
+from desk.models import Callback, WorkOrder, WorkOrderMaterial, kinds
 from desk.models.enums import (
     AuditAction,
     CallbackSource,
@@ -28,6 +28,8 @@ from desk.services import audit, callback_queue, records, settings, sla
 from desk.services.calendar import WorkCalendar
 from desk.services.context import Ctx
 from desk.services.numbering import SerialKind
+
+label_of = kinds.WORKORDER.label  # a field's one label (desk.models.kinds)
 
 
 @dataclass
@@ -81,16 +83,20 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
             "category", "报修类别", f"请从以下类别中选择：{'、'.join(categories)}"
         )
     description = clean_text(
-        draft.description, field="description", label="报修内容", max_len=2000, required=True
+        draft.description,
+        field="description",
+        label=label_of("description"),
+        max_len=2000,
+        required=True,
     )
-    location = clean_text(draft.location, field="location", label="报修位置", max_len=60)
+    location = clean_text(draft.location, field="location", label=label_of("location"), max_len=60)
     party = records.party_fields(
         ctx,
         room=draft.room,
         name=draft.reporter,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label="报修人",
+        name_label=label_of("person_name"),
         place=location,
     )
     if not party["room_text"] and not location:
@@ -142,7 +148,11 @@ def _move(
 def dispatch(ctx: Ctx, order_id: int, assignee: str) -> WorkOrder:
     order = records.get(ctx, WorkOrder, order_id)
     assignee = clean_text(
-        assignee, field="assignee", label="维修人员/班组", max_len=60, required=True
+        assignee,
+        field="assignee",
+        label=label_of("assignee"),
+        max_len=60,
+        required=True,
     )
     return _move(
         ctx, order, "派工", assignee=assignee, dispatched_at=ctx.now, dispatcher_id=ctx.staff_id
@@ -183,14 +193,20 @@ def complete(ctx: Ctx, order_id: int, done: Completion) -> WorkOrder:
     next_state(WORK_ORDER_FLOW, order.state, "完成")  # fail before validating the rest
     values: dict[str, object] = {
         "work_done": clean_text(
-            done.work_done, field="work_done", label="维修内容", max_len=2000, required=True
+            done.work_done,
+            field="work_done",
+            label=label_of("work_done"),
+            max_len=2000,
+            required=True,
         ),
-        "cause": clean_text(done.cause, field="cause", label="故障原因", max_len=1000)
+        "cause": clean_text(done.cause, field="cause", label=label_of("cause"), max_len=1000)
         or order.cause,
         "completed_at": ctx.now,
     }
     if order.is_paid:
-        labour = parse_money(done.labour_fee, field="labour_fee", label="人工费") or Decimal(0)
+        labour = parse_money(
+            done.labour_fee, field="labour_fee", label=label_of("labour_fee")
+        ) or Decimal(0)
         # after 返工 the earlier visit's lines and labour stay and the new ones add up
         labour += order.labour_fee or Decimal(0)
         total_materials = sum((m.amount for m in materials(ctx, order.id)), start=Decimal(0))

@@ -13,7 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QDialog
 
 from desk.models.errors import DeskError
 
@@ -102,19 +103,86 @@ class Ops(QObject):
         self._thread.wait(5000)
 
 
-GC_INTERVAL_MS = 1000
+# Python's cyclic garbage collector, on the GUI thread only (anki's aqt/main.py does the
+# same). Automatic collection runs in whichever thread happens to allocate — often the DB
+# worker — and may free Qt wrappers there, off the thread that owns them, which crashes
+# PySide. So it is off, and this thread collects instead:
+GC_CHECK_MS = 1000  # young generations, as often as the interpreter would: cheap
+GC_FULL_MS = 5 * 60 * 1000  # everything: cycles that survived a young pass are only freed here
+GC_AFTER_DIALOG_MS = 500  # after a dialog closes, once its deferred delete has run
 
 
-def collect_on_gui_thread(parent: QObject) -> QTimer:
-    """Run Python's cyclic garbage collector only on the GUI thread.
+class GarbageCollector(QObject):
+    """Collects on the GUI thread: young generations by the interpreter's own thresholds,
+    checked every ``check_ms``; a full ``gc.collect()`` every ``full_ms`` and
+    ``after_dialog_ms`` after any dialog of the application closes (its slots, lambdas and
+    models often hold it in cycles). ``collect_soon()`` asks for a full
+    collection from code that has just let go of something large.
 
-    Left automatic, it runs in whichever thread happens to allocate — often the DB worker —
-    and may free Qt wrappers there, off the thread that owns them, which crashes PySide.
-    Anki does the same for the same reason.
+    Dialogs are noticed by an event filter on the application (their hide event), so no
+    dialog has to register itself; the filter only runs for objects of the GUI thread.
     """
-    gc.disable()
-    timer = QTimer(parent)
-    timer.setInterval(GC_INTERVAL_MS)
-    timer.timeout.connect(lambda: gc.collect(0))
-    timer.start()
-    return timer
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        check_ms: int = GC_CHECK_MS,
+        full_ms: int = GC_FULL_MS,
+        after_dialog_ms: int = GC_AFTER_DIALOG_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.threshold = gc.get_threshold()
+        gc.collect()  # what starting up left behind, before automatic collection stops
+        gc.disable()
+        self.young = self._timer(check_ms, self.collect_young, repeat=True)
+        self.full = self._timer(full_ms, self.collect_all, repeat=True)
+        self.soon = self._timer(after_dialog_ms, self.collect_all, repeat=False)
+        self.young.start()
+        self.full.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def _timer(self, ms: int, slot: Callable[[], None], *, repeat: bool) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(ms)
+        timer.setSingleShot(not repeat)
+        timer.timeout.connect(slot)
+        return timer
+
+    def collect_young(self) -> None:
+        """Generation 0, and 1 when its own threshold is passed, as automatic GC would."""
+        young, middle, _old = gc.get_count()
+        if young >= self.threshold[0]:
+            gc.collect(1 if middle >= self.threshold[1] else 0)
+
+    def collect_all(self) -> None:
+        gc.collect()
+
+    def collect_soon(self) -> None:
+        """A full collection shortly, on this thread; several requests make one."""
+        self.soon.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Hide
+            and not event.spontaneous()  # minimised with the window: nothing was let go
+            and isinstance(watched, QDialog)
+        ):
+            self.collect_soon()
+        return False
+
+    def stop(self) -> None:
+        """Stop collecting (tests); automatic collection stays off."""
+        for timer in (self.young, self.full, self.soon):
+            timer.stop()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+def collect_on_gui_thread(parent: QObject | None, **intervals: int) -> GarbageCollector:
+    """Turn automatic garbage collection off and collect on the GUI thread from now on
+    (``make_app`` does this once; ``intervals`` are GarbageCollector's, for tests)."""
+    return GarbageCollector(parent, **intervals)

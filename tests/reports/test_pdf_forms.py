@@ -121,6 +121,32 @@ def test_rare_characters_copy_out_unchanged(tmp_path: Path) -> None:
     assert "₻" not in text  # what reportlab's own ToUnicode made of 𠮷
 
 
+def test_to_unicode_patch_is_needed_and_called(tmp_path: Path, monkeypatch) -> None:
+    """pdf_fonts replaces reportlab's ttfonts.makeToUnicodeCMap (pyproject caps reportlab's
+    major version for it). Fails when reportlab writes 𠮷 right itself (drop the patch
+    and the cap) or no longer calls that function (the patch would silently do nothing)."""
+    from reportlab.pdfbase import ttfonts
+
+    pdf_fonts.main_font()  # loading a font installs the replacement
+    upstream = pdf_fonts._upstream
+    assert upstream is not None and ttfonts.makeToUnicodeCMap is not upstream
+    subset = [0, ord("王"), ord("𠮷")]
+    assert "<02> <20BB7>" in upstream("F", subset).splitlines()  # 5 hex digits: unreadable
+    fixed = ttfonts.makeToUnicodeCMap("F", subset).splitlines()
+    assert "<02> <D842DFB7>" in fixed and "<01> <738B>" in fixed  # UTF-16, as PDF asks
+
+    calls: list[str] = []
+    replacement = ttfonts.makeToUnicodeCMap
+
+    def recording(fontname: str, subset: list[int]) -> str:
+        calls.append(cmap := replacement(fontname, subset))
+        return cmap
+
+    monkeypatch.setattr(ttfonts, "makeToUnicodeCMap", recording)
+    render_pdf(workorder(), tmp_path / "wo.pdf")  # its reporter's name has 𠮷
+    assert any("<D842DFB7>" in cmap for cmap in calls), "reportlab did not call the patch"
+
+
 def test_fonts_are_embedded_subsets(rendered) -> None:
     form, path = rendered
     lines = run("pdffonts", path).splitlines()[2:]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from statistics_samples import OFFICE, many_problems, problem, report
+from xlsx_parts import charts
 
 from desk.reports.statistics_xlsx import SHEET_TITLE, write_statistics_xlsx
 
@@ -83,45 +84,41 @@ def test_nothing_to_measure_is_a_dash_and_durations_have_one_place(sheet) -> Non
     ]  # fmt: skip
 
 
-def test_native_charts_reference_the_table_cells(sheet) -> None:
-    charts = sheet._charts
-    titles = [_title(c) for c in charts]
-    assert titles == [
+def test_native_charts_reference_the_table_cells(tmp_path: Path) -> None:
+    path = write_statistics_xlsx(report(), tmp_path / "统计.xlsx")
+    sheet = load_workbook(path)[SHEET_TITLE]
+    found = charts(path)
+    assert [c.title for c in found] == [
         "各类别投诉件数（按严重程度）",
         "报修响应及时率：本月与上月",
         "报修完成及时率：本月与上月",
         "本月回访评价",
         "各时段登记数量",
     ]
-    complaints = charts[0]
-    assert complaints.tagname == "barChart" and complaints.grouping == "stacked"
+    complaints = found[0]
+    assert complaints.kind == "barChart" and complaints.grouping == "stacked"
     head, _ = find(sheet, "重大")
     first, last = head + 1, head + 3  # 工程质量 … 客户服务; the 合计 row is not plotted
-    refs = [s.val.numRef.f for s in complaints.series]
+    refs = [s.values for s in complaints.series]
     assert refs == [f"'{SHEET_TITLE}'!${col}${first}:${col}${last}" for col in "CDE"]
-    assert complaints.series[0].tx.strRef.f == f"'{SHEET_TITLE}'!C{head}"  # "重大"
-    categories = complaints.series[0].cat
-    assert (categories.strRef or categories.numRef).f == f"'{SHEET_TITLE}'!$A${first}:$A${last}"
+    assert complaints.series[0].name == f"'{SHEET_TITLE}'!C{head}"  # "重大"
+    assert complaints.series[0].categories == f"'{SHEET_TITLE}'!$A${first}:$A${last}"
 
-    response = charts[1]
-    assert response.grouping == "clustered" and response.y_axis.number_format.formatCode == "0%"
+    response = found[1]
+    assert response.grouping == "clustered" and response.value_format == "0%"
     head = find(sheet, "报修响应及时率")[0] + 2
-    assert [s.val.numRef.f for s in response.series] == [
+    assert [s.values for s in response.series] == [
         f"'{SHEET_TITLE}'!$F${head + 1}:$F${head + 4}",  # 及时率 of the four urgencies
         f"'{SHEET_TITLE}'!$G${head + 1}:$G${head + 4}",  # 上月及时率
     ]
-    pie = charts[3]
-    assert pie.tagname == "pieChart"
+    pie = found[3]
+    assert pie.kind == "pieChart"
     head = find(sheet, "回访满意度")[0] + 2
-    assert pie.series[0].val.numRef.f == f"'{SHEET_TITLE}'!$E${head + 1}:$E${head + 4}"
-    hours = charts[4]
+    assert pie.series[0].values == f"'{SHEET_TITLE}'!$E${head + 1}:$E${head + 4}"
+    hours = found[4]
     assert len(hours.series) == 4 and hours.grouping == "stacked"
     head = find(sheet, "忙闲时段")[0] + 2
-    assert hours.series[0].val.numRef.f == f"'{SHEET_TITLE}'!$C${head + 1}:$C${head + 24}"
-
-
-def _title(chart: Any) -> str:
-    return "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
+    assert hours.series[0].values == f"'{SHEET_TITLE}'!$C${head + 1}:$C${head + 24}"
 
 
 def test_print_ready(sheet) -> None:
@@ -190,6 +187,6 @@ def test_an_empty_month_says_so(read, tmp_path) -> None:
     assert ws["A2"].value == "月度服务统计（2025年2月）"
     find(ws, "2025年2月无数据：这个月没有登记任何记录。")
     find(ws, "本月没有重复问题")
-    assert ws._charts == []  # no chart of nothing
+    assert charts(path) == []  # no chart of nothing
     assert row_after(ws, "概况", "报修（单）")[3:6] == [0, 0, 0]
     assert row_after(ws, "报修响应及时率", "紧急")[5:8] == ["—", "—", "—"]

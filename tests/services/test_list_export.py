@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from desk.models import WorkOrder
+from desk.models import WorkOrder, kinds
 from desk.models.errors import DeskError
 from desk.reports.list_xlsx import HEADER_ROW
 from desk.services import (
@@ -50,6 +50,16 @@ def header(ws) -> list[str]:
     return [c.value for c in ws[HEADER_ROW]]
 
 
+def labels(kind: kinds.RecordKind) -> list[str]:
+    return [kind.column_label(c) for c in kind.columns]
+
+
+def records(ws) -> list[dict[str, object]]:
+    """The rows by their headers: the columns' order and labels are the registry's."""
+    titles = header(ws)
+    return [dict(zip(titles, row, strict=True)) for row in body(ws)]
+
+
 def order(write, at: datetime, **kw) -> int:
     values = {"description": "厨房水管漏水", "category": "水电", "room": "3-2-1201"} | kw
     with write(at) as ctx:
@@ -87,36 +97,40 @@ def test_workorder_list_columns_and_typed_values(engine, tmp_path, orders) -> No
     sub = ws["A2"].value
     for part in ("范围：全部", "日期：不限", "共 5 条", OFFICE_NAME, "2026-11-23 10:00"):
         assert part in sub
+    assert header(ws) == labels(kinds.WORKORDER)  # the tab's, from the registry
     assert header(ws) == [
-        "单号", "报修时间", "紧急", "类别", "报修人", "房号/位置", "维修人员", "状态",
-        "响应期限", "完成期限", "剩余", "内容",
+        "单号", "报修时间", "紧急程度", "报修类别", "状态", "剩余", "报修人", "房号/位置",
+        "维修人员/班组", "响应时限", "完成时限", "报修内容",
     ]  # fmt: skip
-    rows = {r[0]: r for r in body(ws)}
-    times = [r[1] for r in body(ws)]
+    rows = records(ws)
+    times = [r["报修时间"] for r in rows]
     assert times == sorted(times, reverse=True)  # newest first, as the tab
-    late = next(r for r in rows.values() if r[4] == "周先生")
-    assert late[1] == NOW - 3 * HOUR and isinstance(late[1], datetime)
-    assert late[2:8] == ["一般", "水电", "周先生", "3-2-1201", None, "待派工"]
-    assert late[8] == NOW - HOUR and isinstance(late[9], datetime)
-    assert late[10] == "超时 1小时"  # the response was due an hour ago
-    assert late[11] == "厨房水管漏水"
-    fresh = next(r for r in rows.values() if r[3] == "电梯")
-    assert fresh[10] == "剩 1小时"
-    done = next(r for r in rows.values() if r[7] == "已完成")
-    assert done[5] == "地下车库" and done[6] == "水电班 李师傅" and done[10] is None
-    waiting = next(r for r in rows.values() if r[7] == "待料")
-    assert waiting[10] == "待料"
+    late = next(r for r in rows if r["报修人"] == "周先生")
+    assert late["报修时间"] == NOW - 3 * HOUR and isinstance(late["报修时间"], datetime)
+    assert [late[k] for k in ("紧急程度", "报修类别", "房号/位置", "维修人员/班组", "状态")] == [
+        "一般", "水电", "3-2-1201", None, "待派工"
+    ]  # fmt: skip
+    assert late["响应时限"] == NOW - HOUR and isinstance(late["完成时限"], datetime)
+    assert late["剩余"] == "超时 1小时"  # the response was due an hour ago
+    assert late["报修内容"] == "厨房水管漏水"
+    fresh = next(r for r in rows if r["报修类别"] == "电梯")
+    assert fresh["剩余"] == "剩 1小时"
+    done = next(r for r in rows if r["状态"] == "已完成")
+    assert done["房号/位置"] == "地下车库" and done["维修人员/班组"] == "水电班 李师傅"
+    assert done["剩余"] is None
+    waiting = next(r for r in rows if r["状态"] == "待料")
+    assert waiting["剩余"] == "待料"
     # dates are real dates with a date format, in every time column
-    data = ws[HEADER_ROW + 1]
-    for cell in (data[1], data[8], data[9]):
-        assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm"
+    data = dict(zip(header(ws), ws[HEADER_ROW + 1], strict=True))
+    for title in ("报修时间", "响应时限", "完成时限"):
+        assert data[title].is_date and data[title].number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_overdue_export_has_only_overdue_rows(engine, tmp_path, fetch, orders) -> None:
     n, ws = export(engine, tmp_path, "workorder", flt=ListFilter(scope="已超时"))
     assert n == 2
     assert "范围：已超时" in ws["A2"].value and "共 2 条" in ws["A2"].value
-    remaining = sorted(r[10] for r in body(ws))
+    remaining = sorted(r["剩余"] for r in records(ws))
     assert all(text.startswith("超时") for text in remaining)
     late = {fetch(WorkOrder, orders[k]).serial for k in ("late_response", "late_completion")}
     assert {r[0] for r in body(ws)} == late
@@ -131,14 +145,16 @@ def test_search_and_dates_narrow_the_export(engine, tmp_path, write, staff_id) -
     with write() as ctx:
         calls.create_call(ctx, CallDraft("转告", "请张先生回电", message_for_id=staff_id))
     n, ws = export(engine, tmp_path, "call", flt=ListFilter(text="张先生"))
-    assert n == 3 and all("张先生" in r[7] for r in body(ws))
+    assert n == 3 and all("张先生" in r["来电内容"] for r in records(ws))
     assert "查找：“张先生”" in ws["A2"].value
     flt = ListFilter(text="张先生", date_from=(NOW - 2 * DAY).date(), date_to=(NOW - DAY).date())
     n, ws = export(engine, tmp_path, "call", flt=flt)
     [row] = body(ws)
     assert row[2:8] == ["报修", None, None, "139****5678", None, "张先生家里漏水"]
     assert "日期：2026-11-21 至 2026-11-22" in ws["A2"].value
-    assert header(ws) == ["单号", "时间", "类型", "来电人", "房号", "电话", "转告", "内容"]
+    assert header(ws) == [
+        "单号", "来电时间", "类型", "来电人", "房号", "电话", "转告状态", "来电内容"
+    ]  # fmt: skip
 
 
 def test_sort_order_is_the_tabs(engine, tmp_path, write) -> None:
@@ -179,14 +195,11 @@ def test_visits_and_complaints(engine, tmp_path, write) -> None:
     [row] = body(ws)
     assert row[1:] == [NOW - DAY, "陈先生", None, None, "转部门处理", "待处理", "车位纠纷"]
     n, ws = export(engine, tmp_path, "complaint")
-    assert header(ws) == [
-        "单号", "投诉时间", "严重程度", "类别", "投诉人", "房号", "当前级别", "状态",
-        "期限", "业主期限", "剩余", "内容",
-    ]  # fmt: skip
-    [row] = body(ws)
-    assert row[2:4] == ["重要", "物业管理"] and row[9] == NOW + 3 * HOUR
-    assert isinstance(row[8], datetime)
-    assert row[10] == "超时 1小时"  # 重要: to be reported up within an hour
+    assert header(ws) == labels(kinds.COMPLAINT)  # the tab's, from the registry
+    [row] = records(ws)
+    assert (row["严重程度"], row["投诉类别"]) == ("重要", "物业管理")
+    assert row["要求期限"] == NOW + 3 * HOUR and isinstance(row["处理时限"], datetime)
+    assert row["剩余"] == "超时 1小时"  # 重要: to be reported up within an hour
 
 
 def test_formula_like_names_come_back_as_text(engine, tmp_path, write) -> None:

@@ -386,7 +386,13 @@ def test_the_residents_deadline_counts_and_shows(qtbot, tab, write, monkeypatch)
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=WAIT)
     important, minor = tab.model.rows
     own = (now + timedelta(hours=3)).strftime("%m-%d %H:%M")
-    assert tab.deadlines_text(minor) == f"业主 {own}"  # earlier than two days: it is due_at
+    # earlier than two days: the resident's deadline is the one that runs
+    assert minor.due_at == minor.demand_deadline
+    headers = [
+        tab.model.headerData(i, Qt.Orientation.Horizontal) for i in range(tab.model.columnCount())
+    ]
+    shown = {h: tab.model.index(1, i).data() for i, h in enumerate(headers)}
+    assert shown["处理时限"] == shown["要求期限"] == own
     assert tab.countdown(minor) == "剩 3小时"
     assert tab.countdown(important) == "剩 55分"
     with write(now) as ctx:

@@ -42,7 +42,7 @@ def people(tab) -> list[str]:
 def test_newest_first_until_a_header_is_clicked(tab):
     assert people(tab) == ["张三", "李四", "王五"]
     header = tab.view.horizontalHeader()
-    assert header.sortIndicatorSection() == section(tab, "时间")
+    assert header.sortIndicatorSection() == section(tab, "来电时间")
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
 
 
@@ -59,7 +59,7 @@ def test_header_click_sorts_and_a_second_click_reverses(tab, settle, ops):
 
 
 def test_the_order_holds_while_searching(tab, settle, ops, type_text):
-    tab.view.horizontalHeader().sectionClicked.emit(section(tab, "时间"))  # oldest first now
+    tab.view.horizontalHeader().sectionClicked.emit(section(tab, "来电时间"))  # oldest first now
     settle(ops, tab)
     assert people(tab) == ["王五", "李四", "张三"]
     type_text(tab.search, "咨询")

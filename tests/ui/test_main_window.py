@@ -231,3 +231,16 @@ def test_a_scanned_serial_opens_its_record_from_any_tab(
 
 def test_typing_starts_in_the_first_form(window):
     assert window.focusWidget() is window.visits_tab.first_field()
+
+
+def test_every_list_exports_the_columns_it_shows(qtbot, window) -> None:
+    """The list on screen and its Excel export: the same columns, labels and order (both
+    from desk.models.kinds)."""
+    from desk.services import list_export
+
+    for kind, tab in window.desk_tabs.items():
+        shown = [
+            tab.model.headerData(i, Qt.Orientation.Horizontal)
+            for i in range(tab.model.columnCount())
+        ]
+        assert shown == [c.title for c in list_export.columns(kind)], kind

@@ -7,9 +7,14 @@ import gc
 import logging
 import sys
 import threading
+import weakref
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtWidgets import QDialog
 
 from desk.models.errors import ValidationError
-from desk.ui.ops import collect_on_gui_thread
+from desk.ui.ops import GarbageCollector, collect_on_gui_thread
 
 
 def test_jobs_run_in_order_off_the_gui_thread(qtbot, ops):
@@ -89,11 +94,117 @@ def test_emitting_signals_keeps_the_interpreter_intact(qtbot, ops):
     assert sys.getrefcount(True) >= before - 5
 
 
-def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
-    timer = collect_on_gui_thread(None)
-    try:
-        assert not gc.isenabled()
-        assert timer.isActive()
-    finally:
-        timer.stop()
-        gc.enable()
+class Collections:
+    """Every collection the interpreter runs, with its thread (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int]] = []  # (thread name, generation)
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self.seen.append((threading.current_thread().name, info["generation"]))
+
+    def full_on(self, thread: str) -> bool:
+        return (thread, 2) in self.seen
+
+
+@pytest.fixture
+def collections() -> Iterator[Collections]:
+    seen = Collections()
+    gc.callbacks.append(seen)
+    yield seen
+    gc.callbacks.remove(seen)
+
+
+@pytest.fixture
+def collector() -> Iterator[Callable[..., GarbageCollector]]:
+    """``collector(**intervals)``: the program's collector, stopped after the test."""
+    made: list[GarbageCollector] = []
+
+    def make(**intervals: int) -> GarbageCollector:
+        made.append(collect_on_gui_thread(None, **intervals))
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.stop()
+
+
+class Cycle:
+    """An object in a reference cycle with a dialog: only the cyclic collector frees it."""
+
+    def __init__(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.cycle = self  # type: ignore[attr-defined]
+
+
+def cyclic_garbage(n: int) -> int:
+    """Enough cycles to pass every generation's threshold many times over: with automatic
+    collection on, this job would run collections on the DB worker."""
+    for _ in range(n):
+        node: dict[str, object] = {}
+        node["self"] = node
+    return n
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot, ops, collector, collections):
+    """The worker allocates enough to pass every threshold many times, then the GUI
+    thread's collector runs a full collection: every collection of the test ran on the
+    GUI thread. (The jobs are over before the wait ends, and a collection they caused
+    would be recorded already: callbacks run in the collecting thread, synchronously.)"""
+    gui = threading.current_thread().name
+    collector(check_ms=5, full_ms=50)
+    assert not gc.isenabled()
+    threads: list[str] = []
+    for _ in range(20):
+        ops.run(lambda: cyclic_garbage(20_000) and threading.current_thread().name, threads.append)
+    qtbot.waitUntil(lambda: len(threads) == 20 and ops.idle, timeout=30_000)
+    qtbot.waitUntil(lambda: collections.full_on(gui), timeout=30_000)
+    assert threads[0] != gui
+    assert {thread for thread, _ in collections.seen} == {gui}
+
+
+def test_a_cycle_that_outlived_a_young_collection_is_freed_when_its_dialog_closes(
+    qtbot, collector, collections
+):
+    """The old collector ran ``gc.collect(0)`` only: a cycle promoted once stayed for the
+    whole shift. Here neither the periodic timers nor anything but the closing can free it."""
+    hour = 3_600_000
+    collector(check_ms=hour, full_ms=hour, after_dialog_ms=10)
+    dialog = QDialog()
+    ref = weakref.ref(Cycle(dialog))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    gc.collect(0)  # still in use: survives, promoted out of the young generation
+    dialog.close()
+    del dialog
+    gc.collect(0)
+    assert ref() is not None  # garbage now, but young collections never look at it again
+    qtbot.waitUntil(lambda: ref() is None, timeout=10_000)
+    assert (threading.current_thread().name, 2) in collections.seen
+
+
+def test_the_periodic_full_collection_frees_old_cycles(qtbot, collector):
+    hour = 3_600_000
+    collector(check_ms=hour, full_ms=20, after_dialog_ms=hour)
+    dialog = QDialog()  # never shown: no closing to notice
+    ref = weakref.ref(Cycle(dialog))
+    gc.collect(0)
+    del dialog
+    gc.collect(0)
+    assert ref() is not None
+    qtbot.waitUntil(lambda: ref() is None, timeout=10_000)
+
+
+def test_young_collections_follow_the_interpreters_thresholds(collector, collections):
+    """The per-second check is cheap: nothing to do until generation 0 has filled up."""
+    hour = 3_600_000
+    made = collector(check_ms=hour, full_ms=hour, after_dialog_ms=hour)
+    gc.collect()
+    collections.seen.clear()
+    made.collect_young()
+    assert collections.seen == []
+    cycles = [[] for _ in range(gc.get_threshold()[0] + 1)]
+    made.collect_young()
+    assert [generation for _, generation in collections.seen] == [0]
+    del cycles

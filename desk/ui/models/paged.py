@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from desk.models.kinds import RecordKind
 from desk.ui.ops import Ops
 
 Fetch = Callable[[int, int], Sequence[Any]]  # (offset, limit) -> rows
@@ -27,6 +30,27 @@ class Column:
     value: Callable[[Any], object]
     align_right: bool = False
     sort: str | None = None  # the list service's sort key for this column (lists.sortable)
+
+
+def _short_time(value: datetime | None) -> str:
+    return f"{value:%m-%d %H:%M}" if value else ""
+
+
+def columns_of(
+    kind: RecordKind, show: dict[str, Callable[[Any], object]] | None = None
+) -> list[Column]:
+    """The list columns of ``kind`` as the registry declares them (desk.models.kinds): its
+    order, labels and sort keys, the same as the export's. A column shows the row's
+    attribute of its key (times as 12-05 08:30) unless ``show`` says how."""
+    show = show or {}
+    made = []
+    for c in kind.columns:
+        value = show.get(c.key)
+        if value is None:
+            get = attrgetter(c.key)
+            value = (lambda r, get=get: _short_time(get(r))) if c.format == "datetime" else get
+        made.append(Column(kind.column_label(c), value, align_right=c.format == "int", sort=c.sort))
+    return made
 
 
 class PagedTableModel(QAbstractTableModel):

@@ -8,12 +8,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
 
+from desk.models import kinds
 from desk.models.enums import CallType
 from desk.services import calls, settings, staff
 from desk.services.calls import CallDraft
 from desk.services.context import reading
 from desk.services.search import Match
-from desk.ui.models.paged import Column
+from desk.ui.models.paged import Column, columns_of
 from desk.ui.tabs.record_tab import RecordTab
 
 
@@ -100,18 +101,7 @@ class CallsTab(RecordTab):
     # --- list ------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
-        return [
-            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
-            Column(
-                self.tr("时间"), lambda r: r.created_at.strftime("%m-%d %H:%M"), sort="created_at"
-            ),
-            Column(self.tr("类型"), lambda r: r.call_type, sort="call_type"),
-            Column(self.tr("来电人"), lambda r: r.person, sort="person"),
-            Column(self.tr("房号"), lambda r: r.room, sort="room"),
-            Column(self.tr("电话"), lambda r: r.phone, sort="phone"),
-            Column(self.tr("转告"), lambda r: r.message_state or "", sort="message_state"),
-            Column(self.tr("内容"), lambda r: r.summary, sort="summary"),
-        ]
+        return columns_of(kinds.CALL, {"message_state": lambda r: r.message_state or ""})
 
     def row_colour(self, row: Any) -> str | None:
         return "#fdebd0" if row.message_state == "未转告" else None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.models import kinds
 from desk.models.enums import ComplaintChannel, EscalationLevel, Severity
 from desk.models.errors import ValidationError
 from desk.services import complaints, settings, sla
@@ -44,7 +45,7 @@ from desk.services.search import Match
 from desk.ui import msgbox, temp_files
 from desk.ui.dialogs import complaint_dialogs as dialogs
 from desk.ui.dialogs.complaint_dialogs import AnswerValues, StartValues
-from desk.ui.models.paged import Column
+from desk.ui.models.paged import Column, columns_of
 from desk.ui.tabs.record_tab import RecordTab
 
 OVERDUE = "#fadbd8"
@@ -276,33 +277,7 @@ class ComplaintsTab(RecordTab):
     # --- list ------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
-        return [
-            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
-            Column(
-                self.tr("投诉时间"),
-                lambda r: r.created_at.strftime("%m-%d %H:%M"),
-                sort="created_at",
-            ),
-            Column(self.tr("严重程度"), lambda r: r.severity, sort="severity"),
-            Column(self.tr("类别"), lambda r: r.category, sort="category"),
-            # state and countdown early: they must be in view without scrolling
-            Column(self.tr("状态"), lambda r: r.state, sort="state"),
-            Column(self.tr("剩余"), self.countdown, sort="due_at"),
-            Column(self.tr("投诉人"), lambda r: r.person, sort="person"),
-            Column(self.tr("房号"), lambda r: r.room, sort="room"),
-            Column(self.tr("当前级别"), lambda r: r.level, sort="level"),
-            Column(self.tr("期限"), self.deadlines_text, sort="due_at"),
-            Column(self.tr("内容"), lambda r: r.summary, sort="summary"),
-        ]
-
-    def deadlines_text(self, row: ComplaintRow) -> str:
-        """``due_at``, and the resident's own deadline when one was given (alone when the
-        two are the same: a minor complaint takes the resident's earlier deadline)."""
-        due = row.due_at.strftime("%m-%d %H:%M")
-        if row.demand_deadline is None:
-            return due
-        own = self.tr("业主 {0}").format(row.demand_deadline.strftime("%m-%d %H:%M"))
-        return own if row.demand_deadline == row.due_at else f"{due}，{own}"
+        return columns_of(kinds.COMPLAINT, {"countdown": self.countdown})
 
     def countdown(self, row: ComplaintRow) -> str:
         """剩 40分 / 超时 2小时 to the deadline still running; "" when none is."""

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
+from desk.models import kinds
 from desk.services import forms, loans
 from desk.services.context import local_now, reading
 from desk.services.loans import LoanDraft
 from desk.ui import msgbox, printing
 from desk.ui.dialogs import loan_item_dialog
-from desk.ui.models.paged import Column
+from desk.ui.models.paged import Column, columns_of
 from desk.ui.tabs.record_tab import RecordTab
 
 DEFAULT_LOAN_HOURS = 2
@@ -131,30 +132,7 @@ class LoansTab(RecordTab):
         self.load_catalogue()  # stock changed
 
     def columns(self) -> list[Column]:
-        return [
-            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
-            Column(
-                self.tr("借出时间"),
-                lambda r: r.created_at.strftime("%m-%d %H:%M"),
-                sort="created_at",
-            ),
-            Column(self.tr("物品"), lambda r: r.item, sort="item"),
-            Column(self.tr("数量"), lambda r: r.quantity, align_right=True, sort="quantity"),
-            Column(self.tr("借用人"), lambda r: r.person, sort="person"),
-            Column(self.tr("房号"), lambda r: r.room, sort="room"),
-            Column(self.tr("电话"), lambda r: r.phone, sort="phone"),
-            Column(
-                self.tr("预计归还"),
-                lambda r: r.expected_return_at.strftime("%m-%d %H:%M"),
-                sort="expected_return_at",
-            ),
-            Column(
-                self.tr("归还时间"),
-                lambda r: r.returned_at.strftime("%m-%d %H:%M") if r.returned_at else "",
-                sort="returned_at",
-            ),
-            Column(self.tr("状态"), lambda r: r.state, sort="state"),
-        ]
+        return columns_of(kinds.LOAN)
 
     def row_colour(self, row: Any) -> str | None:
         return "#fadbd8" if row.overdue else None

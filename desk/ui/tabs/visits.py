@@ -8,10 +8,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QInputDialog, QLineEdit, QPlainTextEdit
 
+from desk.models import kinds
 from desk.models.enums import VisitOutcome
 from desk.services import visits
 from desk.services.visits import VisitDraft
-from desk.ui.models.paged import Column
+from desk.ui.models.paged import Column, columns_of
 from desk.ui.tabs.record_tab import RecordTab
 
 
@@ -104,18 +105,7 @@ class VisitsTab(RecordTab):
         return self.write_job(visits.create, self.draft())
 
     def columns(self) -> list[Column]:
-        return [
-            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
-            Column(
-                self.tr("时间"), lambda r: r.created_at.strftime("%m-%d %H:%M"), sort="created_at"
-            ),
-            Column(self.tr("来访人"), lambda r: r.person, sort="person"),
-            Column(self.tr("房号"), lambda r: r.room, sort="room"),
-            Column(self.tr("电话"), lambda r: r.phone, sort="phone"),
-            Column(self.tr("处理方式"), lambda r: r.outcome, sort="outcome"),
-            Column(self.tr("状态"), lambda r: r.state, sort="state"),
-            Column(self.tr("事由"), lambda r: r.summary, sort="summary"),
-        ]
+        return columns_of(kinds.VISIT)
 
     def row_colour(self, row: Any) -> str | None:
         if row.overdue:

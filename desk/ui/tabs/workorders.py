@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
+from desk.models import kinds
 from desk.models.enums import Channel, Urgency
 from desk.models.errors import ValidationError
 from desk.services import countdown as clocks
@@ -34,7 +35,7 @@ from desk.services.lists import WorkOrderRow
 from desk.services.workorders import WorkOrderDraft
 from desk.ui import msgbox
 from desk.ui.dialogs import workorder_dialogs as dialogs
-from desk.ui.models.paged import Column
+from desk.ui.models.paged import Column, columns_of
 from desk.ui.ops import Ops
 from desk.ui.tabs.record_tab import RecordTab
 
@@ -92,10 +93,6 @@ def countdown(row: WorkOrderRow, now: datetime, limits: Limits | None) -> tuple[
     responding = row.arrived_at is None
     near = row.near or (limits is not None and limits.near(row, due, responding, now))
     return text, AMBER if near else None
-
-
-def _when(value: datetime | None) -> str:
-    return f"{value:%m-%d %H:%M}" if value else ""
 
 
 # --- the tab -----------------------------------------------------------------------------
@@ -248,25 +245,10 @@ class WorkOrdersTab(RecordTab):
     # --- list ------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
-        return [
-            Column(self.tr("单号"), lambda r: r.serial, sort="serial"),
-            Column(self.tr("报修时间"), lambda r: _when(r.created_at), sort="created_at"),
-            Column(self.tr("紧急"), lambda r: r.urgency, sort="urgency"),
-            Column(self.tr("类别"), lambda r: r.category, sort="category"),
-            # state and countdown early: they must be in view without scrolling
-            Column(self.tr("状态"), lambda r: r.state, sort="state"),
-            Column(
-                self.tr("剩余"),
-                lambda r: countdown(r, local_now(), self.limits)[0],
-                sort="completion_due",
-            ),
-            Column(self.tr("报修人"), lambda r: r.person, sort="person"),
-            Column(self.tr("房号/位置"), lambda r: r.room, sort="room"),
-            Column(self.tr("维修人员"), lambda r: r.assignee, sort="assignee"),
-            Column(self.tr("响应期限"), lambda r: _when(r.response_due), sort="response_due"),
-            Column(self.tr("完成期限"), lambda r: _when(r.completion_due), sort="completion_due"),
-            Column(self.tr("内容"), lambda r: r.summary, sort="summary"),
-        ]
+        return columns_of(
+            kinds.WORKORDER,
+            {"countdown": lambda r: countdown(r, local_now(), self.limits)[0]},
+        )
 
     def row_colour(self, row: Any) -> str | None:
         return countdown(row, local_now(), self.limits)[1]
