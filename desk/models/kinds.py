@@ -223,7 +223,7 @@ COMPLAINT = RecordKind(
         Field("severity", "严重程度"),
         Field("description", "投诉内容"),
         Field("demand", "业主诉求"),
-        Field("demand_deadline", "要求期限"),
+        Field("demand_deadline", "要求解决期限"),
         Field("witnesses", "证人"),
         Field("level", "上报层级"),
         Field("due_at", "处理时限"),

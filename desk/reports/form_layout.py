@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from desk.models import kinds
 from desk.reports.forms import (
     SATISFACTION,
     CallbackInfo,
@@ -40,6 +41,10 @@ GRID = 12
 ROW_H = 20.0  # points: a blank row still takes a handwritten entry (7 mm)
 SIGN_H = 34.0  # a signature needs room (12 mm)
 REGISTER_ROW_H = 30.0
+# the labels of stored fields, as everywhere (desk.models.kinds)
+wo = kinds.WORKORDER.label
+co = kinds.COMPLAINT.label
+
 DATE_LINE = "　　　　年　　月　　日"  # written by hand beside a signature
 TIME_LINE = "　月　日　时　分"  # a time the technician writes down
 DATETIME = "%Y-%m-%d %H:%M"
@@ -168,25 +173,26 @@ def workorder_blocks(f: WorkOrderForm) -> list[Block]:
     state = f.state + (f"（返工 {f.rework_count} 次）" if f.rework_count else "")
     return [
         Section("一、报修受理"),
-        Row([Cell("报修时间", f.created_at), Cell("报修方式", f.channel),
-             Cell("受理人", f.receptionist)]),
-        Row([Cell("报修人", f.reporter), Cell("房号", f.room), Cell("联系电话", f.phone)]),
-        Row([Cell("报修位置", f.location), Cell("报修类别", f.category),
-             Cell("紧急程度", f.urgency)]),
-        Row([Cell("预约时间", f.appointment_at),
-             Cell("有偿服务", Checks(("是", "否"), "是" if f.is_paid else "否")),
-             Cell("当前状态", state)]),
-        TextBox("报修内容", f.description),
+        Row([Cell(wo("created_at"), f.created_at), Cell(wo("channel"), f.channel),
+             Cell(wo("staff_id"), f.receptionist)]),
+        Row([Cell(wo("person_name"), f.reporter), Cell(wo("room_text"), f.room),
+             Cell(wo("phone"), f.phone)]),
+        Row([Cell(wo("location"), f.location), Cell(wo("category"), f.category),
+             Cell(wo("urgency"), f.urgency)]),
+        Row([Cell(wo("appointment_at"), f.appointment_at),
+             Cell(wo("is_paid"), Checks(("是", "否"), "是" if f.is_paid else "否")),
+             Cell(wo("state"), state)]),
+        TextBox(wo("description"), f.description),
         Section("二、派工"),
-        Row([Cell("派工人", f.dispatcher), Cell("派工时间", f.dispatched_at),
-             Cell("维修人员/班组", f.assignee)]),
-        Row([Cell("响应时限", f.response_due), Cell("完成时限", f.completion_due),
-             Cell("预计到料", f.parts_expected)]),
+        Row([Cell(wo("dispatcher_id"), f.dispatcher), Cell(wo("dispatched_at"), f.dispatched_at),
+             Cell(wo("assignee"), f.assignee)]),
+        Row([Cell(wo("response_due"), f.response_due), Cell(wo("completion_due"), f.completion_due),
+             Cell(wo("parts_expected"), f.parts_expected)]),
         Section("三、维修记录（维修人员填写）"),
-        Row([Cell("到场时间", f.arrived_at or TIME_LINE, 6),
-             Cell("完成时间", f.completed_at or TIME_LINE, 6)]),
-        TextBox("故障原因", f.cause),
-        TextBox("维修内容", f.work_done),
+        Row([Cell(wo("arrived_at"), f.arrived_at or TIME_LINE, 6),
+             Cell(wo("completed_at"), f.completed_at or TIME_LINE, 6)]),
+        TextBox(wo("cause"), f.cause),
+        TextBox(wo("work_done"), f.work_done),
         Table(
             [
                 Column("序号", 1, "center"),
@@ -220,27 +226,30 @@ def complaint_blocks(f: ComplaintForm) -> list[Block]:
     category = f"{f.category}／{f.subtype}" if f.subtype else f.category
     return [
         Section("一、投诉受理"),
-        Row([Cell("受理时间", f.created_at), Cell("投诉方式", f.channel),
-             Cell("受理人", f.receptionist)]),
-        Row([Cell("投诉人", f.complainant), Cell("房号", f.room), Cell("联系电话", f.phone)]),
-        Row([Cell("发生时间", f.occurred_at), Cell("发生地点", f.occurred_place, 8)]),
-        Row([Cell("投诉类别", category), Cell("严重程度", f.severity),
-             Cell("处理时限", f.due_at)]),
-        Row([Cell("被投诉对象", f.target, 12)]),
-        TextBox("投诉内容", f.description, blank_lines=4),
-        TextBox("业主诉求", f.demand, blank_lines=1),
-        Row([Cell("要求解决期限", f.demand_deadline), Cell("证人", f.witnesses, 8)]),
+        Row([Cell(co("created_at"), f.created_at), Cell(co("channel"), f.channel),
+             Cell(co("staff_id"), f.receptionist)]),
+        Row([Cell(co("person_name"), f.complainant), Cell(co("room_text"), f.room),
+             Cell(co("phone"), f.phone)]),
+        Row([Cell(co("occurred_at"), f.occurred_at),
+             Cell(co("occurred_place"), f.occurred_place, 8)]),
+        Row([Cell(co("category"), category), Cell(co("severity"), f.severity),
+             Cell(co("due_at"), f.due_at)]),
+        Row([Cell(co("target"), f.target, 12)]),
+        TextBox(co("description"), f.description, blank_lines=4),
+        TextBox(co("demand"), f.demand, blank_lines=1),
+        Row([Cell(co("demand_deadline"), f.demand_deadline),
+             Cell(co("witnesses"), f.witnesses, 8)]),
         # attachments are kept in the program, not written by hand: a row only when there are
         *([TextBox("附件", "、".join(f.attachments))] if f.attachments else []),
         Section("二、部门处理"),
-        Row([Cell("责任部门", f.department), Cell("上报层级", f.level),
-             Cell("上报时间", f.escalated_at)]),
-        TextBox("处理措施", f.measures),
+        Row([Cell(co("department"), f.department), Cell(co("level"), f.level),
+             Cell(co("escalated_at"), f.escalated_at)]),
+        TextBox(co("measures"), f.measures),
         sign_row("部门负责人签字"),
         Section("三、处理结果与答复"),
-        TextBox("处理结果", f.result),
-        TextBox("答复内容", f.reply),
-        Row([Cell("答复时间", f.replied_at), Cell("当前状态", f.state, 8)]),
+        TextBox(co("result"), f.result),
+        TextBox(co("reply"), f.reply),
+        Row([Cell(co("replied_at"), f.replied_at), Cell(co("state"), f.state, 8)]),
         Section("四、业主意见"),
         Row([Cell("满意度", Checks(SATISFACTION), 12)]),
         TextBox("业主意见", "", blank_lines=1),

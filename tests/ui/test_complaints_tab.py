@@ -392,7 +392,7 @@ def test_the_residents_deadline_counts_and_shows(qtbot, tab, write, monkeypatch)
         tab.model.headerData(i, Qt.Orientation.Horizontal) for i in range(tab.model.columnCount())
     ]
     shown = {h: tab.model.index(1, i).data() for i, h in enumerate(headers)}
-    assert shown["处理时限"] == shown["要求期限"] == own
+    assert shown["处理时限"] == shown["要求解决期限"] == own
     assert tab.countdown(minor) == "剩 3小时"
     assert tab.countdown(important) == "剩 55分"
     with write(now) as ctx:

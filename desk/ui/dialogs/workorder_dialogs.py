@@ -30,12 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.models import kinds
 from desk.models.errors import ValidationError
 from desk.models.validation import parse_money
 from desk.services.workorders import Completion, MaterialLine
 
 MATERIAL_COLUMNS = ("名称", "数量", "单价（元）", "金额（元）")
 NAME, QUANTITY, PRICE, AMOUNT = range(4)
+
+label_of = kinds.WORKORDER.label  # a field's one label (desk.models.kinds)
 
 
 class ActionDialog(QDialog):
@@ -88,7 +91,7 @@ class DispatchDialog(ActionDialog):
         self.assignee.setCurrentText(previous)
         self.assignee.lineEdit().setMaxLength(60)
         self.assignee.lineEdit().setPlaceholderText(self.tr("如 工程部 张师傅"))
-        self.add_row("维修人员/班组", self.assignee)
+        self.add_row(label_of("assignee"), self.assignee)
 
     def answer(self) -> str:
         return self.assignee.currentText().strip()
@@ -163,16 +166,16 @@ class CompletionDialog(ActionDialog):
         previous = previous or Completion(work_done="")
         self.cause = QLineEdit(previous.cause)
         self.cause.setMaxLength(1000)
-        self.add_row("故障原因", self.cause)
+        self.add_row(label_of("cause"), self.cause)
         self.work_done = _text_box(previous.work_done)
         self.work_done.setPlaceholderText(self.tr("修了什么、换了什么，住户是否验收"))
-        self.add_row("维修内容", self.work_done)
+        self.add_row(label_of("work_done"), self.work_done)
         if not paid:
             return
         self.setMinimumWidth(560)
         self.labour = QLineEdit(str(previous.labour_fee or ""))
         self.labour.setPlaceholderText(self.tr("元，没有可不填"))
-        self.add_row("人工费", self.labour)
+        self.add_row(label_of("labour_fee"), self.labour)
         self.materials = QTableWidget(0, len(MATERIAL_COLUMNS))
         self.materials.setHorizontalHeaderLabels([self.tr(c) for c in MATERIAL_COLUMNS])
         self.materials.verticalHeader().setVisible(False)
@@ -190,7 +193,7 @@ class CompletionDialog(ActionDialog):
         row_buttons.addWidget(remove)
         self.form.addRow(row_buttons)
         self.total = QLabel()
-        self.add_row("合计", self.total)
+        self.add_row(label_of("total_fee"), self.total)
         for line in previous.materials or [MaterialLine("", "", "")]:
             self.add_material(line)
         self.labour.textChanged.connect(self.update_total)

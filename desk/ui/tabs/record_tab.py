@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import Engine
 
+from desk.models import kinds
 from desk.models.errors import ValidationError
 from desk.reports.forms import Form, render
 from desk.services import callbacks, carry, details, forms, list_export, lists
@@ -307,6 +308,11 @@ class RecordTab(QWidget):
         self.errors.add(field, err, widget)
         return err
 
+    def add_field(self, widget: QWidget, field: str, *, error: str | None = None) -> QLabel | None:
+        """A form row for a stored field, under its one label (desk.models.kinds); the
+        services' errors for it (``error``, when they name it otherwise) show beneath."""
+        return self.add_row(kinds.kind(self.kind).label(field), widget, error or field)
+
     def add_beside_detail(self, panel: QWidget, stretch: int = 1) -> None:
         """A panel to the right of the detail (the complaint's attachments)."""
         self.below.addWidget(panel)
@@ -316,19 +322,19 @@ class RecordTab(QWidget):
     def errors_label(self, field: str) -> QLabel:
         return self.errors.label(field)
 
-    def add_party_rows(self, person_label: str) -> None:
+    def add_party_rows(self) -> None:
         """查找住户 + who + phone + room: the lookup fills the three below it."""
         self.lookup = ResidentLookup(self.engine, self.ops)
         self.lookup.chosen.connect(self.fill_from)
         self.add_row("查找住户", self.lookup)
         self.person = QLineEdit()
         self.person.setMaxLength(40)
-        self.add_row(person_label, self.person, "person_name")
+        self.add_field(self.person, "person_name")
         self.phone = QLineEdit()
-        self.add_row("电话", self.phone, "phone")
+        self.add_field(self.phone, "phone")
         self.room = QLineEdit()
         self.room.setPlaceholderText(self.tr("如 3-2-1201"))
-        self.add_row("房号", self.room, "room")
+        self.add_field(self.room, "room_text", error="room")
         self.resident_id: int | None = None
         for line in (self.person, self.phone, self.room):
             line.returnPressed.connect(self.save)
