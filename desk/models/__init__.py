@@ -19,7 +19,17 @@ from desk.models.work import (
     WorkOrderMaterial,
 )
 
+# the table of each record kind of desk.models.kinds
+MODELS: dict[str, type] = {
+    "visit": Visit,
+    "call": Call,
+    "workorder": WorkOrder,
+    "complaint": Complaint,
+    "loan": Loan,
+}
+
 __all__ = [
+    "MODELS",
     "AuditEvent",
     "CalendarOverride",
     "Call",

@@ -49,6 +49,7 @@ class RecordKind:
     key: str  # the table and the kind's name in code: "workorder"
     prefix: str  # serial prefix: PG-20261122-003
     title: str  # 报修
+    serial_name: str  # what a serial of this kind names, in a sentence: 派工单
     fields: tuple[Field, ...]  # in the detail's order
     columns: tuple[ListColumn, ...]
     list_title: str = ""  # the export's title
@@ -70,9 +71,9 @@ class RecordKind:
         return self.label(column.of or column.key)
 
 
-def _col(key: str, of: str | None = None, *, fmt: Format = "text", sort: str | None = "") -> (
-    ListColumn
-):
+def _col(
+    key: str, of: str | None = None, *, fmt: Format = "text", sort: str | None = ""
+) -> ListColumn:
     """A list column sorted by its own key unless ``sort`` says otherwise (None: unsorted)."""
     return ListColumn(key, of=of, format=fmt, sort=key if sort == "" else sort)
 
@@ -89,6 +90,7 @@ def _common_tail(who: str) -> tuple[Field, ...]:
 
 VISIT = RecordKind(
     key="visit",
+    serial_name="来访记录",
     prefix="LF",
     title="来访",
     list_title="来访接待列表",
@@ -123,6 +125,7 @@ VISIT = RecordKind(
 
 CALL = RecordKind(
     key="call",
+    serial_name="来电记录",
     prefix="LD",
     title="来电",
     list_title="来电记录列表",
@@ -154,6 +157,7 @@ CALL = RecordKind(
 
 WORKORDER = RecordKind(
     key="workorder",
+    serial_name="派工单",
     prefix="PG",
     title="报修",
     list_title="报修派工列表",
@@ -205,6 +209,7 @@ WORKORDER = RecordKind(
 
 COMPLAINT = RecordKind(
     key="complaint",
+    serial_name="投诉单",
     prefix="TS",
     title="投诉",
     list_title="投诉处理列表",
@@ -253,6 +258,7 @@ COMPLAINT = RecordKind(
 
 LOAN = RecordKind(
     key="loan",
+    serial_name="借用单",
     prefix="JY",
     title="借用",
     list_title="物品借用列表",

@@ -73,12 +73,12 @@ class ComplaintDraft:
 
 def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
     conf = settings.all_values(ctx.session)
-    severity = choice(draft.severity, Severity, "severity", "严重程度")
-    channel = choice(draft.channel, ComplaintChannel, "channel", "投诉方式")
+    severity = choice(draft.severity, Severity, "severity", label_of("severity"))
+    channel = choice(draft.channel, ComplaintChannel, "channel", label_of("channel"))
     categories = conf["lists.complaint.categories"]
     if draft.category not in categories:
         options = "、".join(categories)
-        raise ValidationError("category", "投诉类别", f"请从以下类别中选择：{options}")
+        raise ValidationError("category", label_of("category"), f"请从以下类别中选择：{options}")
     party = records.party_fields(
         ctx,
         room=draft.room,
@@ -96,7 +96,7 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
             label=label_of("occurred_at"),
         )
     if draft.demand_deadline is not None and draft.demand_deadline < ctx.now:
-        raise ValidationError("demand_deadline", "要求解决期限", "不能早于现在")
+        raise ValidationError("demand_deadline", label_of("demand_deadline"), "不能早于现在")
     due = sla.complaint_due(
         ctx.now, severity, conf, WorkCalendar.load(ctx.session), draft.demand_deadline
     )

@@ -15,15 +15,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from desk.models import (
+    MODELS,
     AuditEvent,
-    Call,
     Callback,
-    Complaint,
-    Loan,
     LoanItem,
     Staff,
-    Visit,
-    WorkOrder,
     kinds,
 )
 from desk.models.enums import AuditAction, CallType, MessageState, RecordState
@@ -34,13 +30,6 @@ from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
 # each kind's fields in the detail's order, with their one label (desk.models.kinds)
 LABELS: dict[str, dict[str, str]] = {key: k.labels for key, k in kinds.KINDS.items()}
 
-MODELS: dict[str, Any] = {
-    "call": Call,
-    "visit": Visit,
-    "workorder": WorkOrder,
-    "complaint": Complaint,
-    "loan": Loan,
-}
 # the timeline's Chinese kinds (desk.services.timeline.KINDS) → detail kinds
 TIMELINE_KINDS = {
     "来访": "visit",

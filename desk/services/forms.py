@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from desk.models import (
+    MODELS,
     AuditEvent,
     Callback,
     Complaint,
@@ -32,6 +33,7 @@ from desk.models import (
     Shift,
     Staff,
     WorkOrder,
+    kinds,
 )
 from desk.models.enums import CallbackState, HandoverState, LoanKind, LoanState
 from desk.models.errors import NotFoundError, ValidationError
@@ -91,11 +93,7 @@ HANDOVER_PREFIX = "JB"  # JB-YYYYMMDD-NN, see handover_serial
 _HANDOVER_SERIAL = re.compile(r"JB-(\d{8})-(\d{1,3})")
 # what a serial's prefix names, for "that is a complaint's number" hints
 SERIAL_NAMES = {
-    SerialKind.WORK_ORDER.value: "派工单",
-    SerialKind.COMPLAINT.value: "投诉单",
-    SerialKind.LOAN.value: "借用单",
-    SerialKind.VISIT.value: "来访记录",
-    SerialKind.CALL.value: "来电记录",
+    **{k.prefix: k.serial_name for k in kinds.KINDS.values()},
     HANDOVER_PREFIX: "值班记录",
 }
 
@@ -425,7 +423,6 @@ def handover_forms(ctx: Ctx, day: date) -> list[HandoverForm]:
 
 # --- by kind: the latest record, or a record the UI has open -----------------------------
 
-_MODELS = {"workorder": WorkOrder, "complaint": Complaint, "loan": Loan}
 _NAMES = {"workorder": "派工单", "complaint": "投诉单", "loan": "借用记录"}
 
 
@@ -445,7 +442,7 @@ def latest_form(ctx: Ctx, kind: str) -> WorkOrderForm | ComplaintForm | LoanSlip
         if latest is None or latest.id is None:
             raise NotFoundError("还没有交接班记录可以打印。")
         return _handover(ctx, latest.id)
-    model = _MODELS[kind]
+    model = MODELS[kind]
     record = ctx.session.exec(
         select(model).order_by(col(model.created_at).desc(), col(model.id).desc())
     ).first()
@@ -461,7 +458,7 @@ def record_form(
     or ``handover``)."""
     if kind == "handover":
         return _handover(ctx, record_id)
-    record = ctx.session.get(_MODELS[kind], record_id)
+    record = ctx.session.get(MODELS[kind], record_id)
     if record is None:
         raise NotFoundError(f"找不到这条记录（编号 {record_id}），可能已被其他窗口更改。")
     return _build(ctx, kind, record)

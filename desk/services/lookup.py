@@ -21,26 +21,19 @@ from datetime import date, datetime
 
 from sqlmodel import select
 
-from desk.models import Call, Complaint, Handover, Loan, Visit, WorkOrder
+from desk.models import MODELS, Handover, kinds
 from desk.models.enums import LoanKind
 from desk.models.errors import NotFoundError, ValidationError
 from desk.models.validation import to_halfwidth
 from desk.services import forms
 from desk.services.context import Ctx
-from desk.services.numbering import SerialKind
 
 __all__ = ["Found", "find", "normalise"]
 
 MAX_LEN = 40  # the longest serial is a register's range: 26 characters
 
 # prefix → (kind the tabs know it by, model)
-_RECORDS = {
-    SerialKind.WORK_ORDER.value: ("workorder", WorkOrder),
-    SerialKind.COMPLAINT.value: ("complaint", Complaint),
-    SerialKind.LOAN.value: ("loan", Loan),
-    SerialKind.VISIT.value: ("visit", Visit),
-    SerialKind.CALL.value: ("call", Call),
-}
+_RECORDS = {k.prefix: (k.key, MODELS[k.key]) for k in kinds.KINDS.values()}
 _REGISTERS = {prefix: kind for kind, (*_titles, prefix) in forms.LOAN_FORMS.items()}
 # dashes optional: some scanners and people drop them
 _RECORD = re.compile(rf"({'|'.join(_RECORDS)})-?(\d{{8}})-?(\d{{3,4}})")

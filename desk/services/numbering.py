@@ -11,16 +11,19 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
+from desk.models import kinds
 from desk.models.db import driver
 from desk.services.context import Ctx
 
 
 class SerialKind(StrEnum):
-    WORK_ORDER = "PG"  # 派工单
-    COMPLAINT = "TS"  # 投诉
-    LOAN = "JY"  # 借用
-    VISIT = "LF"  # 来访
-    CALL = "LD"  # 来电
+    """The prefixes of the record kinds' serials (declared in desk.models.kinds)."""
+
+    WORK_ORDER = kinds.WORKORDER.prefix  # 派工单 PG
+    COMPLAINT = kinds.COMPLAINT.prefix  # 投诉 TS
+    LOAN = kinds.LOAN.prefix  # 借用 JY
+    VISIT = kinds.VISIT.prefix  # 来访 LF
+    CALL = kinds.CALL.prefix  # 来电 LD
 
 
 _BUMP = (

@@ -75,12 +75,12 @@ def choice(value: object, enum: type, fieldname: str, label: str):
 
 def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
     conf = settings.all_values(ctx.session)
-    urgency = choice(draft.urgency, Urgency, "urgency", "紧急程度")
-    channel = choice(draft.channel, Channel, "channel", "报修方式")
+    urgency = choice(draft.urgency, Urgency, "urgency", label_of("urgency"))
+    channel = choice(draft.channel, Channel, "channel", label_of("channel"))
     categories = conf["lists.workorder.categories"]
     if draft.category not in categories:
         raise ValidationError(
-            "category", "报修类别", f"请从以下类别中选择：{'、'.join(categories)}"
+            "category", label_of("category"), f"请从以下类别中选择：{'、'.join(categories)}"
         )
     description = clean_text(
         draft.description,
@@ -104,12 +104,12 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
     intake = ctx.now
     if draft.reported_at is not None:
         intake = check_not_future(
-            draft.reported_at, now=ctx.now, field="reported_at", label="报修时间"
+            draft.reported_at, now=ctx.now, field="reported_at", label=label_of("created_at")
         )
     start = intake
     if draft.appointment_at is not None:
         if draft.appointment_at < ctx.now - timedelta(minutes=5):
-            raise ValidationError("appointment_at", "预约时间", "不能早于现在")
+            raise ValidationError("appointment_at", label_of("appointment_at"), "不能早于现在")
         # an agreed visit: the limits run from the appointment, not from the phone call
         start = max(intake, draft.appointment_at)
     response_due, completion_due = sla.workorder_deadlines(

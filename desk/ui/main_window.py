@@ -48,7 +48,7 @@ from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.dialogs.settings_dialog import SettingsDialog
 from desk.ui.dialogs.staff_dialog import StaffDialog
-from desk.ui.ops import Ops
+from desk.ui.ops import Ops, delete_when_closed
 from desk.ui.tabs.callbacks import CallbacksTab
 from desk.ui.tabs.calls import CallsTab
 from desk.ui.tabs.complaints import ComplaintsTab
@@ -406,12 +406,14 @@ class MainWindow(QMainWindow):
     def show_staff(self) -> StaffDialog:
         """人员: add colleagues or mark those who left (the list of who can be on duty)."""
         dialog = StaffDialog(self.engine, self.ops, lambda: self.staff_on_duty, self)
+        delete_when_closed(dialog, self.ops)  # else the window keeps it all shift
         dialog.open()
         return dialog
 
     def show_settings(self) -> SettingsDialog:
         """设置: name, greeting, shifts, time limits and categories (supervisors save)."""
         dialog = SettingsDialog(self.engine, self.ops, lambda: self.staff_on_duty, self)
+        delete_when_closed(dialog, self.ops)  # else the window keeps it all shift
         dialog.open()
         return dialog
 
@@ -529,6 +531,7 @@ class MainWindow(QMainWindow):
     def open_record(self, timeline_kind: str, record_id: int) -> RecordViewDialog:
         """Open a record from a unit's timeline (its fields and history)."""
         dialog = RecordViewDialog(self.engine, self.ops, timeline_kind, record_id, self)
+        delete_when_closed(dialog, self.ops)  # else the window keeps it all shift
         dialog.show()
         return dialog
 

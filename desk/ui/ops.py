@@ -186,3 +186,24 @@ def collect_on_gui_thread(parent: QObject | None, **intervals: int) -> GarbageCo
     """Turn automatic garbage collection off and collect on the GUI thread from now on
     (``make_app`` does this once; ``intervals`` are GarbageCollector's, for tests)."""
     return GarbageCollector(parent, **intervals)
+
+
+RELEASE_RETRY_MS = 200  # how often a closed dialog looks again whether the worker is idle
+
+
+def delete_when_closed(dialog: QDialog, ops: Ops) -> None:
+    """Delete ``dialog`` once it has closed and the worker is idle.
+
+    A dialog with a parent lives as long as the parent — the main window: the whole
+    shift — and no garbage collector can free it: Qt owns it. Deleting it at once
+    (``WA_DeleteOnClose``) would let a result still on its way (the dialog's own load or
+    save) reach a deleted dialog and raise; so the deletion waits for the worker.
+    """
+
+    def closed(_result: int) -> None:
+        if ops.idle:
+            dialog.deleteLater()
+        else:  # a timer belonging to the dialog: gone with it if its parent goes first
+            QTimer.singleShot(RELEASE_RETRY_MS, dialog, lambda: closed(_result))
+
+    dialog.finished.connect(closed)

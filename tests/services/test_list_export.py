@@ -198,7 +198,7 @@ def test_visits_and_complaints(engine, tmp_path, write) -> None:
     assert header(ws) == labels(kinds.COMPLAINT)  # the tab's, from the registry
     [row] = records(ws)
     assert (row["严重程度"], row["投诉类别"]) == ("重要", "物业管理")
-    assert row["要求期限"] == NOW + 3 * HOUR and isinstance(row["处理时限"], datetime)
+    assert row["要求解决期限"] == NOW + 3 * HOUR and isinstance(row["处理时限"], datetime)
     assert row["剩余"] == "超时 1小时"  # 重要: to be reported up within an hour
 
 
