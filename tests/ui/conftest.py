@@ -105,3 +105,20 @@ def no_unpatched_modal_dialogs(monkeypatch):
     for name in ("error", "info", "confirm"):
         monkeypatch.setattr(msgbox, name, refuse)
     monkeypatch.setattr(QDialog, "exec", dialog_exec)
+
+
+@pytest.fixture
+def window_opens(monkeypatch):
+    """``desk.ui.app.run`` makes and shows its window, then the event loop returns at once;
+    the windows shown are listed. They are closed after the test: their timers (the daily
+    backup's first check) must not fire in a later test."""
+    from desk.ui import app as app_module
+    from desk.ui.main_window import MainWindow
+
+    shown: list = []
+    monkeypatch.setattr(MainWindow, "show", lambda self: shown.append(self))
+    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
+    yield shown
+    for window in shown:
+        window.close()  # stops its refresh timer and the daily backup's
+        window.deleteLater()

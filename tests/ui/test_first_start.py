@@ -75,10 +75,10 @@ def test_main_window_shows_office_staff_and_counts(qtbot, ops, tmp_path: Path):
     engine.dispose()
 
 
-def test_run_sets_up_a_new_office_from_the_dialog(qtbot, monkeypatch, tmp_path: Path):
+def test_run_sets_up_a_new_office_from_the_dialog(qtbot, monkeypatch, tmp_path: Path, window_opens):
     """``desk`` on a missing file: the dialog's answer creates the office, then the window."""
     path = tmp_path / "new.sqlite3"
-    shown: list[MainWindow] = []
+    shown: list[MainWindow] = window_opens
 
     def fake_exec(self):
         self.choice = FirstRunChoice(
@@ -87,8 +87,6 @@ def test_run_sets_up_a_new_office_from_the_dialog(qtbot, monkeypatch, tmp_path: 
         return True
 
     monkeypatch.setattr(FirstRunDialog, "exec", fake_exec)
-    monkeypatch.setattr(MainWindow, "show", lambda self: shown.append(self))
-    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
     assert app_module.run(path) == 0
     assert shown and not shown[0].demo
     engine = open_database(path)
@@ -110,7 +108,7 @@ def test_run_on_a_file_of_another_program_says_so_and_leaves_it_alone(monkeypatc
     assert path.read_bytes() == before
 
 
-def test_run_offers_a_separate_demo_database(qtbot, monkeypatch, tmp_path: Path):
+def test_run_offers_a_separate_demo_database(qtbot, monkeypatch, tmp_path: Path, window_opens):
     """试用演示数据: a demo file beside the office's is generated and opened; the office's
     own database is not even created."""
     from desk import paths
@@ -118,15 +116,13 @@ def test_run_offers_a_separate_demo_database(qtbot, monkeypatch, tmp_path: Path)
     monkeypatch.setenv("DESK_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(app_module, "DEMO_DAYS", 3)
     office = tmp_path / "desk.sqlite3"
-    shown: list[MainWindow] = []
+    shown: list[MainWindow] = window_opens
 
     def choose_demo(self):
         self.choice = FirstRunChoice(demo=True)
         return True
 
     monkeypatch.setattr(FirstRunDialog, "exec", choose_demo)
-    monkeypatch.setattr(MainWindow, "show", lambda self: shown.append(self))
-    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
     assert app_module.run(office) == 0
     assert not office.exists()
     assert shown and shown[0].demo and shown[0].db_path == paths.demo_db()

@@ -32,15 +32,6 @@ def nobody_comes_on_duty(monkeypatch):
 
 
 @pytest.fixture
-def window_opens(monkeypatch) -> list[MainWindow]:
-    """The window is made and shown, then the event loop returns at once."""
-    shown: list[MainWindow] = []
-    monkeypatch.setattr(MainWindow, "show", lambda self: shown.append(self))
-    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
-    return shown
-
-
-@pytest.fixture
 def asked(monkeypatch) -> dict[str, list[str]]:
     """Every question and message of the start, recorded; confirm answers 是 (yes)."""
     seen: dict[str, list[str]] = {"confirm": [], "error": [], "retry": []}
