@@ -14,7 +14,12 @@ import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from desk.models.errors import ValidationError
-from desk.ui.ops import GarbageCollector, collect_on_gui_thread, delete_when_closed
+from desk.ui.ops import (
+    GarbageCollector,
+    collect_on_gui_thread,
+    collect_soon,
+    delete_when_closed,
+)
 
 
 def test_jobs_run_in_order_off_the_gui_thread(qtbot, ops):
@@ -117,17 +122,19 @@ def collections() -> Iterator[Collections]:
 
 
 @pytest.fixture
-def collector() -> Iterator[Callable[..., GarbageCollector]]:
-    """``collector(**intervals)``: the program's collector, stopped after the test."""
+def collector(qapp) -> Iterator[Callable[..., GarbageCollector]]:
+    """``collector(**intervals)``: the program's collector, owned by the application as
+    ``make_app`` has it (``collect_soon()`` finds it there); stopped after the test."""
     made: list[GarbageCollector] = []
 
     def make(**intervals: int) -> GarbageCollector:
-        made.append(collect_on_gui_thread(None, **intervals))
+        made.append(collect_on_gui_thread(qapp, **intervals))
         return made[-1]
 
     yield make
     for one in made:
         one.stop()
+        one.setParent(None)  # the next test's collect_soon() must not find it
 
 
 class Cycle:
@@ -165,14 +172,15 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot, ops, collector, coll
 
 
 def test_a_cycle_that_outlived_a_young_collection_is_freed_when_its_dialog_closes(
-    qtbot, collector, collections
+    qtbot, ops, collector, collections
 ):
     """The old collector ran ``gc.collect(0)`` only: a cycle promoted once stayed for the
-    whole shift. Here neither the periodic timers nor anything but the closing can free it."""
+    whole shift. Here neither periodic timer can free it: only the closing's collection."""
     hour = 3_600_000
-    collector(check_ms=hour, full_ms=hour, after_dialog_ms=10)
+    collector(check_ms=hour, full_ms=hour, soon_ms=10)
     dialog = QDialog()
     ref = weakref.ref(Cycle(dialog))
+    delete_when_closed(dialog, ops)  # as the window does with its dialogs
     dialog.show()
     qtbot.waitExposed(dialog)
     gc.collect(0)  # still in use: survives, promoted out of the young generation
@@ -186,7 +194,7 @@ def test_a_cycle_that_outlived_a_young_collection_is_freed_when_its_dialog_close
 
 def test_the_periodic_full_collection_frees_old_cycles(qtbot, collector):
     hour = 3_600_000
-    collector(check_ms=hour, full_ms=20, after_dialog_ms=hour)
+    collector(check_ms=hour, full_ms=20, soon_ms=hour)
     dialog = QDialog()  # never shown: no closing to notice
     ref = weakref.ref(Cycle(dialog))
     gc.collect(0)
@@ -199,7 +207,7 @@ def test_the_periodic_full_collection_frees_old_cycles(qtbot, collector):
 def test_young_collections_follow_the_interpreters_thresholds(collector, collections):
     """The per-second check is cheap: nothing to do until generation 0 has filled up."""
     hour = 3_600_000
-    made = collector(check_ms=hour, full_ms=hour, after_dialog_ms=hour)
+    made = collector(check_ms=hour, full_ms=hour, soon_ms=hour)
     gc.collect()
     collections.seen.clear()
     made.collect_young()
@@ -208,6 +216,17 @@ def test_young_collections_follow_the_interpreters_thresholds(collector, collect
     made.collect_young()
     assert [generation for _, generation in collections.seen] == [0]
     del cycles
+
+
+def test_a_stopped_collector_stays_stopped(collector):
+    """The soak benchmark's baseline stops the program's collector: a closing dialog's
+    ``collect_soon()`` must not start it again."""
+    made = collector()
+    made.collect_soon()
+    assert made.soon.isActive()
+    made.stop()
+    collect_soon()
+    assert not (made.young.isActive() or made.full.isActive() or made.soon.isActive())
 
 
 # --- dialogs the window would keep ------------------------------------------------------------
