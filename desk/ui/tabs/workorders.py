@@ -152,7 +152,7 @@ class WorkOrdersTab(RecordTab):
         self.appointment.setCalendarPopup(True)
         self.add_field(self.appointment, "appointment_at")
         self.is_paid = QCheckBox(self.tr("收取材料费、人工费"))
-        self.add_row("有偿服务", self.is_paid)
+        self.add_row(kinds.WORKORDER.label("is_paid"), self.is_paid)
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText(self.tr("哪里、什么问题，复述确认后记下"))
