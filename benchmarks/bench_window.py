@@ -72,16 +72,15 @@ def child_desk(db_path: str) -> None:
     """The program's own start (desk.ui.app.run without the first-start dialogs)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from desk.services.database import open_database
-    from desk.ui.app import make_app, needs_setup
+    from desk.ui.app import make_app, office_engine
     from desk.ui.main_window import MainWindow
     from desk.ui.ops import Ops
 
     app = make_app()
     ops = Ops()
-    if needs_setup(Path(db_path)):
+    engine = office_engine(Path(db_path))  # as run() opens it: checked once
+    if engine is None:
         raise SystemExit("the benchmark database is not set up")
-    engine = open_database(Path(db_path))
     window = MainWindow(engine, ops, Path(db_path))
     tabs = list(window.desk_tabs.values())
     pending = {"paint": True, **{tab.kind: True for tab in tabs}}

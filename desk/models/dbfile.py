@@ -79,10 +79,8 @@ def inspect(path: Path | str, *, known: list[str], full: bool = False) -> FileIn
     lies (no -wal/-shm made beside it); whether its folder takes writes is asked by making
     and removing a temporary file there."""
     path = Path(path)
-    if not path.exists():
-        return FileInfo(path, Kind.MISSING)
-    if path.is_dir():
-        return FileInfo(path, Kind.FOLDER)
+    if (early := presence(path)) in (Kind.MISSING, Kind.FOLDER):
+        return FileInfo(path, early)
     try:
         with path.open("rb") as f:
             header = f.read(len(SQLITE_HEADER))
@@ -109,6 +107,20 @@ def inspect(path: Path | str, *, known: list[str], full: bool = False) -> FileIn
         return _failed(path, exc, writable, foreign)
     finally:
         con.close()
+
+
+def presence(path: Path | str) -> Kind | None:
+    """MISSING, EMPTY or FOLDER when that is all there is to say, else None — without
+    opening the file (the start asks this before anything else)."""
+    path = Path(path)
+    if not path.exists():
+        return Kind.MISSING
+    if path.is_dir():
+        return Kind.FOLDER
+    try:
+        return Kind.EMPTY if path.stat().st_size == 0 else None
+    except OSError:
+        return None  # inspect says what is wrong
 
 
 def _examine(

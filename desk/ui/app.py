@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from sqlalchemy.engine import Engine
 
 from desk import paths
-from desk.models.dbfile import Kind, reindex
+from desk.models.dbfile import Kind, presence, reindex
 from desk.models.errors import DeskError, StorageError
 from desk.services import backup, staff
 from desk.services.context import reading, writing
-from desk.services.database import inspect, is_empty, open_database
+from desk.services.database import is_empty, open_database
 from desk.ui import msgbox
 from desk.ui.first_run import FirstRunDialog
 from desk.ui.fonts import ensure_chinese_font
@@ -65,18 +65,30 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def needs_setup(db_path: Path) -> bool:
-    """True when the office has still to be set up here. A missing or 0-byte file with a
-    backup (or a file set aside by a restore) beside it is first offered that: the data
-    may be there, and a new empty office would only hide it."""
-    info = inspect(db_path)
-    if info.kind in (Kind.MISSING, Kind.EMPTY) and not offer_recovery(db_path, info.kind):
+    """True when the office has still to be set up here (see ``office_engine``)."""
+    engine = office_engine(db_path)
+    if engine is None:
         return True
+    engine.dispose()
+    return False
+
+
+def office_engine(db_path: Path) -> Engine | None:
+    """The engine on the office's file, or None when the office has still to be set up.
+
+    A missing or 0-byte file with a backup (or a file set aside by a restore) beside it is
+    first offered that: the data may be there, and a new empty office would only hide it.
+    The file is checked once (``open_database``), and the engine is the window's.
+    """
+    kind = presence(db_path)  # cheap: the full look comes with opening it below
+    if kind in (Kind.MISSING, Kind.EMPTY) and not offer_recovery(db_path, kind):
+        return None
     engine = open_database_or_restore(db_path)  # the first look at the file: damaged?
-    try:
-        with reading(engine) as ctx:
-            return not staff.is_set_up(ctx)
-    finally:
-        engine.dispose()
+    with reading(engine) as ctx:
+        if staff.is_set_up(ctx):
+            return engine
+    engine.dispose()
+    return None
 
 
 def offer_recovery(db_path: Path, kind: Kind) -> bool:
@@ -231,18 +243,21 @@ class _Declined(Exception):
 def open_for_window(db_path: Path, demo_mode: bool, ops: Ops) -> tuple[Engine | None, Path, bool]:
     """The engine the window works on, after the first start's questions; None when the
     demo could not be made. Raises DeskError when the file cannot be used."""
-    if needs_setup(db_path):
-        dialog = FirstRunDialog(demo_exists=paths.demo_db().exists())
-        if not dialog.exec() or dialog.choice is None:
-            raise _Declined
-        if dialog.choice.demo:
-            demo_path = prepare_demo(ops)
-            if demo_path is None:
-                return None, db_path, demo_mode
-            db_path, demo_mode = demo_path, True
-        else:
-            engine = open_database(db_path)
-            with writing(engine) as ctx:
-                staff.set_up_office(ctx, dialog.choice.office_name, dialog.choice.staff_name)
-            engine.dispose()
+    engine = office_engine(db_path)
+    if engine is not None:
+        return engine, db_path, demo_mode
+    # the first start: a new office or the demo
+    dialog = FirstRunDialog(demo_exists=paths.demo_db().exists())
+    if not dialog.exec() or dialog.choice is None:
+        raise _Declined
+    if dialog.choice.demo:
+        demo_path = prepare_demo(ops)
+        if demo_path is None:
+            return None, db_path, demo_mode
+        db_path, demo_mode = demo_path, True
+    else:
+        engine = open_database(db_path)
+        with writing(engine) as ctx:
+            staff.set_up_office(ctx, dialog.choice.office_name, dialog.choice.staff_name)
+        engine.dispose()
     return open_database(db_path), db_path, demo_mode
