@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from desk.models.dbfile import read_identity
 from desk.models.errors import StorageError
 
 log = logging.getLogger("desk.db")
@@ -83,10 +84,10 @@ _STAMP = "desk_stamp"
 def stamp_of(con: sqlite3.Connection) -> int:
     """The stamp of the file ``con`` is on: 1…2²⁸ from its identity, 0 while it has none."""
     try:
-        row = con.execute("SELECT uid FROM databaseidentity WHERE id = 1").fetchone()
+        uid = read_identity(con)
     except sqlite3.OperationalError:
-        return 0  # a file not migrated yet: stamped from its next connection on
-    return stamp_from(row[0]) if row else 0
+        return 0
+    return stamp_from(uid) if uid else 0  # not migrated yet: stamped from a later write
 
 
 def stamp_from(uid: str) -> int:

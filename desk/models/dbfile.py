@@ -65,7 +65,6 @@ class FileInfo:
     path: Path
     kind: Kind
     revision: str | None = None
-    identity: str | None = None
     writable: bool = True
     problems: tuple[str, ...] = ()
     foreign_wal: bool = False  # a -wal beside it that belongs to another database
@@ -148,17 +147,15 @@ def _examine(
     if revision not in known:
         kind = Kind.NEWER if {"staff", "setting", "auditevent"} <= tables else Kind.FOREIGN
         return FileInfo(kind=kind, revision=revision, **common)
-    identity = _identity(con)
     problems = _check(con, full)
     if revision == known[-1]:
         problems = schema_problems(con) + problems
     if not problems:
-        return FileInfo(kind=Kind.DESK, revision=revision, identity=identity, **common)
+        return FileInfo(kind=Kind.DESK, revision=revision, **common)
     index_only = all(_INDEX_PROBLEM.match(p) for p in problems)
     return FileInfo(
         kind=Kind.INDEX if index_only else Kind.CORRUPT,
         revision=revision,
-        identity=identity,
         problems=tuple(problems),
         **common,
     )
@@ -188,7 +185,7 @@ def identity(path: Path) -> str | None:
     except sqlite3.Error:
         return None
     try:
-        return _identity(con)
+        return read_identity(con)
     except sqlite3.Error:
         return None
     finally:
@@ -221,7 +218,7 @@ def foreign_wal(path: Path) -> bool:
     except sqlite3.Error as exc:
         # a live writer's WAL is its own (the lock is reported later); any other failure
         # to read through the WAL means it does not fit this file
-        return not _is_busy(exc)
+        return not is_busy(exc)
     identity_changed = alone[0] is not None and through[0] != alone[0]
     stamp_changed = alone[1] != 0 and through[1] != alone[1]
     return identity_changed or stamp_changed
@@ -368,7 +365,8 @@ def _model_tables() -> set[str]:
     return {t.name for t in SQLModel.metadata.sorted_tables}
 
 
-def _identity(con: sqlite3.Connection) -> str | None:
+def read_identity(con: sqlite3.Connection) -> str | None:
+    """The ``DatabaseIdentity`` of the file ``con`` is on; None before migration 0005."""
     try:
         row = con.execute("SELECT uid FROM databaseidentity WHERE id = 1").fetchone()
     except sqlite3.OperationalError as exc:
@@ -382,7 +380,7 @@ def _marks(path: Path, *, immutable: bool) -> tuple[str | None, int]:
     """The file's identity and page 1's stamp, read alone or through its WAL."""
     con = _connect(path, immutable=immutable)
     try:
-        return _identity(con), _stamp(con)
+        return read_identity(con), _stamp(con)
     finally:
         con.close()
 
@@ -397,7 +395,7 @@ def _check(con: sqlite3.Connection, full: bool) -> list[str]:
     return [] if found == ["ok"] else found
 
 
-def _is_busy(exc: sqlite3.Error) -> bool:
+def is_busy(exc: sqlite3.Error) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
 
@@ -405,7 +403,7 @@ def _is_busy(exc: sqlite3.Error) -> bool:
 def _failed(path: Path, exc: sqlite3.Error, writable: bool, foreign: bool = False) -> FileInfo:
     text = str(exc)
     kind = Kind.CORRUPT
-    if _is_busy(exc):
+    if is_busy(exc):
         kind = Kind.LOCKED
     elif "unable to open" in text.lower():
         kind = Kind.UNOPENABLE
@@ -422,12 +420,17 @@ def _writable(path: Path) -> bool:
     except OSError:
         return False
     os.close(fd)
+    return folder_writable(path.parent)
+
+
+def folder_writable(folder: Path) -> bool:
+    """Does ``folder`` take new files? Asked of the system by making and removing one."""
     try:
-        with tempfile.TemporaryFile(dir=path.parent):
-            pass
+        with tempfile.TemporaryFile(dir=folder):
+            return True
     except OSError as exc:
-        return exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM)
-    return True
+        # only a refusal counts: other trouble is for the write itself to report
+        return exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOENT)
 
 
 def _first(info: FileInfo) -> str:

@@ -51,19 +51,6 @@ def current_revision(engine: Engine) -> str | None:
         return rev
 
 
-def file_revision(path: Path) -> str | None:
-    """The schema version of a file, read without writing to it or its folder (a backup on
-    a USB stick, a file in any journal mode); None when it has none."""
-    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
-    try:
-        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        return None
-    finally:
-        con.close()
-    return row[0] if row else None
-
-
 def has_tables(engine: Engine) -> bool:
     with engine.connect() as conn:
         n = conn.exec_driver_sql(

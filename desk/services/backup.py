@@ -29,7 +29,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +52,7 @@ __all__ = [
     "due",
     "latest",
     "make",
+    "newest_candidate",
     "prune",
     "restore",
 ]
@@ -64,7 +64,6 @@ KEEP = {"day": 7, "week": 4, "month": 12}
 STALE_PART = timedelta(hours=1)  # a .part this old is a backup that was cut off
 AUTO_EVERY = timedelta(hours=24)
 _NAME = re.compile(r"(.+)-(\d{8})-(\d{6})\.sqlite3")
-_SIDE_FILES = ("-wal", "-shm")
 
 
 @dataclass(frozen=True)
@@ -233,7 +232,7 @@ def restore(backup: Path, db_path: Path, now: datetime) -> Path:
             f"备份文件 {backup.name} 检查未通过（{reason}），不能用来恢复。请换一份备份。",
             kind="corrupt",
         )
-    if not _folder_writable(db_path.parent):
+    if not dbfile.folder_writable(db_path.parent):
         raise StorageError(
             f"不能写入“{db_path.parent}”（只读的位置或没有权限），没有恢复，什么也没改。"
             "请检查文件夹的权限，或把数据库放到本机硬盘上。",
@@ -248,7 +247,7 @@ def restore(backup: Path, db_path: Path, now: datetime) -> Path:
         _flush(part)
         if db_path.exists():
             db_path.rename(aside)
-        for suffix in _SIDE_FILES:
+        for suffix in dbfile.WAL_SUFFIXES:
             side = db_path.with_name(db_path.name + suffix)
             if side.exists():  # a WAL left beside the restored file would be replayed into it
                 side.rename(aside.with_name(aside.name + suffix))
@@ -278,10 +277,20 @@ _ASIDE = re.compile(r"\.(before-restore|before-\w+)-(\d{8})-(\d{6})(\.bak)?")
 
 
 def candidates(db_path: Path) -> list[Candidate]:
-    """Healthy desk files to bring ``db_path`` back from, newest first: the daily backups
-    beside it, and the files set aside beside it by a restore (the database as it was at
-    that moment — after a restore cut off between its two renames, the newest) or by an
-    upgrade. Each was checked: none is offered that would be refused."""
+    """Healthy desk files to bring ``db_path`` back from, newest first (see ``_offered``).
+    Each is checked: none is listed that a restore would refuse."""
+    return [c for c in _offered(db_path) if _whole(c)]
+
+
+def newest_candidate(db_path: Path) -> Candidate | None:
+    """The newest of ``candidates``, checking only as many files as it takes."""
+    return next((c for c in _offered(db_path) if _whole(c)), None)
+
+
+def _offered(db_path: Path) -> list[Candidate]:
+    """The daily backups beside ``db_path``, and the files set aside beside it by a
+    restore (the database as it was at that moment — after a restore cut off between its
+    two renames, the newest) or by an upgrade; newest first, not yet checked."""
     found = [Candidate(b.path, b.made_at, b.size, "自动备份") for b in latest_all(db_path)]
     if db_path.parent.is_dir():
         for path in db_path.parent.iterdir():
@@ -294,8 +303,11 @@ def candidates(db_path: Path) -> list[Candidate]:
                 at = datetime.strptime(m.group(2) + m.group(3), "%Y%m%d%H%M%S")
                 what = "恢复前留下的文件" if m.group(1) == "before-restore" else "升级前的副本"
                 found.append(Candidate(path, at, path.stat().st_size, what))
-    found.sort(key=lambda c: c.made_at, reverse=True)
-    return [c for c in found if inspect(c.path).kind is dbfile.Kind.DESK]
+    return sorted(found, key=lambda c: c.made_at, reverse=True)
+
+
+def _whole(candidate: Candidate) -> bool:
+    return inspect(candidate.path).kind is dbfile.Kind.DESK
 
 
 def latest_all(db_path: Path) -> list[Backup]:
@@ -341,7 +353,7 @@ def _close_out(db_path: Path) -> None:
     try:
         mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+        if dbfile.is_busy(exc):
             raise _in_use() from exc
         return
     except sqlite3.Error:
@@ -350,14 +362,6 @@ def _close_out(db_path: Path) -> None:
         con.close()
     if str(mode).lower() != "delete":
         raise _in_use()
-
-
-def _folder_writable(folder: Path) -> bool:
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
 
 
 def _in_use() -> StorageError:

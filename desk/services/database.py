@@ -45,7 +45,7 @@ def open_database(path: Path | str, *, create: bool = True) -> Engine:
             raise StorageError(f"找不到数据库文件：{path}", kind="io")
         refused = dbfile.refusal(info)
         if refused is not None:
-            # damage is worth a warning in the log; the rest is the person's to sort out
+            # damage is an error in the log; the rest is the person's to sort out
             damaged = info.kind in (dbfile.Kind.CORRUPT, dbfile.Kind.INDEX)
             level = logging.ERROR if damaged else logging.INFO
             log.log(

@@ -41,7 +41,6 @@ from desk.services.context import local_now, reading
 from desk.services.lists import (
     ListFilter,
     Scope,
-    WorkOrderRow,
 )
 
 __all__ = [
@@ -73,19 +72,14 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)  # StrEnum members as their plain text
 
 
-# values the list computes rather than stores: at the moment of the export
-_COMPUTED: dict[str, Callable[[Any, datetime], Any]] = {
-    "countdown": lambda r, now: (
-        countdown.workorder_text(r, now)
-        if isinstance(r, WorkOrderRow)
-        else countdown.complaint_text(r, now)
-    ),
+# values a list computes rather than stores (剩余), worked out for the export's moment
+_COMPUTED: dict[tuple[str, str], Callable[[Any, datetime], Any]] = {
+    ("workorder", "countdown"): countdown.workorder_text,
+    ("complaint", "countdown"): countdown.complaint_text,
 }
 
 
-def _value(row: Any, key: str, now: datetime) -> Any:
-    if key in _COMPUTED:
-        return _COMPUTED[key](row, now)
+def _stored(row: Any, key: str) -> Any:
     value = getattr(row, key)
     if value is None or (
         isinstance(value, datetime | int | Decimal) and not isinstance(value, bool)
@@ -99,8 +93,10 @@ def _kind(kind: str) -> tuple[list[_Field], Callable[[Any, datetime], tuple[Any,
     if found is None or not found.columns:
         raise ValueError(f"no list for {kind!r}; kinds: {', '.join(TITLES)}")
     fields = [_Field(found.column_label(c), c.format, c.sort, c.key) for c in found.columns]
-    keys = [f.key for f in fields]
-    return fields, lambda r, now: tuple(_value(r, k, now) for k in keys)
+    values = [
+        _COMPUTED.get((kind, f.key)) or (lambda r, _now, key=f.key: _stored(r, key)) for f in fields
+    ]
+    return fields, lambda r, now: tuple(value(r, now) for value in values)
 
 
 def columns(kind: str) -> list[Column]:

@@ -93,21 +93,31 @@ def office_engine(db_path: Path) -> Engine | None:
 
 def offer_recovery(db_path: Path, kind: Kind) -> bool:
     """Offer the newest whole copy of a missing or empty database; True when restored."""
-    found = backup.candidates(db_path)
-    if not found:
-        return False
-    newest = found[0]
     state = "不见了" if kind is Kind.MISSING else "是空的（0 字节）"
-    question = (
-        f"数据库文件 {db_path.name} {state}。\n\n找到{newest.what}："
-        f"{newest.made_at:%Y-%m-%d %H:%M}（{newest.size / 2**20:.1f} MB），\n{newest.path}\n\n"
-        "要用它恢复吗？之后登记的内容请按纸质单据补登。\n选“否”将新建一个办公室；"
-        "原来的备份都会保留，不会被删除。"
+    return restore_newest(
+        db_path,
+        "找到以前的数据",
+        f"数据库文件 {db_path.name} {state}。",
+        "选“否”将新建一个办公室；原来的备份都会保留，不会被删除。",
     )
-    if not msgbox.confirm(None, "找到以前的数据", question):
+
+
+def restore_newest(db_path: Path, title: str, situation: str, otherwise: str) -> bool:
+    """Offer the newest whole copy of ``db_path`` (a backup or a file set aside), saying
+    ``situation`` first; True when the person said 是 and it was restored. The file it
+    replaces, if any, is kept aside by the restore, never deleted."""
+    newest = backup.newest_candidate(db_path)
+    if newest is None:
+        return False
+    question = (
+        f"{situation}\n\n最近的{newest.what}是 {newest.made_at:%Y-%m-%d %H:%M} 的"
+        f"（{newest.size / 2**20:.1f} MB）：\n{newest.path}\n\n要用它恢复吗？"
+        f"之后登记的内容请按纸质单据补登。\n{otherwise}"
+    )
+    if not msgbox.confirm(None, title, question):
         return False
     aside = backup.restore(newest.path, db_path, datetime.now())
-    log.warning("restored a %s database from %s (kept %s)", kind, newest.path, aside.name)
+    log.warning("restored %s from %s (kept aside: %s)", db_path.name, newest.path.name, aside.name)
     return True
 
 
@@ -162,19 +172,9 @@ def open_database_or_restore(db_path: Path) -> Engine:
             return open_database(db_path)
         if exc.kind != "corrupt":
             raise
-        found = backup.candidates(db_path)
-        if not found:
+        otherwise = "损坏的文件会另存一份（文件名带 before-restore），不会删除。"
+        if not restore_newest(db_path, "数据库文件损坏", str(exc), otherwise):
             raise
-        newest = found[0]
-        question = (
-            f"{exc}\n\n最近的{newest.what}是 {newest.made_at:%Y-%m-%d %H:%M} 的"
-            f"（{newest.size / 2**20:.1f} MB）。要用它恢复吗？\n\n之后登记的内容请按纸质单据"
-            "补登。损坏的文件会另存一份（文件名带 before-restore），不会删除。"
-        )
-        if not msgbox.confirm(None, "数据库文件损坏", question):
-            raise
-        aside = backup.restore(newest.path, db_path, datetime.now())
-        log.warning("restored %s from %s; damaged file kept as %s", db_path, newest.path, aside)
         return open_database(db_path)
 
 
