@@ -99,10 +99,13 @@ def offer_recovery(db_path: Path, kind: Kind) -> bool:
         "找到以前的数据",
         f"数据库文件 {db_path.name} {state}。",
         "选“否”将新建一个办公室；原来的备份都会保留，不会被删除。",
+        f"{kind.value} file",
     )
 
 
-def restore_newest(db_path: Path, title: str, situation: str, otherwise: str) -> bool:
+def restore_newest(
+    db_path: Path, title: str, situation: str, otherwise: str, replaced: str
+) -> bool:
     """Offer the newest whole copy of ``db_path`` (a backup or a file set aside), saying
     ``situation`` first; True when the person said 是 and it was restored. The file it
     replaces, if any, is kept aside by the restore, never deleted."""
@@ -117,7 +120,7 @@ def restore_newest(db_path: Path, title: str, situation: str, otherwise: str) ->
     if not msgbox.confirm(None, title, question):
         return False
     aside = backup.restore(newest.path, db_path, datetime.now())
-    log.warning("restored %s from %s (kept aside: %s)", db_path.name, newest.path.name, aside.name)
+    log.warning("restored %s from %s; %s kept as %s", db_path, newest.path, replaced, aside)
     return True
 
 
@@ -173,7 +176,7 @@ def open_database_or_restore(db_path: Path) -> Engine:
         if exc.kind != "corrupt":
             raise
         otherwise = "损坏的文件会另存一份（文件名带 before-restore），不会删除。"
-        if not restore_newest(db_path, "数据库文件损坏", str(exc), otherwise):
+        if not restore_newest(db_path, "数据库文件损坏", str(exc), otherwise, "damaged file"):
             raise
         return open_database(db_path)
 
