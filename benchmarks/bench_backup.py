@@ -23,8 +23,8 @@ from benchmarks.run import CONTENT, REPLY, _pick
 from desk.models.enums import CallType
 from desk.services import backup
 from desk.services.calls import CallDraft, create_call
-from desk.services.context import writing
 from desk.services.database import inspect, open_database
+from desk.services.transactions import writing
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,9 +40,9 @@ from benchmarks.common import BENCH_TODAY, Row, announced_demo_db, print_table, 
 from desk.models.db import driver
 from desk.reports.list_xlsx import write_list
 from desk.services import list_export
-from desk.services.context import reading
 from desk.services.database import open_database
 from desk.services.lists import ListFilter
+from desk.services.transactions import reading
 
 NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 TARGET = 1.2

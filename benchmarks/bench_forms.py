@@ -37,8 +37,8 @@ from desk.reports.pdf_forms import render_pdf
 from desk.reports.pdf_layout import PORTRAIT, SIZE, lay_out
 from desk.reports.xlsx_forms import render_xlsx
 from desk.services import forms
-from desk.services.context import reading
 from desk.services.database import open_database
+from desk.services.transactions import reading
 
 TARGET_MS = 50.0
 TARGET_RATIO = 3.0

@@ -39,8 +39,8 @@ from benchmarks.common import (
 )
 from desk.models import Shift
 from desk.services import handover, shifts
-from desk.services.context import reading, writing
 from desk.services.database import open_database
+from desk.services.transactions import reading, writing
 
 NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 TARGET_MS = 200.0

@@ -43,10 +43,10 @@ from benchmarks.common import (
     timed,
 )
 from desk.services import lists
-from desk.services.context import reading
 from desk.services.database import open_database
 from desk.services.lists import ListFilter, Scope
 from desk.services.search import search_residents
+from desk.services.transactions import reading
 
 NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 PAGE = 100

@@ -64,7 +64,7 @@ def _child(mode: str, db_path: str, rounds: int, saves: int, dialogs: int, previ
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-    from desk.services.database import open_database
+    from desk.services.database import open_desk
     from desk.ui import msgbox
     from desk.ui.app import make_app
     from desk.ui.main_window import MainWindow
@@ -103,9 +103,9 @@ def _child(mode: str, db_path: str, rounds: int, saves: int, dialogs: int, previ
 
     with sqlite3.connect(db_path) as con:
         order_ids = [r[0] for r in con.execute("SELECT id FROM workorder ORDER BY id DESC")]
-    ops = Ops()
-    engine = open_database(Path(db_path))
-    window = MainWindow(engine, ops, Path(db_path))
+    desk = open_desk(Path(db_path))
+    ops = Ops(desk)
+    window = MainWindow(ops)
     window.show()
 
     def pump(seconds: float = 0.0) -> None:
@@ -216,7 +216,7 @@ def _child(mode: str, db_path: str, rounds: int, saves: int, dialogs: int, previ
     gc.callbacks.remove(timing)
     window.close()
     ops.shutdown()
-    engine.dispose()
+    desk.close()
 
 
 # --- the parent ----------------------------------------------------------------------------

@@ -33,8 +33,8 @@ from benchmarks.common import (
     timed,
 )
 from desk.services import statistics
-from desk.services.context import reading
 from desk.services.database import open_database
+from desk.services.transactions import reading
 
 NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 YEAR, MONTH = 2026, 10  # the last full month before NOW

@@ -72,16 +72,16 @@ def child_desk(db_path: str) -> None:
     """The program's own start (desk.ui.app.run without the first-start dialogs)."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    from desk.ui.app import make_app, office_engine
+    from desk.ui.app import make_app, office_desk
     from desk.ui.main_window import MainWindow
     from desk.ui.ops import Ops
 
     app = make_app()
-    ops = Ops()
-    engine = office_engine(Path(db_path))  # as run() opens it: checked once
-    if engine is None:
+    desk = office_desk(Path(db_path))  # as run() opens it: checked once
+    if desk is None:
         raise SystemExit("the benchmark database is not set up")
-    window = MainWindow(engine, ops, Path(db_path))
+    ops = Ops(desk)
+    window = MainWindow(ops)
     tabs = list(window.desk_tabs.values())
     pending = {"paint": True, **{tab.kind: True for tab in tabs}}
     counted: set[str] = set()
@@ -128,7 +128,7 @@ def child_desk(db_path: str) -> None:
     app.exec()
     del painted
     ops.shutdown()
-    engine.dispose()
+    desk.close()
 
 
 # --- the parent ----------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from desk import demo
 from desk.models.migrate import head_revision, sqlite_copy
-from desk.services import demo
 from desk.services.database import open_database
 
 CACHE_DIR = Path(__file__).resolve().with_name(".cache")

@@ -164,8 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
     from desk.services import staff
-    from desk.services.context import reading, writing
     from desk.services.database import open_database
+    from desk.services.transactions import reading, writing
 
     engine = open_database(db_path)
     try:
@@ -183,8 +183,8 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
 
 def cmd_staff(args: argparse.Namespace, db_path: Path) -> int:
     from desk.services import staff
-    from desk.services.context import reading, writing
     from desk.services.database import open_database
+    from desk.services.transactions import reading, writing
 
     if not db_path.exists():
         print(f"错误：找不到数据库 {db_path}，请先运行 init。", file=sys.stderr)
@@ -208,8 +208,8 @@ def cmd_settings(args: argparse.Namespace, db_path: Path) -> int:
     from desk.models import Staff
     from desk.models.enums import StaffRole
     from desk.services import settings_text
-    from desk.services.context import reading, writing
     from desk.services.database import open_database
+    from desk.services.transactions import reading, writing
 
     if not db_path.exists():
         print(f"错误：找不到数据库 {db_path}，请先运行 init。", file=sys.stderr)
@@ -236,7 +236,7 @@ def cmd_settings(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
-    from desk.services import demo
+    from desk import demo
     from desk.services.database import is_empty, open_database
 
     if args.days < 1 or args.days > 3700:
@@ -329,8 +329,8 @@ def cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
 
 def cmd_import_residents(args: argparse.Namespace, db_path: Path) -> int:
     from desk.services import importing
-    from desk.services.context import reading, writing
     from desk.services.database import open_database
+    from desk.services.transactions import reading, writing
 
     raw = importing.read_table(args.file)  # ImportFileError → exit 2 with the reason
     mapping = importing.guess_mapping(raw)
@@ -361,8 +361,8 @@ def cmd_import_residents(args: argparse.Namespace, db_path: Path) -> int:
 
 def cmd_export_residents(args: argparse.Namespace, db_path: Path) -> int:
     from desk.services import importing
-    from desk.services.context import reading
     from desk.services.database import open_database
+    from desk.services.transactions import reading
 
     engine = open_database(db_path, create=False)
     try:
@@ -423,8 +423,8 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
 
     from desk.reports.forms import Form, render, render_many
     from desk.services import forms, handover
-    from desk.services.context import reading
     from desk.services.database import open_database
+    from desk.services.transactions import reading
 
     kind = "loan" if args.kind == "loans" else args.kind
     engine = open_database(db_path, create=False)

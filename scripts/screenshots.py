@@ -56,8 +56,9 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
 
-    from desk.services import demo
+    from desk import demo
     from desk.services.database import open_database
+    from desk.services.handle import DeskHandle
     from desk.ui.app import make_app
     from desk.ui.dialogs.import_preview import ImportPreviewDialog
     from desk.ui.ops import Ops
@@ -68,9 +69,9 @@ def main(argv: list[str]) -> int:
         engine = open_database(Path(tmp) / "demo.sqlite3")
         # up to the real now: the lists count deadlines against the real clock
         demo.generate(engine, 90, seed=SEED)
-        ops = Ops()
+        ops = Ops(DeskHandle(engine, Path(tmp) / "demo.sqlite3"))
         try:
-            tab = ResidentsTab(engine, ops, lambda: None)
+            tab = ResidentsTab(ops)
             tab.setWindowTitle("住户")
             tab.resize(*SIZE)
             tab.show()
@@ -86,7 +87,7 @@ def main(argv: list[str]) -> int:
             tab.grab().save(str(path))
             print(path)
 
-            dialog = ImportPreviewDialog(engine, ops, SAMPLE, lambda: None, tab)
+            dialog = ImportPreviewDialog(ops, SAMPLE, tab)
             dialog.resize(*SIZE)
             dialog.show()
             wait_until(app, lambda: dialog.plan is not None and not dialog.busy)
@@ -98,7 +99,7 @@ def main(argv: list[str]) -> int:
 
             from desk.ui.main_window import MainWindow
 
-            window = MainWindow(engine, ops, Path(tmp) / "demo.sqlite3", demo=True)
+            window = MainWindow(ops, demo=True)
             window.resize(*SIZE)
             window.show()
             wait_until(app, lambda: window.snapshot is not None)

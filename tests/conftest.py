@@ -25,8 +25,9 @@ from hypothesis import settings
 from sqlalchemy.engine import Engine
 
 from desk.services import staff
-from desk.services.context import Ctx, reading, writing
+from desk.services.context import Ctx
 from desk.services.database import open_database
+from desk.services.transactions import reading, writing
 
 # Set before anything can import Qt, so UI tests never need a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from desk import cli
 from desk.services import handover, loans, shifts, staff
-from desk.services.context import writing
 from desk.services.loans import LoanDraft
+from desk.services.transactions import writing
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

@@ -31,6 +31,12 @@ class WorkOrder(RecordBase, PartyBase, table=True):
     Deadlines: ``response_due``/``completion_due`` are the deadlines as computed at
     intake; time spent 待料 is added through ``paused_seconds`` (and the running
     pause since ``paused_since``) — see desk.services.sla.
+
+    The SLA clock (``workorders.clock``), kept by the services at every change so a list
+    can filter and sort by it in SQL: ``completion_from`` is when the completion limit
+    began (the intake or appointment, or the last 返工); ``overdue_at`` the deadline
+    running now — overdue once past it, None while none runs (closed, 待料) — and
+    ``clock_from`` when that deadline's time began (later by the 待料 pauses).
     """
 
     __table_args__ = (
@@ -66,6 +72,9 @@ class WorkOrder(RecordBase, PartyBase, table=True):
     # the visit or call this came from ("one action turns a visit into a repair")
     visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
     call_id: int | None = Field(default=None, foreign_key="call.id", index=True)
+    completion_from: NaiveDatetime | None = None
+    clock_from: NaiveDatetime | None = None
+    overdue_at: NaiveDatetime | None = Field(default=None, index=True)
 
 
 class WorkOrderMaterial(SQLModel, table=True):
@@ -80,7 +89,11 @@ class WorkOrderMaterial(SQLModel, table=True):
 
 
 class Complaint(RecordBase, PartyBase, table=True):
-    """客户投诉处理单 (QR-026SD)."""
+    """客户投诉处理单 (QR-026SD).
+
+    ``overdue_at`` is the deadline running now (``complaints.clock``), kept by the
+    services at every change: overdue once past it, None while none runs.
+    """
 
     __table_args__ = (
         Index("ix_complaint_unit_time", "unit_id", "created_at"),
@@ -111,6 +124,7 @@ class Complaint(RecordBase, PartyBase, table=True):
     # the visit or call this came from ("one action turns a visit into a repair")
     visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
     call_id: int | None = Field(default=None, foreign_key="call.id", index=True)
+    overdue_at: NaiveDatetime | None = Field(default=None, index=True)
 
 
 class ComplaintAttachment(SQLModel, table=True):

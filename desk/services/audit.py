@@ -53,6 +53,8 @@ def _log(ctx: Ctx, rows: list[dict[str, Any]]) -> None:
             "reason": "",
         }
         driver_insert(ctx.session, AUDIT, [base | row for row in rows])
+        for row in rows:  # what the screens refresh: everything audited changed
+            ctx.changes.add(row["entity"], [row["entity_id"] or None])
 
 
 def created(ctx: Ctx, obj: SQLModel, summary: str = "") -> None:

@@ -5,12 +5,16 @@ Scopes (``Scope``):
 
 =========  ===========================================================================
 待回访      still due, soonest due first: the queue (a few dozen rows at most)
-已超时      still due and past ``due_at`` — ``callbacks.count_overdue``'s rule, so the
+已超时      still due and past ``due_at`` — ``callbacks.deadline``'s rule, so the
            status bar's count and this list always agree
 今天到期    still due, ``due_at`` today (those already past it included), soonest first
 已回访      recorded, the most recently recorded first
 全部        every callback, voided ones included, the most recently queued first
 =========  ===========================================================================
+
+Each row carries ``amber_at`` and ``red_at`` (``sla.marks`` of ``callbacks.clock``): red once
+past ``due_at``, amber once less than the office's ``sla.near_fraction`` of the time from
+queueing to ``due_at`` is left — the same rule as a repair's or a complaint's deadline.
 
 A search (``text``) finds a callback by its repair's or complaint's text — serial, name,
 phone, room, what was reported, what was done, by whom — through the records' text index
@@ -31,13 +35,14 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any
 
 from sqlmodel import Session
 
 from desk.models.db import driver
 from desk.models.enums import CallbackSource, CallbackState, CallbackWay, Satisfaction
-from desk.services import textsearch
+from desk.services import callbacks, sla, textsearch
 from desk.services.context import Ctx
 
 __all__ = ["MAX_PAGE", "CallbackRow", "Scope", "callback_rows", "count_due", "count_rows"]
@@ -68,6 +73,8 @@ class CallbackRow:
     state: CallbackState
     due_at: datetime
     overdue: bool  # still due and past due_at, at the moment the page was read
+    amber_at: datetime | None  # sla.marks of callbacks.clock; None once made or voided
+    red_at: datetime | None
     queued_at: datetime  # the repair's completion / the complaint's answer this callback follows
     person: str
     room: str  # the room, or the place of a repair in a public area
@@ -102,12 +109,15 @@ def _cut(text: str | None) -> str:
     return line if len(line) <= SUMMARY_CHARS else line[: SUMMARY_CHARS - 1] + "…"
 
 
+# still due and past due_at: callbacks.deadline in SQL
+_OVERDUE = f"cb.state = '{_DUE}' AND cb.due_at < :now"
+
 # (where, order) per scope; every term is on callback's own columns, so the page of ids is
 # found without the joins. The orders end in id for stable paging and match an index
 # (state, due_at / created_at) except 已回访's done_at.
 _SCOPES: dict[Scope, tuple[str, str]] = {
     Scope.DUE: (f"cb.state = '{_DUE}'", "cb.due_at, cb.id"),
-    Scope.OVERDUE: (f"cb.state = '{_DUE}' AND cb.due_at < :now", "cb.due_at, cb.id"),
+    Scope.OVERDUE: (_OVERDUE, "cb.due_at, cb.id"),
     Scope.TODAY: (
         f"cb.state = '{_DUE}' AND cb.due_at >= :day_start AND cb.due_at < :day_end",
         "cb.due_at, cb.id",
@@ -215,7 +225,8 @@ def callback_rows(
         ORDER BY {order}
     """
     rows = con.execute(sql, params | {"limit": limit, "offset": offset}).fetchall()
-    return [_row(row, now) for row in rows]
+    fraction = sla.near_fraction(session) if rows else 0.0
+    return [_row(row, now, fraction) for row in rows]
 
 
 def count_rows(
@@ -231,12 +242,10 @@ def count_rows(
 
 def count_due(ctx: Ctx, *, overdue_only: bool = False) -> int:
     """Callbacks still to make (only those past their time with ``overdue_only``)."""
-    sql = f"SELECT count(*) FROM callback WHERE state = '{_DUE}'"
-    params: tuple[str, ...] = ()
-    if overdue_only:
-        sql += " AND due_at < ?"
-        params = (_ts(ctx.now.replace(microsecond=0)),)
-    return int(driver(ctx.session).execute(sql, params).fetchone()[0])
+    where = _OVERDUE if overdue_only else f"cb.state = '{_DUE}'"
+    now = _ts(ctx.now.replace(microsecond=0))
+    sql = f"SELECT count(*) FROM callback cb WHERE {where}"
+    return int(driver(ctx.session).execute(sql, {"now": now}).fetchone()[0])
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -251,7 +260,7 @@ def _done(category: str | None, main: str | None, extra: str) -> str:
     return _cut(f"{category}：{text}" if category and text else category or text)
 
 
-def _row(row: tuple[Any, ...], now: datetime) -> CallbackRow:
+def _row(row: tuple[Any, ...], now: datetime, fraction: float) -> CallbackRow:
     (
         cb_id, source, work_order_id, complaint_id, state, due_at, queued_at,
         called_at, way, satisfaction, outcome, comment, called_by,
@@ -268,6 +277,9 @@ def _row(row: tuple[Any, ...], now: datetime) -> CallbackRow:
         done_by = department or ""
     due = datetime.fromisoformat(due_at)
     cb_state = CallbackState(state)
+    queued = datetime.fromisoformat(queued_at)
+    facts = SimpleNamespace(state=cb_state, created_at=queued, due_at=due)
+    marks = sla.marks(callbacks.clock(facts), fraction)
     return CallbackRow(
         id=cb_id,
         source=CallbackSource(source),
@@ -277,8 +289,10 @@ def _row(row: tuple[Any, ...], now: datetime) -> CallbackRow:
         record_state=record_state or "",
         state=cb_state,
         due_at=due,
-        overdue=cb_state == CallbackState.DUE and due < now,
-        queued_at=datetime.fromisoformat(queued_at),
+        overdue=marks is not None and marks.red_at < now,
+        amber_at=marks.amber_at if marks is not None else None,
+        red_at=marks.red_at if marks is not None else None,
+        queued_at=queued,
         person=person,
         room=room,
         # a resident's registry entry may list several numbers: the first is the one to call

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from sqlmodel import select
 
@@ -10,7 +12,7 @@ from desk.models import Callback, Complaint, WorkOrder
 from desk.models.enums import CallbackState, CallbackWay, Satisfaction
 from desk.models.errors import TransitionError
 from desk.models.validation import clean_text
-from desk.services import audit, complaints, records, workorders
+from desk.services import audit, complaints, records, sla, workorders
 from desk.services.context import Ctx
 from desk.services.workorders import choice
 
@@ -77,5 +79,29 @@ def due(ctx: Ctx) -> list[Callback]:
     return list(ctx.session.exec(stmt).all())
 
 
+class ClockFacts(Protocol):
+    state: str
+    created_at: datetime
+    due_at: datetime
+
+
+def deadline(callback: ClockFacts) -> datetime | None:
+    """``due_at`` while the callback is still to make; None once made or voided."""
+    return callback.due_at if callback.state == CallbackState.DUE else None
+
+
+def clock(callback: ClockFacts) -> sla.Clock | None:
+    """A callback's time runs from when it was queued (the repair's completion, the
+    complaint's answer) to ``due_at``: near, as for every deadline, once less than
+    ``sla.near_fraction`` of that is left (48 h and 0.2: the last 9.6 hours)."""
+    due = deadline(callback)
+    return None if due is None else sla.Clock(callback.created_at, due)
+
+
+def is_overdue(callback: ClockFacts, now: datetime) -> bool:
+    due = deadline(callback)
+    return due is not None and now > due
+
+
 def count_overdue(ctx: Ctx) -> int:
-    return sum(cb.due_at < ctx.now for cb in due(ctx))
+    return sum(is_overdue(cb, ctx.now) for cb in due(ctx))

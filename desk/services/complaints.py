@@ -3,6 +3,9 @@
 Severity sets who must know and by when (DOMAIN §4); escalation climbs
 前台/部门 → 项目主管 → 公司领导. Answering queues the callback (every complaint
 gets one).
+
+``clock`` is the one rule for near and overdue; every action stores its deadline on the
+complaint (``overdue_at``), which the lists filter by.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Protocol
 
-from sqlmodel import select
+from sqlmodel import Session, col, func, select
 
 from desk.models import Callback, Complaint, ComplaintAttachment, kinds
 from desk.models.enums import (
@@ -100,6 +105,13 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
     due = sla.complaint_due(
         ctx.now, severity, conf, WorkCalendar.load(ctx.session), draft.demand_deadline
     )
+    facts = SimpleNamespace(
+        state=C.ACCEPTED,
+        severity=severity,
+        level=EscalationLevel.DESK,
+        due_at=due,
+        demand_deadline=draft.demand_deadline,
+    )
     return records.create(
         ctx,
         Complaint,
@@ -139,6 +151,7 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
         ),
         level=EscalationLevel.DESK,
         due_at=due,
+        overdue_at=deadline(facts),
         visit_id=draft.visit_id,
         call_id=draft.call_id,
         **party,
@@ -148,6 +161,7 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
 def _move(ctx: Ctx, complaint: Complaint, action: str, **values: object) -> Complaint:
     target = next_state(COMPLAINT_FLOW, complaint.state, action)
     audit.change(ctx, complaint, {**values, "state": target}, action=AuditAction.TRANSITION)
+    _stamp(complaint)
     return complaint
 
 
@@ -234,6 +248,7 @@ def void(ctx: Ctx, complaint_id: int, reason: str) -> Complaint:
     for cb in pending_callbacks(ctx, complaint.id):
         records.void(ctx, cb, "投诉作废", CallbackState.VOID)
     records.void(ctx, complaint, reason, C.VOID)
+    _stamp(complaint)
     return complaint
 
 
@@ -244,22 +259,68 @@ def pending_callbacks(ctx: Ctx, complaint_id: int | None) -> list[Callback]:
     return list(ctx.session.exec(stmt).all())
 
 
-def needs_escalation(complaint: Complaint) -> bool:
+class ClockFacts(Protocol):
+    """What a complaint's clock is worked out from (a Complaint, or a row's values);
+    ``deadline`` needs all but ``created_at``."""
+
+    state: str
+    created_at: datetime
+    severity: str
+    level: str
+    due_at: datetime
+    demand_deadline: datetime | None
+
+
+def needs_escalation(complaint: ClockFacts) -> bool:
     """Not yet reported to the level its severity requires."""
     required = REQUIRED_LEVEL[Severity(complaint.severity)]
-    return ESCALATION_ORDER.index(complaint.level) < ESCALATION_ORDER.index(required)
+    return ESCALATION_ORDER.index(complaint.level) < ESCALATION_ORDER.index(required)  # type: ignore[arg-type]
 
 
-def is_overdue(complaint: Complaint, now: datetime) -> bool:
-    """Open and past its time: not reported up by ``due_at`` (重大/重要), not resolved by
-    ``due_at`` (轻微), or past the resident's own deadline."""
+def deadline(complaint: ClockFacts) -> datetime | None:
+    """The earliest deadline still running while the complaint is open: the resident's
+    own, and ``due_at`` while it binds (轻微: resolve by; 重大/重要: until reported high
+    enough). None when none runs."""
     if complaint.state not in OPEN_COMPLAINT_STATES:
-        return False
-    if complaint.demand_deadline is not None and now > complaint.demand_deadline:
-        return True
-    if now <= complaint.due_at:
-        return False
-    return complaint.severity == Severity.MINOR or needs_escalation(complaint)
+        return None
+    running = [complaint.demand_deadline] if complaint.demand_deadline is not None else []
+    if complaint.severity == Severity.MINOR or needs_escalation(complaint):
+        running.append(complaint.due_at)
+    return min(running, default=None)
+
+
+def clock(complaint: ClockFacts) -> sla.Clock | None:
+    """The deadline running now (``deadline``); every one of them runs from the intake."""
+    due = deadline(complaint)
+    return None if due is None else sla.Clock(complaint.created_at, due)
+
+
+def _stamp(complaint: Complaint) -> None:
+    """Store the running deadline after a change: derived from audited fields, so
+    bookkeeping, not logged itself."""
+    complaint.overdue_at = deadline(complaint)
+
+
+def restamp(session: Session) -> int:
+    """Store ``deadline`` on every complaint whose stored one differs: for rows written
+    without the services (the demo's bulk insert). Returns how many changed."""
+    stmt = select(Complaint).where(
+        col(Complaint.state).in_(OPEN_COMPLAINT_STATES) | col(Complaint.overdue_at).is_not(None)
+    )
+    changed = 0
+    for complaint in session.exec(stmt):
+        before = complaint.overdue_at
+        _stamp(complaint)
+        changed += before != complaint.overdue_at
+    session.flush()
+    return changed
+
+
+def is_overdue(complaint: ClockFacts, now: datetime) -> bool:
+    """Open and past its time: not reported up by ``due_at`` (重大/重要), not resolved by
+    ``due_at`` (轻微), or past the resident's own deadline (``deadline``)."""
+    due = deadline(complaint)
+    return due is not None and now > due
 
 
 def open_complaints(ctx: Ctx) -> list[Complaint]:
@@ -268,7 +329,10 @@ def open_complaints(ctx: Ctx) -> list[Complaint]:
 
 
 def count_overdue(ctx: Ctx) -> int:
-    return sum(is_overdue(c, ctx.now) for c in open_complaints(ctx))
+    """Complaints past their running deadline, by the stored one: the count the 已超时
+    list shows (services.lists filters by the same column)."""
+    stmt = select(func.count()).where(col(Complaint.overdue_at) < ctx.now)
+    return int(ctx.session.exec(stmt).one())
 
 
 # --- attachments -------------------------------------------------------------------------

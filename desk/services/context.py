@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from desk.models.db import read_session, write_session
+from desk.services.changes import ChangeSet
 
 
 def local_now() -> datetime:
@@ -20,27 +17,11 @@ def local_now() -> datetime:
 
 @dataclass
 class Ctx:
-    """``now`` is fixed when the transaction starts, so one save has one timestamp."""
+    """``now`` is fixed when the transaction starts, so one save has one timestamp;
+    ``changes`` collects what a write transaction changed (services.changes)."""
 
     session: Session
     staff_id: int | None = None
     shift_id: int | None = None
     now: datetime = field(default_factory=local_now)
-
-
-@contextmanager
-def writing(
-    engine: Engine,
-    staff_id: int | None = None,
-    shift_id: int | None = None,
-    now: datetime | None = None,
-) -> Iterator[Ctx]:
-    """One durable write transaction; committed when the block ends without error."""
-    with write_session(engine) as session:
-        yield Ctx(session, staff_id, shift_id, (now or local_now()).replace(microsecond=0))
-
-
-@contextmanager
-def reading(engine: Engine, now: datetime | None = None) -> Iterator[Ctx]:
-    with read_session(engine) as session:
-        yield Ctx(session, None, None, now or local_now())
+    changes: ChangeSet = field(default_factory=ChangeSet)

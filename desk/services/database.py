@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from desk.models import db, dbfile, migrate
 from desk.models.errors import StorageError
 from desk.services import settings
+from desk.services.handle import DeskHandle
 
 log = logging.getLogger("desk.db")
 
@@ -67,6 +68,11 @@ def open_database(path: Path | str, *, create: bool = True) -> Engine:
     return engine
 
 
+def open_desk(path: Path | str, *, create: bool = True) -> DeskHandle:
+    """``open_database`` for the window: the handle its operations go through."""
+    return DeskHandle(open_database(path, create=create), Path(path))
+
+
 def _check_schema(engine: Engine, path: Path) -> None:
     """After a migration, the file must have every table and column of the models."""
     with engine.connect() as conn:
@@ -88,3 +94,8 @@ def is_empty(engine: Engine) -> bool:
             if session.connection().exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first():
                 return False
     return True
+
+
+def is_new(desk: DeskHandle) -> bool:
+    """``is_empty`` of the desk's file: no staff and no units yet."""
+    return is_empty(desk.engine)

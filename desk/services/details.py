@@ -25,6 +25,7 @@ from desk.models import (
 from desk.models.enums import AuditAction, CallType, MessageState, RecordState
 from desk.models.errors import NotFoundError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
+from desk.services import sla
 
 # field → label, in the order the detail shows them; fields not listed are not shown
 # each kind's fields in the detail's order, with their one label (desk.models.kinds)
@@ -61,6 +62,10 @@ class Detail:
     fields: list[tuple[str, str]]  # (label, value) — empty values left out
     actions: list[str]
     history: list[HistoryRow]
+    # when the record turns amber and red (a repair's or complaint's running deadline, as
+    # the lists have it: sla.marks); None when no deadline runs
+    amber_at: datetime | None = None
+    red_at: datetime | None = None
 
 
 def show_value(value: Any) -> str:
@@ -144,6 +149,8 @@ def record_detail(session: Session, kind: str, record_id: int) -> Detail:
         )
         for e in events
     ]
+    clock = _stored_clock(kind, record)
+    marks = sla.marks(clock, sla.near_fraction(session)) if clock is not None else None
     return Detail(
         kind,
         record_id,
@@ -152,7 +159,18 @@ def record_detail(session: Session, kind: str, record_id: int) -> Detail:
         fields,
         actions_for(kind, record),
         history,
+        amber_at=marks.amber_at if marks is not None else None,
+        red_at=marks.red_at if marks is not None else None,
     )
+
+
+def _stored_clock(kind: str, record: Any) -> sla.Clock | None:
+    """The running deadline the services stored (workorders.clock, complaints.clock)."""
+    if kind == "workorder":
+        return sla.stored_clock(record.clock_from, record.overdue_at)
+    if kind == "complaint":  # its deadlines all run from the intake
+        return sla.stored_clock(record.created_at, record.overdue_at)
+    return None
 
 
 def _history_value(field: str, text: str | None, staff: dict[int, str]) -> str:

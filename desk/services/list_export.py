@@ -37,11 +37,12 @@ from desk.models import kinds
 from desk.models.errors import DeskError
 from desk.reports.list_xlsx import MAX_ROWS, Column, write_list
 from desk.services import countdown, lists, settings
-from desk.services.context import local_now, reading
+from desk.services.context import local_now
 from desk.services.lists import (
     ListFilter,
     Scope,
 )
+from desk.services.transactions import reading
 
 __all__ = [
     "TITLES",

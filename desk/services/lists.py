@@ -2,8 +2,13 @@
 
 ``list_rows(session, kind, flt=ListFilter(...), now=…, offset=…, limit=…)`` returns one page
 of plain frozen rows (what the list shows: masked phones, cut summaries, deadlines with
-待料 pauses applied, overdue/near flags); ``count_rows`` the number for the status text. The
+待料 pauses applied, overdue flags); ``count_rows`` the number for the status text. The
 UI's lazy table model calls ``list_rows`` with growing offsets.
+
+Repairs and complaints carry ``amber_at`` and ``red_at`` (``sla.marks`` of the record's
+clock as the services stored it, with the office's ``sla.near_fraction``): the screen only
+compares them with the clock. ``overdue`` is ``red_at`` passed at ``now``, the very test
+the 已超时 scope makes in SQL on the same stored column.
 
 Scopes (``Scope``), the same rules as the services' own checks:
 
@@ -14,8 +19,10 @@ visit      待处理 (passed to a department)      open, and recorded before tod
                                                the department head gets it the same day)
 call       a 转告 message not yet passed on     such a message from before today
            (``calls.count_undelivered``)
-workorder  OPEN_WORK_ORDER_STATES             ``workorders.is_overdue`` (待料 pauses the clock)
-complaint  OPEN_COMPLAINT_STATES              ``complaints.is_overdue``
+workorder  OPEN_WORK_ORDER_STATES             past ``overdue_at``, the running deadline
+                                               stored by the services (``workorders.clock``:
+                                               待料 stops it)
+complaint  OPEN_COMPLAINT_STATES              past ``overdue_at`` (``complaints.clock``)
 loan       借出                                ``loans.count_overdue``: out past the expected
                                                return
 =========  ===================================================================================
@@ -59,7 +66,6 @@ from sqlmodel import Session
 
 from desk.models.db import driver
 from desk.models.enums import (
-    ESCALATION_ORDER,
     CallType,
     ComplaintState,
     EscalationLevel,
@@ -74,8 +80,7 @@ from desk.models.enums import (
 )
 from desk.models.states import OPEN_COMPLAINT_STATES, OPEN_WORK_ORDER_STATES
 from desk.models.validation import mask_phone, mask_phones_in
-from desk.services import complaints, settings, sla, textsearch, workorders
-from desk.services.calendar import WorkCalendar
+from desk.services import sla, textsearch, workorders
 
 __all__ = [
     "CAP",
@@ -154,8 +159,10 @@ class WorkOrderRow(Row):
     completion_due: datetime  # with time spent 待料 added (workorders.due_times)
     arrived_at: datetime | None
     parts_expected: date | None
-    overdue: bool  # workorders.is_overdue
-    near: bool  # less than sla.near_fraction of the allowed time left
+    overdue: bool  # past red_at at the moment the page was read
+    # sla.marks of the order's clock (workorders.clock); None while none runs (closed, 待料)
+    amber_at: datetime | None
+    red_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,10 @@ class ComplaintRow(Row):
     category: str
     due_at: datetime
     demand_deadline: datetime | None
-    overdue: bool  # complaints.is_overdue
+    overdue: bool  # past red_at at the moment the page was read
+    # sla.marks of the complaint's clock (complaints.clock); None when no deadline runs
+    amber_at: datetime | None
+    red_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -201,29 +211,29 @@ def _cut(text: str | None) -> str:
 
 @dataclass
 class _Env:
-    """What the row builders need besides the row: the moment and a few settings."""
+    """What the row builders need besides the row: the moment and the near fraction."""
 
     session: Session
     now: datetime
     day_start: datetime
     _near_fraction: float | None = None
-    _conf: dict[str, Any] | None = None
-    _calendar: WorkCalendar | None = None
 
-    @property
-    def near_fraction(self) -> float:
+    def marks(self, start: datetime | None, due: datetime | None) -> sla.Marks | None:
+        """The row's amber and red from its stored clock (``sla.stored_clock``)."""
+        if due is None:
+            return None
         if self._near_fraction is None:
-            self._near_fraction = float(settings.get(self.session, "sla.near_fraction"))
-        return self._near_fraction
+            self._near_fraction = sla.near_fraction(self.session)
+        return sla.marks(sla.stored_clock(start, due), self._near_fraction)
 
-    def completion_limit(self, urgency: Urgency, start: datetime) -> timedelta:
-        """How long the office's completion limit for ``urgency`` runs from ``start``."""
-        if self._conf is None:
-            self._conf = settings.all_values(self.session)
-            self._calendar = WorkCalendar.load(self.session)
-        key = f"sla.workorder.{Urgency(urgency).value}.completion"
-        assert self._calendar is not None
-        return sla.Limit.parse(self._conf[key], key=key).due(start, self._calendar) - start
+
+def _flags(marks: sla.Marks | None, now: datetime) -> dict[str, Any]:
+    """overdue/amber_at/red_at of a row: overdue is the 已超时 scope's test (due < now)."""
+    return {
+        "overdue": marks is not None and marks.red_at < now,
+        "amber_at": marks.amber_at if marks is not None else None,
+        "red_at": marks.red_at if marks is not None else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -314,22 +324,13 @@ def _make_call(row: tuple[Any, ...], env: _Env) -> CallRow:
 
 # 报修 -----------------------------------------------------------------------------------------
 
-_RUNNING_PAUSE = (
-    "CASE WHEN r.paused_since IS NULL THEN 0 "
-    "ELSE max(unixepoch(:now) - unixepoch(r.paused_since), 0) END"
-)
-# completion_due with time spent 待料 added, as stored text (strftime gives milliseconds)
-_COMPLETION_DUE = (
-    "CASE WHEN r.paused_seconds = 0 AND r.paused_since IS NULL THEN r.completion_due "
-    "ELSE strftime('%Y-%m-%d %H:%M:%f', r.completion_due, "
-    f"(r.paused_seconds + {_RUNNING_PAUSE}) || ' seconds') || '000' END"
-)
 _WO_OPEN = f"r.state IN {_sql_in(OPEN_WORK_ORDER_STATES)}"
-_WO_OVERDUE = (
-    f"r.state IN {_sql_in(OPEN_WORK_ORDER_STATES - {WorkOrderState.WAITING_PARTS})} AND ("
-    "(r.arrived_at IS NULL AND r.response_due < :now) "
-    f"OR ({_COMPLETION_DUE}) < :now)"
-)
+# the running deadline the services store (workorders.clock); NULL while none runs. Few
+# rows are overdue at once: likelihood() tells the planner (the file has no ANALYZE
+# statistics) to search that index, not walk the list's order testing every row (~20 ms
+# on five years; unlikely()'s 1/16 is not enough)
+_OVERDUE = "likelihood(r.overdue_at < :now, 0.001)"
+_WO_OVERDUE = _OVERDUE
 _WO_SORT_DUE = (
     "CASE WHEN r.paused_seconds = 0 THEN r.completion_due "
     "ELSE strftime('%Y-%m-%d %H:%M:%f', r.completion_due, r.paused_seconds || ' seconds') "
@@ -340,87 +341,43 @@ _WO_SORT_DUE = (
 def _make_workorder(row: tuple[Any, ...], env: _Env) -> WorkOrderRow:
     common = _common(row, WorkOrderState)
     order = SimpleNamespace(
-        state=common["state"],
-        urgency=Urgency(row[9]),
         response_due=datetime.fromisoformat(row[11]),
         completion_due=datetime.fromisoformat(row[12]),
         paused_seconds=row[13] or 0,
         paused_since=_dt(row[14]),
-        arrived_at=_dt(row[15]),
-        appointment_at=_dt(row[17]),
-        rework_count=row[18] or 0,
-        created_at=common["created_at"],
     )
-    now = env.now
-    response_due, completion_due = workorders.due_times(order, now)  # type: ignore[arg-type]
-    overdue = workorders.is_overdue(order, now)  # type: ignore[arg-type]
-    near = False
-    running = order.state in OPEN_WORK_ORDER_STATES and order.state != WorkOrderState.WAITING_PARTS
-    if running and not overdue:
-        start = max(order.created_at, order.appointment_at or order.created_at)
-        fraction = env.near_fraction
-        near = order.arrived_at is None and sla.is_near(start, response_due, now, fraction)
-        if not near:
-            window_start = start
-            if order.rework_count:
-                # 返工 restarts the completion limit from the reopening, which is not stored:
-                # the stored deadline minus the limit's length
-                limit = env.completion_limit(order.urgency, start)
-                window_start = order.completion_due - limit
-            paused = completion_due - order.completion_due
-            near = sla.is_near(window_start + paused, completion_due, now, fraction)
+    response_due, completion_due = workorders.due_times(order, env.now)  # type: ignore[arg-type]
     return WorkOrderRow(
         **common,
-        urgency=order.urgency,
+        urgency=Urgency(row[9]),
         category=row[10],
         assignee=row[8] or "",
         response_due=response_due,
         completion_due=completion_due,
-        arrived_at=order.arrived_at,
+        arrived_at=_dt(row[15]),
         parts_expected=date.fromisoformat(row[16]) if row[16] else None,
-        overdue=overdue,
-        near=near,
+        **_flags(env.marks(_dt(row[17]), _dt(row[18])), env.now),
     )
 
 
 # 投诉 -----------------------------------------------------------------------------------------
 
-
-def _needs_escalation_sql() -> str:
-    parts = []
-    for severity, required in complaints.REQUIRED_LEVEL.items():
-        below = ESCALATION_ORDER[: ESCALATION_ORDER.index(required)]
-        if below:
-            parts.append(f"(r.severity = '{severity.value}' AND r.level IN {_sql_in(below)})")
-    return " OR ".join(parts)
-
-
 _COMPLAINT_OPEN = f"r.state IN {_sql_in(OPEN_COMPLAINT_STATES)}"
-_COMPLAINT_OVERDUE = (
-    f"{_COMPLAINT_OPEN} AND ("
-    "(r.demand_deadline IS NOT NULL AND r.demand_deadline < :now) "
-    f"OR (r.due_at < :now AND (r.severity = '{Severity.MINOR.value}' "
-    f"OR {_needs_escalation_sql()})))"
-)
+# the running deadline the services store (complaints.clock); NULL while none runs
+_COMPLAINT_OVERDUE = _OVERDUE
 
 
 def _make_complaint(row: tuple[Any, ...], env: _Env) -> ComplaintRow:
     common = _common(row, ComplaintState)
-    complaint = SimpleNamespace(
-        state=common["state"],
-        severity=Severity(row[8]),
-        level=EscalationLevel(row[9]),
-        due_at=datetime.fromisoformat(row[11]),
-        demand_deadline=_dt(row[12]),
-    )
     return ComplaintRow(
         **common,
-        severity=complaint.severity,
-        level=complaint.level,
+        severity=Severity(row[8]),
+        level=EscalationLevel(row[9]),
         category=row[10],
-        due_at=complaint.due_at,
-        demand_deadline=complaint.demand_deadline,
-        overdue=complaints.is_overdue(complaint, env.now),  # type: ignore[arg-type]
+        due_at=datetime.fromisoformat(row[11]),
+        demand_deadline=_dt(row[12]),
+        # every deadline of a complaint runs from its intake (complaints.clock)
+        **_flags(env.marks(common["created_at"], _dt(row[13])), env.now),
     )
 
 
@@ -479,7 +436,7 @@ _SPECS: dict[str, _Spec] = {
         extra=(
             "r.assignee, r.urgency, r.category, r.response_due, r.completion_due, "
             "r.paused_seconds, r.paused_since, r.arrived_at, r.parts_expected, "
-            "r.appointment_at, r.rework_count"
+            "r.clock_from, r.overdue_at"
         ),
         joins="",
         room="CASE WHEN r.room_text != '' THEN r.room_text ELSE r.location END",
@@ -500,7 +457,7 @@ _SPECS: dict[str, _Spec] = {
     ),
     "complaint": _Spec(
         kind="complaint",
-        extra="r.severity, r.level, r.category, r.due_at, r.demand_deadline",
+        extra="r.severity, r.level, r.category, r.due_at, r.demand_deadline, r.overdue_at",
         joins="",
         room="r.room_text",
         summary="r.description",

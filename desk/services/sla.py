@@ -2,6 +2,13 @@
 
 A limit spec is ``<n>m`` minutes, ``<n>h`` hours, ``<n>d`` calendar days,
 ``<n>wd`` working days, or ``eod`` (end of the same day, 23:59:59).
+
+Near and past (the amber and red of every list): a record's own rule names the deadline
+running now and when its time began — a ``Clock`` (``workorders.clock``,
+``complaints.clock``, ``callbacks.clock``). ``marks`` turns a clock into the two instants
+the screens compare with the time: ``amber_at``, when less than ``sla.near_fraction`` of
+the clock's span is left, and ``red_at``, the deadline itself (overdue once past it).
+Nothing else decides near or overdue.
 """
 
 from __future__ import annotations
@@ -11,8 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlmodel import Session
+
 from desk.models.enums import Severity, Urgency
 from desk.models.errors import ValidationError
+from desk.services import settings
 from desk.services.calendar import WorkCalendar
 
 _SPEC = re.compile(r"^\s*(?:(\d+)\s*(m|h|d|wd)|(eod))\s*$")
@@ -102,8 +112,46 @@ def remaining(due: datetime, now: datetime) -> timedelta:
     return due - now
 
 
-def is_near(start: datetime, due: datetime, now: datetime, fraction: float) -> bool:
-    """True when less than ``fraction`` of the allowed time is left (and not yet past)."""
-    total = (due - start).total_seconds()
-    left = (due - now).total_seconds()
-    return 0 <= left <= total * fraction
+# --- near and past -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The deadline running now (``due``) and when its time began (``start``).
+
+    A record's rule makes it; None where no deadline runs (closed, or 待料).
+    """
+
+    start: datetime
+    due: datetime
+
+
+@dataclass(frozen=True)
+class Marks:
+    """When a row turns amber (near its deadline) and red (past it)."""
+
+    amber_at: datetime
+    red_at: datetime
+
+
+def marks(clock: Clock | None, fraction: float) -> Marks | None:
+    """Amber once less than ``fraction`` of the clock's span is left, red once it is past.
+
+    A span that began after its deadline (a resident's own deadline set before the
+    record's time) is amber only at the deadline itself.
+    """
+    if clock is None:
+        return None
+    span = max(clock.due - clock.start, timedelta(0))
+    return Marks(clock.due - span * fraction, clock.due)
+
+
+def stored_clock(start: datetime | None, due: datetime | None) -> Clock | None:
+    """A clock as the services stored it (``overdue_at`` and when its time began): what
+    the lists and the details read. Without a known start it is amber only when due."""
+    return None if due is None else Clock(start or due, due)
+
+
+def near_fraction(session: Session) -> float:
+    """The office's ``sla.near_fraction``: the part of a span that is "near"."""
+    return float(settings.get(session, "sla.near_fraction"))

@@ -24,7 +24,7 @@ from desk.models.enums import CallbackSource, Satisfaction, Severity, Urgency
 from desk.models.errors import DeskError
 from desk.reports.statistics_report import Chart, Column, Section, StatisticsReport
 from desk.services import settings
-from desk.services.context import Ctx, local_now, reading
+from desk.services.context import Ctx, local_now
 from desk.services.statistics import (
     Durations,
     MonthlyFigures,
@@ -34,10 +34,12 @@ from desk.services.statistics import (
     change,
     monthly_report,
 )
+from desk.services.transactions import reading
 
 __all__ = [
     "DEFAULT_OFFICE",
     "build",
+    "export",
     "export_pdf",
     "export_xlsx",
     "is_empty",
@@ -460,6 +462,18 @@ def export_pdf(
     return _export(engine, year, month, Path(path), now, write_statistics_pdf)
 
 
+def export(ctx: Ctx, year: int, month: int, path: Path | str, fmt: str) -> Path:
+    """Read the month on ``ctx`` (open work judged at ``ctx.now``) and write it as ``fmt``,
+    "xlsx" or "pdf": the screen's export, one operation on a read snapshot."""
+    if fmt == "xlsx":
+        from desk.reports.statistics_xlsx import write_statistics_xlsx as write
+    elif fmt == "pdf":
+        from desk.reports.statistics_pdf import write_statistics_pdf as write
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return _write(load(ctx, year, month), Path(path), write)
+
+
 def _export(
     engine: Engine,
     year: int,
@@ -470,6 +484,12 @@ def _export(
 ) -> Path:
     with reading(engine, now or local_now()) as ctx:
         report = load(ctx, year, month)
+    return _write(report, path, write)
+
+
+def _write(
+    report: StatisticsReport, path: Path, write: Callable[[StatisticsReport, Path], Path]
+) -> Path:
     try:
         return write(report, path)
     except PermissionError as exc:

@@ -2,6 +2,10 @@
 
 Every action validates, moves the state through WORK_ORDER_FLOW, and writes the
 audit log in the caller's transaction. Completion creates the callback.
+
+The SLA clock (``clock``) is the one rule for near and overdue: every action stores it
+on the order (``overdue_at``, ``clock_from``), and the lists filter and colour by what is
+stored, so SQL and Python never disagree.
 """
 
 from __future__ import annotations
@@ -9,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
+from typing import Protocol
 
-from sqlmodel import select
+from sqlmodel import Session, col, func, select
 
 from desk.models import Callback, WorkOrder, WorkOrderMaterial, kinds
 from desk.models.enums import (
@@ -115,6 +121,19 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
     response_due, completion_due = sla.workorder_deadlines(
         start, urgency, conf, WorkCalendar.load(ctx.session)
     )
+    running = clock(
+        SimpleNamespace(
+            state=W.NEW,
+            created_at=intake,
+            appointment_at=draft.appointment_at,
+            arrived_at=None,
+            response_due=response_due,
+            completion_due=completion_due,
+            completion_from=start,
+            paused_seconds=0,
+        )
+    )
+    assert running is not None  # a new order's clock always runs
     return records.create(
         ctx,
         WorkOrder,
@@ -129,6 +148,9 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
         appointment_at=draft.appointment_at,
         response_due=response_due,
         completion_due=completion_due,
+        completion_from=start,
+        clock_from=running.start,
+        overdue_at=running.due,
         visit_id=draft.visit_id,
         call_id=draft.call_id,
         **party,
@@ -142,6 +164,7 @@ def _move(
     audit.change(
         ctx, order, {**values, "state": target}, action=AuditAction.TRANSITION, reason=reason
     )
+    _stamp(order)
     return order
 
 
@@ -253,6 +276,7 @@ def rework(ctx: Ctx, order_id: int, reason: str) -> WorkOrder:
     _, completion_due = sla.workorder_deadlines(
         ctx.now, order.urgency, settings.all_values(ctx.session), WorkCalendar.load(ctx.session)
     )
+    order.completion_from = ctx.now  # the clock's bookkeeping (_stamp): when this limit began
     return _move(
         ctx,
         order,
@@ -281,6 +305,7 @@ def void(ctx: Ctx, order_id: int, reason: str) -> WorkOrder:
             ctx, order, {"paused_since": None, "paused_seconds": int(paused.total_seconds())}
         )
     records.void(ctx, order, reason, W.VOID)
+    _stamp(order)
     return order
 
 
@@ -298,21 +323,94 @@ def pending_callbacks(ctx: Ctx, order_id: int | None) -> list[Callback]:
 
 # --- deadlines as the desk sees them -------------------------------------------------
 
+_RUNNING = OPEN_WORK_ORDER_STATES - {W.WAITING_PARTS}  # 待料 stops the clock
+
+
+class ClockFacts(Protocol):
+    """What the clock of an order is worked out from (a WorkOrder, or a row's values)."""
+
+    state: str
+    created_at: datetime
+    appointment_at: datetime | None
+    arrived_at: datetime | None
+    response_due: datetime
+    completion_due: datetime
+    completion_from: datetime | None
+    paused_seconds: int
+
+
+def limits_start(order: ClockFacts) -> datetime:
+    """When an order's limits began to run: its intake, or the agreed visit's time."""
+    if order.appointment_at is None:
+        return order.created_at
+    return max(order.created_at, order.appointment_at)
+
+
+def deadline(order: ClockFacts) -> datetime | None:
+    """The deadline running now: the response until someone is on site and the completion
+    (later by the time spent 待料) until the order is done, whichever comes first. None
+    while the order is closed or 待料: its clock stands still."""
+    if order.state not in _RUNNING:
+        return None
+    completion = order.completion_due + timedelta(seconds=order.paused_seconds or 0)
+    if order.arrived_at is None:
+        return min(order.response_due, completion)
+    return completion
+
+
+def clock(order: ClockFacts) -> sla.Clock | None:
+    """The deadline running now (``deadline``) and when its time began: the limits'
+    start for the response; for the completion when its limit began (``completion_from``:
+    the intake or appointment, or the last 返工) plus the pauses since."""
+    due = deadline(order)
+    if due is None:
+        return None
+    if order.arrived_at is None and due == order.response_due:
+        return sla.Clock(limits_start(order), due)
+    began = order.completion_from or limits_start(order)
+    return sla.Clock(began + timedelta(seconds=order.paused_seconds or 0), due)
+
+
+def _stamp(order: WorkOrder) -> None:
+    """Store the order's clock after a change. Derived from audited fields, so it is
+    bookkeeping, not logged itself (the history would repeat every deadline)."""
+    running = clock(order)
+    order.clock_from = running.start if running is not None else None
+    order.overdue_at = running.due if running is not None else None
+
+
+def restamp(session: Session) -> int:
+    """Store the clock of every open order, and clear it where a closed one kept one: for
+    rows written without the services (a bulk insert). An open order without
+    ``completion_from`` counts its completion from its limits' start (a closed one gets it
+    when 返工 reopens it). Returns how many orders changed."""
+    stmt = select(WorkOrder).where(
+        col(WorkOrder.state).in_(OPEN_WORK_ORDER_STATES) | col(WorkOrder.overdue_at).is_not(None)
+    )
+    changed = 0
+    for order in session.exec(stmt):
+        before = (order.completion_from, order.clock_from, order.overdue_at)
+        if order.completion_from is None:
+            order.completion_from = limits_start(order)
+        _stamp(order)
+        changed += before != (order.completion_from, order.clock_from, order.overdue_at)
+    session.flush()
+    return changed
+
 
 def due_times(order: WorkOrder, now: datetime) -> tuple[datetime, datetime]:
-    """(response_due, completion_due) with time spent 待料 added to completion."""
+    """(response_due, completion_due) with time spent 待料 added to completion (for
+    showing; a pause still running moves it with the clock)."""
     completion = sla.effective_due(
         order.completion_due, order.paused_seconds, order.paused_since, now
     )
     return order.response_due, completion
 
 
-def is_overdue(order: WorkOrder, now: datetime) -> bool:
-    if order.state not in OPEN_WORK_ORDER_STATES or order.state == W.WAITING_PARTS:
-        return False
-    response_due, completion_due = due_times(order, now)
-    late_response = order.arrived_at is None and now > response_due
-    return late_response or now > completion_due
+def is_overdue(order: ClockFacts, now: datetime) -> bool:
+    """Past the deadline running now (``deadline``)."""
+    due = deadline(order)
+    return due is not None and now > due
 
 
 def open_orders(ctx: Ctx) -> list[WorkOrder]:
@@ -321,6 +419,7 @@ def open_orders(ctx: Ctx) -> list[WorkOrder]:
 
 
 def count_overdue(ctx: Ctx) -> int:
-    """Open orders past a deadline. Few orders are open at once, so one rule in Python
-    (``is_overdue``) serves the list colouring and this count alike."""
-    return sum(is_overdue(o, ctx.now) for o in open_orders(ctx))
+    """Orders past their running deadline, by the stored clock: the count the 已超时 list
+    shows (services.lists filters by the same column)."""
+    stmt = select(func.count()).where(col(WorkOrder.overdue_at) < ctx.now)
+    return int(ctx.session.exec(stmt).one())

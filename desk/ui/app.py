@@ -11,14 +11,13 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
-from sqlalchemy.engine import Engine
 
 from desk import paths
 from desk.models.dbfile import Kind, presence, reindex
 from desk.models.errors import DeskError, StorageError
 from desk.services import backup, staff
-from desk.services.context import reading, writing
-from desk.services.database import is_empty, open_database
+from desk.services.database import is_new, open_desk
+from desk.services.handle import DeskHandle
 from desk.ui import msgbox
 from desk.ui.first_run import FirstRunDialog
 from desk.ui.fonts import ensure_chinese_font
@@ -65,29 +64,29 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def needs_setup(db_path: Path) -> bool:
-    """True when the office has still to be set up here (see ``office_engine``)."""
-    engine = office_engine(db_path)
-    if engine is None:
+    """True when the office has still to be set up here (see ``office_desk``)."""
+    desk = office_desk(db_path)
+    if desk is None:
         return True
-    engine.dispose()
+    desk.close()
     return False
 
 
-def office_engine(db_path: Path) -> Engine | None:
-    """The engine on the office's file, or None when the office has still to be set up.
+def office_desk(db_path: Path) -> DeskHandle | None:
+    """The office's file opened for the window, or None when the office has still to be
+    set up.
 
     A missing or 0-byte file with a backup (or a file set aside by a restore) beside it is
     first offered that: the data may be there, and a new empty office would only hide it.
-    The file is checked once (``open_database``), and the engine is the window's.
+    The file is checked once (``open_database``), and the handle is the window's.
     """
     kind = presence(db_path)  # cheap: the full look comes with opening it below
     if kind in (Kind.MISSING, Kind.EMPTY) and not offer_recovery(db_path, kind):
         return None
-    engine = open_database_or_restore(db_path)  # the first look at the file: damaged?
-    with reading(engine) as ctx:
-        if staff.is_set_up(ctx):
-            return engine
-    engine.dispose()
+    desk = open_database_or_restore(db_path)  # the first look at the file: damaged?
+    if desk.read(staff.is_set_up):
+        return desk
+    desk.close()
     return None
 
 
@@ -124,14 +123,12 @@ def restore_newest(
     return True
 
 
-def prepare_demo(ops: Ops) -> Path | None:
+def prepare_demo() -> Path | None:
     """Open the demo file, generating it first (with a progress dialog) if it is new."""
-    from desk.services import demo
-
     path = paths.demo_db()
-    engine = open_database(path)
-    if not is_empty(engine):
-        engine.dispose()
+    desk = open_desk(path)
+    if not is_new(desk):
+        desk.close()
         return path
     dialog = QProgressDialog("正在生成演示数据……", "", 0, 0)
     dialog.setCancelButton(None)
@@ -147,16 +144,22 @@ def prepare_demo(ops: Ops) -> Path | None:
         outcome["error"] = exc
         dialog.close()
 
-    ops.run(lambda: demo.generate(engine, DEMO_DAYS), finished, failed)
-    dialog.exec()
-    engine.dispose()
+    from desk.demo import fill_demo  # large, and only the demo's first start needs it
+
+    generating = Ops(desk)  # off the GUI thread, so the progress dialog turns meanwhile
+    try:
+        generating.background(lambda: fill_demo(desk, DEMO_DAYS), finished, failed)
+        dialog.exec()
+    finally:
+        generating.shutdown()
+        desk.close()
     if "error" in outcome:
         msgbox.error(None, "演示数据", f"生成演示数据失败：{outcome['error']}")
         return None
     return path
 
 
-def open_database_or_restore(db_path: Path) -> Engine:
+def open_database_or_restore(db_path: Path) -> DeskHandle:
     """Open the database; when its file is damaged, offer the newest whole copy of it;
     when only an index is damaged, offer to rebuild the indexes (nothing is lost).
 
@@ -165,20 +168,20 @@ def open_database_or_restore(db_path: Path) -> Engine:
     overwritten: whoever looks into it later still has it.
     """
     try:
-        return open_database(db_path)
+        return open_desk(db_path)
     except StorageError as exc:
         if exc.kind == "index":
             if not msgbox.confirm(None, "数据库索引损坏", f"{exc}\n\n现在重建索引吗？"):
                 raise
             reindex(db_path)
             log.warning("rebuilt the indexes of %s", db_path.name)
-            return open_database(db_path)
+            return open_desk(db_path)
         if exc.kind != "corrupt":
             raise
         otherwise = "损坏的文件会另存一份（文件名带 before-restore），不会删除。"
         if not restore_newest(db_path, "数据库文件损坏", str(exc), otherwise, "damaged file"):
             raise
-        return open_database(db_path)
+        return open_desk(db_path)
 
 
 def quit_after(app: QApplication, ms: int) -> None:
@@ -198,69 +201,60 @@ def run(db_path: Path) -> int:
     quit_ms = os.environ.get(QUIT_AFTER_ENV, "").strip()
     if quit_ms.isdigit():
         quit_after(app, int(quit_ms))
-    ops = Ops()
-    try:
-        demo_mode = db_path.resolve() == paths.demo_db().resolve()  # also when opened by --db
-        while True:
-            try:
-                engine, db_path, demo_mode = open_for_window(db_path, demo_mode, ops)
-                break
-            except _Declined:
-                return 0
-            except StorageError as exc:
-                log.error("cannot open %s: %s", db_path.name, exc.kind)
-                if exc.kind in RETRYABLE and msgbox.retry(
-                    None, "无法打开数据库", f"{exc}\n\n文件：{db_path}"
-                ):
-                    continue
-                if exc.kind not in RETRYABLE:
-                    msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
-                return 2
-            except DeskError as exc:
-                log.error("cannot open %s: %s", db_path.name, type(exc).__name__)
+    demo_mode = db_path.resolve() == paths.demo_db().resolve()  # also when opened by --db
+    while True:
+        try:
+            desk, db_path, demo_mode = open_for_window(db_path, demo_mode)
+            break
+        except _Declined:
+            return 0
+        except StorageError as exc:
+            log.error("cannot open %s: %s", db_path.name, exc.kind)
+            if exc.kind in RETRYABLE and msgbox.retry(
+                None, "无法打开数据库", f"{exc}\n\n文件：{db_path}"
+            ):
+                continue
+            if exc.kind not in RETRYABLE:
                 msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
-                return 2
-        if engine is None:
-            return 1
-        window = MainWindow(
-            engine,
-            ops,
-            db_path,
-            demo=demo_mode,
-            ask_duty=True,
-            auto_backup=True,
-            keep_drafts=True,
-        )
+            return 2
+        except DeskError as exc:
+            log.error("cannot open %s: %s", db_path.name, type(exc).__name__)
+            msgbox.error(None, "无法打开数据库", f"{exc}\n\n文件：{db_path}")
+            return 2
+    if desk is None:
+        return 1
+    ops = Ops(desk)
+    try:
+        window = MainWindow(ops, demo=demo_mode, ask_duty=True, auto_backup=True, keep_drafts=True)
         window.show_fitted()
-        code = app.exec()
-        engine.dispose()
-        return code
+        return app.exec()
     finally:
         ops.shutdown()
+        desk.close()
 
 
 class _Declined(Exception):
     """The first-start dialog was closed: nothing to open, nothing went wrong."""
 
 
-def open_for_window(db_path: Path, demo_mode: bool, ops: Ops) -> tuple[Engine | None, Path, bool]:
-    """The engine the window works on, after the first start's questions; None when the
+def open_for_window(db_path: Path, demo_mode: bool) -> tuple[DeskHandle | None, Path, bool]:
+    """The desk the window works on, after the first start's questions; None when the
     demo could not be made. Raises DeskError when the file cannot be used."""
-    engine = office_engine(db_path)
-    if engine is not None:
-        return engine, db_path, demo_mode
+    desk = office_desk(db_path)
+    if desk is not None:
+        return desk, db_path, demo_mode
     # the first start: a new office or the demo
     dialog = FirstRunDialog(demo_exists=paths.demo_db().exists())
     if not dialog.exec() or dialog.choice is None:
         raise _Declined
     if dialog.choice.demo:
-        demo_path = prepare_demo(ops)
+        demo_path = prepare_demo()
         if demo_path is None:
             return None, db_path, demo_mode
         db_path, demo_mode = demo_path, True
     else:
-        engine = open_database(db_path)
-        with writing(engine) as ctx:
-            staff.set_up_office(ctx, dialog.choice.office_name, dialog.choice.staff_name)
-        engine.dispose()
-    return open_database(db_path), db_path, demo_mode
+        choice = dialog.choice
+        new = open_desk(db_path)
+        new.write(lambda ctx: staff.set_up_office(ctx, choice.office_name, choice.staff_name))
+        new.close()
+    return open_desk(db_path), db_path, demo_mode

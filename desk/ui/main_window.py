@@ -1,50 +1,40 @@
 """The main window: office name and who is on duty always in view, live counts below.
 
 The desk's tabs come in the order the issue fixes (来访接待, 来电记录, 报修派工, 投诉处理,
-物品借用), then 住户. Everything loads through the DB worker and refreshes on
-``data_changed``; the status bar's counts jump to the filtered list they count.
+物品借用), then 住户. Everything loads through the operations (``Ops``); after a write the
+window reloads only the parts its ``Changes`` concern (``PARTS``), and everything once a
+minute (counts turn overdue with the clock). The status bar's counts jump to the filtered
+list they count. The header's duty bar (``window.duty_bar``) keeps ``ops.desk``'s duty — who
+and which shift every write is stamped with — current; the backups behind the 文件 menu and
+the status bar are ``window.backup_menu``'s. This module assembles them with the tabs and
+leads from one tab to another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
-from desk.models.dbfile import reindex
-from desk.services import (
-    backup,
-    calls,
-    duty,
-    handover,
-    lookup,
-    overview,
-    settings,
-    shifts,
-    staff,
-)
+from desk.services import duty, handover, lookup, overview, settings, staff
 from desk.services.carry import Carry
-from desk.services.context import reading, writing
-from desk.ui import backups, msgbox
+from desk.services.changes import Changes
+from desk.services.context import Ctx
+from desk.ui import msgbox
 from desk.ui.about import AboutDialog
-from desk.ui.backups import AutoBackup, Background
-from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.dialogs.settings_dialog import SettingsDialog
 from desk.ui.dialogs.staff_dialog import StaffDialog
@@ -60,6 +50,8 @@ from desk.ui.tabs.statistics import StatisticsTab
 from desk.ui.tabs.visits import VisitsTab
 from desk.ui.tabs.workorders import WorkOrdersTab
 from desk.ui.widgets.serial_lookup import SerialLookup
+from desk.ui.window.backup_menu import BackupMenu
+from desk.ui.window.duty_bar import DutyBar
 
 REFRESH_MS = 60_000
 WINDOW_SIZE = (1280, 800)  # on a larger screen; a smaller one gets the window maximised
@@ -76,9 +68,19 @@ STATUS_COUNTS = [
 ]
 
 
+# the parts of the window and the kinds of change (table names) each one shows
+PARTS: dict[str, tuple[str, ...]] = {
+    "office": ("setting",),  # the office's name, where the daily backup is also copied
+    "staff": ("staff",),  # who can come on duty
+    "counts": ("visit", "call", "workorder", "complaint", "loan", "callback"),  # 今日, 需跟进
+    # who is on duty, the shifts (settings), 未按时接班
+    "duty": ("shift", "handover", "staff", "setting"),
+}
+
+
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything the window shows, loaded in one read on the DB worker."""
+    """Everything the window shows, loaded in one read."""
 
     office: str
     staff: list[tuple[int, str, str]]  # id, name, role
@@ -88,24 +90,30 @@ class Snapshot:
     backup_folder: str  # the setting: where the daily backup is also copied
 
 
-def load_snapshot(engine: Engine) -> Snapshot:
-    with reading(engine) as ctx:
-        return Snapshot(
-            office=overview.office_name(ctx),
-            staff=[(s.id, s.name, s.role.value) for s in staff.active(ctx)],  # type: ignore[misc]
-            today=overview.today(ctx),
-            attention=overview.attention(ctx),
-            duty=duty.duty_state(ctx),
-            backup_folder=str(settings.get(ctx.session, "backup.folder") or ""),
-        )
+def load_parts(ctx: Ctx, parts: frozenset[str]) -> dict[str, Any]:
+    """The Snapshot fields of ``parts`` (keys of PARTS), read on one snapshot."""
+    fields: dict[str, Any] = {}
+    if "office" in parts:
+        fields["office"] = overview.office_name(ctx)
+        fields["backup_folder"] = str(settings.get(ctx.session, "backup.folder") or "")
+    if "staff" in parts:
+        fields["staff"] = [(s.id, s.name, s.role.value) for s in staff.active(ctx)]
+    if "counts" in parts:
+        fields["today"] = overview.today(ctx)
+        fields["attention"] = overview.attention(ctx)
+    if "duty" in parts:
+        fields["duty"] = duty.duty_state(ctx)
+    return fields
+
+
+def load_snapshot(ctx: Ctx) -> Snapshot:
+    return Snapshot(**load_parts(ctx, frozenset(PARTS)))
 
 
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        engine: Engine,
         ops: Ops,
-        db_path: Path,
         *,
         demo: bool = False,
         ask_duty: bool = False,
@@ -113,11 +121,7 @@ class MainWindow(QMainWindow):
         keep_drafts: bool = False,
     ) -> None:
         super().__init__()
-        # the program's start asks who comes on duty when nobody is (tests leave it off)
-        self.ask_duty = ask_duty
-        self.engine = engine
         self.ops = ops
-        self.db_path = db_path
         self.demo = demo
         self.snapshot: Snapshot | None = None
         self.restored = False  # 从备份恢复 replaced the file: the window closes for good
@@ -133,33 +137,19 @@ class MainWindow(QMainWindow):
             "background:#f39c12; color:white; padding:2px 8px; border-radius:3px;"
         )
         self.demo_label.setVisible(demo)
-        self.duty_combo = QComboBox()
-        self.duty_combo.setMinimumWidth(160)
-        duty_label = QLabel(self.tr("值班人员"))
-        duty_label.setBuddy(self.duty_combo)
-        # choosing another person means they come on duty: pick the shift, then they see
-        # the messages (转告) waiting for them and the handover to accept
-        self.duty_combo.activated.connect(
-            lambda _i: self.ask_come_on_duty(self.duty_combo.currentData())
-        )
-        self.shift_label = QLabel()
-        self.on_duty_button = QPushButton(self.tr("上班…"))
-        self.on_duty_button.clicked.connect(lambda: self.ask_come_on_duty())
-        self.shift_on_duty: int | None = None
+        self.duty_bar = DutyBar(ops, ask_duty=ask_duty)
+        self.duty_combo = self.duty_bar.combo  # 值班人员: who every write is stamped with
 
         header = QHBoxLayout()
         header.addWidget(self.office_label)
         header.addWidget(self.demo_label)
         header.addStretch(1)
         # 查单: a serial typed or scanned from a printed form opens its record, from any tab
-        self.serial_lookup = SerialLookup(engine, ops)
+        self.serial_lookup = SerialLookup(ops)
         self.serial_lookup.found.connect(self.show_found)
         header.addWidget(self.serial_lookup)
         header.addSpacing(16)
-        header.addWidget(duty_label)
-        header.addWidget(self.duty_combo)
-        header.addWidget(self.shift_label)
-        header.addWidget(self.on_duty_button)
+        header.addWidget(self.duty_bar)
 
         self.today_values: dict[str, QLabel] = {}
         today_strip = self._figures(
@@ -192,13 +182,12 @@ class MainWindow(QMainWindow):
         figures.addStretch(1)
 
         self.tabs = QTabWidget()
-        on_duty = lambda: self.staff_on_duty  # noqa: E731 (read at save time)
-        self.visits_tab = VisitsTab(engine, ops, on_duty)
-        self.calls_tab = CallsTab(engine, ops, on_duty)
-        self.workorders_tab = WorkOrdersTab(engine, ops, on_duty)
-        self.complaints_tab = ComplaintsTab(engine, ops, on_duty)
-        self.loans_tab = LoansTab(engine, ops, on_duty)
-        self.residents_tab = ResidentsTab(engine, ops, on_duty)
+        self.visits_tab = VisitsTab(ops)
+        self.calls_tab = CallsTab(ops)
+        self.workorders_tab = WorkOrdersTab(ops)
+        self.complaints_tab = ComplaintsTab(ops)
+        self.loans_tab = LoansTab(ops)
+        self.residents_tab = ResidentsTab(ops)
         self.desk_tabs: dict[str, RecordTab] = {
             tab.kind: tab
             for tab in (
@@ -213,18 +202,17 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, self.tr(tab.title))
             tab.status.connect(self.show_status)
             tab.turn_into.connect(self.turn_into)
-            tab.shift_id = lambda: self.shift_on_duty
-        self.handover_tab = HandoverTab(engine, ops, on_duty, lambda: self.shift_on_duty)
+        self.handover_tab = HandoverTab(ops)
         self.tabs.addTab(self.handover_tab, self.tr("交接班"))
         self.handover_tab.status.connect(self.show_status)
         self.handover_tab.record_requested.connect(self.open_in_tab)
-        self.callbacks_tab = CallbacksTab(engine, ops, on_duty)
+        self.callbacks_tab = CallbacksTab(ops)
         self.tabs.addTab(self.callbacks_tab, self.tr("回访"))
         self.callbacks_tab.status.connect(self.show_status)
         self.callbacks_tab.record_requested.connect(self.open_in_tab)
         self.tabs.addTab(self.residents_tab, self.tr("住户"))
         self.residents_tab.record_requested.connect(self.open_record)
-        self.statistics_tab = StatisticsTab(engine, ops)
+        self.statistics_tab = StatisticsTab(ops)
         self.tabs.addTab(self.statistics_tab, self.tr("统计"))
         self.statistics_tab.status.connect(self.show_status)
         # where a status-bar count leads: the desk tabs and the later ones by kind
@@ -233,6 +221,10 @@ class MainWindow(QMainWindow):
             "handover": self.handover_tab,
             "callback": self.callbacks_tab,
         }
+        self.duty_bar.status.connect(self.show_status)
+        self.duty_bar.shift_changed.connect(self.handover_tab.show_current)
+        self.duty_bar.handover_waiting.connect(self.offer_to_accept)
+        self.duty_bar.reload_wanted.connect(self.refresh)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -241,6 +233,19 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
+        # the daily backup (the program's start turns it on; demo files are not backed up)
+        self.backup_menu = BackupMenu(
+            ops,
+            self,
+            lambda: self.snapshot.backup_folder if self.snapshot else "",
+            lambda: [self.tr(t.title) for t in self.desk_tabs.values() if t.has_input()],
+            daily=auto_backup and not demo,
+        )
+        self.backup_menu.status.connect(self.show_status)
+        self.backup_menu.restoring.connect(self._pause_reloads)
+        self.backup_menu.restore_failed.connect(self._resume_reloads)
+        self.backup_menu.restored.connect(self._close_for_good)
+        self.statusBar().addPermanentWidget(self.backup_menu.state_label)
         # each count is a button: a click (or Tab + Space) opens the list it counts
         self.status_buttons: dict[str, QToolButton] = {}
         for key, caption, kind, scope in STATUS_COUNTS:
@@ -256,38 +261,16 @@ class MainWindow(QMainWindow):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
-        ops.data_changed.connect(lambda _kind: self.refresh())
-        ops.data_changed.connect(self._settings_changed)
+        ops.changed.connect(self._changed)
         self._update_title("")
         self.refresh()
-        # the daily backup (the program's start turns it on; demo files are not backed up)
-        self.background = Background(self)
-        self.auto_backup = AutoBackup(
-            db_path, lambda: self.snapshot.backup_folder if self.snapshot else "", self
-        )
-        self.auto_backup.made.connect(
-            lambda made: self.show_status(self.tr("已自动备份：{0}").format(made[-1].path))
-        )
-        self.auto_backup.failed.connect(
-            lambda why: self.show_status(self.tr("自动备份没有做成：{0}").format(why))
-        )
-        # at a glance, in the status bar: when the last backup was, or that it failed
-        self.backup_state = QLabel()
-        self.backup_state_folder = ""  # the backup.folder setting the label was made for
-        self.statusBar().insertPermanentWidget(0, self.backup_state)
-        self.backup_state.setVisible(auto_backup and not demo)
-        self.auto_backup.made.connect(lambda _made: self.show_backup_state())
-        self.auto_backup.failed.connect(lambda why: self.show_backup_state(why))
-        self.auto_backup.index_damaged.connect(self.offer_reindex)
-        if auto_backup and not demo:
-            self.show_backup_state()
-            self.auto_backup.start()
         # what was typed and not saved when the program last stopped comes back
-        # (after the forms' choices — categories, colleagues — have loaded: the DB worker
-        # runs jobs in order, so an empty job queued now comes back after theirs)
+        # (after the forms' choices — categories, colleagues — have loaded: reads run in
+        # turn, so an empty read asked for now comes back after theirs)
         if keep_drafts:
-            self.ops.run(
-                lambda: None,
+            db_path = self.db_path
+            self.ops.read(
+                lambda _ctx: None,
                 lambda _: self.restore_drafts(db_path.parent / DRAFTS_FOLDER, db_path.stem),
             )
         # typing starts in the first tab's form, not in 查单 (first in the tab order)
@@ -322,8 +305,8 @@ class MainWindow(QMainWindow):
             (self.tr("人员(&P)…"), self.show_staff),
             (self.tr("设置(&S)…"), self.show_settings),
             None,
-            (self.tr("立即备份(&B)…"), self.backup_now),
-            (self.tr("从备份恢复(&R)…"), self.restore_backup),
+            (self.tr("立即备份(&B)…"), self.backup_menu.backup_now),
+            (self.tr("从备份恢复(&R)…"), self.backup_menu.restore_backup),
             None,
         ]
         for entry in entries:
@@ -344,38 +327,52 @@ class MainWindow(QMainWindow):
 
     # --- data --------------------------------------------------------------------------
 
+    @property
+    def db_path(self) -> Path:
+        path = self.ops.desk.path
+        assert path is not None  # the window's desk is a file
+        return path
+
     def refresh(self) -> None:
-        engine = self.engine
-        self.ops.run(lambda: load_snapshot(engine), self._show, self._failed)
+        """Everything again (the timer: counts turn overdue with the clock)."""
+        self.ops.read(load_snapshot, self._show, self._failed)
+
+    def _changed(self, changes: Changes) -> None:
+        """After a write: reload only the parts of the window it concerns."""
+        parts = frozenset(part for part, kinds in PARTS.items() if changes.concerns(*kinds))
+        if parts:
+            self.ops.read(lambda ctx: load_parts(ctx, parts), self._show_parts, self._failed)
+        if changes.concerns("setting"):
+            self._settings_changed()
 
     def _failed(self, exc: BaseException) -> None:
         self.statusBar().showMessage(self.tr("读取数据失败：") + str(exc))
 
-    def _show(self, snap: Snapshot) -> None:
+    def _show_parts(self, fields: dict[str, Any]) -> None:
+        if self.snapshot is None:  # the whole snapshot failed to load: the timer retries
+            return
+        self._show(replace(self.snapshot, **fields), frozenset(fields))
+
+    def _show(self, snap: Snapshot, fields: frozenset[str] | None = None) -> None:
+        """Show ``snap``; only what depends on ``fields`` when given (a partial reload)."""
         self.snapshot = snap
-        if (
-            self.backup_state.isVisibleTo(self)
-            and snap.backup_folder != self.backup_state_folder
-            and "没有做成" not in self.backup_state.text()
-        ):
-            self.show_backup_state()  # the setting changed: where the copies go
+
+        def shows(*names: str) -> bool:
+            return fields is None or any(name in fields for name in names)
+
+        if shows("office", "backup_folder"):
+            self._show_office(snap)
+        if shows("staff", "duty"):
+            self.duty_bar.show_duty(snap.staff, snap.duty)
+        if shows("today", "attention", "duty"):
+            self._show_counts(snap)
+
+    def _show_office(self, snap: Snapshot) -> None:
+        self.backup_menu.follow_setting(snap.backup_folder)
         self.office_label.setText(snap.office)
         self._update_title(snap.office)
-        current = self.duty_combo.currentData()
-        self.duty_combo.blockSignals(True)
-        self.duty_combo.clear()
-        for staff_id, name, role in snap.staff:
-            self.duty_combo.addItem(f"{name}（{role}）", staff_id)
-        # the person on duty is who came on duty; before anyone has, whoever was chosen
-        on_duty = snap.duty.staff_id if snap.duty.shift_id is not None else current
-        index = self.duty_combo.findData(on_duty)
-        self.duty_combo.setCurrentIndex(max(index, 0))
-        self.duty_combo.blockSignals(False)
-        self._show_duty(snap.duty)
-        if self.ask_duty:
-            self.ask_duty = False
-            if snap.duty.shift_id is None:
-                QTimer.singleShot(0, self.ask_come_on_duty)
+
+    def _show_counts(self, snap: Snapshot) -> None:
         for key, label in self.today_values.items():
             label.setText(str(getattr(snap.today, key)))
         for key, label in self.attention_values.items():
@@ -405,22 +402,20 @@ class MainWindow(QMainWindow):
 
     def show_staff(self) -> StaffDialog:
         """人员: add colleagues or mark those who left (the list of who can be on duty)."""
-        dialog = StaffDialog(self.engine, self.ops, lambda: self.staff_on_duty, self)
+        dialog = StaffDialog(self.ops, self)
         delete_when_closed(dialog, self.ops)  # else the window keeps it all shift
         dialog.open()
         return dialog
 
     def show_settings(self) -> SettingsDialog:
         """设置: name, greeting, shifts, time limits and categories (supervisors save)."""
-        dialog = SettingsDialog(self.engine, self.ops, lambda: self.staff_on_duty, self)
+        dialog = SettingsDialog(self.ops, self)
         delete_when_closed(dialog, self.ops)  # else the window keeps it all shift
         dialog.open()
         return dialog
 
-    def _settings_changed(self, kind: str) -> None:
+    def _settings_changed(self) -> None:
         """New categories, limits or greeting reach the open forms at once."""
-        if kind != "settings":
-            return
         for tab in self.desk_tabs.values():
             reload_choices = getattr(tab, "load_choices", None)
             if reload_choices is not None:
@@ -428,69 +423,6 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
-
-    def _show_duty(self, state: duty.DutyState) -> None:
-        changed = state.shift_id != self.shift_on_duty
-        self.shift_on_duty = state.shift_id
-        if state.shift_id is None:
-            self.shift_label.setText(self.tr("未上班"))
-            self.shift_label.setStyleSheet("color:#c0392b; font-weight:bold;")
-        else:
-            until = f"–{state.planned_end:%H:%M}" if state.planned_end else ""
-            self.shift_label.setText(
-                f"{state.shift_name} {state.started_at:%H:%M}{until}"  # type: ignore[union-attr]
-            )
-            self.shift_label.setStyleSheet("")
-        if changed:
-            self.handover_tab.show_current()
-
-    def ask_come_on_duty(self, staff_id: int | None = None) -> None:
-        """上班: pick the person and the shift; then their messages and the handover."""
-        snap = self.snapshot
-        if snap is None:
-            return
-        choice = duty_dialog.ask_duty(
-            self,
-            [(pid, name) for pid, name, _role in snap.staff],
-            snap.duty.shifts,
-            staff_id=staff_id if staff_id is not None else self.staff_on_duty,
-            shift_name=snap.duty.suggested,
-            note=(
-                self.tr("现在值班的是 {0}（{1}），上班后其班次结束。").format(
-                    snap.duty.staff_name, snap.duty.shift_name
-                )
-                if snap.duty.shift_id is not None
-                else ""
-            ),
-            planned_ends=snap.duty.planned_ends,
-        )
-        if choice is None:
-            self._show(snap)  # the combo goes back to who is on duty
-            return
-        engine = self.engine
-
-        def job() -> tuple[int, list[handover.DutyEntry]]:
-            with writing(engine, staff_id=choice.staff_id) as ctx:
-                shift = shifts.come_on_duty(ctx, choice.staff_id, choice.shift_name)
-                return shift.id, duty.waiting_for(ctx, choice.staff_id)  # type: ignore[return-value]
-
-        def done(result: tuple[int, list[handover.DutyEntry]]) -> None:
-            shift_id, waiting = result
-            self.shift_on_duty = shift_id
-            index = self.duty_combo.findData(choice.staff_id)
-            self.duty_combo.setCurrentIndex(max(index, 0))
-            self.show_status(self.tr("已上班：{0}").format(choice.shift_name))
-            self.refresh()
-            self.handover_tab.show_current()
-            self.show_waiting_messages()
-            for entry in waiting:
-                self.offer_to_accept(entry)
-
-        def failed(exc: BaseException) -> None:
-            msgbox.error(self, self.tr("没有上班"), str(exc))
-            self.refresh()
-
-        self.ops.run(job, done, failed)
 
     def offer_to_accept(self, entry: handover.DutyEntry) -> None:
         """The person coming on duty accepts the handover the last shift confirmed."""
@@ -530,40 +462,21 @@ class MainWindow(QMainWindow):
 
     def open_record(self, timeline_kind: str, record_id: int) -> RecordViewDialog:
         """Open a record from a unit's timeline (its fields and history)."""
-        dialog = RecordViewDialog(self.engine, self.ops, timeline_kind, record_id, self)
+        dialog = RecordViewDialog(self.ops, timeline_kind, record_id, self)
         delete_when_closed(dialog, self.ops)  # else the window keeps it all shift
         dialog.show()
         return dialog
 
-    def show_waiting_messages(self) -> None:
-        staff_id = self.staff_on_duty
-        if staff_id is None:
-            return
-        engine = self.engine
-
-        def load() -> list[str]:
-            with reading(engine) as ctx:
-                return [
-                    f"{c.serial}  {c.created_at:%m-%d %H:%M}  {c.person_name or '来电人'}："
-                    f"{c.content}"
-                    for c in calls.undelivered_for(ctx, staff_id)
-                ]
-
-        def show(lines: list[str]) -> None:
-            if lines:
-                msgbox.info(
-                    self,
-                    self.tr("有转告给您的留言"),
-                    self.tr("以下留言还没有转告给您：\n\n")
-                    + "\n".join(lines)
-                    + self.tr("\n\n看过后请在“来电记录”里点“已转告”。"),
-                )
-
-        self.ops.run(load, show)
-
     @property
     def staff_on_duty(self) -> int | None:
-        return self.duty_combo.currentData()
+        return self.duty_bar.staff_on_duty
+
+    @property
+    def shift_on_duty(self) -> int | None:
+        return self.duty_bar.shift_on_duty
+
+    def show_waiting_messages(self) -> None:
+        self.duty_bar.show_waiting_messages()
 
     def _update_title(self, office: str) -> None:
         title = self.tr("物业前台")
@@ -598,56 +511,6 @@ class MainWindow(QMainWindow):
             )
         return back
 
-    # --- backups -----------------------------------------------------------------------
-
-    def backup_now(self) -> None:
-        """立即备份…: a backup into a chosen folder (a USB stick), now."""
-        setting = self.snapshot.backup_folder if self.snapshot else ""
-        start = Path(setting) if setting and Path(setting).is_dir() else self.backup_folder()
-        folder = backups.ask_folder(self, start)
-        if folder is None:
-            return
-        db_path = self.db_path
-
-        def done(made: backup.Backup) -> None:
-            msgbox.info(
-                self,
-                self.tr("备份"),
-                self.tr("已备份到：\n{0}\n（{1:.1f} MB）").format(made.path, made.size / 2**20),
-            )
-
-        self.show_status(self.tr("正在备份……"))
-        self.background.run(
-            lambda: backup.make(db_path, folder, datetime.now()),
-            done,
-            lambda exc: msgbox.error(self, self.tr("备份没有做成"), str(exc)),
-        )
-
-    def show_backup_state(self, failure: str = "") -> None:
-        """备份 11-29 08:15, or 备份没有做成 in red; the tooltip says where and what to do."""
-        last = backup.latest(self.db_path)
-        extra = self.snapshot.backup_folder if self.snapshot else ""
-        self.backup_state_folder = extra
-        where = (
-            self.tr("每天另存一份到：{0}").format(extra)
-            if extra
-            else self.tr(
-                "只备份在本机。在“文件”→“设置…”里填“每日备份另存到”（如U盘），电脑硬盘坏了也不怕。"
-            )
-        )
-        if failure:
-            self.backup_state.setText(self.tr("备份没有做成"))
-            self.backup_state.setStyleSheet("color:#c0392b; font-weight:bold;")
-            self.backup_state.setToolTip(f"{failure}\n\n{where}")
-            return
-        self.backup_state.setStyleSheet("" if extra else "color:#b9770e;")
-        if last is None:
-            self.backup_state.setText(self.tr("还没有备份"))
-        else:
-            self.backup_state.setText(self.tr("备份 {0:%m-%d %H:%M}").format(last.made_at))
-        newest = str(last.path) if last else self.tr("（还没有）")
-        self.backup_state.setToolTip(self.tr("最近的备份：{0}").format(newest) + "\n\n" + where)
-
     def show_fitted(self) -> None:
         """Show the window within the screen's free area (above the task bar): maximised
         when WINDOW_SIZE does not fit (a 1366×768 laptop), so the status bar — where the
@@ -664,77 +527,20 @@ class MainWindow(QMainWindow):
             )
         self.show()
 
-    def offer_reindex(self, why: str) -> None:
-        """The daily full check found only an index damaged (records are whole): rebuilding
-        the indexes repairs it and loses nothing; then the day's backup is tried again."""
-        question = why + "\n\n" + self.tr("现在重建索引吗？大约需要几秒到一分钟，期间不能保存。")
-        if not msgbox.confirm(self, self.tr("数据库索引损坏"), question):
-            return
-        db_path = self.db_path
-
-        def done(_: object) -> None:
-            self.show_status(self.tr("索引已重建，数据库检查通过。"))
-            self.auto_backup.check()
-
-        self.show_status(self.tr("正在重建索引……"))
-        self.ops.run(
-            lambda: reindex(db_path),
-            done,
-            lambda exc: msgbox.error(self, self.tr("没有重建索引"), str(exc)),
-        )
-
-    def backup_folder(self) -> Path:
-        return backup.auto_folder(self.db_path)
-
-    def restore_backup(self) -> None:
-        """从备份恢复…: the chosen backup becomes the database; the program then closes."""
-        typing = [tab.title for tab in self.desk_tabs.values() if tab.has_input()]
-        if typing:
-            msgbox.info(
-                self,
-                self.tr("从备份恢复"),
-                self.tr("“{0}”里还有没保存的内容。请先保存或清空，再恢复。").format(
-                    "、".join(self.tr(t) for t in typing)
-                ),
-            )
-            return
-        chosen = backups.ask_backup_file(self, self.backup_folder())
-        if chosen is None:
-            return
-        question = self.tr(
-            "用这份备份恢复数据库？\n\n{0}\n\n备份之后登记的内容不在这份备份里，"
-            "恢复后请按纸质单据补登。现在的数据库会另存一份（文件名带 before-restore），"
-            "以防选错。\n\n恢复后程序会关闭，请再打开。"
-        ).format(chosen)
-        if not msgbox.confirm(self, self.tr("从备份恢复"), question):
-            return
+    def _pause_reloads(self) -> None:
         self.timer.stop()
-        self.auto_backup.stop()
-        engine, db_path = self.engine, self.db_path
 
-        def job() -> Path:
-            engine.dispose()  # the worker's connections close: the file is free to replace
-            return backup.restore(chosen, db_path, datetime.now())
+    def _resume_reloads(self) -> None:
+        """After a restore that replaced nothing: reload, and go on reloading."""
+        self.timer.start()
+        self.refresh()
 
-        def done(aside: Path) -> None:
-            msgbox.info(
-                self,
-                self.tr("从备份恢复"),
-                self.tr(
-                    "已恢复。原来的数据库留在：\n{0}\n\n程序现在关闭，请再打开物业前台。"
-                ).format(aside),
-            )
-            self.restored = True
-            self.close()
-
-        def failed(exc: BaseException) -> None:
-            msgbox.error(self, self.tr("没有恢复"), str(exc))
-            self.timer.start()
-            self.refresh()
-
-        self.ops.run(job, done, failed)
+    def _close_for_good(self) -> None:
+        """从备份恢复 replaced the file: the program must start again on it."""
+        self.restored = True
+        self.close()
 
     def closeEvent(self, event) -> None:
         self.timer.stop()
-        self.auto_backup.stop()
+        self.backup_menu.stop()
         super().closeEvent(event)

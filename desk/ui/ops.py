@@ -1,8 +1,17 @@
-"""One serial database worker thread; results come back to the GUI thread by signal.
+"""Operations: the screens' only way to the database, on two worker threads.
 
-The UI never runs SQL in a slot (anki's CollectionOp idea): it hands a plain
-function to ``Ops.run`` and gets the result, or the error, in a callback on the
-GUI thread. Jobs run one after another, so the worker owns the database alone.
+As in anki (``qt/aqt/operations/``), a widget never runs SQL in a slot and never opens a
+transaction: it hands an operation — a function of a ``Ctx`` calling the services — to
+``Ops.write`` or ``Ops.read`` and gets the result, or the error, in a callback on the GUI
+thread. ``Ops`` opens the transaction through the desk's handle (``services.handle``),
+stamped with the person and shift on duty. A write's ``Changes`` (kinds and ids, collected
+by the services) are emitted by ``changed`` once it has committed; each view asks whether
+they concern it.
+
+Two lanes: saves, small reads and list pages run one after another on the first, so a
+read asked for after a save sees it. Long reads and rendering — exports, PDFs, statistics,
+backups — run on the second with their own connection (SQLite's WAL lets it read while
+the first writes), so a save never waits behind a 10,000-row export.
 """
 
 from __future__ import annotations
@@ -11,15 +20,19 @@ import gc
 import itertools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QDialog
 
 from desk.models.errors import DeskError
+from desk.services.changes import Changes
+from desk.services.context import Ctx
+from desk.services.handle import DeskHandle, Duty
 
 log = logging.getLogger("desk.ui")
 
+T = TypeVar("T")
 Job = Callable[[], Any]
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
@@ -42,65 +55,156 @@ class _Worker(QObject):
             self.finished.emit(token, result, None)
 
 
-class Ops(QObject):
-    """Owner of the DB thread. ``data_changed`` tells tabs which kind of record changed.
+class _Pending:
+    __slots__ = ("on_done", "on_error", "writes")
 
-    ``idle`` is True once every job handed to ``run`` has run and its callback has
-    returned, including jobs those callbacks started: what tests wait for after an action.
+    def __init__(self, on_done: Done | None, on_error: Failed | None, writes: bool) -> None:
+        self.on_done, self.on_error, self.writes = on_done, on_error, writes
+
+
+class Ops(QObject):
+    """Owner of the two worker threads and of the desk's handle.
+
+    ``idle`` is True once every operation handed over has run and its callback has
+    returned, including operations those callbacks started: what tests wait for.
     """
 
     _submit = Signal(int, object)
-    data_changed = Signal(str)
+    _submit_long = Signal(int, object)
+    changed = Signal(object)  # Changes, after a write committed and its callback ran
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, desk: DeskHandle | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._thread = QThread()
-        self._thread.setObjectName("desk-db")
-        self._worker = _Worker()
-        self._worker.moveToThread(self._thread)
-        self._submit.connect(self._worker.run)
-        self._worker.finished.connect(self._deliver)
-        self._pending: dict[int, tuple[Done | None, Failed | None]] = {}
+        self._desk = desk
+        self._threads: list[QThread] = []
+        self._workers = [
+            self._lane("desk-db", self._submit),
+            self._lane("desk-long", self._submit_long),
+        ]
+        self._pending: dict[int, _Pending] = {}
         self._delivering = 0  # callbacks running now (one may open a nested event loop)
         self._tokens = itertools.count(1)
-        self._thread.start()
 
-    def run(self, job: Job, on_done: Done | None = None, on_error: Failed | None = None) -> int:
+    def _lane(self, name: str, submit: Any) -> _Worker:
+        thread = QThread()
+        thread.setObjectName(name)
+        worker = _Worker()
+        worker.moveToThread(thread)
+        submit.connect(worker.run)
+        worker.finished.connect(self._deliver)
+        thread.start()
+        self._threads.append(thread)
+        return worker
+
+    @property
+    def desk(self) -> DeskHandle:
+        if self._desk is None:
+            raise RuntimeError("Ops was made without a desk: no database operations")
+        return self._desk
+
+    # --- the operations ----------------------------------------------------------------
+
+    def write(
+        self,
+        op: Callable[[Ctx], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Failed | None = None,
+        *,
+        duty: Duty | None = None,
+    ) -> int:
+        """``op(ctx)`` in one write transaction by ``duty`` (who is on duty now)."""
+        desk = self.desk
+        who = duty or desk.duty  # read now, on this thread: the duty when it was asked
+        return self._queue(self._submit, lambda: desk.write(op, who), on_done, on_error, True)
+
+    def read(
+        self,
+        op: Callable[[Ctx], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Failed | None = None,
+    ) -> int:
+        """``op(ctx)`` on a read snapshot, in turn with the writes (sees every earlier one)."""
+        desk = self.desk
+        return self._queue(self._submit, lambda: desk.read(op), on_done, on_error)
+
+    def render(
+        self,
+        op: Callable[[Ctx], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Failed | None = None,
+    ) -> int:
+        """A long read, and the rendering after it, on the second lane (exports, PDFs,
+        statistics): ``op(ctx)`` on its own snapshot while saves go on."""
+        desk = self.desk
+        return self._queue(self._submit_long, lambda: desk.read(op), on_done, on_error)
+
+    def background(
+        self,
+        job: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Failed | None = None,
+    ) -> int:
+        """A job on the second lane that opens no transaction of the desk's (a backup reads
+        the file through its own connection; a preview renders forms already read)."""
+        return self._queue(self._submit_long, job, on_done, on_error)
+
+    def _queue(
+        self,
+        submit: Any,
+        job: Job,
+        on_done: Done | None,
+        on_error: Failed | None,
+        writes: bool = False,
+    ) -> int:
         token = next(self._tokens)
-        self._pending[token] = (on_done, on_error)
+        self._pending[token] = _Pending(on_done, on_error, writes)
         if len(self._pending) == 1:
             self.busy_changed.emit(True)
-        self._submit.emit(token, job)
+        submit.emit(token, job)
         return token
 
     @property
     def idle(self) -> bool:
-        """No job queued or running, and no result still on its way to the screen."""
+        """No operation queued or running, and no result still on its way to the screen."""
         return not self._pending and not self._delivering
 
     @Slot(int, object, object)
     def _deliver(self, token: int, result: Any, error: BaseException | None) -> None:
-        on_done, on_error = self._pending.pop(token, (None, None))
+        pending = self._pending.pop(token, None) or _Pending(None, None, False)
         if not self._pending:
             self.busy_changed.emit(False)
         self._delivering += 1
         try:
             if error is not None:
-                if on_error is not None:
-                    on_error(error)
-                else:
-                    from desk.ui import msgbox
-
-                    msgbox.error(None, "操作失败", str(error))
-            elif on_done is not None:
-                on_done(result)
+                self._failed(pending, error)
+                return
+            changes: Changes | None = None
+            if pending.writes:
+                result, changes = result
+            try:
+                if pending.on_done is not None:
+                    pending.on_done(result)
+            finally:
+                if changes:  # the saving screen first (it clears its form), then everyone
+                    self.changed.emit(changes)
         finally:
             self._delivering -= 1
 
+    @staticmethod
+    def _failed(pending: _Pending, error: BaseException) -> None:
+        if pending.on_error is not None:
+            pending.on_error(error)
+        else:
+            from desk.ui import msgbox
+
+            msgbox.error(None, "操作失败", str(error))
+
     def shutdown(self) -> None:
-        self._thread.quit()
-        self._thread.wait(5000)
+        for thread in self._threads:
+            thread.quit()
+        for thread in self._threads:
+            thread.wait(5000)
 
 
 # Python's cyclic garbage collector, on the GUI thread only (anki's aqt/main.py does the

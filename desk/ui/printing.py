@@ -1,6 +1,7 @@
 """Printing and exporting the paper forms and the lists.
 
-The forms are written as PDF (``desk.reports``) on the DB worker; here the PDF is shown
+The forms are written as PDF (``desk.reports``) on the second worker lane (``Ops.render``,
+``Ops.background``), so a save never waits behind them; here the PDF is shown
 in a preview (QtPdf) and printed by rendering each page to an image at the printer's
 resolution — the printed sheet is the PDF, so it matches 导出PDF exactly. Without a
 printer on this computer the preview says so and offers 导出PDF instead.
@@ -57,6 +58,7 @@ from PySide6.QtWidgets import (
 from desk.models.enums import LoanKind
 from desk.models.errors import DeskError
 from desk.reports.forms import Form, render
+from desk.services.context import Ctx
 from desk.ui import dialogs, msgbox, temp_files
 from desk.ui.ops import Ops
 
@@ -131,8 +133,8 @@ def write_error_text(exc: BaseException, path: Path) -> str:
 
 
 def render_for_preview(forms: Sequence[Form], title: str) -> Path:
-    """The forms as one temporary PDF (runs on the DB worker: reportlab takes 10–40 ms a
-    form). The preview deletes it when it closes; ones left by a crash go a day later."""
+    """The forms as one temporary PDF (runs on the second worker lane: reportlab takes
+    10–40 ms a form). The preview deletes it when it closes; ones left by a crash go a day later."""
     folder = temp_files.temp_folder(PREVIEW_FOLDER)
     temp_files.sweep(folder)
     path = folder / f"{uuid.uuid4().hex}.pdf"
@@ -455,7 +457,8 @@ class PrintPreviewDialog(QDialog):
             self.xlsx_button.setEnabled(True)
             msgbox.error(self, _tr("未能导出"), write_error_text(exc, target))
 
-        self.ops.run(lambda: render(form, target), done, failed)
+        # the form was read when the preview opened: rendering it needs no transaction
+        self.ops.background(lambda: render(form, target), done, failed)
 
     def _release(self, _result: int) -> None:
         """Let go of the file (Windows keeps an open file from being deleted), then delete
@@ -547,7 +550,7 @@ class ExportCancelled(DeskError):
 
 
 class ExportProgress(QObject):
-    """A progress dialog fed from the DB worker: ``report`` is list_export's ``progress``
+    """A progress dialog fed from the worker: ``report`` is list_export's ``progress``
     callback, called on the worker; the signal carries it to the GUI thread. Shown only
     when an export takes more than half a second."""
 
@@ -591,13 +594,14 @@ def run_export(
     ops: Ops,
     parent: QWidget,
     label: str,
-    job: Callable[[Callable[[int, int], None]], Any],
+    job: Callable[[Ctx, Callable[[int, int], None]], Any],
     done: Callable[[Any], None],
     failed: Callable[[BaseException], None],
     cancelled: Callable[[], None],
 ) -> ExportProgress:
-    """Run ``job(progress)`` on the worker with a progress dialog; one of ``done``,
-    ``failed`` or ``cancelled`` follows on the GUI thread."""
+    """Run ``job(ctx, progress)`` with a progress dialog as a long read (``Ops.render``: on
+    its own snapshot, saves go on meanwhile); one of ``done``, ``failed`` or
+    ``cancelled`` follows on the GUI thread."""
     progress = ExportProgress(parent, label)
 
     def ok(result: Any) -> None:
@@ -611,5 +615,5 @@ def run_export(
         else:
             failed(exc)
 
-    ops.run(lambda: job(progress.report), ok, error)
+    ops.render(lambda ctx: job(ctx, progress.report), ok, error)
     return progress

@@ -13,8 +13,8 @@ import pytest
 from desk.models import Call, db
 from desk.models.errors import StorageError
 from desk.services import audit, calls, records, workorders
-from desk.services.context import reading, writing
 from desk.services.database import open_database
+from desk.services.transactions import reading, writing
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel, select
 
 import desk.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from desk.models import db, migrate
-from desk.services import calls, settings, staff
-from desk.services.context import writing
+from desk.models import Complaint, WorkOrder, db, migrate
+from desk.models.enums import ComplaintState, EscalationLevel, Severity, WorkOrderState
+from desk.services import calls, complaints, settings, staff, workorders
 from desk.services.database import open_database
 from desk.services.textsearch import is_search_table
+from desk.services.transactions import writing
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 
@@ -292,3 +294,110 @@ def test_backup_name_carries_the_old_revision_and_a_timestamp(db_path) -> None:
     stamp = backup.name.removeprefix("desk.sqlite3.before-0001-").removesuffix(".bak")
     datetime.strptime(stamp, "%Y%m%d-%H%M%S")
     assert _row_counts(backup) == _row_counts(db_path)
+
+
+# --- (e) 0006: the stored deadlines are what the services' rules say ----------------------
+
+
+def _insert(con: sqlite3.Connection, table: sa.Table, values: dict[str, object]) -> int:
+    """A row of ``table`` (as reflected at an old revision): ``values``, and a valid value
+    for every other NOT NULL column."""
+    row = dict(values)
+    for column in table.columns:
+        if column.name not in row and not column.nullable and not column.primary_key:
+            row[column.name] = _value_for(column)
+    names = ", ".join(f'"{n}"' for n in row)
+    marks = ", ".join("?" for _ in row)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+    return con.execute(sql, list(row.values())).lastrowid or 0
+
+
+def _text(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(sep=" ", timespec="microseconds")
+
+
+def _old_rows(path: Path, tables: dict[str, sa.Table]) -> dict[int, datetime]:
+    """Repairs and complaints in every state, written as a desk at 0005 left them; returns
+    the 返工 moments (from the audit log) of the reworked orders."""
+    rng = random.Random(6)
+    base = datetime(2026, 11, 1, 8, 0)
+
+    def later(start: datetime, hours: int) -> datetime:
+        return start + timedelta(minutes=rng.randrange(1, hours * 60))
+
+    def maybe(chance: float, value: datetime) -> datetime | None:
+        return value if rng.random() < chance else None
+
+    reworked: dict[int, datetime] = {}
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("BEGIN")
+        for i in range(300):
+            created = later(base, 200)
+            agreed = maybe(0.3, later(created, 48))
+            start = max(created, agreed) if agreed else created
+            rework_at = maybe(0.3, later(start, 72))
+            state = rng.choice(list(WorkOrderState))
+            order_id = _insert(con, tables["workorder"], {
+                "serial": f"PG-{i}", "state": state.value, "channel": "来电", "urgency": "一般",
+                "created_at": _text(created), "appointment_at": _text(agreed),
+                "response_due": _text(later(start, 4)),
+                "completion_due": _text(later(rework_at or start, 48)),
+                "arrived_at": _text(later(start, 5) if rework_at else maybe(0.5, later(start, 5))),
+                "paused_seconds": rng.choice([0, 0, 600, 3 * 3600]),
+                "paused_since": _text(later(start, 50))
+                if state == WorkOrderState.WAITING_PARTS else None,
+                "rework_count": 1 if rework_at else 0,
+            })  # fmt: skip
+            if rework_at:
+                reworked[order_id] = rework_at
+                _insert(con, tables["auditevent"], {
+                    "at": _text(rework_at), "entity": "workorder", "entity_id": order_id,
+                    "action": "修改", "field": "rework_count", "old": "0", "new": "1",
+                })  # fmt: skip
+        for i in range(200):
+            created = later(base, 200)
+            _insert(con, tables["complaint"], {
+                "serial": f"TS-{i}", "channel": "来电",
+                "state": rng.choice(list(ComplaintState)).value,
+                "severity": rng.choice(list(Severity)).value,
+                "level": rng.choice(list(EscalationLevel)).value,
+                "created_at": _text(created), "due_at": _text(later(created, 48)),
+                "demand_deadline": _text(maybe(0.4, later(created, 72))),
+            })  # fmt: skip
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return reworked
+
+
+def test_0006_backfills_the_deadlines_the_services_compute(tmp_path) -> None:
+    """Its frozen copy of the rules and the services' own agree on every kind of row."""
+    path = tmp_path / "at-0005.sqlite3"
+    engine = _migrated(path, "0005")
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    engine.dispose()
+    reworked = _old_rows(path, meta.tables)
+
+    engine = db.make_engine(path)
+    try:
+        migrate.upgrade(engine, path)
+        with Session(engine) as session:
+            orders = session.exec(select(WorkOrder)).all()
+            found = session.exec(select(Complaint)).all()
+            for order in orders:
+                began = reworked.get(order.id, workorders.limits_start(order))  # type: ignore[arg-type]
+                assert order.completion_from == began, order.serial
+                clock = workorders.clock(order)
+                assert (order.clock_from, order.overdue_at) == (
+                    (clock.start, clock.due) if clock else (None, None)
+                ), order.serial
+            for complaint in found:
+                assert complaint.overdue_at == complaints.deadline(complaint), complaint.serial
+    finally:
+        engine.dispose()
+    # every kind of case came up: running clocks of both kinds, complaints with and without
+    assert sum(o.overdue_at is not None for o in orders) > 50
+    assert sum(o.overdue_at is not None and o.arrived_at is None for o in orders) > 10
+    assert 30 < sum(c.overdue_at is not None for c in found) < len(found)

@@ -9,7 +9,15 @@ import pytest
 
 from desk.models.enums import CallbackSource, CallbackState
 from desk.models.enums import WorkOrderState as W
-from desk.services import callback_list, callbacks, complaints, residents, textsearch, workorders
+from desk.services import (
+    callback_list,
+    callbacks,
+    complaints,
+    residents,
+    staff,
+    textsearch,
+    workorders,
+)
 from desk.services.callback_list import Scope
 from desk.services.callbacks import CallbackResult
 from desk.services.complaints import ComplaintDraft
@@ -145,6 +153,25 @@ def test_counts_agree_with_the_status_bar(queue, read) -> None:
         assert callback_list.count_due(ctx, overdue_only=True) == callbacks.count_overdue(ctx) == 2
         found = callback_list.callback_rows(ctx.session, scope=Scope.OVERDUE, now=later)
     assert [r.id for r in found] == [queue["overdue"], queue["today"]]
+
+
+def test_amber_and_red_follow_the_near_setting(queue, write, read) -> None:
+    """48 hours from queueing to due: amber for the last 0.2 of them (9.6 h), as every
+    deadline; the office's sla.near_fraction moves it."""
+    overdue, today, complaint = rows(read)
+    assert overdue.red_at == overdue.due_at < NOW and overdue.overdue
+    assert today.red_at == today.due_at == NOW + HOUR and not today.overdue
+    span = complaint.due_at - complaint.queued_at
+    assert span == 48 * HOUR
+    assert complaint.amber_at == complaint.due_at - span * 0.2
+    assert today.amber_at == today.due_at - 9.6 * HOUR < NOW  # near now
+    with write() as ctx:
+        staff.set_setting(ctx, "sla.near_fraction", 0.01)  # the last half hour only
+    overdue, today, complaint = rows(read)
+    assert today.amber_at == today.due_at - 0.48 * HOUR > NOW
+    assert complaint.amber_at == complaint.due_at - span * 0.01
+    done = rows(read, Scope.DONE)
+    assert all(r.amber_at is None and r.red_at is None and not r.overdue for r in done)
 
 
 def test_a_row_has_what_the_call_needs(queue, read) -> None:

@@ -12,7 +12,7 @@ from desk.models import Callback, Complaint, ComplaintAttachment
 from desk.models.enums import AuditAction, CallbackSource, CallbackState, EscalationLevel
 from desk.models.enums import ComplaintState as C
 from desk.models.errors import NotFoundError, TransitionError, ValidationError
-from desk.services import audit, complaints, staff
+from desk.services import audit, complaints, sla, staff
 from desk.services.complaints import ComplaintDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
@@ -280,6 +280,47 @@ def test_answered_and_voided_complaints_are_not_overdue(write, read) -> None:
         complaints.answer(ctx, answered.id, "已处理")
         complaints.void(ctx, voided.id, "录重了")
     assert overdue(read, NOW + DAY) == 0
+
+
+def stored_deadline(fetch, complaint_id: int) -> datetime | None:
+    stored = fetch(Complaint, complaint_id)
+    assert stored.overdue_at == complaints.deadline(stored)  # stored is what the rule says
+    return stored.overdue_at
+
+
+def test_every_action_keeps_the_stored_deadline(write, fetch) -> None:
+    own = NOW + 3 * HOUR
+    complaint = create(write, severity="重要", demand_deadline=own)
+    assert stored_deadline(fetch, complaint.id) == NOW + HOUR  # to report up, the earliest
+    with write(NOW + 0.5 * HOUR) as ctx:
+        complaints.start(ctx, complaint.id, "工程部")
+        complaints.escalate(ctx, complaint.id, "按规定上报")
+    assert stored_deadline(fetch, complaint.id) == own  # reported: the resident's runs
+    with write(NOW + 2 * HOUR) as ctx:
+        complaints.answer(ctx, complaint.id, "已处理")
+    assert stored_deadline(fetch, complaint.id) is None
+    with write(NOW + 3 * DAY) as ctx:
+        complaints.escalate(ctx, complaint.id, "业主仍不满意")  # reopened, long past its own
+    assert stored_deadline(fetch, complaint.id) == own
+    with write(NOW + 3 * DAY) as ctx:
+        complaints.void(ctx, complaint.id, "录重了")
+    assert stored_deadline(fetch, complaint.id) is None
+    minor = create(write)
+    assert stored_deadline(fetch, minor.id) == NOW + 2 * DAY
+    assert complaints.clock(fetch(Complaint, minor.id)) == sla.Clock(NOW, NOW + 2 * DAY)
+
+
+def test_restamp_puts_back_what_a_raw_insert_left_out(write, fetch, engine) -> None:
+    open_ = create(write, severity="重大")
+    answered = create(write)
+    with write() as ctx:
+        complaints.answer(ctx, answered.id, "已处理")
+    with engine.begin() as con:
+        con.exec_driver_sql("UPDATE complaint SET overdue_at = NULL")
+    with write() as ctx:
+        assert complaints.restamp(ctx.session) == 1
+    assert stored_deadline(fetch, open_.id) == datetime(2026, 11, 23, 23, 59, 59)
+    assert stored_deadline(fetch, answered.id) is None
 
 
 # --- attachments --------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from desk.services import calls, details, workorders
+from desk.services import calls, details, lists, workorders
 from desk.services.calls import CallDraft
 from desk.services.workorders import WorkOrderDraft
 
@@ -60,3 +60,19 @@ def test_call_actions_follow_its_state(write, read, staff_id):
         ]
         fields = dict(details.record_detail(ctx.session, "call", message.id).fields)
     assert fields["转告状态"] == "未转告" and fields["转告给"]
+
+
+def test_the_detail_turns_amber_and_red_when_the_list_row_does(write, read, staff_id):
+    with write() as ctx:
+        order = workorders.create(ctx, WorkOrderDraft("厨房水管漏水", "水电", room="3-2-1201"))
+        call = calls.create_call(ctx, CallDraft("咨询", "问停车"))
+    with write(NOW + timedelta(minutes=30)) as ctx:
+        workorders.dispatch(ctx, order.id, "李师傅")
+    with read() as ctx:
+        detail = details.record_detail(ctx.session, "workorder", order.id)
+        [row] = lists.list_rows(ctx.session, "workorder", flt=lists.ListFilter(), now=NOW)
+        assert details.record_detail(ctx.session, "call", call.id).red_at is None
+    # 一般: two hours to respond, amber for the last 0.2 of them
+    assert (detail.amber_at, detail.red_at) == (row.amber_at, row.red_at)
+    assert detail.red_at == NOW + timedelta(hours=2)
+    assert detail.amber_at == NOW + timedelta(minutes=96)

@@ -31,9 +31,9 @@ from desk.services import (
 )
 from desk.services.calls import CallDraft
 from desk.services.complaints import ComplaintDraft
-from desk.services.context import reading, writing
 from desk.services.handover import CarriedItem, HandoverRecord, KindCount
 from desk.services.loans import LoanDraft
+from desk.services.transactions import reading, writing
 from desk.services.visits import VisitDraft
 from desk.services.workorders import Completion, WorkOrderDraft
 

@@ -23,8 +23,8 @@ from desk.models.errors import NotFoundError, ValidationError
 from desk.reports.forms import render, render_many
 from desk.services import calls, forms, handover, loans, shifts, staff, visits, workorders
 from desk.services.calls import CallDraft
-from desk.services.context import reading, writing
 from desk.services.loans import LoanDraft
+from desk.services.transactions import reading, writing
 from desk.services.visits import VisitDraft
 from desk.services.workorders import WorkOrderDraft
 

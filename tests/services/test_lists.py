@@ -6,19 +6,36 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from desk.models import Complaint, Loan, WorkOrder
+from desk import demo
+from desk.models import Callback, Complaint, Loan, WorkOrder
 from desk.models.db import driver
 from desk.models.enums import LoanState, MessageState, WorkOrderState
-from desk.services import calls, complaints, demo, lists, loans, textsearch, visits, workorders
+from desk.models.errors import TransitionError
+from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
+from desk.services import (
+    callback_list,
+    callbacks,
+    calls,
+    complaints,
+    countdown,
+    lists,
+    loans,
+    sla,
+    textsearch,
+    visits,
+    workorders,
+)
 from desk.services.calls import CallDraft
 from desk.services.complaints import ComplaintDraft
-from desk.services.context import reading
 from desk.services.database import open_database
 from desk.services.lists import ListFilter, Scope
 from desk.services.loans import LoanDraft
+from desk.services.transactions import reading
 from desk.services.visits import VisitDraft
 from desk.services.workorders import WorkOrderDraft
 
@@ -156,6 +173,11 @@ def orders(write) -> dict[str, int]:
     return made
 
 
+def near(row, at: datetime = NOW) -> bool:
+    """Amber at ``at``: less than sla.near_fraction of the running span left, not past."""
+    return row.amber_at is not None and row.amber_at <= at <= row.red_at
+
+
 def test_workorder_scopes_and_flags(read, fetch, orders) -> None:
     by_id = {v: k for k, v in orders.items()}
     overdue = {by_id[i] for i in ids(read, "workorder", scope="已超时")}
@@ -167,7 +189,7 @@ def test_workorder_scopes_and_flags(read, fetch, orders) -> None:
         stored = fetch(WorkOrder, orders[key])
         assert row.overdue == workorders.is_overdue(stored, NOW), key
         assert (row.response_due, row.completion_due) == workorders.due_times(stored, NOW)
-    assert {k for k, r in listed.items() if r.near} == {"near_response", "paused_then_resumed"}
+    assert {k for k, r in listed.items() if near(r)} == {"near_response", "paused_then_resumed"}
     resumed = listed["paused_then_resumed"]
     assert resumed.completion_due == NOW - HOUR + 3 * HOUR  # 48 h after intake, plus 3 h
     waiting = listed["waiting_parts"]  # the clock stopped two hours ago: not overdue
@@ -195,7 +217,7 @@ def test_rework_gets_a_fresh_completion_window(write, read) -> None:
     act(write, NOW - HOUR - 50 * timedelta(minutes=1), workorders.rework, made, "又漏了")
     [row] = rows(read, "workorder", scope="未完成")
     assert row.completion_due == NOW + 10 * timedelta(minutes=1)
-    assert row.near and not row.overdue  # 10 of 120 minutes left
+    assert near(row) and not row.overdue  # 10 of 120 minutes left
 
 
 # --- complaints --------------------------------------------------------------------------------
@@ -241,6 +263,127 @@ def test_complaint_scopes_follow_the_escalation_rules(write, read, fetch) -> Non
     row = next(r for r in rows(read, "complaint") if r.id == made["major_reported"])
     assert (row.severity, row.level, row.category) == ("重大", "公司领导", "物业管理")
     assert row.due_at == datetime.combine((NOW - DAY).date(), time(23, 59, 59))
+
+
+# --- random lives: the SQL and the services' rules cannot disagree ------------------------------
+
+ORDER_ACTIONS = {
+    "派工": lambda ctx, oid: workorders.dispatch(ctx, oid, "水电班"),
+    "开始处理": lambda ctx, oid: workorders.start(ctx, oid),
+    "待料": lambda ctx, oid: workorders.wait_for_parts(ctx, oid),
+    "到料继续": lambda ctx, oid: workorders.resume(ctx, oid),
+    "完成": lambda ctx, oid: workorders.complete(ctx, oid, workorders.Completion("修好")),
+    "回访": lambda ctx, oid: callbacks.record_for(
+        ctx, "workorder", oid, callbacks.CallbackResult("满意")
+    ),
+    "返工": lambda ctx, oid: workorders.rework(ctx, oid, "又坏了"),
+    "作废": lambda ctx, oid: workorders.void(ctx, oid, "重复"),
+}
+COMPLAINT_ACTIONS = {
+    "开始处理": lambda ctx, cid: complaints.start(ctx, cid),
+    "升级": lambda ctx, cid: complaints.escalate(ctx, cid, "上报"),
+    "答复": lambda ctx, cid: complaints.answer(ctx, cid, "已处理"),
+    "回访": lambda ctx, cid: callbacks.record_for(
+        ctx, "complaint", cid, callbacks.CallbackResult("满意")
+    ),
+    "作废": lambda ctx, cid: complaints.void(ctx, cid, "重复"),
+}
+MINUTES = st.integers(min_value=1, max_value=36 * 60)
+
+
+def live(write, data, at: datetime, record_id: int, flow, actions, state_of) -> None:
+    """A random life: each step an action the record's state allows, some minutes apart
+    (the 待料 pauses among them), 作废 perhaps at the end; a refused one (升级 at the top)
+    changes nothing."""
+    steps = data.draw(st.integers(0, 10), label="steps")
+    voided = data.draw(st.booleans(), label="voided")
+    for step in range(steps + voided):
+        allowed = [a for a in allowed_actions(flow, state_of(record_id)) if a in actions]
+        allowed = ["作废"] if step == steps else [a for a in allowed if a != "作废"]
+        if not allowed:
+            return
+        action = data.draw(st.sampled_from(allowed), label="action")
+        at += timedelta(minutes=data.draw(MINUTES, label="minutes"))
+        try:
+            with write(at) as ctx:
+                actions[action](ctx, record_id)
+        except TransitionError:
+            pass
+
+
+def agree(read, fetch, at: datetime) -> None:
+    """At ``at``: the 已超时 list (SQL on the stored deadline), the rows' flags and marks,
+    the status bar's counts and the services' rules on the stored facts say the same."""
+    with read(at) as ctx:
+        fraction = sla.near_fraction(ctx.session)
+    for kind, model, module, text in (
+        ("workorder", WorkOrder, workorders, countdown.workorder_text),
+        ("complaint", Complaint, complaints, countdown.complaint_text),
+    ):
+        records = {r.id: r for r in fetch(select(model))}
+        late = {i for i, r in records.items() if module.is_overdue(r, at)}
+        assert set(ids(read, kind, at, scope="已超时", limit=1000)) == late, kind
+        for row in rows(read, kind, at, limit=1000):
+            marks = sla.marks(module.clock(records[row.id]), fraction)
+            assert (row.amber_at, row.red_at) == (
+                (marks.amber_at, marks.red_at) if marks else (None, None)
+            ), (kind, row.id)
+            assert row.overdue == (row.id in late), (kind, row.id)
+            if row.state != WorkOrderState.WAITING_PARTS:  # the countdown says the same
+                shown = text(row, at)
+                assert (shown.startswith("超时 "), shown == "") == (
+                    row.overdue,
+                    row.red_at is None,
+                ), (kind, row.id, shown)
+        with read(at) as ctx:
+            assert module.count_overdue(ctx) == len(late), kind
+    queued = fetch(select(Callback))
+    late = {cb.id for cb in queued if callbacks.is_overdue(cb, at)}
+    with read(at) as ctx:
+        found = callback_list.callback_rows(ctx.session, scope="已超时", now=at, limit=1000)
+        every = callback_list.callback_rows(ctx.session, scope="全部", now=at, limit=1000)
+        counts = (callbacks.count_overdue(ctx), callback_list.count_due(ctx, overdue_only=True))
+    assert {r.id for r in found} == late == {r.id for r in every if r.overdue}
+    assert counts == (len(late), len(late))
+    by_id = {cb.id: cb for cb in queued}
+    for row in every:
+        marks = sla.marks(callbacks.clock(by_id[row.id]), fraction)
+        assert (row.amber_at, row.red_at) == (
+            (marks.amber_at, marks.red_at) if marks else (None, None)
+        )
+
+
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_overdue_in_sql_and_python_agree_through_random_lives(write, read, fetch, data) -> None:
+    """Records accumulate over the examples: every check covers all of them."""
+    start = NOW - timedelta(minutes=data.draw(st.integers(0, 5 * 24 * 60), label="start"))
+
+    def order_state(oid: int) -> WorkOrderState:
+        return fetch(WorkOrder, oid).state
+
+    def complaint_state(cid: int) -> str:
+        return fetch(Complaint, cid).state
+
+    urgency = data.draw(st.sampled_from(["紧急", "重要", "一般", "预约"]), label="urgency")
+    appointment = None
+    if data.draw(st.booleans(), label="appointment"):
+        appointment = start + timedelta(minutes=data.draw(MINUTES, label="agreed"))
+    made = order(write, start, urgency=urgency, appointment_at=appointment)
+    live(write, data, start, made, WORK_ORDER_FLOW, ORDER_ACTIONS, order_state)
+
+    severity = data.draw(st.sampled_from(["轻微", "重要", "重大"]), label="severity")
+    own = None
+    if data.draw(st.booleans(), label="own deadline"):
+        own = start + timedelta(minutes=data.draw(MINUTES, label="own"))
+    made = complaint(write, start, severity, demand_deadline=own)
+    live(write, data, start, made, COMPLAINT_FLOW, COMPLAINT_ACTIONS, complaint_state)
+
+    for minutes in data.draw(st.lists(MINUTES, min_size=1, max_size=3), label="checks"):
+        agree(read, fetch, start + timedelta(minutes=minutes))
 
 
 # --- dates, text, rows -------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from desk.models.errors import NotFoundError, ValidationError
 from desk.services import calls, complaints, handover, loans, lookup, shifts, visits, workorders
 from desk.services.calls import CallDraft
 from desk.services.complaints import ComplaintDraft
-from desk.services.context import reading
 from desk.services.loans import LoanDraft
+from desk.services.transactions import reading
 from desk.services.visits import VisitDraft
 from desk.services.workorders import WorkOrderDraft
 

@@ -15,9 +15,9 @@ import pytest
 
 from desk.models.errors import ValidationError
 from desk.services import calls, complaints, loans, visits, workorders
-from desk.services.context import writing
 from desk.services.database import open_database
 from desk.services.numbering import SerialKind, format_serial
+from desk.services.transactions import writing
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

@@ -117,7 +117,7 @@ import os, sys
 from datetime import datetime
 from desk.models import db
 from desk.services import staff
-from desk.services.context import writing
+from desk.services.transactions import writing
 from desk.services.database import open_database
 engine = open_database(sys.argv[1])
 if sys.argv[2] == "one-save":  # its own pages checkpointed: the WAL holds one save only

@@ -14,8 +14,8 @@ from desk.models.enums import AuditAction, StaffRole
 from desk.models.errors import TransitionError, ValidationError
 from desk.services import audit, calls, settings, shifts, staff
 from desk.services.calls import CallDraft
-from desk.services.context import writing
 from desk.services.shifts import ShiftDef
+from desk.services.transactions import writing
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 DAY = NOW.date()

@@ -37,8 +37,8 @@ from desk.models.errors import TransitionError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
 from desk.services import audit, callbacks, complaints, staff, workorders
 from desk.services.callbacks import CallbackResult
-from desk.services.context import reading, writing
 from desk.services.database import open_database
+from desk.services.transactions import reading, writing
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 MACHINE_SETTINGS = settings(

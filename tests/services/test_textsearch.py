@@ -23,8 +23,8 @@ from desk.services import (
 )
 from desk.services.calls import CallDraft
 from desk.services.complaints import ComplaintDraft
-from desk.services.context import reading
 from desk.services.loans import LoanDraft
+from desk.services.transactions import reading
 from desk.services.visits import VisitDraft
 from desk.services.workorders import Completion, WorkOrderDraft
 

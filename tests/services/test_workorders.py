@@ -369,6 +369,67 @@ def test_finished_and_voided_orders_are_never_overdue(write, read) -> None:
         assert workorders.open_orders(ctx) == []
 
 
+def stored_clock(fetch, order_id: int) -> tuple[datetime | None, datetime | None]:
+    stored = fetch(WorkOrder, order_id)
+    running = workorders.clock(stored)
+    assert (stored.clock_from, stored.overdue_at) == (
+        (running.start, running.due) if running else (None, None)
+    )  # what the services stored is what the rule says
+    return stored.clock_from, stored.overdue_at
+
+
+def test_every_action_keeps_the_stored_clock(write, fetch) -> None:
+    order = create(write, urgency="紧急")  # 30 min to respond, 2 h to finish
+    assert stored_clock(fetch, order.id) == (NOW, NOW + 30 * MIN)  # the response runs
+    run(write, order.id, ["派工", "开始处理"])  # on site at +20 min
+    assert stored_clock(fetch, order.id) == (NOW, NOW + 2 * HOUR)  # now the completion
+    with write(NOW + HOUR) as ctx:
+        workorders.wait_for_parts(ctx, order.id)
+    assert stored_clock(fetch, order.id) == (None, None)  # 待料: no clock runs
+    with write(NOW + 4 * HOUR) as ctx:
+        workorders.resume(ctx, order.id)
+    assert stored_clock(fetch, order.id) == (NOW + 3 * HOUR, NOW + 5 * HOUR)  # later by 3 h
+    with write(NOW + 4 * HOUR) as ctx:
+        workorders.complete(ctx, order.id, Completion("更换三角阀"))
+    assert stored_clock(fetch, order.id) == (None, None)
+    with write(NOW + 6 * HOUR) as ctx:
+        workorders.rework(ctx, order.id, "仍然漏水")
+    # a fresh completion limit from the reopening; the first arrival keeps the response met
+    assert fetch(WorkOrder, order.id).completion_from == NOW + 6 * HOUR
+    assert stored_clock(fetch, order.id) == (NOW + 6 * HOUR, NOW + 8 * HOUR)
+    with write(NOW + 7 * HOUR) as ctx:
+        workorders.void(ctx, order.id, "业主自行处理")
+    assert stored_clock(fetch, order.id) == (None, None)
+
+
+def test_an_appointment_runs_the_clock_from_the_agreed_time(write, fetch) -> None:
+    agreed = NOW + 26 * HOUR
+    order = create(write, urgency="预约", appointment_at=agreed)
+    assert fetch(WorkOrder, order.id).completion_from == agreed
+    assert stored_clock(fetch, order.id) == (agreed, agreed + 4 * HOUR)
+
+
+def test_restamp_puts_back_what_a_raw_insert_left_out(write, fetch, engine) -> None:
+    order = create(write, urgency="紧急")
+    run(write, order.id, ["派工", "开始处理", "完成", "返工"])
+    kept = fetch(WorkOrder, order.id)
+    closed = create(write, urgency="一般")
+    run(write, closed.id, ["作废"])
+    with engine.begin() as con:  # as a bulk insert writes: none of the clock's columns
+        con.exec_driver_sql(
+            "UPDATE workorder SET clock_from = NULL, overdue_at = NULL, completion_from = NULL"
+        )
+    with write() as ctx:
+        assert workorders.restamp(ctx.session) == 1  # the open one; the void one keeps none
+    stored = fetch(WorkOrder, order.id)
+    # without the log's 返工 time the completion counts from the limits' start
+    assert stored.completion_from == workorders.limits_start(stored) == NOW
+    assert stored.overdue_at == kept.overdue_at and stored.clock_from == NOW
+    assert stored_clock(fetch, closed.id) == (None, None)
+    with write() as ctx:
+        assert workorders.restamp(ctx.session) == 0  # nothing left to put right
+
+
 # --- completion, fees, callback -----------------------------------------------------------
 
 

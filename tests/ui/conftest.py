@@ -43,13 +43,29 @@ def gc_on_the_gui_thread():
 
 
 @pytest.fixture
-def ops():
-    """The DB worker thread, as the window has it; stopped after the test."""
+def desk(engine, db_path):
+    """The desk's handle on the test's database file, nobody on duty yet."""
+    from desk.services.handle import DeskHandle
+
+    return DeskHandle(engine, db_path)
+
+
+@pytest.fixture
+def ops(desk):
+    """The two worker lanes on the test's database, as the window has them; stopped after
+    the test."""
     from desk.ui.ops import Ops
 
-    ops = Ops()
+    ops = Ops(desk)
     yield ops
     ops.shutdown()
+
+
+@pytest.fixture
+def on_duty(desk, staff_id):
+    """The manager on duty (no shift): what tabs and dialogs stamp their writes with."""
+    desk.on_duty(staff_id)
+    return staff_id
 
 
 def _settled(ops, within: tuple[QObject, ...]) -> bool:

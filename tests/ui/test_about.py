@@ -74,8 +74,8 @@ def test_copy_puts_the_version_and_paths_on_the_clipboard(qtbot, db_path, profil
     assert dialog.copy_button.text() == "已复制"
 
 
-def test_the_help_menu_opens_it_without_blocking(qtbot, engine, ops, db_path):
-    window = MainWindow(engine, ops, db_path)
+def test_the_help_menu_opens_it_without_blocking(qtbot, ops):
+    window = MainWindow(ops)
     qtbot.addWidget(window)
     window.show()
     dialog = window.show_about()  # open(), not exec(): no nested event loop

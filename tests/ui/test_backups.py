@@ -18,8 +18,8 @@ WAIT = 10000
 
 
 @pytest.fixture
-def window(qtbot, engine, ops, db_path):
-    win = MainWindow(engine, ops, db_path)
+def window(qtbot, ops):
+    win = MainWindow(ops)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.snapshot is not None, timeout=WAIT)
@@ -41,7 +41,7 @@ def test_backup_now_to_a_usb_stick(qtbot, window, write, tmp_path, monkeypatch):
     monkeypatch.setattr(backups, "ask_folder", lambda parent, start: stick)
     said: list[str] = []
     monkeypatch.setattr(msgbox, "info", lambda parent, title, text: said.append(text))
-    window.backup_now()
+    window.backup_menu.backup_now()
     qtbot.waitUntil(lambda: bool(said), timeout=WAIT)
     [made] = backup.backups(stick, "desk")
     assert str(made.path) in said[0] and "MB" in said[0]
@@ -54,19 +54,19 @@ def test_a_backup_that_cannot_be_made_says_why(qtbot, window, tmp_path, monkeypa
     monkeypatch.setattr(backups, "ask_folder", lambda parent, start: blocked / "备份")
     errors: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
-    window.backup_now()
+    window.backup_menu.backup_now()
     qtbot.waitUntil(lambda: bool(errors), timeout=WAIT)
     assert "找不到或打不开" in errors[0]
 
 
 def test_the_daily_backup_runs_off_the_db_worker_and_says_so(qtbot, window, db_path):
-    with qtbot.waitSignal(window.auto_backup.made, timeout=WAIT) as made:
-        window.auto_backup.check()
+    with qtbot.waitSignal(window.backup_menu.auto.made, timeout=WAIT) as made:
+        window.backup_menu.auto.check()
     [b] = made.args[0]
     assert b.path.parent == backup.auto_folder(db_path)
     assert window.statusBar().currentMessage().startswith("已自动备份")
-    window.auto_backup.check()  # not due again today: nothing more
-    qtbot.waitUntil(lambda: not window.auto_backup.busy, timeout=WAIT)
+    window.backup_menu.auto.check()  # not due again today: nothing more
+    qtbot.waitUntil(lambda: not window.backup_menu.auto.busy, timeout=WAIT)
     assert len(backup.backups(backup.auto_folder(db_path), "desk")) == 1
 
 
@@ -83,7 +83,7 @@ def test_restore_replaces_the_database_and_closes_the_window(
     monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: asked.append(text) or True)
     said: list[str] = []
     monkeypatch.setattr(msgbox, "info", lambda parent, title, text: said.append(text))
-    window.restore_backup()
+    window.backup_menu.restore_backup()
     qtbot.waitUntil(lambda: window.restored, timeout=WAIT)
     assert str(made.path) in asked[0] and "按纸质单据补登" in asked[0]
     assert "已恢复" in said[0] and "before-restore" in said[0]
@@ -97,7 +97,7 @@ def test_restore_waits_for_what_is_being_typed(qtbot, window, monkeypatch, type_
     type_text(window.calls_tab.content, "还没保存的来电")
     said: list[str] = []
     monkeypatch.setattr(msgbox, "info", lambda parent, title, text: said.append(text))
-    window.restore_backup()  # would fail the test if it asked for a file
+    window.backup_menu.restore_backup()  # would fail the test if it asked for a file
     assert "来电记录" in said[0] and "先保存或清空" in said[0]
 
 
@@ -114,7 +114,7 @@ def test_a_damaged_file_at_the_start_is_offered_the_newest_backup(
     asked: list[str] = []
     monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: asked.append(text) or True)
     restored = app.open_database_or_restore(db_path)
-    restored.dispose()
+    restored.close()
     assert "最近的自动备份" in asked[0] and "不会删除" in asked[0]
     assert calls_in(db_path) == ["昨天的来电"]
     [aside] = db_path.parent.glob("desk.sqlite3.before-restore-*")
@@ -128,32 +128,32 @@ def test_a_damaged_file_at_the_start_is_offered_the_newest_backup(
     assert db_path.read_bytes() == damaged  # untouched
 
 
-def test_the_status_bar_tells_when_the_last_backup_was(qtbot, engine, ops, db_path, write):
+def test_the_status_bar_tells_when_the_last_backup_was(qtbot, ops, write):
     from desk.services import staff
 
-    win = MainWindow(engine, ops, db_path, auto_backup=True)
+    win = MainWindow(ops, auto_backup=True)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.snapshot is not None, timeout=WAIT)
-    state = win.backup_state
+    state = win.backup_menu.state_label
     assert state.isVisible() and state.text() == "还没有备份"
     assert "每日备份另存到" in state.toolTip()  # only on this PC so far: says what to do
-    with qtbot.waitSignal(win.auto_backup.made, timeout=WAIT) as made:
-        win.auto_backup.check()
+    with qtbot.waitSignal(win.backup_menu.auto.made, timeout=WAIT) as made:
+        win.backup_menu.auto.check()
     [b] = made.args[0]
     assert state.text() == f"备份 {b.made_at:%m-%d %H:%M}" and str(b.path) in state.toolTip()
-    win.auto_backup.failed.emit("“E:\\备份”所在的磁盘已满，备份没有做成。")
+    win.backup_menu.auto.failed.emit("“E:\\备份”所在的磁盘已满，备份没有做成。")
     assert state.text() == "备份没有做成" and "磁盘已满" in state.toolTip()
     with write() as ctx:
         staff.set_setting(ctx, "backup.folder", "E:\\物业前台备份")
-    win.show_backup_state()
+    win.backup_menu.show_state()
     win.refresh()
     qtbot.waitUntil(lambda: "每天另存一份到：E:\\物业前台备份" in state.toolTip(), timeout=WAIT)
-    win.auto_backup.stop()
+    win.backup_menu.auto.stop()
 
 
-def test_demo_files_have_no_backup_state(qtbot, engine, ops, db_path):
-    win = MainWindow(engine, ops, db_path, demo=True, auto_backup=True)
+def test_demo_files_have_no_backup_state(qtbot, ops):
+    win = MainWindow(ops, demo=True, auto_backup=True)
     qtbot.addWidget(win)
-    assert not win.backup_state.isVisibleTo(win)
-    assert not win.auto_backup.timer.isActive()
+    assert not win.backup_menu.state_label.isVisibleTo(win)
+    assert not win.backup_menu.auto.timer.isActive()

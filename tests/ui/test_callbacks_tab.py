@@ -21,8 +21,9 @@ from desk.models import Callback, Complaint, WorkOrder
 from desk.models.enums import CallbackState, EscalationLevel
 from desk.models.enums import ComplaintState as C
 from desk.models.enums import WorkOrderState as W
-from desk.services import callbacks, complaints, workorders
+from desk.services import callbacks, complaints, staff, workorders
 from desk.services.callbacks import CallbackResult
+from desk.services.changes import Changes
 from desk.services.complaints import ComplaintDraft
 from desk.services.workorders import Completion, WorkOrderDraft
 from desk.ui import msgbox
@@ -80,8 +81,8 @@ def queue(write):
 
 
 @pytest.fixture
-def tab(qtbot, settle, engine, staff_id, ops, queue):
-    widget = CallbacksTab(engine, ops, lambda: staff_id)
+def tab(qtbot, settle, on_duty, ops, queue):
+    widget = CallbacksTab(ops)
     qtbot.addWidget(widget)
     widget.resize(1280, 700)
     widget.show()
@@ -185,11 +186,21 @@ def test_the_queue_soonest_first_with_who_to_call(tab, queue):
 
 def test_overdue_red_near_amber_and_the_clock_moves_on(tab, monkeypatch):
     assert [colour(tab, r) for r in range(3)] == [RED, AMBER, None]
-    later = tab.model.row_at(2).due_at - HOUR  # the complaint's callback is due within two hours
+    # an hour before the complaint's callback is due: within the last 0.2 of its 48 hours
+    later = tab.model.row_at(2).due_at - HOUR
     monkeypatch.setattr(callbacks_tab, "local_now", lambda: later)
     tab.clock.timeout.emit()  # the 30-second tick
     assert [colour(tab, r) for r in range(3)] == [RED, RED, AMBER]
     assert cell(tab, 1, STATUS).startswith("超时 ")
+
+
+def test_near_follows_the_offices_setting(tab, ops, settle):
+    """Due in an hour is near with 0.2 of 48 hours (9.6 h); not with 0.01 (29 minutes)."""
+    assert [colour(tab, r) for r in range(3)] == [RED, AMBER, None]
+    ops.write(lambda ctx: staff.set_setting(ctx, "sla.near_fraction", 0.01))
+    settle(ops, tab)  # the setting's change reloads the queue
+    assert [colour(tab, r) for r in range(3)] == [RED, None, None]
+    assert tab.model.row_at(1).amber_at == tab.model.row_at(1).due_at - 0.48 * HOUR
 
 
 def test_the_source_record_is_shown_read_only(qtbot, settle, tab, queue):
@@ -271,7 +282,7 @@ def test_unhappy_complaint_is_escalated(qtbot, settle, tab, queue, fetch, monkey
 
 
 def test_a_locked_database_keeps_the_dialog_values(
-    qtbot, settle, tab, queue, fetch, monkeypatch, db_path
+    qtbot, settle, tab, queue, fetch, monkeypatch, db_path, engine
 ):
     errors: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
@@ -283,7 +294,7 @@ def test_a_locked_database_keeps_the_dialog_values(
     blocker.execute("PRAGMA busy_timeout = 0")
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        tab.engine.dispose()  # new connections pick up the short busy timeout
+        engine.dispose()  # new connections pick up the short busy timeout
         tab.record_button.click()
         qtbot.waitUntil(lambda: len(asked) == 2, timeout=WAIT * 3)
     finally:
@@ -365,8 +376,8 @@ def test_scope_and_search(qtbot, settle, tab, queue, type_text):
 
 def test_a_repair_completed_elsewhere_joins_the_queue(tab, ops, settle, write):
     order = completed_order(write, 0, room="7-1-101")
-    ops.data_changed.emit("workorder")  # as the 报修派工 tab announces its save
-    settle(ops, tab)  # after the coalescing timer's reload
+    ops.changed.emit(Changes.of("workorder", order.id))  # as a save on another screen does
+    settle(ops, tab)
     assert tab.model.rowCount() == 4 and tab.count_label.text() == "共 4 条"
     assert cell(tab, 3, SERIAL) == order.serial
 

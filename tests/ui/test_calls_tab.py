@@ -21,11 +21,11 @@ WAIT = 5000
 
 
 @pytest.fixture
-def tab(qtbot, settle, engine, write, staff_id, ops):
+def tab(qtbot, settle, write, on_duty, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
         staff.add(ctx, "李娜")
-    widget = CallsTab(engine, ops, lambda: staff_id)
+    widget = CallsTab(ops)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     widget.show()
@@ -96,7 +96,9 @@ def test_a_bad_phone_is_shown_next_to_the_field_and_the_text_stays(qtbot, tab, t
     assert saved_calls(fetch) == []
 
 
-def test_a_locked_database_keeps_the_text(qtbot, tab, type_text, monkeypatch, db_path, fetch):
+def test_a_locked_database_keeps_the_text(
+    qtbot, tab, type_text, monkeypatch, engine, db_path, fetch
+):
     errors: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
     monkeypatch.setattr("desk.models.db.BUSY_TIMEOUT_MS", 50)
@@ -104,7 +106,7 @@ def test_a_locked_database_keeps_the_text(qtbot, tab, type_text, monkeypatch, db
     blocker.execute("PRAGMA busy_timeout = 0")
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        tab.engine.dispose()  # new connections pick up the short busy timeout
+        engine.dispose()  # new connections pick up the short busy timeout
         type_text(tab.content, "咨询停车月卡")
         tab.save_button.click()
         qtbot.waitUntil(lambda: bool(errors), timeout=WAIT * 3)
@@ -171,9 +173,7 @@ def test_search_box_finds_a_one_character_substring(qtbot, tab, write, type_text
     qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=WAIT)
 
 
-def test_coming_on_duty_shows_messages_waiting(
-    qtbot, settle, engine, write, staff_id, ops, db_path, monkeypatch
-):
+def test_coming_on_duty_shows_messages_waiting(qtbot, settle, write, staff_id, ops, monkeypatch):
     from desk.services import calls
     from desk.services.calls import CallDraft
     from desk.ui.main_window import MainWindow
@@ -188,7 +188,7 @@ def test_coming_on_duty_shows_messages_waiting(
         )
     shown: list[str] = []
     monkeypatch.setattr(msgbox, "info", lambda parent, title, text: shown.append(text))
-    window = MainWindow(engine, ops, db_path)
+    window = MainWindow(ops)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.duty_combo.count() == 2, timeout=WAIT)
     window.duty_combo.setCurrentIndex(0)  # the manager: nothing waiting
@@ -210,3 +210,26 @@ def test_coming_on_duty_shows_messages_waiting(
     assert asked == [colleague.id]
     assert len(shown) == 1 and "请回电3-2-1201张先生" in shown[0]
     assert window.shift_on_duty is not None and window.staff_on_duty == colleague.id
+
+
+def test_a_change_made_elsewhere_reaches_the_list_and_the_detail(qtbot, settle, tab, ops):
+    """Another screen's write (here straight through ops) reloads the list, and the detail
+    shown follows it: no screen tells the others by hand."""
+    from desk.services import calls
+    from desk.services.calls import CallDraft
+
+    ops.write(lambda ctx: calls.create_call(ctx, CallDraft("转告", "请回电", message_for_id=1)))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)
+    tab.view.selectRow(0)
+    qtbot.waitUntil(lambda: tab.detail.action_button("已转告") is not None, timeout=WAIT)
+    record_id = tab.detail.detail.record_id
+    ops.write(lambda ctx: calls.mark_delivered(ctx, record_id))
+    qtbot.waitUntil(lambda: tab.detail.action_button("已转告") is None, timeout=WAIT)
+    assert tab.detail.detail.record_id == record_id
+    assert tab.model.row_at(0).message_state == "已转告"
+
+
+def test_a_new_colleague_can_be_left_a_message(qtbot, tab, ops):
+    ops.write(lambda ctx: staff.add(ctx, "王芳"))
+    qtbot.waitUntil(lambda: tab.message_for.count() == 3, timeout=WAIT)
+    assert tab.message_for.findText("王芳") >= 0

@@ -21,8 +21,8 @@ from desk.models import Callback, Complaint, ComplaintAttachment
 from desk.models.enums import ComplaintState, EscalationLevel
 from desk.services import carry, complaints, residents, visits
 from desk.services.complaints import ComplaintDraft
-from desk.services.context import reading
 from desk.services.residents import ResidentDraft
+from desk.services.transactions import reading
 from desk.services.visits import VisitDraft
 from desk.ui import msgbox
 from desk.ui.dialogs import complaint_dialogs
@@ -40,10 +40,10 @@ WAIT = 5000
 
 
 @pytest.fixture
-def tab(qtbot, settle, engine, write, staff_id, ops):
+def tab(qtbot, settle, write, on_duty, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
-    widget = ComplaintsTab(engine, ops, lambda: staff_id)
+    widget = ComplaintsTab(ops)
     qtbot.addWidget(widget)
     widget.resize(1280, 760)
     widget.show()
@@ -210,13 +210,15 @@ def test_errors_land_under_their_field_and_the_text_stays(qtbot, tab, type_text,
     assert tab.description.toPlainText() == "垃圾三天没清运" and stored(fetch) == []
 
 
-def test_a_locked_database_keeps_the_text(qtbot, tab, type_text, errors, monkeypatch, db_path):
+def test_a_locked_database_keeps_the_text(
+    qtbot, tab, type_text, errors, monkeypatch, db_path, engine
+):
     monkeypatch.setattr("desk.models.db.BUSY_TIMEOUT_MS", 50)
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("PRAGMA busy_timeout = 0")
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        tab.engine.dispose()  # new connections pick up the short busy timeout
+        engine.dispose()  # new connections pick up the short busy timeout
         type_text(tab.person, "赵六")
         tab.category.setCurrentText("客户服务")
         type_text(tab.description, "保安态度差")

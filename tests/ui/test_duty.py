@@ -18,8 +18,8 @@ from desk.ui.main_window import MainWindow
 WAIT = 5000
 
 
-def open_window(qtbot, settle, engine, ops, db_path, **kwargs) -> MainWindow:
-    window = MainWindow(engine, ops, db_path, **kwargs)
+def open_window(qtbot, settle, ops, **kwargs) -> MainWindow:
+    window = MainWindow(ops, **kwargs)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
@@ -34,15 +34,13 @@ def come_on_duty(qtbot, settle, window, monkeypatch, staff_id: int, shift: str) 
         duty_dialog, "ask_duty", lambda *args, **kwargs: DutyChoice(staff_id, shift)
     )
     before = window.shift_on_duty
-    window.ask_come_on_duty(staff_id)
+    window.duty_bar.ask_come_on_duty(staff_id)
     settle(window.ops, window)
     assert window.shift_on_duty not in (None, before)
-    assert window.shift_label.text().startswith(shift)
+    assert window.duty_bar.shift_label.text().startswith(shift)
 
 
-def test_the_start_asks_who_comes_on_duty(
-    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch
-):
+def test_the_start_asks_who_comes_on_duty(qtbot, settle, ops, staff_id, monkeypatch):
     asked: list[tuple] = []
 
     def ask(parent, people, shifts, *, staff_id, shift_name, note, planned_ends):
@@ -51,18 +49,18 @@ def test_the_start_asks_who_comes_on_duty(
         return None  # not now
 
     monkeypatch.setattr(duty_dialog, "ask_duty", ask)
-    window = open_window(qtbot, settle, engine, ops, db_path, ask_duty=True)
+    window = open_window(qtbot, settle, ops, ask_duty=True)
     qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
     people, shift_names, suggested = asked[0]
     assert people == [(staff_id, "王经理")]
     assert set(shift_names) == {"早班", "中班", "晚班"} and suggested in shift_names
-    assert window.shift_label.text() == "未上班" and window.shift_on_duty is None
+    assert window.duty_bar.shift_label.text() == "未上班" and window.shift_on_duty is None
 
 
 def test_records_carry_the_shift_they_were_made_in(
-    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, type_text, fetch
+    qtbot, settle, ops, staff_id, monkeypatch, type_text, fetch
 ):
-    window = open_window(qtbot, settle, engine, ops, db_path)
+    window = open_window(qtbot, settle, ops)
     come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     [shift] = fetch(select(Shift))
     assert (shift.staff_id, shift.name, window.shift_on_duty) == (staff_id, "早班", shift.id)
@@ -75,12 +73,10 @@ def test_records_carry_the_shift_they_were_made_in(
     assert (call.staff_id, call.shift_id) == (staff_id, shift.id)
 
 
-def test_hand_over_then_accept(
-    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, write, fetch
-):
+def test_hand_over_then_accept(qtbot, settle, ops, staff_id, monkeypatch, write, fetch):
     with write() as ctx:
         lina = staff.add(ctx, "李娜")
-    window = open_window(qtbot, settle, engine, ops, db_path)
+    window = open_window(qtbot, settle, ops)
     come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     tab = window.handover_tab
     window.tabs.setCurrentWidget(tab)
@@ -112,9 +108,9 @@ def test_hand_over_then_accept(
 
 
 def test_the_outgoing_person_cannot_accept_their_own_handover(
-    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, fetch
+    qtbot, settle, ops, staff_id, monkeypatch, fetch
 ):
-    window = open_window(qtbot, settle, engine, ops, db_path)
+    window = open_window(qtbot, settle, ops)
     come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     tab = window.handover_tab
     assert tab.view is not None
@@ -134,19 +130,17 @@ def test_the_outgoing_person_cannot_accept_their_own_handover(
     assert fetch(select(Handover))[0].state == HandoverState.CONFIRMED
 
 
-def test_carried_items_open_their_record(
-    qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, write
-):
+def test_carried_items_open_their_record(qtbot, settle, engine, ops, staff_id, monkeypatch, write):
     from datetime import datetime, timedelta
 
     from desk.services import workorders
-    from desk.services.context import writing
+    from desk.services.transactions import writing
     from desk.services.workorders import WorkOrderDraft
 
     long_ago = datetime.now().replace(microsecond=0) - timedelta(days=3)
     with writing(engine, staff_id=staff_id, now=long_ago) as ctx:
         order = workorders.create(ctx, WorkOrderDraft("楼道灯不亮", "水电", room="3-2-1201"))
-    window = open_window(qtbot, settle, engine, ops, db_path)
+    window = open_window(qtbot, settle, ops)
     come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     tab = window.handover_tab
     assert tab.items.rowCount() == 1
@@ -159,12 +153,12 @@ def test_carried_items_open_their_record(
     assert repairs.detail.detail is not None and repairs.detail.detail.serial == order.serial
 
 
-def test_the_duty_record_prints(qtbot, settle, engine, ops, db_path, staff_id, monkeypatch, fetch):
+def test_the_duty_record_prints(qtbot, settle, ops, staff_id, monkeypatch, fetch):
     import subprocess
 
     from desk.ui import printing
 
-    window = open_window(qtbot, settle, engine, ops, db_path)
+    window = open_window(qtbot, settle, ops)
     come_on_duty(qtbot, settle, window, monkeypatch, staff_id, "早班")
     tab = window.handover_tab
     assert tab.view is not None

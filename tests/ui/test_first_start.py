@@ -8,11 +8,12 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from desk.services import staff
-from desk.services.context import reading, writing
-from desk.services.database import open_database
+from desk.services.database import open_database, open_desk
+from desk.services.transactions import reading
 from desk.ui import app as app_module
 from desk.ui.first_run import FirstRunChoice, FirstRunDialog
 from desk.ui.main_window import MainWindow
+from desk.ui.ops import Ops
 
 
 @pytest.fixture(autouse=True)
@@ -52,14 +53,19 @@ def test_demo_button_chooses_demo(qtbot):
     assert dialog.choice == FirstRunChoice(demo=True)
 
 
-def test_main_window_shows_office_staff_and_counts(qtbot, ops, tmp_path: Path):
+def test_main_window_shows_office_staff_and_counts(qtbot, tmp_path: Path):
     path = tmp_path / "office.sqlite3"
-    engine = open_database(path)
-    with writing(engine) as ctx:
+    desk = open_desk(path)
+
+    def set_up(ctx):
         manager = staff.set_up_office(ctx, "阳光花园物业服务中心", "王丽")
         ctx.staff_id = manager.id
         staff.add(ctx, "李娜")
-    window = MainWindow(engine, ops, path)
+        return manager
+
+    manager, _changes = desk.write(set_up)
+    ops = Ops(desk)
+    window = MainWindow(ops)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.snapshot is not None, timeout=5000)
     assert window.office_label.text() == "阳光花园物业服务中心"
@@ -72,7 +78,10 @@ def test_main_window_shows_office_staff_and_counts(qtbot, ops, tmp_path: Path):
     assert window.today_values["calls"].text() == "0"
     duty_buddy = [lbl for lbl in window.findChildren(QLabel) if lbl.buddy() is window.duty_combo]
     assert duty_buddy and duty_buddy[0].text() == "值班人员"
-    engine.dispose()
+    assert ops.desk.duty.staff_id == manager.id  # the one shown stamps the writes
+    window.close()
+    ops.shutdown()
+    desk.close()
 
 
 def test_run_sets_up_a_new_office_from_the_dialog(qtbot, monkeypatch, tmp_path: Path, window_opens):

@@ -17,7 +17,7 @@ WAIT = 5000
 
 
 def open_window(qtbot, engine, ops, db_path) -> MainWindow:
-    win = MainWindow(engine, ops, db_path, keep_drafts=True)
+    win = MainWindow(ops, keep_drafts=True)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: all(t.drafts is not None for t in win.desk_tabs.values()), timeout=WAIT)

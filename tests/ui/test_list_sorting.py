@@ -16,11 +16,11 @@ NOW = datetime(2026, 11, 23, 10, 0)  # as tests/conftest.py
 
 
 @pytest.fixture
-def tab(qtbot, settle, engine, write, staff_id, ops):
+def tab(qtbot, settle, write, on_duty, ops):
     for minutes, name in ((0, "王五"), (10, "李四"), (20, "张三")):
         with write(NOW + timedelta(minutes=minutes)) as ctx:
             calls.create_call(ctx, CallDraft(call_type="咨询", content="咨询", caller_name=name))
-    widget = CallsTab(engine, ops, lambda: staff_id)
+    widget = CallsTab(ops)
     qtbot.addWidget(widget)
     widget.show()
     settle(ops, widget)

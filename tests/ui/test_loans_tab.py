@@ -17,8 +17,8 @@ WAIT = 5000
 
 
 @pytest.fixture
-def tab(qtbot, settle, engine, staff_id, ops, monkeypatch):
-    widget = LoansTab(engine, ops, lambda: staff_id)
+def tab(qtbot, settle, on_duty, ops, monkeypatch):
+    widget = LoansTab(ops)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     widget.show()

@@ -14,8 +14,8 @@ from desk.models import Call, Complaint, Loan, Visit, WorkOrder
 from desk.services import calls, complaints, handover, loans, shifts, visits, workorders
 from desk.services.calls import CallDraft
 from desk.services.complaints import ComplaintDraft
-from desk.services.context import writing
 from desk.services.loans import LoanDraft
+from desk.services.transactions import writing
 from desk.services.visits import VisitDraft
 from desk.services.workorders import WorkOrderDraft
 from desk.ui.main_window import MainWindow
@@ -24,8 +24,8 @@ WAIT = 5000
 
 
 @pytest.fixture
-def window(qtbot, settle, engine, ops, db_path):
-    win = MainWindow(engine, ops, db_path)
+def window(qtbot, settle, ops):
+    win = MainWindow(ops)
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()
@@ -78,9 +78,9 @@ def _overdue_records(engine, staff_id: int) -> None:
         )
 
 
-def test_status_counts_jump_to_the_filtered_list(qtbot, settle, engine, staff_id, ops, db_path):
+def test_status_counts_jump_to_the_filtered_list(qtbot, settle, engine, staff_id, ops):
     _overdue_records(engine, staff_id)
-    window = MainWindow(engine, ops, db_path)
+    window = MainWindow(ops)
     qtbot.addWidget(window)
     window.show()
     buttons = window.status_buttons
@@ -244,3 +244,33 @@ def test_every_list_exports_the_columns_it_shows(qtbot, window) -> None:
             for i in range(tab.model.columnCount())
         ]
         assert shown == [c.title for c in list_export.columns(kind)], kind
+
+
+def test_a_change_reloads_only_the_parts_of_the_window_it_concerns(
+    window, settle, ops, write, monkeypatch
+) -> None:
+    """Not everything after every save: the counts after a record, the office's name and
+    the duty after a setting, nothing for a change the window does not show."""
+    from desk.services.changes import Changes
+    from desk.ui import main_window
+
+    asked: list[set[str]] = []
+    real = main_window.load_parts
+
+    def spy(ctx, parts):
+        asked.append(set(parts))
+        return real(ctx, parts)
+
+    monkeypatch.setattr(main_window, "load_parts", spy)
+    ops.changed.emit(Changes.of("resident", 1))
+    settle(ops, window)
+    assert asked == []
+    with write(datetime.now().replace(microsecond=0)) as ctx:  # today, as the strip counts
+        visits.create(ctx, VisitDraft(visitor="张三", reason="咨询", room="3-2-1201"))
+    ops.changed.emit(Changes.of("visit", 1))  # as the worker says after the commit
+    settle(ops, window)
+    assert asked == [{"counts"}]
+    assert window.today_values["visits"].text() == "1"
+    ops.changed.emit(Changes.of("setting"))
+    settle(ops, window)
+    assert asked[1:] == [{"office", "duty"}]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from helpers.office_files import add_calls, count_calls, held, run_sql, swap_indexes
@@ -126,14 +125,14 @@ def test_a_newer_file_is_refused_untouched(qtbot, db_path, asked, window_opens) 
 
 
 def test_the_daily_check_finding_a_damaged_index_offers_to_rebuild_it(
-    qtbot, ops, db_path, engine, write, asked
+    qtbot, ops, db_path, write, asked
 ) -> None:
     add_calls(write, 5)
     swap_indexes(db_path, "ix_call_serial", "ix_call_created_at")
-    window = MainWindow(engine, ops, db_path)
+    window = MainWindow(ops)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.auto_backup.made, timeout=20_000):
-        window.auto_backup.check()  # fails on the index, asks, rebuilds, backs up again
+    with qtbot.waitSignal(window.backup_menu.auto.made, timeout=20_000):
+        window.backup_menu.auto.check()  # fails on the index, asks, rebuilds, backs up again
     assert len(asked["confirm"]) == 1 and "索引" in asked["confirm"][0]
     assert inspect(db_path, full=True).kind is dbfile.Kind.DESK
 
@@ -143,8 +142,8 @@ def test_the_daily_check_finding_a_damaged_index_offers_to_rebuild_it(
     [(QRect(0, 0, 1366, 728), True), (QRect(0, 0, 1920, 1040), False)],
     ids=["1366x768-laptop", "full-hd"],
 )
-def test_the_window_fits_the_screen(qtbot, ops, engine, staff_id, monkeypatch, free, maximised):
-    window = MainWindow(engine, ops, Path("desk.sqlite3"))
+def test_the_window_fits_the_screen(qtbot, ops, staff_id, monkeypatch, free, maximised):
+    window = MainWindow(ops)
     qtbot.addWidget(window)
     screen = window.screen()
     monkeypatch.setattr(type(screen), "availableGeometry", lambda _self: free)

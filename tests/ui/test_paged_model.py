@@ -1,4 +1,4 @@
-"""The lazy list model: pages arrive through the DB worker, stale pages are dropped."""
+"""The lazy list model: pages are reads on the DB worker, stale pages are dropped."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from desk.ui.models.paged import Column, PagedTableModel
 
 
 def numbers(total: int, calls: list[tuple[int, int, str]] | None = None):
-    def fetch(offset: int, limit: int) -> list[int]:
+    def fetch(ctx, offset: int, limit: int) -> list[int]:
+        assert ctx.session is not None  # a read snapshot, opened by Ops
         if calls is not None:
             calls.append((offset, limit, threading.current_thread().name))
         return list(range(offset, min(offset + limit, total)))
@@ -47,13 +48,13 @@ def test_a_new_query_drops_pages_of_the_old_one(qtbot, settle, ops):
     loads: list[list] = []
     model.loaded.connect(lambda: loads.append(model.rows))
     model.set_fetch(numbers(100))  # answer still on its way …
-    model.set_fetch(lambda offset, limit: [f"新{offset}"])
+    model.set_fetch(lambda ctx, offset, limit: [f"新{offset}"])
     settle(ops)  # both answers are back; the old one was dropped, not appended
     assert model.rows == ["新0"] and loads == [["新0"]]
 
 
 def test_a_failing_page_reports_and_stops(qtbot, ops, caplog):
-    def broken(offset: int, limit: int):
+    def broken(ctx, offset: int, limit: int):
         raise RuntimeError("数据库忙")
 
     model = PagedTableModel(ops, COLUMNS, page_size=5)

@@ -143,8 +143,9 @@ def save_as(monkeypatch):
     return answer
 
 
-def make_tab(qtbot, cls, engine, ops, staff_id):
-    widget = cls(engine, ops, lambda: staff_id)
+def make_tab(qtbot, cls, ops):
+    """A tab; its writes are stamped with whoever is on duty (the ``on_duty`` fixture)."""
+    widget = cls(ops)
     qtbot.addWidget(widget)
     widget.resize(1400, 850)
     widget.show()
@@ -152,12 +153,12 @@ def make_tab(qtbot, cls, engine, ops, staff_id):
 
 
 @pytest.fixture
-def orders_tab(qtbot, settle, engine, write, staff_id, ops):
+def orders_tab(qtbot, settle, write, on_duty, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
-    tab = make_tab(qtbot, WorkOrdersTab, engine, ops, staff_id)
+    tab = make_tab(qtbot, WorkOrdersTab, ops)
     settle(ops, tab)
-    assert tab.limits is not None
+    assert "响应" in tab.urgency.currentText()  # the choices have loaded
     return tab
 
 
@@ -322,7 +323,7 @@ def test_without_a_printer_the_preview_offers_pdf(
 
 @pytest.mark.parametrize("kind", ["complaint", "loan"])
 def test_complaints_and_loans_print_their_forms(
-    qtbot, settle, engine, write, staff_id, ops, save_as, tmp_path, kind
+    qtbot, settle, write, on_duty, ops, save_as, tmp_path, kind
 ):
     with write(real_now()) as ctx:
         if kind == "complaint":
@@ -342,7 +343,7 @@ def test_complaints_and_loans_print_their_forms(
                 ctx,
                 LoanDraft(item.id, "李四", real_now() + timedelta(hours=2), phone="13812345678"),
             )
-    tab = make_tab(qtbot, ComplaintsTab if kind == "complaint" else LoansTab, engine, ops, staff_id)
+    tab = make_tab(qtbot, ComplaintsTab if kind == "complaint" else LoansTab, ops)
     assert tab.forms_kind == kind
     show_first(settle, tab)
     click(tab, "print")
@@ -377,7 +378,7 @@ def test_document_buttons_only_with_a_record_shown(qtbot, settle, orders_tab, wr
 
 @pytest.mark.parametrize("cls", [VisitsTab, CallsTab])
 def test_visits_and_calls_have_no_form_but_export_their_list(
-    qtbot, settle, engine, write, staff_id, ops, cls
+    qtbot, settle, write, on_duty, ops, cls
 ):
     with write(real_now()) as ctx:
         if cls is VisitsTab:
@@ -394,7 +395,7 @@ def test_visits_and_calls_have_no_form_but_export_their_list(
             )
         else:
             calls.create_call(ctx, CallDraft("咨询", "停车月卡多少钱"))
-    tab = make_tab(qtbot, cls, engine, ops, staff_id)
+    tab = make_tab(qtbot, cls, ops)
     assert tab.forms_kind is None
     show_first(settle, tab)
     assert all(tab.detail.document_button(n) is None for n in BUTTONS)
@@ -439,7 +440,7 @@ def test_a_list_export_can_be_cancelled(qtbot, orders_tab, write, save_as, ops, 
     orders_tab.status.connect(status.append)
     save_as(tmp_path / "列表.xlsx")
     gate = threading.Event()
-    ops.run(gate.wait)  # the worker is busy with something else first
+    ops.background(lambda: gate.wait(WAIT / 1000))  # the long lane is busy with something first
     orders_tab.export_button.click()
     cancel = orders_tab.list_export.dialog.findChild(QPushButton)
     assert cancel.text() == "取消"
@@ -454,9 +455,7 @@ def test_a_list_export_can_be_cancelled(qtbot, orders_tab, write, save_as, ops, 
 # --- 打印登记表, 打印今日派工单 ------------------------------------------------------------------
 
 
-def test_loan_register_of_a_day(
-    qtbot, engine, write, staff_id, ops, monkeypatch, save_as, tmp_path
-):
+def test_loan_register_of_a_day(qtbot, write, on_duty, ops, monkeypatch, save_as, tmp_path):
     now = real_now()
     with write(now) as ctx:
         ladder = loans.add_item(ctx, "梯子", 3, deposit="50")
@@ -464,7 +463,7 @@ def test_loan_register_of_a_day(
         back = now + timedelta(hours=2)
         lent = loans.lend(ctx, LoanDraft(ladder.id, "李四", back, phone="13812345678"))
         loans.lend(ctx, LoanDraft(key.id, "王五", back, phone="13912345678"))
-    tab = make_tab(qtbot, LoansTab, engine, ops, staff_id)
+    tab = make_tab(qtbot, LoansTab, ops)
     assert tab.register_button.text() == "打印登记表…"
     days: list[object] = []
 

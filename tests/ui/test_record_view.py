@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from desk.services import callbacks, calls, residents, workorders
 from desk.services.calls import CallDraft
-from desk.services.context import reading
 from desk.services.residents import ResidentDraft
 from desk.services.timeline import unit_timeline
+from desk.services.transactions import reading
 from desk.services.workorders import Completion, WorkOrderDraft
 from desk.ui.main_window import MainWindow
 
 WAIT = 5000
 
 
-def test_timeline_entries_open_their_records(qtbot, engine, write, ops, db_path):
+def test_timeline_entries_open_their_records(qtbot, engine, write, ops):
     with write() as ctx:
         person = residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
         calls.create_call(ctx, CallDraft("报修", "厨房漏水", room="3-2-1201"))
@@ -25,7 +25,7 @@ def test_timeline_entries_open_their_records(qtbot, engine, write, ops, db_path)
     with reading(engine) as ctx:
         entries = {e.kind: e for e in unit_timeline(ctx.session, person.unit_id)}
         assert callbacks.due(ctx)
-    window = MainWindow(engine, ops, db_path)
+    window = MainWindow(ops)
     qtbot.addWidget(window)
     for kind, serial in (("来电", "LD-20261123-001"), ("回访", order.serial)):
         dialog = window.open_record(kind, entries[kind].record_id)

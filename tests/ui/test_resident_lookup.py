@@ -10,12 +10,12 @@ from desk.ui.widgets.resident_lookup import ResidentLookup, suggestion_text
 
 
 @pytest.fixture
-def lookup(qtbot, engine, write, ops):
+def lookup(qtbot, write, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
         residents.add(ctx, ResidentDraft("张珊珊", "5-1-302", role="租户", phones="13900005678"))
         residents.add(ctx, ResidentDraft("李四", "3-2-1202", phones="13700001111"))
-    widget = ResidentLookup(engine, ops)
+    widget = ResidentLookup(ops)
     qtbot.addWidget(widget)
     widget.show()
     return widget

@@ -10,13 +10,15 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from sqlmodel import select
 
 from desk.models.errors import StorageError
+from desk.models.office import AuditEvent
 from desk.services import calls, residents, search, visits, workorders
 from desk.services.calls import CallDraft
-from desk.services.context import reading, writing
 from desk.services.importing import Action, ImportPlan
 from desk.services.residents import ResidentDraft
+from desk.services.transactions import reading, writing
 from desk.services.visits import VisitDraft
 from desk.services.workorders import WorkOrderDraft
 from desk.ui import dialogs, msgbox
@@ -33,14 +35,15 @@ WAIT = 5000
 
 
 @pytest.fixture
-def ops(settle, engine, boxes):
-    """The DB worker; shut down before the engine is disposed (it depends on it).
+def ops(settle, desk, boxes):
+    """The DB workers on the test's desk; shut down before the engine is disposed (they
+    depend on it).
 
     Teardown waits until every answer on its way has been delivered, while the message
     boxes are still replaced (``boxes`` is torn down after this): a late answer must not
     open a real message box.
     """
-    ops = Ops()
+    ops = Ops(desk)
     yield ops
     settle(ops)
     ops.shutdown()
@@ -91,8 +94,8 @@ def people(engine, staff_id) -> dict[str, int]:
     return ids
 
 
-def _make_tab(keep, settle, ops, engine, staff_id) -> ResidentsTab:
-    tab = ResidentsTab(engine, ops, lambda: staff_id)
+def _make_tab(keep, settle, ops) -> ResidentsTab:
+    tab = ResidentsTab(ops)
     tab.resize(1200, 700)
     keep(tab)
     settle(ops, tab)  # the list and its count are on the screen
@@ -100,14 +103,14 @@ def _make_tab(keep, settle, ops, engine, staff_id) -> ResidentsTab:
 
 
 @pytest.fixture
-def tab(keep, settle, ops, engine, staff_id, people) -> ResidentsTab:
-    """The tab opened on the registry of ``people``."""
-    return _make_tab(keep, settle, ops, engine, staff_id)
+def tab(keep, settle, ops, on_duty, people) -> ResidentsTab:
+    """The tab opened on the registry of ``people``, the manager on duty."""
+    return _make_tab(keep, settle, ops)
 
 
 @pytest.fixture
-def empty_tab(keep, settle, ops, engine, staff_id) -> ResidentsTab:
-    return _make_tab(keep, settle, ops, engine, staff_id)
+def empty_tab(keep, settle, ops, on_duty) -> ResidentsTab:
+    return _make_tab(keep, settle, ops)
 
 
 def names(tab: ResidentsTab) -> list[str]:
@@ -144,6 +147,17 @@ def field(widget: QWidget, label: str) -> QWidget:
 def db_residents(engine) -> dict[str, dict]:
     with reading(engine) as ctx:
         return {d["name"]: d for d in residents.raw_rows(ctx.session, include_moved_out=True)}
+
+
+def audited_by(engine, resident_id: int) -> set[int | None]:
+    """Who the audit log says wrote the resident's rows (the person on duty)."""
+    with reading(engine) as ctx:
+        events = ctx.session.exec(
+            select(AuditEvent).where(
+                AuditEvent.entity == "resident", AuditEvent.entity_id == resident_id
+            )
+        ).all()
+        return {e.staff_id for e in events}
 
 
 @pytest.fixture(autouse=True)
@@ -271,7 +285,7 @@ def _open_add_form(qtbot, tab):
     return dialog
 
 
-def test_add_a_resident_through_the_form(qtbot, tab, people, engine, type_text):
+def test_add_a_resident_through_the_form(qtbot, tab, people, engine, on_duty, type_text):
     dialog = _open_add_form(qtbot, tab)
     qtbot.keyClicks(field(dialog, "房号"), "7-1-101")
     type_text(field(dialog, "姓名"), "赵敏")
@@ -293,6 +307,7 @@ def test_add_a_resident_through_the_form(qtbot, tab, people, engine, type_text):
         "养狗一只",
     )
     assert str(stored["moved_in"]) == "2024-09-01"
+    assert audited_by(engine, stored["resident_id"]) == {on_duty}
     # The new resident is opened and the list reloaded.
     qtbot.waitUntil(lambda: tab.current is not None and tab.current.name == "赵敏", timeout=WAIT)
     qtbot.waitUntil(lambda: "赵敏" in names(tab), timeout=WAIT)
@@ -358,9 +373,9 @@ def test_edit_opens_with_the_full_phones_and_saves_changes(qtbot, settle, tab, p
     phones = field(dialog, "电话")
     phones.clear()
     qtbot.keyClicks(phones, "13600001111 / 13600002222")
-    with qtbot.waitSignal(tab.ops.data_changed, timeout=WAIT) as changed:
+    with qtbot.waitSignal(tab.ops.changed, timeout=WAIT) as changed:
         dialog.save_button.click()
-    assert changed.args == ["resident"]
+    assert changed.args[0].ids_of("resident") == {people["wang"]}
     assert db_residents(engine)["王五"]["phones"] == ["13600001111", "13600002222"]
     qtbot.waitUntil(
         lambda: tab.detail_values["phones"].text() == "13600001111、13600002222", timeout=WAIT
@@ -426,8 +441,8 @@ def test_move_out_is_not_done_without_confirmation(qtbot, settle, tab, people, e
 # --- import -----------------------------------------------------------------------------
 
 
-def _preview(qtbot, keep, engine, ops, staff_id) -> ImportPreviewDialog:
-    dialog = keep(ImportPreviewDialog(engine, ops, DATA / "title_merged.xlsx", lambda: staff_id))
+def _preview(qtbot, keep, ops) -> ImportPreviewDialog:
+    dialog = keep(ImportPreviewDialog(ops, DATA / "title_merged.xlsx"))
     qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT)
     return dialog
 
@@ -446,8 +461,8 @@ def _replanned(qtbot, dialog: ImportPreviewDialog, change) -> None:
     assert not dialog.busy
 
 
-def test_import_preview_walk_through(qtbot, qtmodeltester, keep, engine, ops, staff_id):
-    dialog = _preview(qtbot, keep, engine, ops, staff_id)
+def test_import_preview_walk_through(qtbot, qtmodeltester, keep, engine, ops, on_duty):
+    dialog = _preview(qtbot, keep, ops)
     # The guessed mapping, one combo per field, found by its label.
     assert dialog.mapping == {
         "room": 1, "name": 2, "role": 3, "phones": 4, "area": 5, "moved_in": 6, "notes": 7,
@@ -494,20 +509,19 @@ def test_import_preview_walk_through(qtbot, qtmodeltester, keep, engine, ops, st
     stored = db_residents(engine)
     assert sorted(stored) == sorted(["张三", "李四", "王五", "赵六", "周九", "陈十三"])
     assert stored["赵六"]["notes"] == "=1+1 不是公式"
+    assert audited_by(engine, stored["赵六"]["resident_id"]) == {on_duty}
 
     # The same file again: every good row is 未变 and there is nothing to import.
-    again = _preview(qtbot, keep, engine, ops, staff_id)
+    again = _preview(qtbot, keep, ops)
     assert again.summary_label.text().startswith("新增 0，更新 0，未变 6，拒绝 7")
     assert set(_actions(again).values()) == {"未变", "拒绝"}
     assert not again.import_button.isEnabled()
 
 
-def test_rejected_rows_are_saved_as_xlsx(
-    qtbot, keep, engine, ops, staff_id, boxes, monkeypatch, tmp_path
-):
+def test_rejected_rows_are_saved_as_xlsx(qtbot, keep, engine, ops, boxes, monkeypatch, tmp_path):
     target = tmp_path / "未导入"
     monkeypatch.setattr(dialogs, "ask_save_path", lambda parent, title, suggested, f: str(target))
-    dialog = _preview(qtbot, keep, engine, ops, staff_id)
+    dialog = _preview(qtbot, keep, ops)
     dialog.save_rejects_button.click()
     qtbot.waitUntil(lambda: bool(boxes["info"]), timeout=WAIT)
     saved = target.with_suffix(".xlsx")
@@ -518,10 +532,10 @@ def test_rejected_rows_are_saved_as_xlsx(
     assert db_residents(engine) == {}
 
 
-def test_an_unreadable_file_is_explained(qtbot, keep, engine, ops, staff_id, tmp_path):
+def test_an_unreadable_file_is_explained(qtbot, keep, ops, tmp_path):
     bad = tmp_path / "名单.xlsx"
     bad.write_bytes(b"this is no spreadsheet at all")
-    dialog = keep(ImportPreviewDialog(engine, ops, bad, lambda: staff_id))
+    dialog = keep(ImportPreviewDialog(ops, bad))
     qtbot.waitUntil(dialog.file_error.isVisible, timeout=WAIT)
     assert "不是 Excel 文件" in dialog.file_error.text()
     assert not dialog.import_button.isEnabled()
@@ -531,7 +545,7 @@ def test_an_unreadable_file_is_explained(qtbot, keep, engine, ops, staff_id, tmp
 def test_a_registry_changed_after_the_preview_is_not_overwritten(
     qtbot, keep, engine, ops, staff_id, boxes
 ):
-    dialog = _preview(qtbot, keep, engine, ops, staff_id)
+    dialog = _preview(qtbot, keep, ops)
     with writing(engine, staff_id=staff_id) as ctx:  # another PC saves 张三 meanwhile
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
     with qtbot.waitSignal(dialog.planned, timeout=WAIT):
@@ -546,6 +560,14 @@ def test_the_import_button_of_the_tab(qtbot, empty_tab, engine, boxes, monkeypat
     tab = empty_tab
     picked = str(DATA / "title_merged.xlsx")
     monkeypatch.setattr(dialogs, "ask_open_path", lambda parent, title, folder, f: picked)
+    order: list[str] = []
+    tab.ops.changed.connect(lambda changes: order.append("changed"))
+
+    def info(parent, title, text):
+        boxes["info"].append(text)
+        order.append("box")
+
+    monkeypatch.setattr(msgbox, "info", info)
     tab.import_button.click()
     dialog = tab.import_dialog
     assert dialog is not None and dialog.isVisible()
@@ -553,6 +575,7 @@ def test_the_import_button_of_the_tab(qtbot, empty_tab, engine, boxes, monkeypat
     dialog.import_button.click()
     qtbot.waitUntil(lambda: bool(boxes["info"]), timeout=WAIT)
     assert boxes["info"][0].startswith("导入完成：新增 6，更新 0，未变 0，拒绝 7")
+    assert order == ["changed", "box"]  # the list reloads behind the box, not after its click
     qtbot.waitUntil(lambda: len(names(tab)) == 6, timeout=WAIT)
 
 
@@ -594,16 +617,19 @@ def test_column_letters():
     ]  # fmt: skip
 
 
-def test_search_pages_follow_the_ranking(engine, people):
-    full = residents_tab.search_page(engine, "3-2", 0, 10, True)
+def test_search_pages_follow_the_ranking(desk, people):
+    def page(offset: int) -> list[residents_tab.ListRow]:
+        return desk.read(lambda ctx: residents_tab.search_page(ctx, "3-2", offset, 10, True))
+
+    full = page(0)
     assert [r.name for r in full] == ["张三", "李四"]
-    assert residents_tab.search_page(engine, "3-2", 1, 10, True) == full[1:]
-    assert residents_tab.search_page(engine, "3-2", search.MAX_LIMIT, 10, True) == []
+    assert page(1) == full[1:]
+    assert page(search.MAX_LIMIT) == []
 
 
-def test_nothing_is_planned_twice_for_an_old_mapping(qtbot, settle, keep, engine, ops, staff_id):
+def test_nothing_is_planned_twice_for_an_old_mapping(qtbot, settle, keep, ops):
     """Answers to an older column choice are dropped (the generation check)."""
-    dialog = _preview(qtbot, keep, engine, ops, staff_id)
+    dialog = _preview(qtbot, keep, ops)
     plans: list[ImportPlan | None] = []
     dialog.planned.connect(lambda: plans.append(dialog.plan))
     notes = field(dialog, "备注")

@@ -11,10 +11,8 @@ from desk.ui.main_window import MainWindow
 WAIT = 5000
 
 
-def test_change_categories_and_the_form_follows(
-    qtbot, engine, ops, db_path, staff_id, read, monkeypatch
-):
-    window = MainWindow(engine, ops, db_path)
+def test_change_categories_and_the_form_follows(qtbot, ops, staff_id, read, monkeypatch):
+    window = MainWindow(ops)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.snapshot is not None, timeout=WAIT)
     told: list[str] = []
@@ -31,10 +29,10 @@ def test_change_categories_and_the_form_follows(
     qtbot.waitUntil(lambda: combo.findText("绿化") >= 0, timeout=WAIT)
 
 
-def test_a_bad_limit_is_shown_under_its_field(qtbot, engine, ops, staff_id, read):
+def test_a_bad_limit_is_shown_under_its_field(qtbot, ops, on_duty, read):
     from desk.ui.dialogs.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(engine, ops, lambda: staff_id)
+    dialog = SettingsDialog(ops)
     qtbot.addWidget(dialog)
     key = "sla.workorder.紧急.response"
     qtbot.waitUntil(lambda: key in dialog.edits, timeout=WAIT)
@@ -48,12 +46,12 @@ def test_a_bad_limit_is_shown_under_its_field(qtbot, engine, ops, staff_id, read
 
 
 def test_the_backup_folder_is_picked_and_a_relative_path_refused(
-    qtbot, engine, ops, staff_id, read, tmp_path, monkeypatch
+    qtbot, ops, on_duty, read, tmp_path, monkeypatch
 ):
     from desk.ui import backups
     from desk.ui.dialogs.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(engine, ops, lambda: staff_id)
+    dialog = SettingsDialog(ops)
     qtbot.addWidget(dialog)
     key = "backup.folder"
     qtbot.waitUntil(lambda: key in dialog.edits, timeout=WAIT)

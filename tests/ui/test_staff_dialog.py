@@ -12,8 +12,8 @@ from desk.ui.main_window import MainWindow
 WAIT = 5000
 
 
-def test_add_a_colleague_who_then_can_come_on_duty(qtbot, engine, ops, db_path, staff_id, fetch):
-    window = MainWindow(engine, ops, db_path)
+def test_add_a_colleague_who_then_can_come_on_duty(qtbot, ops, staff_id, fetch):
+    window = MainWindow(ops)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.duty_combo.count() == 1, timeout=WAIT)
     dialog = window.show_staff()
@@ -26,8 +26,8 @@ def test_add_a_colleague_who_then_can_come_on_duty(qtbot, engine, ops, db_path, 
     assert [s.name for s in fetch(select(Staff))] == ["王经理", "李娜"]
 
 
-def test_a_duplicate_name_is_said_under_the_field_and_kept(qtbot, engine, ops, staff_id):
-    dialog = StaffDialog(engine, ops, lambda: staff_id)
+def test_a_duplicate_name_is_said_under_the_field_and_kept(qtbot, ops, on_duty):
+    dialog = StaffDialog(ops)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT)
     dialog.name.setText("王经理")
@@ -36,12 +36,12 @@ def test_a_duplicate_name_is_said_under_the_field_and_kept(qtbot, engine, ops, s
     assert "已经有一位" in dialog.error.text() and dialog.name.text() == "王经理"
 
 
-def test_someone_who_left_is_no_longer_listed(qtbot, engine, ops, staff_id, write, monkeypatch):
+def test_someone_who_left_is_no_longer_listed(qtbot, ops, on_duty, write, monkeypatch):
     from desk.services import staff
 
     with write() as ctx:
         staff.add(ctx, "李娜")
-    dialog = StaffDialog(engine, ops, lambda: staff_id)
+    dialog = StaffDialog(ops)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=WAIT)
     monkeypatch.setattr(msgbox, "info", lambda *args: None)

@@ -19,6 +19,7 @@ from desk.models.enums import Satisfaction, Severity, Urgency
 from desk.reports.statistics_xlsx import SHEET_TITLE
 from desk.services import callbacks, complaints, residents, workorders
 from desk.services.callbacks import CallbackResult
+from desk.services.changes import Changes
 from desk.services.complaints import ComplaintDraft
 from desk.services.workorders import Completion, WorkOrderDraft
 from desk.ui import dialogs, msgbox
@@ -92,12 +93,12 @@ def boxes(monkeypatch) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def open_tab(qtbot, settle, engine, ops, monkeypatch, boxes):
+def open_tab(qtbot, settle, ops, monkeypatch, boxes):
     """``open_tab()`` → the tab, shown at 1280×800 with its first month loaded."""
     monkeypatch.setattr(statistics_tab, "local_now", lambda: AS_OF)
 
     def _open() -> StatisticsTab:
-        tab = StatisticsTab(engine, ops)
+        tab = StatisticsTab(ops)
         qtbot.addWidget(tab)
         tab.resize(1280, 800)
         tab.show()
@@ -190,8 +191,11 @@ def test_an_empty_month_says_no_data(open_tab, qtbot, month) -> None:
 def test_a_change_elsewhere_reloads_the_figures(open_tab, settle, write, ops) -> None:
     tab = open_tab()
     assert tab.row_texts("summary", "报修（单）")[1] == "0"
-    order(write, t(10, 20, 9), Urgency.ORDINARY, "水电", "2-1-101")
-    ops.data_changed.emit("workorder")
+    oid, _serial = order(write, t(10, 20, 9), Urgency.ORDINARY, "水电", "2-1-101")
+    ops.changed.emit(Changes.of("resident"))  # not counted here: no reload
+    settle(ops, tab)
+    assert tab.row_texts("summary", "报修（单）")[1] == "0"
+    ops.changed.emit(Changes.of("workorder", oid))  # as the worker says after a commit
     settle(ops, tab)  # the coalescing delay, then the reload
     assert tab.row_texts("summary", "报修（单）")[1] == "1"
 
@@ -260,13 +264,13 @@ def test_the_report_reads_top_to_bottom_at_1280_by_800(open_tab, qtbot, month) -
         assert table.horizontalScrollBar().maximum() == 0
 
 
-def test_a_failed_read_is_explained(qtbot, engine, ops, monkeypatch, boxes, caplog) -> None:
+def test_a_failed_read_is_explained(qtbot, ops, monkeypatch, boxes, caplog) -> None:
     def broken(*args):
         raise RuntimeError("磁盘读取错误")
 
     monkeypatch.setattr(statistics_tab, "load_report", broken)
     with caplog.at_level(logging.ERROR, logger="desk.ui"):  # a bug's traceback is logged
-        tab = StatisticsTab(engine, ops)
+        tab = StatisticsTab(ops)
         qtbot.addWidget(tab)
         qtbot.waitUntil(lambda: bool(boxes["error"]), timeout=WAIT)
     assert [r.exc_info[0] for r in caplog.records] == [RuntimeError]

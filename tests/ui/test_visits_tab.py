@@ -18,10 +18,10 @@ WAIT = 5000
 
 
 @pytest.fixture
-def tab(qtbot, settle, engine, write, staff_id, ops):
+def tab(qtbot, settle, write, on_duty, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
-    widget = VisitsTab(engine, ops, lambda: staff_id)
+    widget = VisitsTab(ops)
     qtbot.addWidget(widget)
     widget.resize(1200, 800)
     widget.show()

@@ -20,7 +20,7 @@ from sqlmodel import select
 from desk.models import WorkOrder, WorkOrderMaterial
 from desk.models.enums import Channel, Urgency
 from desk.models.enums import WorkOrderState as W
-from desk.services import calls, carry, residents, workorders
+from desk.services import calls, carry, residents, staff, workorders
 from desk.services.calls import CallDraft
 from desk.services.countdown import span as _span
 from desk.services.residents import ResidentDraft
@@ -36,15 +36,15 @@ REMAINING = 5  # the 剩余 column
 
 
 @pytest.fixture
-def tab(qtbot, settle, engine, write, staff_id, ops):
+def tab(qtbot, settle, write, on_duty, ops):
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
-    widget = WorkOrdersTab(engine, ops, lambda: staff_id)
+    widget = WorkOrdersTab(ops)
     qtbot.addWidget(widget)
     widget.resize(1400, 850)
     widget.show()
     settle(ops, widget)
-    assert widget.category.count() > 0 and widget.limits is not None
+    assert widget.category.count() > 0 and "响应" in widget.urgency.currentText()
     return widget
 
 
@@ -215,7 +215,9 @@ def test_an_appointment_sets_the_clock_from_the_agreed_time(qtbot, tab, type_tex
     assert order.response_due == order.appointment_at + timedelta(hours=4)
 
 
-def test_a_locked_database_keeps_the_text(qtbot, tab, type_text, monkeypatch, db_path, fetch):
+def test_a_locked_database_keeps_the_text(
+    qtbot, tab, type_text, monkeypatch, db_path, fetch, engine
+):
     errors: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
     monkeypatch.setattr("desk.models.db.BUSY_TIMEOUT_MS", 50)
@@ -223,7 +225,7 @@ def test_a_locked_database_keeps_the_text(qtbot, tab, type_text, monkeypatch, db
     blocker.execute("PRAGMA busy_timeout = 0")
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        tab.engine.dispose()  # new connections pick up the short busy timeout
+        engine.dispose()  # new connections pick up the short busy timeout
         fill(qtbot, tab, type_text)
         tab.save_button.click()
         qtbot.waitUntil(lambda: bool(errors), timeout=WAIT * 3)
@@ -461,6 +463,15 @@ def test_the_countdown_moves_on_without_a_reload(qtbot, settle, tab, write, monk
     tab.clock.timeout.emit()
     assert (cell(tab, 0, REMAINING), colour(tab, 0)) == ("超时 35分", RED)
     assert tab.clock.isActive() and tab.clock.interval() == 30_000
+
+
+def test_near_follows_the_offices_setting(qtbot, settle, tab, ops, write):
+    add_order(write, 70)  # 一般: 50 of 120 minutes left to respond
+    shown(settle, tab)
+    assert colour(tab, 0) is None  # near is the last 0.2: 24 minutes
+    ops.write(lambda ctx: staff.set_setting(ctx, "sla.near_fraction", 0.5))
+    settle(ops, tab)  # the setting's change reloads the list
+    assert colour(tab, 0) == AMBER and cell(tab, 0, REMAINING) in ("剩 50分", "剩 49分")
 
 
 def test_after_arrival_the_countdown_is_to_completion(qtbot, settle, tab, write, monkeypatch):

@@ -3,11 +3,31 @@
 The file choosers are made here and only here (as message boxes are in ``desk.ui.msgbox``),
 so tests replace one function with ``monkeypatch`` instead of driving a native dialog.
 Callers use them through the module (``dialogs.ask_save_path(...)``) so a patch applies.
+The small ``ask_…`` dialogs run through ``answer_of``, which deletes each one after use.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from desk.ui.ops import collect_soon
+
+D = TypeVar("D", bound=QDialog)
+T = TypeVar("T")
+
+
+def answer_of(dialog: D, answer: Callable[[D], T]) -> T | None:
+    """Run ``dialog`` modally: ``answer(dialog)`` when accepted, None when cancelled; then
+    the dialog is deleted. Qt owns a dialog with a parent, so without this every question
+    asked would live as long as the window (no garbage collector frees it)."""
+    try:
+        return answer(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()  # by the event loop, once the slot that asked has returned
+        collect_soon()  # its Python side: slots and lambdas that hold it in cycles
 
 
 def ask_open_path(parent: QWidget | None, title: str, directory: str, filters: str) -> str:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desk.models.enums import CallbackWay, Satisfaction
 from desk.services.callbacks import CallbackResult
+from desk.ui.dialogs import answer_of
 
 
 class CallbackDialog(QDialog):
@@ -114,4 +115,4 @@ def ask_callback(
     """What the callback found; None when cancelled. ``previous`` fills the dialog in again,
     ``error`` says why the last save failed, ``about`` names who is called and the number."""
     dialog = CallbackDialog(parent, serial, previous, error, about)
-    return dialog.result_values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(dialog, CallbackDialog.result_values)

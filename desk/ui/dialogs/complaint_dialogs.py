@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desk.models.enums import ESCALATION_ORDER, EscalationLevel
 from desk.models.errors import ValidationError
+from desk.ui.dialogs import answer_of
 from desk.ui.forms import error_label, show_error
 
 TEXT_LINES = 4  # height of a multi-line field, in lines
@@ -213,8 +214,7 @@ class AnswerDialog(ActionDialog):
 def ask_start(
     parent: QWidget | None, values: StartValues, error: ValidationError | None = None
 ) -> StartValues | None:
-    dialog = StartDialog(values, error, parent)
-    return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(StartDialog(values, error, parent), StartDialog.values)
 
 
 def ask_escalation(
@@ -223,15 +223,13 @@ def ask_escalation(
     reason: str = "",
     error: ValidationError | None = None,
 ) -> str | None:
-    dialog = EscalateDialog(level, reason, error, parent)
-    return dialog.reason() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(EscalateDialog(level, reason, error, parent), EscalateDialog.reason)
 
 
 def ask_answer(
     parent: QWidget | None, values: AnswerValues, error: ValidationError | None = None
 ) -> AnswerValues | None:
-    dialog = AnswerDialog(values, error, parent)
-    return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(AnswerDialog(values, error, parent), AnswerDialog.values)
 
 
 def ask_attachment_paths(parent: QWidget | None) -> list[str]:

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.ui.dialogs import answer_of
+
 
 @dataclass(frozen=True)
 class DutyChoice:
@@ -113,4 +115,4 @@ def ask_duty(
         planned_ends=planned_ends,
         parent=parent,
     )
-    return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(dialog, DutyDialog.choice)

@@ -1,14 +1,16 @@
 """导入名单: preview of an import — the guessed columns (changeable) and what every row will do.
 
-Reading the file and planning run on the DB worker (``importing.read_table``,
-``guess_mapping``, ``plan_import`` in a read transaction): nothing is written until 导入,
-which applies the plan shown in one write transaction (all rows or none). A changed
-column choice plans again; answers to an older choice are dropped.
+Reading the file and planning (``importing.read_table``, ``guess_mapping``,
+``plan_import`` on a read snapshot) run on the second lane (``Ops.render``): parsing a
+long list and matching every row is a long read, and saves at the desk must not wait
+behind it. Nothing is written until 导入, which applies the plan shown in one write
+transaction (``Ops.write``: all rows or none; the screens refresh on its
+``Ops.changed``). A changed column choice plans again; answers to an older choice are
+dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +37,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models.errors import DeskError, ValidationError
 from desk.services import importing
-from desk.services.context import reading, writing
+from desk.services.context import Ctx
 from desk.services.importing import (
     FIELDS,
     Action,
@@ -54,7 +55,6 @@ from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops
 
 Index = QModelIndex | QPersistentModelIndex
-StaffGetter = Callable[[], int | None]
 
 REQUIRED = ("room", "name")
 ACTION_COLOURS = {
@@ -150,42 +150,36 @@ class PlanRowsModel(QAbstractTableModel):
         return None
 
 
-def _read_and_plan(
-    engine: Engine, path: Path
-) -> tuple[RawTable, dict[str, int], ImportPlan | None, str]:
-    """Worker job: the table, the guessed mapping, and its plan (or why it cannot plan)."""
+def _read_and_plan(ctx: Ctx, path: Path) -> tuple[RawTable, dict[str, int], ImportPlan | None, str]:
+    """Operation: the table, the guessed mapping, and its plan (or why it cannot plan)."""
     raw = importing.read_table(path)
     mapping = importing.guess_mapping(raw)
     try:
-        return raw, mapping, _plan(engine, raw, mapping, "replace"), ""
+        return raw, mapping, _plan(ctx, raw, mapping, "replace"), ""
     except ValidationError as exc:  # e.g. no column was recognised as 姓名
         return raw, mapping, None, str(exc)
 
 
-def _plan(engine: Engine, raw: RawTable, mapping: dict[str, int], phones_mode: str) -> ImportPlan:
-    with reading(engine) as ctx:
-        return importing.plan_import(ctx.session, raw, mapping, phones_mode=phones_mode)
+def _plan(ctx: Ctx, raw: RawTable, mapping: dict[str, int], phones_mode: str) -> ImportPlan:
+    return importing.plan_import(ctx.session, raw, mapping, phones_mode=phones_mode)
 
 
 class ImportPreviewDialog(QDialog):
-    """Open it with a file; ``planned`` is emitted each time a plan is shown (or refused),
-    ``imported(ImportResult)`` after the import committed (the dialog then accepts)."""
+    """``ImportPreviewDialog(ops, path, parent=None)``: ``planned`` is emitted each time a
+    plan is shown (or refused), ``imported(ImportResult)`` after the import committed (the
+    dialog then accepts); the import is stamped with who is on duty."""
 
     planned = Signal()
     imported = Signal(object)
 
     def __init__(
         self,
-        engine: Engine,
         ops: Ops,
         path: Path | str,
-        staff_id_getter: StaffGetter,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._engine = engine
         self._ops = ops
-        self._staff_id = staff_id_getter
         self.path = Path(path)
         self.raw: RawTable | None = None
         self.plan: ImportPlan | None = None
@@ -288,8 +282,8 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(buttons)
 
-        engine_, path_ = engine, self.path
-        ops.run(lambda: _read_and_plan(engine_, path_), self._read_done, self._read_failed)
+        path_ = self.path
+        ops.render(lambda ctx: _read_and_plan(ctx, path_), self._read_done, self._read_failed)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -352,17 +346,16 @@ class ImportPreviewDialog(QDialog):
         """Plan again with the columns chosen now (on the worker; older answers dropped)."""
         assert self.raw is not None
         self._generation += 1
-        generation, engine, raw, mapping, mode = (
+        generation, raw, mapping, mode = (
             self._generation,
-            self._engine,
             self.raw,
             self.mapping,
             self.phones_mode,
         )
         self._set_busy(True)
         self.summary_label.setText(self.tr("正在分析……"))
-        self._ops.run(
-            lambda: _plan(engine, raw, mapping, mode),
+        self._ops.render(  # after the plans asked before it: the same lane, in order
+            lambda ctx: _plan(ctx, raw, mapping, mode),
             lambda plan: self._planned(generation, plan, ""),
             lambda exc: self._plan_failed(generation, exc),
         )
@@ -408,23 +401,19 @@ class ImportPreviewDialog(QDialog):
         """导入: write exactly the plan shown, in one transaction."""
         if self.plan is None or self.busy:
             return
-        engine, plan, staff_id = self._engine, self.plan, self._staff_id()
-
-        def job() -> ImportResult:
-            with writing(engine, staff_id=staff_id) as ctx:
-                return importing.apply_import(ctx, plan)
-
+        plan = self.plan
         self.applying = True
         self._set_busy(True)
         self.import_button.setText(self.tr("正在导入……"))
-        self._ops.run(job, self._applied, self._apply_failed)
+        self._ops.write(
+            lambda ctx: importing.apply_import(ctx, plan), self._applied, self._apply_failed
+        )
 
     def _applied(self, result: ImportResult) -> None:
         self.result = result
         self.applying = False
         self.import_button.setText(self.tr("导入"))
         self._set_busy(False)
-        self._ops.data_changed.emit("resident")
         self.imported.emit(result)
         self.accept()
 
@@ -454,7 +443,7 @@ class ImportPreviewDialog(QDialog):
         if not path:
             return
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-        self._ops.run(
+        self._ops.background(  # the plan is in memory: no transaction
             lambda: importing.save_rejects_xlsx(plan, target),
             lambda n: msgbox.info(
                 self,

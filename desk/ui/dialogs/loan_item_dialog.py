@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.models.enums import LoanKind
+from desk.ui.dialogs import answer_of
 from desk.ui.forms import error_label, show_error
 
 
@@ -80,8 +81,7 @@ class LoanItemDialog(QDialog):
 
 
 def ask_new_item(parent: QWidget | None) -> NewItem | None:
-    dialog = LoanItemDialog(parent)
-    return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(LoanItemDialog(parent), LoanItemDialog.values)
 
 
 class ReturnDialog(QDialog):
@@ -113,5 +113,4 @@ class ReturnDialog(QDialog):
 
 def ask_return(parent: QWidget | None, deposit: str) -> tuple[str, str] | None:
     """(condition, deposit refunded) when an item comes back; None = cancelled."""
-    dialog = ReturnDialog(deposit, parent)
-    return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(ReturnDialog(deposit, parent), ReturnDialog.values)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
-from sqlalchemy.engine import Engine
 
 from desk.services import details
-from desk.services.context import reading
+from desk.services.context import Ctx
 from desk.ui import msgbox
 from desk.ui.ops import Ops
 from desk.ui.widgets.record_detail import RecordDetail
@@ -14,12 +13,7 @@ from desk.ui.widgets.record_detail import RecordDetail
 
 class RecordViewDialog(QDialog):
     def __init__(
-        self,
-        engine: Engine,
-        ops: Ops,
-        timeline_kind: str,
-        record_id: int,
-        parent: QWidget | None = None,
+        self, ops: Ops, timeline_kind: str, record_id: int, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("记录详情"))
@@ -32,13 +26,12 @@ class RecordViewDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
 
-        def load() -> details.Detail:
-            with reading(engine) as ctx:
-                found = details.timeline_detail(ctx.session, timeline_kind, record_id)
+        def load(ctx: Ctx) -> details.Detail:
+            found = details.timeline_detail(ctx.session, timeline_kind, record_id)
             return details.Detail(**{**found.__dict__, "actions": []})  # read only here
 
         def failed(exc: BaseException) -> None:
             msgbox.error(self, self.tr("打不开这条记录"), str(exc))
             self.reject()
 
-        ops.run(load, self.view.show_detail, failed)
+        ops.read(load, self.view.show_detail, failed)

@@ -1,13 +1,13 @@
 """Add or edit one resident (新增住户 / 编辑住户), and pick the day of a move-out (迁出).
 
-The form closes only after the write transaction committed. Until then, and on any
-error, what was typed stays: a ``ValidationError`` is shown under its field, a storage
+The form closes only after the write transaction committed (an operation on ``Ops.write``,
+stamped with who is on duty; the screens refresh on its ``Ops.changed``). Until then, and
+on any error, what was typed stays: a ``ValidationError`` is shown under its field, a storage
 error (database locked, disk full …) in a message box.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Signal
@@ -23,42 +23,37 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models.enums import ResidentRole
 from desk.models.errors import DeskError, ValidationError
 from desk.services import residents
-from desk.services.context import writing
+from desk.services.context import Ctx
 from desk.services.residents import ResidentDetail, ResidentDraft
 from desk.ui import msgbox
 from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops
-
-StaffGetter = Callable[[], int | None]
 
 # The form's fields in the order of the form; the keys are ValidationError.field values.
 FIELD_ORDER = ("room", "name", "role", "phones", "moved_in", "notes")
 
 
 class ResidentFormDialog(QDialog):
-    """``saved(resident_id)`` is emitted after the commit, just before the dialog closes."""
+    """``ResidentFormDialog(ops, detail=None, parent=None, room="")``: a new resident (in
+    ``room`` when given) or ``detail`` edited. ``saved(resident_id)`` is emitted after the
+    commit, just before the dialog closes."""
 
     saved = Signal(int)
 
     def __init__(
         self,
-        engine: Engine,
         ops: Ops,
-        staff_id_getter: StaffGetter,
         detail: ResidentDetail | None = None,
         parent: QWidget | None = None,
         *,
         room: str = "",
     ) -> None:
         super().__init__(parent)
-        self._engine = engine
         self._ops = ops
-        self._staff_id = staff_id_getter
         self.resident_id = detail.resident_id if detail else None
         self.saving = False
         self.setWindowTitle(self.tr("编辑住户") if detail else self.tr("新增住户"))
@@ -145,23 +140,17 @@ class ResidentFormDialog(QDialog):
         if self.saving:
             return
         self.clear_errors()
-        engine, staff_id, resident_id, draft = (
-            self._engine,
-            self._staff_id(),
-            self.resident_id,
-            self.draft(),
-        )
+        resident_id, draft = self.resident_id, self.draft()  # read here, on the GUI thread
 
-        def job() -> int:
-            with writing(engine, staff_id=staff_id) as ctx:
-                if resident_id is None:
-                    resident = residents.add(ctx, draft)
-                else:
-                    resident = residents.update(ctx, resident_id, draft)
-                return resident.id  # type: ignore[return-value]
+        def save(ctx: Ctx) -> int:
+            if resident_id is None:
+                resident = residents.add(ctx, draft)
+            else:
+                resident = residents.update(ctx, resident_id, draft)
+            return resident.id  # type: ignore[return-value]
 
         self._set_saving(True)
-        self._ops.run(job, self._saved, self._failed)
+        self._ops.write(save, self._saved, self._failed)
 
     def _saved(self, resident_id: int) -> None:
         self._set_saving(False)

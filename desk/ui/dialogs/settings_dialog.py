@@ -3,7 +3,6 @@ a supervisor can read; each is checked before anything is stored, all in one sav
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -18,11 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models.errors import ValidationError
 from desk.services import settings_text
-from desk.services.context import reading, writing
 from desk.services.settings_text import SettingRow
 from desk.ui import backups, msgbox
 from desk.ui.forms import FieldErrors, error_label
@@ -33,17 +30,14 @@ FOLDER_SETTINGS = frozenset({"backup.folder"})
 
 
 class SettingsDialog(QDialog):
-    def __init__(
-        self,
-        engine: Engine,
-        ops: Ops,
-        who: Callable[[], int | None],
-        parent: QWidget | None = None,
-    ) -> None:
+    """Saved by whoever is on duty (``ops.desk.duty``): the services refuse anyone below
+    主管. The window and the open forms follow the save's changes (kind ``setting``)."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("设置"))
         self.resize(720, 640)
-        self.engine, self.ops, self.who = engine, ops, who
+        self.ops = ops
         self.edits: dict[str, QLineEdit] = {}
         self.form = QFormLayout()
         self.general = error_label()
@@ -65,13 +59,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
-        engine_ = engine
-
-        def load() -> list[SettingRow]:
-            with reading(engine_) as ctx:
-                return settings_text.rows(ctx)
-
-        ops.run(load, self._show)
+        ops.read(settings_text.rows, self._show)
 
     def _show(self, rows: list[SettingRow]) -> None:
         for row in rows:
@@ -105,14 +93,8 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         self.errors.clear()
         texts = {key: edit.text() for key, edit in self.edits.items()}
-        engine, who = self.engine, self.who()
-
-        def job() -> list[str]:
-            with writing(engine, staff_id=who) as ctx:
-                return settings_text.change_many(ctx, texts)
 
         def done(changed: list[str]) -> None:
-            self.ops.data_changed.emit("settings")
             msgbox.info(
                 self,
                 self.tr("设置"),
@@ -127,4 +109,4 @@ class SettingsDialog(QDialog):
             else:
                 msgbox.error(self, self.tr("没有保存"), str(exc))
 
-        self.ops.run(job, done, failed)
+        self.ops.write(lambda ctx: settings_text.change_many(ctx, texts), done, failed)

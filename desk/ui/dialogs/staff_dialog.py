@@ -20,29 +20,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models.enums import StaffRole
 from desk.models.errors import ValidationError
 from desk.services import staff
-from desk.services.context import reading, writing
+from desk.services.changes import Changes
+from desk.services.context import Ctx
 from desk.ui import msgbox
 from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops
 
 
 class StaffDialog(QDialog):
-    def __init__(
-        self,
-        engine: Engine,
-        ops: Ops,
-        who: Callable[[], int | None],
-        parent: QWidget | None = None,
-    ) -> None:
+    """Changes are made by whoever is on duty (``ops.desk.duty``); the list follows every
+    change to the staff, the window's 值班人员 list too."""
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("人员"))
         self.resize(460, 420)
-        self.engine, self.ops, self.who = engine, ops, who
+        self.ops = ops
         self.people: list[tuple[int, str, str]] = []
         self.table = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels([self.tr("姓名"), self.tr("岗位")])
@@ -78,16 +75,18 @@ class StaffDialog(QDialog):
         layout.addWidget(QLabel(self.tr("添加同事")))
         layout.addLayout(adding)
         layout.addWidget(close)
+        ops.changed.connect(self._changed)
         self.reload()
 
     def reload(self) -> None:
-        engine = self.engine
+        def load(ctx: Ctx) -> list[tuple[int, str, str]]:
+            return [(s.id, s.name, s.role.value) for s in staff.active(ctx)]  # type: ignore[misc]
 
-        def load() -> list[tuple[int, str, str]]:
-            with reading(engine) as ctx:
-                return [(s.id, s.name, s.role.value) for s in staff.active(ctx)]  # type: ignore[misc]
+        self.ops.read(load, self._show)
 
-        self.ops.run(load, self._show)
+    def _changed(self, changes: Changes) -> None:
+        if changes.concerns("staff"):
+            self.reload()
 
     def _show(self, people: list[tuple[int, str, str]]) -> None:
         self.people = people
@@ -97,16 +96,8 @@ class StaffDialog(QDialog):
             self.table.setItem(row, 1, QTableWidgetItem(role))
 
     def _write(self, fn: Callable[..., object], *args: object) -> None:
-        engine, who = self.engine, self.who()
-
-        def job() -> object:
-            with writing(engine, staff_id=who) as ctx:
-                return fn(ctx, *args)
-
         def done(_result: object) -> None:
-            self.name.clear()
-            self.reload()
-            self.ops.data_changed.emit("staff")  # the window's 值班人员 list follows
+            self.name.clear()  # the list reloads on the change
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
@@ -115,7 +106,7 @@ class StaffDialog(QDialog):
                 msgbox.error(self, self.tr("没有保存"), str(exc))
 
         show_error(self.error, "")
-        self.ops.run(job, done, failed)
+        self.ops.write(lambda ctx: fn(ctx, *args), done, failed)
 
     def add(self) -> None:
         self._write(staff.add, self.name.text(), self.role.currentText())
@@ -125,7 +116,7 @@ class StaffDialog(QDialog):
         if not 0 <= row < len(self.people):
             return
         pid, name, _role = self.people[row]
-        if pid == self.who():
+        if pid == self.ops.desk.duty.staff_id:
             msgbox.info(self, self.tr("停用"), self.tr("不能停用正在值班的自己。"))
             return
         if len(self.people) <= 1:

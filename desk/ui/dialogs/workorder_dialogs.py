@@ -34,6 +34,7 @@ from desk.models import kinds
 from desk.models.errors import ValidationError
 from desk.models.validation import parse_money
 from desk.services.workorders import Completion, MaterialLine
+from desk.ui.dialogs import answer_of
 
 MATERIAL_COLUMNS = ("名称", "数量", "单价（元）", "金额（元）")
 NAME, QUANTITY, PRICE, AMOUNT = range(4)
@@ -101,8 +102,7 @@ def ask_assignee(
     parent: QWidget | None, known: list[str], previous: str = "", error: str = ""
 ) -> str | None:
     """Who goes (a technician or a team); None = cancelled."""
-    dialog = DispatchDialog(parent, known, previous, error)
-    return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(DispatchDialog(parent, known, previous, error), DispatchDialog.answer)
 
 
 # --- 待料 ---------------------------------------------------------------------------------
@@ -136,8 +136,7 @@ def ask_parts(
     parent: QWidget | None, previous: tuple[date, str] | None = None, error: str = ""
 ) -> tuple[date, str] | None:
     """(expected day of the parts, note); None = cancelled."""
-    dialog = PartsDialog(parent, previous, error)
-    return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(PartsDialog(parent, previous, error), PartsDialog.answer)
 
 
 # --- 完成 ---------------------------------------------------------------------------------
@@ -259,8 +258,7 @@ def ask_completion(
     parent: QWidget | None, paid: bool, previous: Completion | None = None, error: str = ""
 ) -> Completion | None:
     """The completed work (with fees when ``paid``); None = cancelled."""
-    dialog = CompletionDialog(parent, paid, previous, error)
-    return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(CompletionDialog(parent, paid, previous, error), CompletionDialog.answer)
 
 
 # --- 返工 ---------------------------------------------------------------------------------
@@ -280,5 +278,4 @@ class ReworkDialog(ActionDialog):
 
 def ask_rework_reason(parent: QWidget | None, previous: str = "", error: str = "") -> str | None:
     """Why the order is reopened (required); None = cancelled."""
-    dialog = ReworkDialog(parent, previous, error)
-    return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return answer_of(ReworkDialog(parent, previous, error), ReworkDialog.answer)

@@ -1,9 +1,10 @@
 """A table model that loads its rows page by page on the DB worker.
 
-Qt asks ``canFetchMore``/``fetchMore`` as the view scrolls; each page is a plain
-function call run by ``Ops`` and appended when it comes back, so a list over five
-years of records opens as fast as an empty one and the window never waits on SQL.
-Changing the query bumps a generation number; pages of an old query are dropped.
+Qt asks ``canFetchMore``/``fetchMore`` as the view scrolls; each page is an operation
+``fetch(ctx, offset, limit)`` read through ``Ops.read`` (in turn with the saves, so a page
+asked for after a save shows it) and appended when it comes back: a list over five years
+of records opens as fast as an empty one and the window never waits on SQL. Changing the
+query bumps a generation number; pages of an old query are dropped.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desk.models.kinds import RecordKind
+from desk.services.context import Ctx
 from desk.ui.ops import Ops
 
-Fetch = Callable[[int, int], Sequence[Any]]  # (offset, limit) -> rows
+Fetch = Callable[[Ctx, int, int], Sequence[Any]]  # (ctx, offset, limit) -> rows
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -80,7 +82,8 @@ class PagedTableModel(QAbstractTableModel):
     # --- the query -------------------------------------------------------------------
 
     def set_fetch(self, fetch: Fetch) -> None:
-        """Show the rows of a new query (filter or search changed)."""
+        """Show the rows of a new query (filter or search changed): ``fetch(ctx, offset,
+        limit)`` runs on the DB worker with a read snapshot; it must not touch widgets."""
         self.beginResetModel()
         self._generation += 1
         self._fetch = fetch
@@ -129,8 +132,8 @@ class PagedTableModel(QAbstractTableModel):
             self._page_size,
             self._generation,
         )
-        self._ops.run(
-            lambda: list(fetch(offset, limit)),
+        self._ops.read(
+            lambda ctx: list(fetch(ctx, offset, limit)),
             lambda rows: self._append(generation, rows),
             lambda exc: self._fail(generation, exc),
         )

@@ -4,16 +4,17 @@ The receptionist works down the list: who to call and the full number, what was 
 whom; the selected callback's repair or complaint is shown below with its history. 登记回访
 (or Enter on a row) records the way, outcome, satisfaction and the resident's words; 不满意
 reopens the repair (返工) or escalates the complaint in the same save
-(``services.callbacks.record``). Overdue rows are red, rows due within two hours amber, and
-the colours move on with the clock without a reload.
+(``services.callbacks.record``). Overdue rows are red and near ones amber — near as for every
+deadline: less than the office's ``sla.near_fraction`` of the time from the completion (or
+the answer) to the callback's due time left (``services.callbacks.clock``; 48 h and 0.2:
+the last 9.6 hours). Each row carries both instants; the colours move on with the clock
+without a reload.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models.enums import CallbackState, Satisfaction
 from desk.models.errors import NotFoundError, TransitionError, ValidationError
@@ -38,8 +38,10 @@ from desk.services import callback_list, callbacks, details
 from desk.services import countdown as clocks
 from desk.services.callback_list import CallbackRow, Scope
 from desk.services.callbacks import CallbackResult
-from desk.services.context import local_now, reading, writing
+from desk.services.changes import Changes
+from desk.services.context import Ctx, local_now
 from desk.ui import msgbox
+from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import callback_dialog
 from desk.ui.models.paged import Column, PagedTableModel
 from desk.ui.ops import Ops
@@ -48,14 +50,14 @@ from desk.ui.widgets.record_detail import RecordDetail
 SCOPES = [s.value for s in Scope]  # 待回访, 已超时, 今天到期, 已回访, 全部
 DUE_SCOPES = frozenset({Scope.DUE.value, Scope.OVERDUE.value, Scope.TODAY.value})
 DONE_COLUMN, CALLED_COLUMN = 6, 10  # 处理内容, 回访时间
-RED = "#fadbd8"  # past its time
-AMBER = "#fdebd0"  # due within NEAR
-NEAR = timedelta(hours=2)
 TICK_MS = 30_000  # how often the colours and the time left move on
 SEARCH_DEBOUNCE_MS = 200
 DONE_COLUMN_MAX = 320  # 处理内容 is cut at 60 characters; wider would push the rest away
-# the kinds whose changes can add, remove or alter a row of this list
-WATCHED = frozenset({"callback", "workorder", "complaint"})
+# the kinds whose changes can add, remove or alter a row of this list (a setting: what
+# counts as near)
+WATCHED = frozenset({"callback", "workorder", "complaint", "setting"})
+
+__all__ = ["AMBER", "RED", "CallbacksTab", "due_status"]
 
 
 def _tr(text: str) -> str:
@@ -68,10 +70,7 @@ def due_status(row: CallbackRow, now: datetime) -> tuple[str, str | None]:
         return str(row.satisfaction or row.state), None
     if row.state != CallbackState.DUE:
         return str(row.state), None
-    text = clocks.left(row.due_at, now)
-    if now > row.due_at:
-        return text, RED
-    return text, AMBER if row.due_at - now <= NEAR else None
+    return clocks.left(row.due_at, now), colour(row, now)
 
 
 def _when(value: datetime | None) -> str:
@@ -82,17 +81,9 @@ class CallbacksTab(QWidget):
     status = Signal(str)  # a line for the window's status bar
     record_requested = Signal(str, int)  # "workorder" | "complaint", record id: open it
 
-    def __init__(
-        self,
-        engine: Engine,
-        ops: Ops,
-        staff_id: Callable[[], int | None],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
-        self.ops = ops
-        self.staff_id = staff_id
+        self.ops = ops  # writes are stamped with ops.desk.duty: who and which shift
         self.saving = False
         self._restore = True  # after a (re)load: select the row shown before, or the first
         self._selected_id: int | None = None  # the callback shown below the list
@@ -194,12 +185,7 @@ class CallbacksTab(QWidget):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self.view.setFocus)  # then Enter records
         self.scope.currentIndexChanged.connect(lambda _i: self.reload())
-        # one save announces several kinds (callback + its repair or complaint): reload once
-        self._changed_timer = QTimer(self)
-        self._changed_timer.setSingleShot(True)
-        self._changed_timer.setInterval(0)
-        self._changed_timer.timeout.connect(self._refresh)
-        ops.data_changed.connect(self._data_changed)
+        ops.changed.connect(self.on_changed)
         self.clock = QTimer(self)
         self.clock.setInterval(TICK_MS)
         self.clock.timeout.connect(self._tick)
@@ -231,16 +217,16 @@ class CallbacksTab(QWidget):
     def filter_values(self) -> dict[str, str]:
         return {"scope": SCOPES[self.scope.currentIndex()], "text": self.search.text().strip()}
 
-    def fetch_page(self, values: dict[str, str], offset: int, limit: int) -> list[CallbackRow]:
+    def fetch_page(
+        self, ctx: Ctx, values: dict[str, str], offset: int, limit: int
+    ) -> list[CallbackRow]:
         """One page of the queue. Runs on the DB worker: use ``values``, never the widgets."""
-        with reading(self.engine) as ctx:
-            return callback_list.callback_rows(
-                ctx.session, now=ctx.now, offset=offset, limit=limit, **values
-            )
+        return callback_list.callback_rows(
+            ctx.session, now=ctx.now, offset=offset, limit=limit, **values
+        )
 
-    def count_rows(self, values: dict[str, str]) -> int:
-        with reading(self.engine) as ctx:
-            return callback_list.count_rows(ctx.session, now=ctx.now, **values)
+    def count_rows(self, ctx: Ctx, values: dict[str, str]) -> int:
+        return callback_list.count_rows(ctx.session, now=ctx.now, **values)
 
     def reload(self) -> None:
         values = self.filter_values()  # read the widgets here, in the GUI thread
@@ -249,14 +235,14 @@ class CallbacksTab(QWidget):
         generation = self._generation
         # nothing has been called back in the due scopes: no empty column
         self.view.setColumnHidden(CALLED_COLUMN, values["scope"] in DUE_SCOPES)
-        self.model.set_fetch(lambda offset, limit: self.fetch_page(values, offset, limit))
+        self.model.set_fetch(lambda ctx, offset, limit: self.fetch_page(ctx, values, offset, limit))
 
         def show_count(n: int) -> None:
             if generation == self._generation:  # not the count of a query since replaced
                 self.count_label.setText(self.tr("共 {0} 条").format(n))
 
-        self.ops.run(
-            lambda: self.count_rows(values),
+        self.ops.read(
+            lambda ctx: self.count_rows(ctx, values),
             show_count,
             lambda exc: self.status.emit(self.tr("读取回访列表失败：{0}").format(exc)),
         )
@@ -311,13 +297,11 @@ class CallbacksTab(QWidget):
         self.model.repaint()
         self._show_note(self.current_row())
 
-    def _data_changed(self, kind: str) -> None:
-        if kind in WATCHED:
-            self._changed_timer.start()
-
-    def _refresh(self) -> None:
-        # reselecting the row after the reload reads its record again: state and history
-        self.reload()
+    def on_changed(self, changes: Changes) -> None:
+        """A write committed (here or on any screen): reload when it touches the queue —
+        reselecting the row after the reload reads its record again (state, history)."""
+        if changes.concerns(*WATCHED):
+            self.reload()
 
     # --- the selected callback -------------------------------------------------------------
 
@@ -331,11 +315,7 @@ class CallbacksTab(QWidget):
         self._load_detail(row)
 
     def _load_detail(self, row: CallbackRow) -> None:
-        engine, kind, record_id = self.engine, row.kind, row.record_id
-
-        def load() -> details.Detail:
-            with reading(engine) as ctx:
-                return details.record_detail(ctx.session, kind, record_id)
+        kind, record_id = row.kind, row.record_id
 
         def show(found: details.Detail) -> None:
             now = self.current_row()
@@ -347,7 +327,7 @@ class CallbacksTab(QWidget):
         def failed(exc: BaseException) -> None:
             self.status.emit(self.tr("读取原单失败：{0}").format(exc))
 
-        self.ops.run(load, show, failed)
+        self.ops.read(lambda ctx: details.record_detail(ctx.session, kind, record_id), show, failed)
 
     def _show_note(self, row: CallbackRow | None) -> None:
         self.note.setVisible(row is not None)
@@ -415,15 +395,13 @@ class CallbacksTab(QWidget):
         )
         if result is None:
             return
-        job = self._record_job(row.id, result)
+        callback_id = row.id
         index = self.view.selectionModel().currentIndex().row()
 
         def done(_result: object) -> None:
             self.saving = False
-            self._advance_to = index
+            self._advance_to = index  # the reload on ops.changed, which follows, moves there
             self.status.emit(self._recorded_text(row, result))
-            self.ops.data_changed.emit("callback")
-            self.ops.data_changed.emit(row.kind)
             self.view.setFocus()  # Enter records the next one
 
         def failed(exc: BaseException) -> None:
@@ -445,18 +423,9 @@ class CallbacksTab(QWidget):
 
         self.saving = True
         self._update_buttons()
-        self.ops.run(job, done, failed)
-
-    def _record_job(self, callback_id: int, result: CallbackResult) -> Callable[[], Any]:
-        """``callbacks.record`` in one write transaction by the person on duty: the callback
-        and, for 不满意, the repair's 返工 or the complaint's escalation commit together."""
-        engine, who = self.engine, self.staff_id()
-
-        def job() -> None:
-            with writing(engine, staff_id=who) as ctx:
-                callbacks.record(ctx, callback_id, result)
-
-        return job
+        # one write by the person on duty: the callback and, for 不满意, the repair's 返工 or
+        # the complaint's escalation commit together
+        self.ops.write(lambda ctx: callbacks.record(ctx, callback_id, result), done, failed)
 
     def _recorded_text(self, row: CallbackRow, result: CallbackResult) -> str:
         if str(result.satisfaction) != Satisfaction.UNSATISFIED.value:

@@ -3,7 +3,6 @@ into a repair or a complaint."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
@@ -12,10 +11,11 @@ from desk.models import kinds
 from desk.models.enums import CallType
 from desk.services import calls, settings, staff
 from desk.services.calls import CallDraft
-from desk.services.context import reading
+from desk.services.changes import Changes
+from desk.services.context import Ctx
 from desk.services.search import Match
 from desk.ui.models.paged import Column, columns_of
-from desk.ui.tabs.record_tab import RecordTab
+from desk.ui.tabs.record_tab import Op, RecordTab
 
 
 class CallsTab(RecordTab):
@@ -47,13 +47,10 @@ class CallsTab(RecordTab):
         self.load_choices()
 
     def load_choices(self) -> None:
-        engine = self.engine
-
-        def load() -> tuple[str, list[tuple[int, str]]]:
-            with reading(engine) as ctx:
-                office = settings.get(ctx.session, "office.name") or "物业服务中心"
-                line = settings.get(ctx.session, "office.greeting").format(office=office)
-                return line, [(s.id, s.name) for s in staff.active(ctx)]  # type: ignore[misc]
+        def load(ctx: Ctx) -> tuple[str, list[tuple[int, str]]]:
+            office = settings.get(ctx.session, "office.name") or "物业服务中心"
+            line = settings.get(ctx.session, "office.greeting").format(office=office)
+            return line, [(s.id, s.name) for s in staff.active(ctx)]  # type: ignore[misc]
 
         def show(result: tuple[str, list[tuple[int, str]]]) -> None:
             line, people = result
@@ -62,7 +59,12 @@ class CallsTab(RecordTab):
             for staff_id, name in people:
                 self.message_for.addItem(name, staff_id)
 
-        self.ops.run(load, show)
+        self.ops.read(load, show)
+
+    def on_changed(self, changes: Changes) -> None:
+        super().on_changed(changes)
+        if changes.concerns("staff"):  # a colleague added or gone: 转告给 lists who is here
+            self.load_choices()
 
     def _type_changed(self, text: str) -> None:
         self.message_for.setEnabled(text == CallType.MESSAGE.value)
@@ -95,7 +97,7 @@ class CallsTab(RecordTab):
             resident_id=self.resident_id,
         )
 
-    def save_job(self) -> Callable[[], Any]:
+    def save_job(self) -> Op:
         return self.write_job(calls.create_call, self.draft())
 
     # --- list ------------------------------------------------------------------------
@@ -108,7 +110,7 @@ class CallsTab(RecordTab):
 
     # --- actions ---------------------------------------------------------------------
 
-    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+    def action_job(self, action: str, record_id: int) -> Op | None:
         if action == "已转告":
             return self.write_job(calls.mark_delivered, record_id)
         if action == "作废":

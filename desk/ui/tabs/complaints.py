@@ -2,13 +2,13 @@
 when, follow it through 开始处理 / 升级 / 答复, and keep photos and files with it.
 
 The list counts down to the deadline still running and turns amber, then red, as it
-nears and passes — computed when a cell is painted, so a timer only has to repaint.
+nears and passes: each row carries when it does (the services' rule), compared with the
+clock when a cell is painted, so a timer only has to repaint.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,18 +38,21 @@ from desk.models.errors import ValidationError
 from desk.services import complaints, settings, sla
 from desk.services import countdown as clocks
 from desk.services.carry import Carry
+from desk.services.changes import Changes
 from desk.services.complaints import REQUIRED_LEVEL, AttachmentInfo, ComplaintDraft
-from desk.services.context import reading
+from desk.services.context import Ctx
 from desk.services.lists import ComplaintRow
 from desk.services.search import Match
 from desk.ui import msgbox, temp_files
+from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import complaint_dialogs as dialogs
 from desk.ui.dialogs.complaint_dialogs import AnswerValues, StartValues
 from desk.ui.models.paged import Column, columns_of
-from desk.ui.tabs.record_tab import RecordTab
+from desk.ui.ops import Ops
+from desk.ui.tabs.record_tab import Op, RecordTab
 
-OVERDUE = "#fadbd8"
-NEAR = "#fdebd0"
+OVERDUE = RED
+NEAR = AMBER
 TICK_MS = 30_000  # the countdown moves on in steps of half a minute
 # opened attachments are copied here for the system viewer; swept a day later
 ATTACHMENTS_FOLDER = "desk-attachments"
@@ -101,8 +104,8 @@ class ComplaintsTab(RecordTab):
     actions = frozenset({"开始处理", "升级", "答复", "回访", "作废"})  # 回访: the base class
     forms_kind = "complaint"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(ops, parent)
         self.shown_id: int | None = None  # the complaint whose attachments are listed
         self.attachment_rows: list[AttachmentInfo] = []
         self._arrange()
@@ -117,7 +120,6 @@ class ComplaintsTab(RecordTab):
     def build_form(self) -> None:
         self.carried: Carry | None = None  # the visit or call this complaint comes from
         self.limits: dict[Severity, str] = {}  # sla.complaint.* specs, once loaded
-        self.near_fraction = 0.2  # sla.near_fraction until the settings have loaded
         self.carried_note = QLabel()
         self.carried_note.setStyleSheet("color:#1f618d; background:#eaf2f8; padding:4px;")
         self.carried_note.setVisible(False)
@@ -179,13 +181,14 @@ class ComplaintsTab(RecordTab):
 
     def load_choices(self) -> None:
         """Categories, sub-types and limits from settings, read on the DB worker."""
-        engine = self.engine
+        self.ops.read(lambda ctx: settings.all_values(ctx.session), self._show_choices)
 
-        def load() -> dict[str, Any]:
-            with reading(engine) as ctx:
-                return settings.all_values(ctx.session)
-
-        self.ops.run(load, self._show_choices)
+    def on_changed(self, changes: Changes) -> None:
+        super().on_changed(changes)
+        if changes.concerns("setting"):  # what counts as near (the window reloads the choices)
+            self.reload()
+        if changes.concerns("complaintattachment"):
+            self.load_attachments()
 
     def _show_choices(self, conf: dict[str, Any]) -> None:
         # a blank first entry: the category is chosen on purpose, never by default
@@ -198,9 +201,7 @@ class ComplaintsTab(RecordTab):
             combo.addItems(["", *conf[key]])
             combo.setCurrentIndex(max(combo.findText(current), 0))
         self.limits = {s: str(conf[f"sla.complaint.{s.value}"]) for s in Severity}
-        self.near_fraction = float(conf["sla.near_fraction"])
         self._show_severity_hint()
-        self.model.repaint()
 
     def severity_hint(self, severity: Severity) -> str:
         """Whom a complaint of ``severity`` must reach by when (DOMAIN §4, from settings)."""
@@ -271,7 +272,7 @@ class ComplaintsTab(RecordTab):
             call_id=self.carried.call_id if self.carried else None,
         )
 
-    def save_job(self) -> Callable[[], Any]:
+    def save_job(self) -> Op:
         return self.write_job(complaints.create, self.draft())
 
     # --- list ------------------------------------------------------------------------
@@ -284,13 +285,7 @@ class ComplaintsTab(RecordTab):
         return clocks.complaint_text(row, clock())
 
     def row_colour(self, row: ComplaintRow) -> str | None:
-        deadline = clocks.complaint_due(row)
-        if deadline is None:
-            return None
-        now = clock()
-        if now > deadline:
-            return OVERDUE
-        return NEAR if sla.is_near(row.created_at, deadline, now, self.near_fraction) else None
+        return colour(row, clock())
 
     # --- actions ---------------------------------------------------------------------
 
@@ -300,7 +295,7 @@ class ComplaintsTab(RecordTab):
             return ""
         return dict(shown.fields).get(label, "")
 
-    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+    def action_job(self, action: str, record_id: int) -> Op | None:
         if action == "作废":
             return self.void_job(complaints.void, record_id)
         asked = self._ask(action, record_id)
@@ -308,7 +303,7 @@ class ComplaintsTab(RecordTab):
 
     def _ask(
         self, action: str, record_id: int, typed: Any = None, error: ValidationError | None = None
-    ) -> tuple[Any, Callable[[], Any]] | None:
+    ) -> tuple[Any, Op] | None:
         """Open the action's dialog — again with what was typed and why the service refused
         it, when ``typed`` is given — and return the values and their write job."""
         if action == "开始处理":
@@ -359,7 +354,7 @@ class ComplaintsTab(RecordTab):
             else:
                 msgbox.error(self, self.tr("操作未完成"), str(exc))
 
-        self.ops.run(job, lambda _result: self.ops.data_changed.emit(self.kind), failed)
+        self.ops.write(job, None, failed)  # the list and detail follow on ops.changed
 
     # --- attachments -----------------------------------------------------------------
 
@@ -416,13 +411,9 @@ class ComplaintsTab(RecordTab):
         )
 
     def load_attachments(self) -> None:
-        engine, complaint_id = self.engine, self.shown_id
+        complaint_id = self.shown_id
         if complaint_id is None:
             return
-
-        def load() -> list[AttachmentInfo]:
-            with reading(engine) as ctx:
-                return complaints.attachment_list(ctx, complaint_id)
 
         def show(found: list[AttachmentInfo]) -> None:
             if complaint_id != self.shown_id:
@@ -435,7 +426,7 @@ class ComplaintsTab(RecordTab):
                     self.attachments.setItem(row, col, QTableWidgetItem(value))
             self._enable_attachments()
 
-        self.ops.run(load, show)
+        self.ops.read(lambda ctx: complaints.attachment_list(ctx, complaint_id), show)
 
     def add_attachments(self) -> None:
         """Read the chosen files here, store each through the worker."""
@@ -459,9 +450,10 @@ class ComplaintsTab(RecordTab):
             except OSError as exc:
                 self._attach_failed(path.name, self.tr("读不出这个文件：{0}").format(exc.strerror))
                 continue
-            self.ops.run(
+            # the list of attachments follows on ops.changed
+            self.ops.write(
                 self.write_job(complaints.attach, complaint_id, path.name, data),
-                lambda _row: self.load_attachments(),
+                None,
                 lambda exc, n=path.name: self._attach_failed(n, str(exc)),
             )
 
@@ -473,14 +465,13 @@ class ComplaintsTab(RecordTab):
         row = self.attachments.currentRow()
         if not 0 <= row < len(self.attachment_rows):
             return
-        engine, attachment_id = self.engine, self.attachment_rows[row].id
+        attachment_id = self.attachment_rows[row].id
         base = Path(tempfile.gettempdir()) / ATTACHMENTS_FOLDER  # named in an error
 
-        def job() -> Path:
+        def job(ctx: Ctx) -> Path:
             temp_files.sweep(temp_files.temp_folder(ATTACHMENTS_FOLDER))  # a day old: gone
-            with reading(engine) as ctx:
-                found = complaints.attachment(ctx, attachment_id)
-                name, data, digest = found.filename, found.data, found.sha256
+            found = complaints.attachment(ctx, attachment_id)
+            name, data, digest = found.filename, found.data, found.sha256
             # one folder per content: the original name is kept, files of the same name
             # never overwrite each other, and a copy still open in its program is reused
             path = base / digest[:16] / Path(name).name
@@ -507,7 +498,8 @@ class ComplaintsTab(RecordTab):
                 why = self.tr("附件没能写到临时文件夹 {0}：{1}").format(base, exc.strerror)
             msgbox.error(self, self.tr("打不开附件"), why)
 
-        self.ops.run(job, opened, failed)
+        # up to 20 MB read and written out: on the second lane, so saves never wait
+        self.ops.render(job, opened, failed)
 
 
 def _size_text(size: int) -> str:

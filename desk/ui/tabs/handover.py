@@ -1,10 +1,12 @@
 """交接班: the duty record of the shift — what was done, what the next shift must carry —
 confirmed by the outgoing receptionist and accepted by the incoming one; and the list of
-recent shifts with their handovers, the late ones in red."""
+recent shifts with their handovers, the late ones in red.
+
+Writes are stamped with who is on duty (``ops.desk.duty``, kept by the window); the tab
+reloads when a write changes what a duty record is made of (``SHOWS``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -25,12 +27,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models.errors import ValidationError
 from desk.reports.forms import Form
 from desk.services import duty, forms, handover
-from desk.services.context import reading, writing
+from desk.services.changes import Changes
+from desk.services.context import Ctx
 from desk.services.duty import DUTY_SCOPES, ShiftView
 from desk.services.handover import DutyEntry
 from desk.ui import msgbox, printing
@@ -40,6 +42,12 @@ from desk.ui.ops import Ops
 RED = "#fadbd8"
 ITEM_HEADERS = ["类别", "单号", "房号/位置", "内容", "期限", "说明"]
 DUTY_HEADERS = ["日期", "班次", "值班人", "状态", "接班人", "接班时间", "接班期限"]
+# what a duty record and the list are made of: the shifts and handovers, the names, the
+# shifts' hours (settings), and the records counted and carried over
+SHOWS = (
+    "shift", "handover", "staff", "setting",
+    "visit", "call", "workorder", "complaint", "loan", "loanitem", "callback", "unit",
+)  # fmt: skip
 
 
 def _when(value: datetime | None) -> str:
@@ -71,19 +79,9 @@ class HandoverTab(QWidget):
     status = Signal(str)
     record_requested = Signal(str, int)  # kind ("workorder" …), record id
 
-    def __init__(
-        self,
-        engine: Engine,
-        ops: Ops,
-        staff_id: Callable[[], int | None],
-        shift_id: Callable[[], int | None],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
         self.ops = ops
-        self.staff_id = staff_id
-        self.shift_id = shift_id
         self.view: ShiftView | None = None
         self.entries: list[DutyEntry] = []
 
@@ -165,7 +163,7 @@ class HandoverTab(QWidget):
         splitter.setSizes([740, 520])  # the duty list's seven columns fit without scrolling
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
-        ops.data_changed.connect(lambda _kind: self.reload())
+        ops.changed.connect(self._changed)
         self.reload()
 
     # --- loading -----------------------------------------------------------------------
@@ -173,29 +171,22 @@ class HandoverTab(QWidget):
     def reload(self) -> None:
         """The shift shown (the one on duty unless another was picked) and the list."""
         shown = self.view.shift_id if self.view is not None else None
-        self.load_shift(shown or self.shift_id())
+        self.load_shift(shown or self.ops.desk.duty.shift_id)
         self.load_list()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.concerns(*SHOWS):
+            self.reload()
 
     def load_shift(self, shift_id: int | None) -> None:
         if shift_id is None:
             self._show_view(None)
             return
-        engine = self.engine
-
-        def load() -> ShiftView:
-            with reading(engine) as ctx:
-                return duty.shift_view(ctx, shift_id)
-
-        self.ops.run(load, self._show_view, self._failed)
+        self.ops.read(lambda ctx: duty.shift_view(ctx, shift_id), self._show_view, self._failed)
 
     def load_list(self) -> None:
-        engine, scope = self.engine, DUTY_SCOPES[self.scope.currentIndex()]
-
-        def load() -> list[DutyEntry]:
-            with reading(engine) as ctx:
-                return duty.duty_list(ctx, scope)
-
-        self.ops.run(load, self._show_list, self._failed)
+        scope = DUTY_SCOPES[self.scope.currentIndex()]
+        self.ops.read(lambda ctx: duty.duty_list(ctx, scope), self._show_list, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         msgbox.error(self, self.tr("读取失败"), str(exc))
@@ -269,13 +260,8 @@ class HandoverTab(QWidget):
         if self.view is None:
             return
         show_error(self.notes_error, "")
-        engine, who, shift_id = self.engine, self.staff_id(), self.view.shift_id
-        notes = self.notes.toPlainText()
+        shift_id, notes = self.view.shift_id, self.notes.toPlainText()
         fn = handover.confirm if how == "confirm" else handover.draft
-
-        def job() -> object:
-            with writing(engine, staff_id=who, shift_id=self.shift_id()) as ctx:
-                return fn(ctx, shift_id, notes)
 
         def done(_row: object) -> None:
             word = (
@@ -284,7 +270,6 @@ class HandoverTab(QWidget):
                 else self.tr("草稿已保存")
             )
             self.status.emit(word)
-            self.ops.data_changed.emit("handover")
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
@@ -294,7 +279,7 @@ class HandoverTab(QWidget):
                     self, self.tr("没有保存"), self.tr("{0}\n\n您写的内容还在。").format(exc)
                 )
 
-        self.ops.run(job, done, failed)
+        self.ops.write(lambda ctx: fn(ctx, shift_id, notes), done, failed)
 
     def show_entry(self, row: int) -> None:
         if 0 <= row < len(self.entries):
@@ -322,22 +307,18 @@ class HandoverTab(QWidget):
         self.accept(entry.handover_id)
 
     def accept(self, handover_id: int) -> None:
-        engine, who = self.engine, self.staff_id()
+        """接班确认 by the person on duty."""
+        who = self.ops.desk.duty.staff_id
         if who is None:
             return
 
-        def job() -> object:
-            with writing(engine, staff_id=who, shift_id=self.shift_id()) as ctx:
-                return handover.accept(ctx, handover_id, who)
-
         def done(_row: object) -> None:
             self.status.emit(self.tr("已接班，交接班记录已固定"))
-            self.ops.data_changed.emit("handover")
 
         def failed(exc: BaseException) -> None:
             msgbox.error(self, self.tr("没有接班"), str(exc))
 
-        self.ops.run(job, done, failed)
+        self.ops.write(lambda ctx: handover.accept(ctx, handover_id, who), done, failed)
 
     def print_record(self) -> None:
         """The 客服值班记录表 of the shift shown, as saved, in the print preview."""
@@ -348,11 +329,10 @@ class HandoverTab(QWidget):
                 self.tr("这一班还没有交接班记录：请先“保存草稿”或“确认交班”。"),
             )
             return
-        engine, handover_id = self.engine, self.view.handover_id
+        handover_id = self.view.handover_id
 
-        def job() -> tuple[Form, Path]:
-            with reading(engine) as ctx:
-                form = forms.handover_form(ctx, handover_id)
+        def render(ctx: Ctx) -> tuple[Form, Path]:
+            form = forms.handover_form(ctx, handover_id)
             return form, printing.render_for_preview([form], "")
 
         def show(result: tuple[Form, Path]) -> None:
@@ -362,7 +342,7 @@ class HandoverTab(QWidget):
                 form=form, ops=self.ops,
             )  # fmt: skip
 
-        self.ops.run(job, show, lambda exc: msgbox.error(self, self.tr("无法打印"), str(exc)))
+        self.ops.render(render, show, lambda exc: msgbox.error(self, self.tr("无法打印"), str(exc)))
 
     def show_scope(self, scope: str) -> None:
         self.scope.setCurrentIndex(DUTY_SCOPES.index(scope))

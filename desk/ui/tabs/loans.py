@@ -3,7 +3,6 @@ back with its condition and the deposit refunded; overdue loans stand out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,12 +18,13 @@ from PySide6.QtWidgets import (
 
 from desk.models import kinds
 from desk.services import forms, loans
-from desk.services.context import local_now, reading
+from desk.services.changes import Changes
+from desk.services.context import local_now
 from desk.services.loans import LoanDraft
 from desk.ui import msgbox, printing
 from desk.ui.dialogs import loan_item_dialog
 from desk.ui.models.paged import Column, columns_of
-from desk.ui.tabs.record_tab import RecordTab
+from desk.ui.tabs.record_tab import Op, RecordTab
 
 DEFAULT_LOAN_HOURS = 2
 
@@ -34,6 +34,7 @@ class LoansTab(RecordTab):
     title = "物品借用"
     actions = frozenset({"归还", "作废"})
     forms_kind = "loan"
+    shows = frozenset({"loanitem"})  # the item's name in the list
 
     def build_form(self) -> None:
         self.item = QComboBox()
@@ -65,12 +66,6 @@ class LoansTab(RecordTab):
         self.expected.setDateTime(QDateTime(later))
 
     def load_catalogue(self) -> None:
-        engine = self.engine
-
-        def load() -> list[loans.CatalogueItem]:
-            with reading(engine) as ctx:
-                return loans.catalogue(ctx)
-
         def show(items: list[loans.CatalogueItem]) -> None:
             current = self.item.currentData()
             self.item.clear()
@@ -84,7 +79,7 @@ class LoansTab(RecordTab):
             index = self.item.findData(current)
             self.item.setCurrentIndex(max(index, 0))
 
-        self.ops.run(load, show)
+        self.ops.read(loans.catalogue, show)
 
     def add_item(self) -> None:
         item = loan_item_dialog.ask_new_item(self)
@@ -94,9 +89,10 @@ class LoansTab(RecordTab):
         def failed(exc: BaseException) -> None:
             msgbox.error(self, self.tr("没有保存"), str(exc))
 
-        self.ops.run(
+        # the catalogue reloads on ops.changed (on_changed)
+        self.ops.write(
             self.write_job(loans.add_item, item.name, item.stock, item.kind, item.deposit),
-            lambda _item: self.load_catalogue(),
+            None,
             failed,
         )
 
@@ -124,12 +120,13 @@ class LoansTab(RecordTab):
             remarks=self.remarks.text(),
         )
 
-    def save_job(self) -> Callable[[], Any]:
+    def save_job(self) -> Op:
         return self.write_job(loans.lend, self.draft())
 
-    def _saved(self, record: Any) -> None:
-        super()._saved(record)
-        self.load_catalogue()  # stock changed
+    def on_changed(self, changes: Changes) -> None:
+        super().on_changed(changes)
+        if changes.concerns("loan", "loanitem"):  # lent, returned, voided, a new item
+            self.load_catalogue()  # what is still there to lend
 
     def columns(self) -> list[Column]:
         return columns_of(kinds.LOAN)
@@ -137,7 +134,7 @@ class LoansTab(RecordTab):
     def row_colour(self, row: Any) -> str | None:
         return "#fadbd8" if row.overdue else None
 
-    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+    def action_job(self, action: str, record_id: int) -> Op | None:
         if action == "作废":
             return self.void_job(loans.void, record_id)
         if action == "归还":
@@ -150,10 +147,6 @@ class LoansTab(RecordTab):
             condition, refund = answer
             return self.write_job(loans.give_back, record_id, condition, refund or Decimal(0))
         return None
-
-    def run_action(self, action: str, record_id: int) -> None:
-        super().run_action(action, record_id)
-        self.load_catalogue()
 
     def list_buttons(self) -> list[QPushButton]:
         self.register_button = QPushButton(self.tr("打印登记表…"))

@@ -1,8 +1,11 @@
 """What the five desk tabs share: entry form on the left, list on the right, detail below.
 
 A tab subclass supplies its form (``build_form``), how to save it (``save_job``), its list
-columns and its actions. Everything touching the database runs through ``Ops``; the form
-is cleared only after the save committed, and on an error what was typed stays.
+columns and its actions. Everything touching the database is an operation — a function of
+a ``Ctx`` — handed to ``Ops``: saves and actions to ``ops.write``, list pages, counts and
+details to ``ops.read``, exports and previews to ``ops.render``. The form is cleared only
+after the save committed, and on an error what was typed stays. The list and the detail
+follow ``ops.changed``: whatever screen changed a record, every tab showing it reloads.
 """
 
 from __future__ import annotations
@@ -30,13 +33,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models import kinds
 from desk.models.errors import ValidationError
 from desk.reports.forms import Form, render
 from desk.services import callbacks, carry, details, forms, list_export, lists
-from desk.services.context import Ctx, local_now, reading, writing
+from desk.services.changes import Changes
+from desk.services.context import Ctx, local_now
 from desk.services.search import Match
 from desk.ui import dialogs, msgbox, printing
 from desk.ui.dialogs import callback_dialog
@@ -53,6 +56,8 @@ TURN_INTO = {"转报修": "workorder", "转投诉": "complaint"}
 SEARCH_DEBOUNCE_MS = 200
 COUNT_CAP = 10_000  # "10000+" is all a person needs; an exact count of a huge match costs
 
+Op = Callable[[Ctx], Any]  # an operation: run by Ops in a transaction it opens
+
 
 class RecordTab(QWidget):
     """Base of 来访接待, 来电记录, 报修派工, 投诉处理, 物品借用."""
@@ -60,6 +65,8 @@ class RecordTab(QWidget):
     kind = ""  # "call", "visit", … — the details/lists kind
     title = ""
     actions: frozenset[str] = frozenset()  # the detail actions this tab can carry out
+    # other kinds (table names) the list shows, besides ``kind``: a change to one reloads it
+    shows: frozenset[str] = frozenset()
     # the paper form of a record (forms.record_form's kind): 打印/导出PDF/导出Excel; None:
     # visits and calls have none
     forms_kind: str | None = None
@@ -67,19 +74,9 @@ class RecordTab(QWidget):
     status = Signal(str)  # a line for the window's status bar
     turn_into = Signal(str, object)  # target kind, carry.Carry: the window opens that form
 
-    def __init__(
-        self,
-        engine: Engine,
-        ops: Ops,
-        staff_id: Callable[[], int | None],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
-        self.ops = ops
-        self.staff_id = staff_id
-        # the shift on duty: the window sets it when someone comes on duty (交接班)
-        self.shift_id: Callable[[], int | None] = lambda: None
+        self.ops = ops  # writes are stamped with ops.desk.duty: who and which shift
         self.saving = False
         # the list's order: a column's sort key from lists.sortable, newest first by default
         self.sort_key = "created_at"
@@ -220,7 +217,7 @@ class RecordTab(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.ask_clear)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
-        ops.data_changed.connect(self._data_changed)
+        ops.changed.connect(self.on_changed)
         self._show_sort_indicator()
         self.reload()
 
@@ -232,8 +229,9 @@ class RecordTab(QWidget):
     def columns(self) -> list[Column]:
         raise NotImplementedError
 
-    def save_job(self) -> Callable[[], Any]:
-        """Read the form into a draft (in the GUI thread) and return the write job."""
+    def save_job(self) -> Op:
+        """Read the form into a draft (in the GUI thread) and return the write operation
+        (``write_job``)."""
         raise NotImplementedError
 
     def clear_form(self) -> None:
@@ -243,21 +241,20 @@ class RecordTab(QWidget):
         raise NotImplementedError
 
     def fetch_page(
-        self, values: dict[str, Any], offset: int, limit: int, order: tuple[str, bool]
+        self, ctx: Ctx, values: dict[str, Any], offset: int, limit: int, order: tuple[str, bool]
     ) -> list[Any]:
         """One page of the list. Runs on the DB worker: use ``values``, never the widgets."""
         key, descending = order
-        with reading(self.engine) as ctx:
-            return lists.list_rows(
-                ctx.session,
-                self.kind,
-                flt=lists.ListFilter(**values),
-                now=ctx.now,
-                offset=offset,
-                limit=limit,
-                sort=key,
-                descending=descending,
-            )
+        return lists.list_rows(
+            ctx.session,
+            self.kind,
+            flt=lists.ListFilter(**values),
+            now=ctx.now,
+            offset=offset,
+            limit=limit,
+            sort=key,
+            descending=descending,
+        )
 
     def row_id(self, row: Any) -> int:
         return row.id
@@ -265,8 +262,8 @@ class RecordTab(QWidget):
     def row_colour(self, row: Any) -> str | None:
         return None
 
-    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
-        """The write job for a detail action, or None when the action was cancelled."""
+    def action_job(self, action: str, record_id: int) -> Op | None:
+        """The write operation for a detail action, or None when the action was cancelled."""
         raise NotImplementedError
 
     def take_over(self, carried: carry.Carry) -> None:
@@ -324,7 +321,7 @@ class RecordTab(QWidget):
 
     def add_party_rows(self) -> None:
         """查找住户 + who + phone + room: the lookup fills the three below it."""
-        self.lookup = ResidentLookup(self.engine, self.ops)
+        self.lookup = ResidentLookup(self.ops)
         self.lookup.chosen.connect(self.fill_from)
         self.add_row("查找住户", self.lookup)
         self.person = QLineEdit()
@@ -353,17 +350,12 @@ class RecordTab(QWidget):
     def party_has_input(self) -> bool:
         return any((self.person.text(), self.phone.text(), self.room.text()))
 
-    def write_job(self, fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-        """``fn(ctx, *args)`` in one write transaction by the person and shift on duty."""
-        engine, who, shift = self.engine, self.staff_id(), self.shift_id()
+    def write_job(self, fn: Callable[..., Any], *args: Any) -> Op:
+        """The operation ``fn(ctx, *args)``, for ``ops.write``: it runs in one write
+        transaction stamped with the person and shift on duty when it is submitted."""
+        return lambda ctx: fn(ctx, *args)
 
-        def job() -> Any:
-            with writing(engine, staff_id=who, shift_id=shift) as ctx:
-                return fn(ctx, *args)
-
-        return job
-
-    def void_job(self, fn: Callable[..., Any], record_id: int) -> Callable[[], Any] | None:
+    def void_job(self, fn: Callable[..., Any], record_id: int) -> Op | None:
         reason = ask_reason(self)
         return None if reason is None else self.write_job(fn, record_id, reason)
 
@@ -378,7 +370,7 @@ class RecordTab(QWidget):
             return
         self.saving = True
         self.save_button.setEnabled(False)
-        self.ops.run(job, self._saved, self._save_failed)
+        self.ops.write(job, self._saved, self._save_failed)
 
     def keep_drafts(self, path: Path) -> bool:
         """Keep what is typed in ``path`` until it is saved; put back a draft kept there by
@@ -393,8 +385,7 @@ class RecordTab(QWidget):
             self.drafts.discard()  # first: a saved record must never come back as a draft
         self.clear_form()  # only now: the save has been committed
         self.status.emit(self.tr("已保存 {0}").format(getattr(record, "serial", "")))
-        self.saved.emit(record)
-        self.ops.data_changed.emit(self.kind)
+        self.saved.emit(record)  # the list reloads on ops.changed, which follows
 
     def _save_failed(self, exc: BaseException) -> None:
         self.saving = False
@@ -440,12 +431,11 @@ class RecordTab(QWidget):
             "text": self.search.text().strip(),
         }
 
-    def count_rows(self, values: dict[str, Any]) -> int:
+    def count_rows(self, ctx: Ctx, values: dict[str, Any]) -> int:
         """How many rows the list has, at most COUNT_CAP. Runs on the DB worker."""
-        with reading(self.engine) as ctx:
-            return lists.count_rows(
-                ctx.session, self.kind, flt=lists.ListFilter(**values), now=ctx.now, cap=COUNT_CAP
-            )
+        return lists.count_rows(
+            ctx.session, self.kind, flt=lists.ListFilter(**values), now=ctx.now, cap=COUNT_CAP
+        )
 
     def show_scope(self, scope: str) -> None:
         """Show the list filtered to ``scope`` (今天/未完成/已超时/全部), no date or search limit:
@@ -502,8 +492,10 @@ class RecordTab(QWidget):
     def reload(self) -> None:
         values = self.filter_values()  # read the widgets here, in the GUI thread
         order = (self.sort_key, self.descending)
-        self.model.set_fetch(lambda offset, limit: self.fetch_page(values, offset, limit, order))
-        self.ops.run(lambda: self.count_rows(values), self._show_count)
+        self.model.set_fetch(
+            lambda ctx, offset, limit: self.fetch_page(ctx, values, offset, limit, order)
+        )
+        self.ops.read(lambda ctx: self.count_rows(ctx, values), self._show_count)
 
     def _show_count(self, n: int) -> None:
         shown = f"{COUNT_CAP}+" if n >= COUNT_CAP else str(n)
@@ -514,13 +506,18 @@ class RecordTab(QWidget):
         if self.model.rowCount() <= self.model.page_size:
             self.view.resizeColumnsToContents()
 
-    def _data_changed(self, kind: str) -> None:
-        if kind == self.kind:
-            self.reload()
-            # the detail follows what an action did, even when the record has left the
-            # filtered list (未完成 after 完成)
-            if self.detail.detail is not None:
-                self.show_record(self.detail.detail.record_id)
+    def on_changed(self, changes: Changes) -> None:
+        """A write committed (on this tab or any other screen): reload the list when it
+        shows what changed. Subclasses extend it for what else they show."""
+        if not changes.concerns(self.kind, *self.shows):
+            return
+        self.reload()
+        # the detail follows what an action did, even when the record has left the
+        # filtered list (未完成 after 完成); a change without ids may be anything
+        shown = self.detail.detail
+        ids = changes.ids_of(self.kind)
+        if shown is not None and (shown.record_id in ids or not ids):
+            self.show_record(shown.record_id)
 
     def _keep_shown_record(self) -> None:
         """A reload clears the list's selection: select the record the detail shows again."""
@@ -543,17 +540,13 @@ class RecordTab(QWidget):
 
     def show_record(self, record_id: int) -> None:
         """Load ``record_id`` into the detail (fields, allowed actions, history)."""
-        engine, kind = self.engine, self.kind
-
-        def load() -> details.Detail:
-            with reading(engine) as ctx:
-                return details.record_detail(ctx.session, kind, record_id)
+        kind = self.kind
 
         def show(found: details.Detail) -> None:
             doable = [a for a in found.actions if a in self.actions]
             self.detail.show_detail(dataclasses.replace(found, actions=doable))
 
-        self.ops.run(load, show)
+        self.ops.read(lambda ctx: details.record_detail(ctx.session, kind, record_id), show)
 
     def run_action(self, action: str, record_id: int) -> None:
         if action in TURN_INTO:
@@ -565,15 +558,13 @@ class RecordTab(QWidget):
         if job is None:
             return
 
-        def done(_result: object) -> None:
-            self.ops.data_changed.emit(self.kind)
-
         def failed(exc: BaseException) -> None:
             msgbox.error(self, self.tr("操作未完成"), str(exc))
 
-        self.ops.run(job, done, failed)
+        # the list and the detail follow on ops.changed once it has committed
+        self.ops.write(job, None, failed)
 
-    def callback_job(self, record_id: int) -> Callable[[], Any] | None:
+    def callback_job(self, record_id: int) -> Op | None:
         """回访 of a completed repair or an answered complaint (its pending callback)."""
         serial = self.detail.detail.serial if self.detail.detail is not None else ""
         result = callback_dialog.ask_callback(self, serial)
@@ -583,16 +574,16 @@ class RecordTab(QWidget):
 
     def start_turn_into(self, target: str, record_id: int) -> None:
         """Read what the record hands over, then ask the window to open ``target``'s form."""
-        engine, source = self.engine, self.kind
-
-        def load() -> carry.Carry:
-            with reading(engine) as ctx:
-                return carry.carry_over(ctx, source, record_id)
+        source = self.kind
 
         def failed(exc: BaseException) -> None:
             msgbox.error(self, self.tr("操作未完成"), str(exc))
 
-        self.ops.run(load, lambda found: self.turn_into.emit(target, found), failed)
+        self.ops.read(
+            lambda ctx: carry.carry_over(ctx, source, record_id),
+            lambda found: self.turn_into.emit(target, found),
+            failed,
+        )
 
     # --- printing and exporting --------------------------------------------------------
 
@@ -602,7 +593,7 @@ class RecordTab(QWidget):
 
     def export_list(self) -> None:
         """The list as filtered and sorted now, as an xlsx; a progress dialog when long."""
-        kind, engine = self.kind, self.engine
+        kind = self.kind
         flt = lists.ListFilter(**self.filter_values())  # the widgets, read on this thread
         key, descending = self.sort_key, self.descending
         name = f"{list_export.TITLES[kind]}-{local_now():%Y%m%d}.xlsx"
@@ -614,9 +605,16 @@ class RecordTab(QWidget):
         target = printing.with_suffix(path, ".xlsx")
         self.export_button.setEnabled(False)
 
-        def job(progress: Callable[[int, int], None]) -> int:
+        def job(ctx: Ctx, progress: Callable[[int, int], None]) -> int:
             return list_export.export_list(
-                engine, kind, target, flt=flt, sort=key, descending=descending, progress=progress
+                ctx.session,
+                kind,
+                target,
+                flt=flt,
+                sort=key,
+                descending=descending,
+                now=ctx.now,
+                progress=progress,
             )
 
         def done(n: int) -> None:
@@ -654,12 +652,11 @@ class RecordTab(QWidget):
         )
         if not path:
             return
-        target, engine = printing.with_suffix(path, suffix), self.engine
+        target = printing.with_suffix(path, suffix)
 
-        def job() -> None:
-            with reading(engine) as ctx:
-                form = forms.record_form(ctx, kind, record_id)
-            render(form, target)  # plain data: no need to keep the snapshot open
+        def job(ctx: Ctx) -> None:
+            # on the second lane: the snapshot held while it renders keeps no save waiting
+            render(forms.record_form(ctx, kind, record_id), target)
 
         def done(_result: None) -> None:
             printing.remember_folder(target)
@@ -668,21 +665,19 @@ class RecordTab(QWidget):
         def failed(exc: BaseException) -> None:
             msgbox.error(self, self.tr("未能导出"), printing.write_error_text(exc, target))
 
-        self.ops.run(job, done, failed)
+        self.ops.render(job, done, failed)
 
     def preview_forms(
         self, build: Callable[[Ctx], Sequence[Form]], title: str = "", empty: str = ""
     ) -> None:
-        """Build forms on the worker (``build(ctx)``), render them into one PDF there too,
-        and open the print preview. ``title`` names a batch; ``empty`` is said when
+        """Build forms on the second lane (``build(ctx)``), render them into one PDF there
+        too, and open the print preview. ``title`` names a batch; ``empty`` is said when
         ``build`` finds nothing."""
         if self.preview_pending:
             return
-        engine = self.engine
 
-        def job() -> tuple[list[Form], Path | None]:
-            with reading(engine) as ctx:
-                found = list(build(ctx))
+        def job(ctx: Ctx) -> tuple[list[Form], Path | None]:
+            found = list(build(ctx))
             return found, printing.render_for_preview(found, title) if found else None
 
         def show(result: tuple[list[Form], Path | None]) -> None:
@@ -713,7 +708,7 @@ class RecordTab(QWidget):
             msgbox.error(self, self.tr("无法打印"), text)
 
         self.preview_pending = True
-        self.ops.run(job, show, failed)
+        self.ops.render(job, show, failed)
 
     def _preview_closed(self, _result: int) -> None:
         self.preview = None  # it deletes itself when closed

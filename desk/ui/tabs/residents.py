@@ -6,13 +6,13 @@
 - Privacy: the list shows phone numbers masked; the detail panel — a staff member opening
   the record — shows them in full.
 - The detail panel holds the unit's timeline (``timeline.unit_timeline``, newest first).
-- Saves go through ``Ops`` in a write transaction and end with
-  ``ops.data_changed.emit("resident")``; this tab refreshes on that signal like any other.
+- Saves are operations on ``Ops.write``; this tab, like any other, refreshes when the
+  ``Ops.changed`` after a commit concerns residents or units (the list and the record) or
+  the records of the flat shown (its timeline). The export renders on the second lane.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models.errors import DeskError, ValidationError
 from desk.models.validation import mask_phone, normalize_room
 from desk.services import importing, residents, search, timeline
-from desk.services.context import reading, writing
+from desk.services.changes import Changes
+from desk.services.context import Ctx
 from desk.services.importing import ImportResult
 from desk.services.residents import ResidentDetail, ResidentRow
 from desk.services.timeline import TimelineEntry
@@ -53,16 +53,17 @@ from desk.ui.dialogs.resident_form import MoveOutDialog, ResidentFormDialog
 from desk.ui.models.paged import Column, PagedTableModel
 from desk.ui.ops import Ops
 
-StaffGetter = Callable[[], int | None]
-
 SEARCH_DELAY_MS = 150
 LIST_PAGE = 100
 SEARCH_PAGE = 50  # each found resident is opened for its move-in date: keep pages small
 TIMELINE_PAGE = 100
+# what the list and the record show; and what a flat's timeline is made of (table names)
+REGISTRY_KINDS = ("resident", "unit")
+TIMELINE_KINDS = ("visit", "call", "workorder", "complaint", "loan", "loanitem", "callback")
 
 
 # ---------------------------------------------------------------------------------------
-# What the worker hands back (plain data)
+# Operations on a read snapshot, and what they hand back (plain data)
 # ---------------------------------------------------------------------------------------
 
 
@@ -110,30 +111,23 @@ def _from_detail(d: ResidentDetail) -> ListRow:
     )
 
 
-def list_page(engine: Engine, offset: int, limit: int, include_moved_out: bool) -> list[ListRow]:
-    with reading(engine) as ctx:
-        page = residents.list_page(ctx, offset, limit, include_moved_out=include_moved_out)
-        return [_from_row(r) for r in page]
+def list_page(ctx: Ctx, offset: int, limit: int, include_moved_out: bool) -> list[ListRow]:
+    page = residents.list_page(ctx, offset, limit, include_moved_out=include_moved_out)
+    return [_from_row(r) for r in page]
 
 
 def search_page(
-    engine: Engine, query: str, offset: int, limit: int, include_moved_out: bool
+    ctx: Ctx, query: str, offset: int, limit: int, include_moved_out: bool
 ) -> list[ListRow]:
     """Rows ``offset …`` of the search's ranking (the ranking is the same for any limit)."""
     end = min(offset + limit, search.MAX_LIMIT)
     if end <= offset:
         return []
-    with reading(engine) as ctx:
-        found = search.search_residents(
-            ctx.session, query, limit=end, include_moved_out=include_moved_out
-        )
-        # A Match has no move-in date: open each found resident (phones masked below).
-        return [_from_detail(residents.get_detail(ctx, m.resident_id)) for m in found[offset:]]
-
-
-def count_residents(engine: Engine, include_moved_out: bool) -> int:
-    with reading(engine) as ctx:
-        return residents.count(ctx, include_moved_out=include_moved_out)
+    found = search.search_residents(
+        ctx.session, query, limit=end, include_moved_out=include_moved_out
+    )
+    # A Match has no move-in date: open each found resident (phones masked below).
+    return [_from_detail(residents.get_detail(ctx, m.resident_id)) for m in found[offset:]]
 
 
 @dataclass(frozen=True)
@@ -142,24 +136,26 @@ class DetailAnswer:
     housemates: list[ResidentRow]  # everyone else registered at the unit
 
 
-def load_detail(engine: Engine, resident_id: int) -> DetailAnswer:
-    with reading(engine) as ctx:
-        detail = residents.get_detail(ctx, resident_id)
-        others = (
-            [
-                r
-                for r in residents.residents_of_unit(ctx, detail.unit_id)
-                if r.resident_id != resident_id
-            ]
-            if detail.unit_id is not None
-            else []
-        )
-        return DetailAnswer(detail, others)
+def load_detail(ctx: Ctx, resident_id: int) -> DetailAnswer:
+    detail = residents.get_detail(ctx, resident_id)
+    others = (
+        [
+            r
+            for r in residents.residents_of_unit(ctx, detail.unit_id)
+            if r.resident_id != resident_id
+        ]
+        if detail.unit_id is not None
+        else []
+    )
+    return DetailAnswer(detail, others)
 
 
-def timeline_page(engine: Engine, unit_id: int, offset: int, limit: int) -> list[TimelineEntry]:
-    with reading(engine) as ctx:
-        return timeline.unit_timeline(ctx.session, unit_id, limit=offset + limit)[offset:]
+def timeline_page(ctx: Ctx, unit_id: int, offset: int, limit: int) -> list[TimelineEntry]:
+    return timeline.unit_timeline(ctx.session, unit_id, limit=offset + limit)[offset:]
+
+
+def _nothing(_ctx: Ctx, _offset: int, _limit: int) -> list[TimelineEntry]:
+    return []
 
 
 # ---------------------------------------------------------------------------------------
@@ -206,13 +202,11 @@ class ExportOptionsDialog(QDialog):
 
 
 def ask_export_options(parent: QWidget) -> ExportOptions | None:
-    dialog = ExportOptionsDialog(parent)
-    return dialog.options if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return dialogs.answer_of(ExportOptionsDialog(parent), lambda d: d.options)
 
 
 def ask_move_out_day(parent: QWidget, detail: ResidentDetail) -> date | None:
-    dialog = MoveOutDialog(detail, date.today(), parent)
-    return dialog.day if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return dialogs.answer_of(MoveOutDialog(detail, date.today(), parent), lambda d: d.day)
 
 
 def documents_dir() -> str:
@@ -259,7 +253,7 @@ DETAIL_ROWS = (
 
 
 class ResidentsTab(QWidget):
-    """The 住户 tab. ``ResidentsTab(engine, ops, staff_id_getter)``.
+    """The 住户 tab. ``ResidentsTab(ops)``; its writes are stamped with who is on duty.
 
     Signals: ``detail_shown(resident_id)`` once a record is on screen (0 when cleared);
     ``record_requested(kind, record_id)`` when a timeline entry is double-clicked.
@@ -268,11 +262,9 @@ class ResidentsTab(QWidget):
     detail_shown = Signal(int)
     record_requested = Signal(str, int)
 
-    def __init__(self, engine: Engine, ops: Ops, staff_id_getter: StaffGetter) -> None:
-        super().__init__()
-        self.engine = engine
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.ops = ops
-        self.staff_id_getter = staff_id_getter
         self.current: ResidentDetail | None = None  # the record in the detail panel
         self.current_id: int | None = None  # … or the one on its way
         self.form_dialog: ResidentFormDialog | None = None
@@ -410,7 +402,7 @@ class ResidentsTab(QWidget):
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_search)
 
-        ops.data_changed.connect(self._data_changed)
+        ops.changed.connect(self._changed)
         self._show_detail(None)
         self.apply_search()
 
@@ -424,22 +416,20 @@ class ResidentsTab(QWidget):
         """Show what the search box asks for now (the timer calls this after typing); the
         best match is opened unless ``open_first`` is False (a refresh keeps the record)."""
         self.search_timer.stop()
-        engine, query, moved = (
-            self.engine,
-            self.search_edit.text().strip(),
-            self.include_moved_out.isChecked(),
-        )
+        query, moved = self.search_edit.text().strip(), self.include_moved_out.isChecked()
         self._query = query
         if query:
             self.status_label.setText(self.tr("正在查找……"))
             self._select_first = open_first
             self.model.set_fetch(
-                lambda offset, limit: search_page(engine, query, offset, limit, moved)
+                lambda ctx, offset, limit: search_page(ctx, query, offset, limit, moved)
             )
         else:
             self._select_first = False
-            self.model.set_fetch(lambda offset, limit: list_page(engine, offset, limit, moved))
-            self.ops.run(lambda: count_residents(engine, moved), self._show_count)
+            self.model.set_fetch(lambda ctx, offset, limit: list_page(ctx, offset, limit, moved))
+            self.ops.read(
+                lambda ctx: residents.count(ctx, include_moved_out=moved), self._show_count
+            )
 
     def refresh(self) -> None:
         """Reload the list (same search) and the record shown."""
@@ -503,9 +493,9 @@ class ResidentsTab(QWidget):
         """Open one record in the detail panel (loaded on the worker)."""
         self.current_id = resident_id
         self._detail_request += 1
-        request, engine = self._detail_request, self.engine
-        self.ops.run(
-            lambda: load_detail(engine, resident_id),
+        request = self._detail_request
+        self.ops.read(
+            lambda ctx: load_detail(ctx, resident_id),
             lambda answer: self._detail_loaded(request, answer),
             lambda exc: self._detail_failed(request, exc),
         )
@@ -532,7 +522,7 @@ class ResidentsTab(QWidget):
         self.move_out_button.setEnabled(d is not None and d.moved_out is None)
         if d is None or answer is None:
             self.timeline_box.setTitle(self.tr("房屋记录（最新在前）"))
-            self.timeline_model.set_fetch(lambda offset, limit: [])
+            self.timeline_model.set_fetch(_nothing)
             self.detail_shown.emit(0)
             return
         v["room"].setText(
@@ -558,12 +548,12 @@ class ResidentsTab(QWidget):
         v["updated"].setText(f"{d.created_at:%Y-%m-%d %H:%M} / {d.updated_at:%Y-%m-%d %H:%M}")
         self.timeline_box.setTitle(self.tr("{0} 的房屋记录（最新在前）").format(d.room or d.name))
         if d.unit_id is not None:
-            engine, unit_id = self.engine, d.unit_id
+            unit_id = d.unit_id
             self.timeline_model.set_fetch(
-                lambda offset, limit: timeline_page(engine, unit_id, offset, limit)
+                lambda ctx, offset, limit: timeline_page(ctx, unit_id, offset, limit)
             )
         else:
-            self.timeline_model.set_fetch(lambda offset, limit: [])
+            self.timeline_model.set_fetch(_nothing)
         self.detail_shown.emit(d.resident_id)
 
     def _timeline_activated(self, index: QModelIndex) -> None:
@@ -571,10 +561,14 @@ class ResidentsTab(QWidget):
             entry: TimelineEntry = self.timeline_model.row_at(index.row())
             self.record_requested.emit(entry.kind, entry.record_id)
 
-    def _data_changed(self, kind: str) -> None:
-        if kind == "resident":
-            self.refresh()
-        elif self.current is not None and self.current.unit_id is not None:
+    def _changed(self, changes: Changes) -> None:
+        if changes.concerns(*REGISTRY_KINDS):
+            self.refresh()  # the record too, and with it its timeline
+        elif (
+            changes.concerns(*TIMELINE_KINDS)
+            and self.current is not None
+            and self.current.unit_id is not None
+        ):
             self.timeline_model.refresh()  # a visit, call, repair … may belong to this flat
 
     # --- actions ---------------------------------------------------------------------------
@@ -587,9 +581,7 @@ class ResidentsTab(QWidget):
             except ValidationError:
                 room = ""
         _discard(self.form_dialog)
-        dialog = ResidentFormDialog(
-            self.engine, self.ops, self.staff_id_getter, detail, self, room=room
-        )
+        dialog = ResidentFormDialog(self.ops, detail, self, room=room)
         dialog.saved.connect(self._resident_saved)
         self.form_dialog = dialog
         dialog.open()
@@ -602,8 +594,8 @@ class ResidentsTab(QWidget):
             self._open_form(self.current)
 
     def _resident_saved(self, resident_id: int) -> None:
+        # the record to show when the save's Ops.changed (right after this) reloads the tab
         self.current_id = resident_id
-        self.ops.data_changed.emit("resident")  # this tab refreshes on it too
 
     def move_out(self) -> None:
         d = self.current
@@ -620,17 +612,11 @@ class ResidentsTab(QWidget):
             ),
         ):
             return
-        engine, staff_id, resident_id = self.engine, self.staff_id_getter(), d.resident_id
-
-        def job() -> None:
-            with writing(engine, staff_id=staff_id) as ctx:
-                residents.move_out(ctx, resident_id, day)
-
-        self.move_out_button.setEnabled(False)
-        self.ops.run(
-            job,
-            lambda _none: self.ops.data_changed.emit("resident"),
-            self._move_out_failed,
+        resident_id = d.resident_id
+        self.move_out_button.setEnabled(False)  # the refresh after the commit shows the rest
+        self.ops.write(
+            lambda ctx: residents.move_out(ctx, resident_id, day),
+            on_error=self._move_out_failed,
         )
 
     def _move_out_failed(self, exc: BaseException) -> None:
@@ -648,7 +634,7 @@ class ResidentsTab(QWidget):
         if not path:
             return
         _discard(self.import_dialog)
-        dialog = ImportPreviewDialog(self.engine, self.ops, path, self.staff_id_getter, self)
+        dialog = ImportPreviewDialog(self.ops, path, self)
         dialog.imported.connect(self._imported)
         self.import_dialog = dialog
         dialog.open()
@@ -657,7 +643,13 @@ class ResidentsTab(QWidget):
         text = result.summary()
         if result.units_created:
             text += self.tr("；新建房屋 {0} 户").format(result.units_created)
-        msgbox.info(self, self.tr("导入完成"), self.tr("导入完成：{0}。").format(text))
+        # Once this answer is delivered: Ops.changed, after it, reloads the list behind the
+        # box instead of waiting for its click.
+        QTimer.singleShot(
+            0,
+            self,
+            lambda: msgbox.info(self, self.tr("导入完成"), self.tr("导入完成：{0}。").format(text)),
+        )
 
     def export_list(self) -> None:
         options = ask_export_options(self)
@@ -670,19 +662,17 @@ class ResidentsTab(QWidget):
         if not path:
             return
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
-        engine = self.engine
 
-        def job() -> int:
-            with reading(engine) as ctx:
-                return importing.export_residents_xlsx(
-                    ctx.session,
-                    target,
-                    full_phones=options.full_phones,
-                    include_moved_out=options.include_moved_out,
-                )
+        def export(ctx: Ctx) -> int:
+            return importing.export_residents_xlsx(
+                ctx.session,
+                target,
+                full_phones=options.full_phones,
+                include_moved_out=options.include_moved_out,
+            )
 
         self.export_button.setEnabled(False)
-        self.ops.run(job, lambda n: self._exported(target, n, options), self._export_failed)
+        self.ops.render(export, lambda n: self._exported(target, n, options), self._export_failed)
 
     def _exported(self, target: Path, n: int, options: ExportOptions) -> None:
         self.export_button.setEnabled(True)

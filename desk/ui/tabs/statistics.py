@@ -1,13 +1,14 @@
 """统计: the supervisor's monthly figures — tables and charts, exported to Excel and PDF.
 
-The figures are read on the DB worker (``statistics_export.load``: the month and the one
-before, open work judged at the office clock) and arrive as plain tables, the same ones the
+The figures are read on the operations' second lane (``Ops.render``, so saves never wait
+behind them; ``statistics_export.load``: the month and the one before, open work judged
+at the office clock) and arrive as plain tables, the same ones the
 xlsx and the PDF lay out, so the screen and the files never disagree. Each section is a
 table — every figure beside the month before and the change — with a chart where one helps,
 all in one scroll area that reads top to bottom.
 
-The tab reloads when records change while it is in view, and when it comes into view after
-they changed elsewhere.
+The tab reloads when a write changes what it counts (``SHOWS``) while it is in view, and
+when it comes into view after such a change elsewhere.
 """
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models.errors import DeskError
 from desk.reports.statistics_report import (
@@ -56,11 +56,12 @@ from desk.reports.statistics_report import (
     show,
 )
 from desk.services import statistics_export
-from desk.services.context import local_now, reading
+from desk.services.changes import Changes
+from desk.services.context import Ctx, local_now
 from desk.ui import dialogs, msgbox
 from desk.ui.ops import Ops
 
-__all__ = ["StatisticsTab", "documents_dir", "load_report"]
+__all__ = ["StatisticsTab", "documents_dir", "export_report", "load_report"]
 
 RELOAD_DELAY_MS = 300  # typing a year or a burst of saves: one reload
 CHART_HEIGHT = 300
@@ -74,19 +75,28 @@ PLACEHOLDER_STYLE = "color:#7f8c8d; border:1px solid #d0d0d0; background:#fafafa
 TOTAL_BACKGROUND = QColor("#f2f2f2")
 
 FORMATS = {
-    "xlsx": ("导出Excel", ".xlsx", "Excel 工作簿 (*.xlsx)", statistics_export.export_xlsx),
-    "pdf": ("导出PDF", ".pdf", "PDF 文件 (*.pdf)", statistics_export.export_pdf),
+    "xlsx": ("导出Excel", ".xlsx", "Excel 工作簿 (*.xlsx)"),
+    "pdf": ("导出PDF", ".pdf", "PDF 文件 (*.pdf)"),
 }
+# what the figures count: the records, the rooms repeats are found by, the office's name
+# and limits (settings)
+SHOWS = ("visit", "call", "workorder", "complaint", "callback", "unit", "setting")
 
 
 def documents_dir() -> str:
     return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
 
 
-def load_report(engine: Engine, year: int, month: int, now: datetime) -> StatisticsReport:
-    """The month's tables. Runs on the DB worker."""
-    with reading(engine, now) as ctx:
-        return statistics_export.load(ctx, year, month)
+def load_report(ctx: Ctx, year: int, month: int, now: datetime) -> StatisticsReport:
+    """The month's tables, open work judged at ``now`` (when the tab asked). An operation."""
+    ctx.now = now
+    return statistics_export.load(ctx, year, month)
+
+
+def export_report(ctx: Ctx, year: int, month: int, path: Path, fmt: str, now: datetime) -> Path:
+    """Read the month as ``load_report`` does and write it as ``fmt``. An operation."""
+    ctx.now = now
+    return statistics_export.export(ctx, year, month, path, fmt)
 
 
 class StatisticsTab(QWidget):
@@ -95,9 +105,8 @@ class StatisticsTab(QWidget):
     loaded = Signal(object)  # the StatisticsReport now shown
     exported = Signal(str)  # the path of a file just written
 
-    def __init__(self, engine: Engine, ops: Ops, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
         self.ops = ops
         self.report: StatisticsReport | None = None
         self.tables: dict[str, QTableWidget] = {}
@@ -170,7 +179,7 @@ class StatisticsTab(QWidget):
         self._reload_timer.setInterval(RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self.reload)
         self.month_edit.dateChanged.connect(lambda _d: self._reload_timer.start())
-        ops.data_changed.connect(self._data_changed)
+        ops.changed.connect(self._changed)
         self.reload()
 
     # --- the month ---------------------------------------------------------------------
@@ -196,11 +205,13 @@ class StatisticsTab(QWidget):
         year, month = self.month()
         self._wanted = (year, month)
         self._stale = False
-        engine, now = self.engine, local_now()
+        now = local_now()
         self.status_label.setText(self.tr("正在统计 {0}年{1}月……").format(year, month))
-        self.ops.run(lambda: load_report(engine, year, month, now), self._show, self._failed)
+        self.ops.render(lambda ctx: load_report(ctx, year, month, now), self._show, self._failed)
 
-    def _data_changed(self, _kind: str) -> None:
+    def _changed(self, changes: Changes) -> None:
+        if not changes.concerns(*SHOWS):
+            return
         if self.isVisible():
             self._reload_timer.start()
         else:
@@ -290,19 +301,19 @@ class StatisticsTab(QWidget):
     # --- export --------------------------------------------------------------------------
 
     def export(self, fmt: str) -> None:
-        """导出Excel… / 导出PDF…: ask where, then read and write on the DB worker."""
-        title, suffix, filters, write = FORMATS[fmt]
+        """导出Excel… / 导出PDF…: ask where, then read and write on the second lane."""
+        title, suffix, filters = FORMATS[fmt]
         year, month = self.month()
         suggested = Path(documents_dir()) / statistics_export.suggested_name(year, month, suffix)
         path = dialogs.ask_save_path(self, self.tr(title), str(suggested), self.tr(filters))
         if not path:
             return
         target = Path(path) if path.lower().endswith(suffix) else Path(path + suffix)
-        engine, now = self.engine, local_now()
+        now = local_now()
         self._exporting(True)
         self.status_label.setText(self.tr("正在导出……"))
-        self.ops.run(
-            lambda: write(engine, year, month, target, now=now),
+        self.ops.render(
+            lambda ctx: export_report(ctx, year, month, target, fmt, now),
             self._exported,
             self._export_failed,
         )

@@ -3,7 +3,6 @@ visited — settle it on the spot or pass it to a department head, and close it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QInputDialog, QLineEdit, QPlainTextEdit
@@ -13,7 +12,7 @@ from desk.models.enums import VisitOutcome
 from desk.services import visits
 from desk.services.visits import VisitDraft
 from desk.ui.models.paged import Column, columns_of
-from desk.ui.tabs.record_tab import RecordTab
+from desk.ui.tabs.record_tab import Op, RecordTab
 
 
 def ask_result(parent: Any) -> str | None:
@@ -101,7 +100,7 @@ class VisitsTab(RecordTab):
             result=self.result.toPlainText(),
         )
 
-    def save_job(self) -> Callable[[], Any]:
+    def save_job(self) -> Op:
         return self.write_job(visits.create, self.draft())
 
     def columns(self) -> list[Column]:
@@ -112,7 +111,7 @@ class VisitsTab(RecordTab):
             return "#fadbd8"  # passed on and still open after its day
         return "#fdebd0" if row.state == "待处理" else None
 
-    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+    def action_job(self, action: str, record_id: int) -> Op | None:
         if action == "办结":
             result = ask_result(self)
             return None if result is None else self.write_job(visits.close, record_id, result)

@@ -1,13 +1,13 @@
 """报修派工: take in a repair, dispatch it, follow it on site, 待料 and completion (with fees
 for paid services), reopen it (返工). The list counts down to each order's next deadline and
-turns amber when it is near, red when it has passed — live, without reloading."""
+turns amber when it is near, red when it has passed — live, without reloading: each row
+carries when it turns amber and red (the services' rule), and the tab only compares those
+with the clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QTimer
@@ -21,78 +21,50 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from desk.models import kinds
 from desk.models.enums import Channel, Urgency
 from desk.models.errors import ValidationError
 from desk.services import countdown as clocks
 from desk.services import forms, settings, sla, workorders
-from desk.services.calendar import WorkCalendar
 from desk.services.carry import Carry
-from desk.services.context import local_now, reading
+from desk.services.changes import Changes
+from desk.services.context import Ctx, local_now
 from desk.services.lists import WorkOrderRow
 from desk.services.workorders import WorkOrderDraft
 from desk.ui import msgbox
+from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import workorder_dialogs as dialogs
 from desk.ui.models.paged import Column, columns_of
 from desk.ui.ops import Ops
-from desk.ui.tabs.record_tab import RecordTab
+from desk.ui.tabs.record_tab import Op, RecordTab
 
-RED = "#fadbd8"  # a deadline has passed
-AMBER = "#fdebd0"  # a deadline is near
+__all__ = ["AMBER", "RED", "WorkOrdersTab", "countdown"]
+
 TICK_MS = 30_000  # how often the countdown moves on
 
 
-# --- the live clock ----------------------------------------------------------------------
+def countdown(row: WorkOrderRow, now: datetime) -> tuple[str, str | None]:
+    """(剩余 text, row colour) at ``now``: to the deadline running (the response until
+    someone is on site, then the completion); 待料 stops the clock, closed orders show
+    nothing."""
+    return clocks.workorder_text(row, now), colour(row, now)
 
 
-@dataclass(frozen=True)
-class Limits:
-    """The office's time limits, to tell at any moment whether a deadline is near."""
-
-    fraction: float  # sla.near_fraction
-    by_urgency: dict[str, tuple[sla.Limit, sla.Limit]]  # (response, completion)
-    calendar: WorkCalendar
-
-    @classmethod
-    def from_settings(cls, conf: dict[str, Any], calendar: WorkCalendar) -> Limits:
-        by_urgency = {}
-        for u in Urgency:
-            key = f"sla.workorder.{u.value}"
-            by_urgency[u.value] = (
-                sla.Limit.parse(conf[f"{key}.response"]),
-                sla.Limit.parse(conf[f"{key}.completion"]),
-            )
-        return cls(float(conf["sla.near_fraction"]), by_urgency, calendar)
-
-    def near(self, row: WorkOrderRow, due: datetime, responding: bool, now: datetime) -> bool:
-        """Less than ``fraction`` of the limit's length left, as lists._make_workorder
-        measures it (the completion window keeps its length through 返工 and 待料)."""
-        limit = self.by_urgency[row.urgency][0 if responding else 1]
-        allowed = _length(limit, row.created_at, self.calendar)
-        return timedelta(0) <= due - now <= allowed * self.fraction
+Choices = tuple[list[str], dict[str, tuple[str, str]]]
 
 
-@lru_cache(maxsize=1024)
-def _length(limit: sla.Limit, start: datetime, calendar: WorkCalendar) -> timedelta:
-    # cached: a working-day limit walks the holiday calendar, and every cell paint asks
-    return limit.due(start, calendar) - start
-
-
-def countdown(row: WorkOrderRow, now: datetime, limits: Limits | None) -> tuple[str, str | None]:
-    """(剩余 text, row colour) against the next deadline not yet met: the response until
-    someone is on site, then completion. 待料 stops the clock; closed orders show nothing."""
-    text = clocks.workorder_text(row, now)
-    due = clocks.workorder_due(row)
-    if due is None:  # closed, or 待料: the clock stands still
-        return text, None
-    if now > due:
-        return text, RED
-    # row.near was right when the page loaded; the limits tell whether it is near by now
-    responding = row.arrived_at is None
-    near = row.near or (limits is not None and limits.near(row, due, responding, now))
-    return text, AMBER if near else None
+def _choices(ctx: Ctx) -> Choices:
+    """The office's categories, and each urgency's limits as the form names them."""
+    conf = settings.all_values(ctx.session)
+    limits = {}
+    for u in Urgency:
+        key = f"sla.workorder.{u.value}"
+        limits[u.value] = (
+            str(sla.Limit.parse(conf[f"{key}.response"])),
+            str(sla.Limit.parse(conf[f"{key}.completion"])),
+        )
+    return list(conf["lists.workorder.categories"]), limits
 
 
 # --- the tab -----------------------------------------------------------------------------
@@ -105,14 +77,8 @@ class WorkOrdersTab(RecordTab):
     actions = frozenset({"派工", "开始处理", "待料", "到料继续", "完成", "回访", "返工", "作废"})
     forms_kind = "workorder"
 
-    def __init__(
-        self,
-        engine: Engine,
-        ops: Ops,
-        staff_id: Callable[[], int | None],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(engine, ops, staff_id, parent)
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(ops, parent)
         self.clock = QTimer(self)
         self.clock.setInterval(TICK_MS)
         self.clock.timeout.connect(self.model.repaint)  # text and colour are worked out then
@@ -122,7 +88,6 @@ class WorkOrdersTab(RecordTab):
 
     def build_form(self) -> None:
         self.carried: Carry | None = None
-        self.limits: Limits | None = None
         self.assignees: set[str] = set()  # names dispatched to in this session
         self.carried_note = QLabel()
         self.carried_note.setStyleSheet("color:#2c3e50; background:#eaf2f8; padding:4px;")
@@ -163,31 +128,28 @@ class WorkOrdersTab(RecordTab):
 
     def load_choices(self) -> None:
         """The categories and time limits the office has set."""
-        engine = self.engine
 
-        def load() -> tuple[list[str], Limits]:
-            with reading(engine) as ctx:
-                conf = settings.all_values(ctx.session)
-                limits = Limits.from_settings(conf, WorkCalendar.load(ctx.session))
-                return list(conf["lists.workorder.categories"]), limits
-
-        def show(result: tuple[list[str], Limits]) -> None:
-            categories, self.limits = result
+        def show(result: Choices) -> None:
+            categories, limits = result
             chosen = self.category.currentText()
             self.category.clear()
             self.category.addItems(categories)
             self.category.setCurrentIndex(self.category.findText(chosen))  # -1: none yet
             for i in range(self.urgency.count()):
-                response, completion = self.limits.by_urgency[self.urgency.itemData(i)]
+                response, completion = limits[self.urgency.itemData(i)]
                 self.urgency.setItemText(
                     i,
                     self.tr("{0}（响应{1}，完成{2}）").format(
                         self.urgency.itemData(i), response, completion
                     ),
                 )
-            self.model.repaint()
 
-        self.ops.run(load, show)
+        self.ops.read(_choices, show)
+
+    def on_changed(self, changes: Changes) -> None:
+        super().on_changed(changes)
+        if changes.concerns("setting"):  # what counts as near (the window reloads the choices)
+            self.reload()
 
     def _reset_choices(self) -> None:
         self.category.setCurrentIndex(-1)  # 请选择: a category is never assumed
@@ -239,23 +201,20 @@ class WorkOrdersTab(RecordTab):
             call_id=self.carried.call_id if self.carried else None,
         )
 
-    def save_job(self) -> Callable[[], Any]:
+    def save_job(self) -> Op:
         return self.write_job(workorders.create, self.draft())
 
     # --- list ------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
-        return columns_of(
-            kinds.WORKORDER,
-            {"countdown": lambda r: countdown(r, local_now(), self.limits)[0]},
-        )
+        return columns_of(kinds.WORKORDER, {"countdown": lambda r: countdown(r, local_now())[0]})
 
     def row_colour(self, row: Any) -> str | None:
-        return countdown(row, local_now(), self.limits)[1]
+        return countdown(row, local_now())[1]
 
     # --- actions ---------------------------------------------------------------------
 
-    def action_job(self, action: str, record_id: int) -> Callable[[], Any] | None:
+    def action_job(self, action: str, record_id: int) -> Op | None:
         """The actions that ask nothing; the asking ones go through ``ask_and_write``."""
         if action == "开始处理":
             return self.write_job(workorders.start, record_id)
@@ -299,18 +258,16 @@ class WorkOrdersTab(RecordTab):
         self,
         record_id: int,
         ask: Callable[[Any, str], Any],
-        job_for: Callable[[Any], Callable[[], Any]],
+        job_for: Callable[[Any], Op],
         before: Any = None,
         error: str = "",
     ) -> None:
         """Ask, write; when the service refuses the answer, ask again showing the answer and
-        why — what was typed in the dialog is never lost."""
+        why — what was typed in the dialog is never lost. The list and the detail follow
+        on ``ops.changed``."""
         answer = ask(before, error)
         if answer is None:
             return
-
-        def done(_result: object) -> None:
-            self.ops.data_changed.emit(self.kind)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
@@ -318,9 +275,9 @@ class WorkOrdersTab(RecordTab):
             else:
                 msgbox.error(self, self.tr("操作未完成"), str(exc))
 
-        self.ops.run(job_for(answer), done, failed)
+        self.ops.write(job_for(answer), None, failed)
 
-    def _dispatch_job(self, record_id: int, name: str) -> Callable[[], Any]:
+    def _dispatch_job(self, record_id: int, name: str) -> Op:
         if name:
             self.assignees.add(name)  # offered again in the next 派工 dialog
         return self.write_job(workorders.dispatch, record_id, name)

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
-from sqlalchemy.engine import Engine
 
-from desk.services.context import reading
+from desk.services.context import Ctx
 from desk.services.search import Match, search_residents
 from desk.ui.ops import Ops
 
@@ -22,9 +21,8 @@ DEBOUNCE_MS = 150
 SUGGESTIONS = 12
 
 
-def find(engine: Engine, text: str) -> list[Match]:
-    with reading(engine) as ctx:
-        return search_residents(ctx.session, text, SUGGESTIONS, include_moved_out=False)
+def find(ctx: Ctx, text: str) -> list[Match]:
+    return search_residents(ctx.session, text, SUGGESTIONS, include_moved_out=False)
 
 
 def suggestion_text(match: Match) -> str:
@@ -39,9 +37,8 @@ class ResidentLookup(QLineEdit):
     chosen = Signal(object)  # Match
     searched = Signal()  # suggestions updated (tests wait on it)
 
-    def __init__(self, engine: Engine, ops: Ops, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
         self._ops = ops
         self._matches: list[Match] = []
         self._asked = ""
@@ -70,8 +67,7 @@ class ResidentLookup(QLineEdit):
         if not text:
             self._show([])
             return
-        engine = self._engine
-        self._ops.run(lambda: find(engine, text), lambda found: self._answer(text, found))
+        self._ops.read(lambda ctx: find(ctx, text), lambda found: self._answer(text, found))
 
     def _answer(self, text: str, found: Sequence[Match]) -> None:
         if text != self._asked:

@@ -12,11 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
-from sqlalchemy.engine import Engine
 
 from desk.models.errors import DeskError
 from desk.services import lookup
-from desk.services.context import reading
 from desk.ui.ops import Ops
 
 SHORTCUT = "Ctrl+L"
@@ -26,9 +24,8 @@ ERROR_CHARS = 28  # beside the field; the whole message is in the tooltip
 class SerialLookup(QWidget):
     found = Signal(object)  # lookup.Found
 
-    def __init__(self, engine: Engine, ops: Ops, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.engine = engine
         self.ops = ops
         self.field = QLineEdit()
         self.field.setPlaceholderText(self.tr("扫码或输入单号，回车"))
@@ -60,13 +57,8 @@ class SerialLookup(QWidget):
         self.field.selectAll()
 
     def look_up(self) -> None:
-        engine, text = self.engine, self.field.text()
-
-        def job() -> lookup.Found:
-            with reading(engine) as ctx:
-                return lookup.find(ctx, text)
-
-        self.ops.run(job, self._found, self._failed)
+        text = self.field.text()
+        self.ops.read(lambda ctx: lookup.find(ctx, text), self._found, self._failed)
 
     def _found(self, found: lookup.Found) -> None:
         self.error.hide()

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from desk import demo
 from desk.models import (
     AuditEvent,
     Call,
@@ -50,10 +51,10 @@ from desk.models.enums import (
 from desk.models.enums import WorkOrderState as W
 from desk.models.states import OPEN_WORK_ORDER_STATES
 from desk.models.validation import normalize_phone
-from desk.services import demo, handover, settings, shifts, sla
+from desk.services import handover, settings, shifts, sla
 from desk.services.calendar import WorkCalendar
-from desk.services.context import reading
 from desk.services.database import open_database
+from desk.services.transactions import reading
 
 TODAY = date(2026, 3, 15)  # a Sunday; the data ends at 15:30 that day
 NOW = datetime.combine(TODAY, time(15, 30))
@@ -126,9 +127,11 @@ def test_counts_are_roughly_what_an_office_sees(built) -> None:
     assert 1800 <= counts["unit"] <= 2300
     assert 1.3 <= counts["resident"] / counts["unit"] <= 1.8
     records = sum(counts[t] for t in RECORD_TABLES)
-    # a creation event per record, callback, shift and handover, and one per acceptance
+    # a creation event per record, callback, shift and handover, and one per acceptance;
+    # the office's staff, units, residents and loan items were logged when it was set up
     accepted = counts["handover"] - 1  # all but today's draft
     created = records + counts["callback"] + counts["shift"] + counts["handover"]
+    created += sum(counts[t] for t in ("staff", "unit", "resident", "loanitem"))
     assert counts["auditevent"] == created + accepted
     assert counts["shift"] == DAYS * 3 - 1  # today's 中班 (16:00) has not started at 15:30
     assert counts["handover"] == counts["shift"]
@@ -260,11 +263,20 @@ def test_deadlines_come_from_settings_and_calendar(orm: Session) -> None:
     calendar = WorkCalendar.load(orm)
     orders = orm.exec(select(WorkOrder).order_by(WorkOrder.id)).all()
     assert any(o.appointment_at for o in orders[::25]), "appointments are sampled"
-    for order in orders[::25]:
+    reworked = [o for o in orders if o.rework_count]
+    assert reworked
+    for order in orders[::25] + reworked:
         start = max(order.created_at, order.appointment_at or order.created_at)
-        assert (order.response_due, order.completion_due) == sla.workorder_deadlines(
-            start, order.urgency, conf, calendar
-        )
+        response, completion = sla.workorder_deadlines(start, order.urgency, conf, calendar)
+        if order.rework_count:  # 返工: a fresh completion deadline from the reopening
+            unhappy = orm.exec(
+                select(Callback.done_at).where(
+                    Callback.work_order_id == order.id, Callback.satisfaction == "不满意"
+                )
+            ).all()
+            reopened = max(unhappy)
+            completion = sla.workorder_deadlines(reopened, order.urgency, conf, calendar)[1]
+        assert (order.response_due, order.completion_due) == (response, completion)
     assert {o.urgency for o in orders} == set(Urgency)
     for cb in orm.exec(select(Callback).order_by(Callback.id)).all()[::25]:
         key = "sla.callback.workorder" if cb.work_order_id else "sla.callback.complaint"
