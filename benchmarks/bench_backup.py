@@ -21,10 +21,10 @@ from pathlib import Path
 from benchmarks.common import Row, announced_demo_db, copy_db, print_table, ratio, timed
 from benchmarks.run import CONTENT, REPLY, _pick
 from desk.models.enums import CallType
-from desk.services import backup
-from desk.services.calls import CallDraft, create_call
-from desk.services.database import inspect, open_database
-from desk.services.transactions import writing
+from desk.services.core.transactions import writing
+from desk.services.io import backup
+from desk.services.io.database import inspect, open_database
+from desk.services.records.calls import CallDraft, create_call
 
 
 def main(argv: list[str] | None = None) -> int:

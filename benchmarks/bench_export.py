@@ -39,10 +39,10 @@ from typing import Any
 from benchmarks.common import BENCH_TODAY, Row, announced_demo_db, print_table, ratio
 from desk.models.db import driver
 from desk.reports.list_xlsx import write_list
-from desk.services import list_export
-from desk.services.database import open_database
-from desk.services.lists import ListFilter
-from desk.services.transactions import reading
+from desk.services.core.transactions import reading
+from desk.services.io.database import open_database
+from desk.services.views import list_export
+from desk.services.views.lists import ListFilter
 
 NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 TARGET = 1.2

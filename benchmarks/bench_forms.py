@@ -36,15 +36,17 @@ from desk.reports.forms import WorkOrderForm
 from desk.reports.pdf_forms import render_pdf
 from desk.reports.pdf_layout import PORTRAIT, SIZE, lay_out
 from desk.reports.xlsx_forms import render_xlsx
-from desk.services import forms
-from desk.services.database import open_database
-from desk.services.transactions import reading
+from desk.services.core.transactions import reading
+from desk.services.io import paper_forms
+from desk.services.io.database import open_database
 
 TARGET_MS = 50.0
 TARGET_RATIO = 3.0
 
 
-def sample_forms(path: Path) -> tuple[WorkOrderForm, forms.ComplaintForm, forms.LoanRegister, str]:
+def sample_forms(
+    path: Path,
+) -> tuple[WorkOrderForm, paper_forms.ComplaintForm, paper_forms.LoanRegister, str]:
     engine = open_database(path, create=False)
     try:
         with reading(engine) as ctx:
@@ -54,16 +56,16 @@ def sample_forms(path: Path) -> tuple[WorkOrderForm, forms.ComplaintForm, forms.
                 .order_by(col(WorkOrder.id).desc())
             ).first()
             assert serial, "the demo data has no paid, called-back work order"
-            order = forms.workorder_form(ctx, serial)
-            complaint = forms.latest_form(ctx, "complaint")
+            order = paper_forms.workorder_form(ctx, serial)
+            complaint = paper_forms.latest_form(ctx, "complaint")
             busiest = ctx.session.exec(
                 select(Loan.created_at).order_by(col(Loan.created_at).desc())
             ).first()
             assert busiest is not None
-            register = forms.loan_register(ctx, busiest.date())
+            register = paper_forms.loan_register(ctx, busiest.date())
     finally:
         engine.dispose()
-    assert isinstance(complaint, forms.ComplaintForm)
+    assert isinstance(complaint, paper_forms.ComplaintForm)
     long = "".join(f"第{i:03d}句：楼上住户每天深夜拖动家具、跺脚，噪音很大。" for i in range(200))
     return order, replace(complaint, description=long[:3000]), register, serial
 
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
             def build(_i: int) -> None:
                 with reading(engine) as ctx:
-                    forms.workorder_form(ctx, serial)
+                    paper_forms.workorder_form(ctx, serial)
 
             info = {
                 "work order form data from the DB": timed(build, args.runs),

@@ -38,9 +38,9 @@ from benchmarks.common import (
     timed,
 )
 from desk.models import Shift
-from desk.services import handover, shifts
-from desk.services.database import open_database
-from desk.services.transactions import reading, writing
+from desk.services.core.transactions import reading, writing
+from desk.services.duty import handover, shifts
+from desk.services.io.database import open_database
 
 NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 TARGET_MS = 200.0

@@ -42,11 +42,11 @@ from benchmarks.common import (
     ratio,
     timed,
 )
-from desk.services import lists
-from desk.services.database import open_database
-from desk.services.lists import ListFilter, Scope
-from desk.services.search import search_residents
-from desk.services.transactions import reading
+from desk.services.core.transactions import reading
+from desk.services.io.database import open_database
+from desk.services.views import lists
+from desk.services.views.lists import ListFilter, Scope
+from desk.services.views.resident_search import search_residents
 
 NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 PAGE = 100

@@ -29,10 +29,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import Timing, timed
-from desk.services.database import open_database
-from desk.services.residents import name_keys
-from desk.services.search import search_residents
-from desk.services.transactions import reading
+from desk.services.core.transactions import reading
+from desk.services.io.database import open_database
+from desk.services.records.residents import name_keys
+from desk.services.views.resident_search import search_residents
 
 TARGET_P95_MS = 20.0
 

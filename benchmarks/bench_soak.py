@@ -64,7 +64,7 @@ def _child(mode: str, db_path: str, rounds: int, saves: int, dialogs: int, previ
     from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-    from desk.services.database import open_desk
+    from desk.services.io.database import open_desk
     from desk.ui import msgbox
     from desk.ui.app import make_app
     from desk.ui.main_window import MainWindow

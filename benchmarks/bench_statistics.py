@@ -32,9 +32,9 @@ from benchmarks.common import (
     ratio,
     timed,
 )
-from desk.services import statistics
-from desk.services.database import open_database
-from desk.services.transactions import reading
+from desk.services.core.transactions import reading
+from desk.services.io.database import open_database
+from desk.services.views import statistics
 
 NOW = datetime.combine(BENCH_TODAY, dtime(15, 30))  # when the demo data ends
 YEAR, MONTH = 2026, 10  # the last full month before NOW

@@ -20,7 +20,7 @@ from typing import Any
 
 from desk import demo
 from desk.models.migrate import head_revision, sqlite_copy
-from desk.services.database import open_database
+from desk.services.io.database import open_database
 
 CACHE_DIR = Path(__file__).resolve().with_name(".cache")
 # The demo data ends on a fixed day, so every machine benchmarks the same rows.

@@ -22,10 +22,10 @@ from sqlmodel import Session
 
 from benchmarks.common import Row, Timing, announced_demo_db, copy_db, print_table, ratio, timed
 from desk.models.enums import CallType, StaffRole, UnitKind
-from desk.services.calls import CallDraft, create_call
-from desk.services.database import open_database
-from desk.services.timeline import unit_timeline
-from desk.services.transactions import writing
+from desk.services.core.transactions import writing
+from desk.services.io.database import open_database
+from desk.services.records.calls import CallDraft, create_call
+from desk.services.views.timeline import unit_timeline
 
 TIMELINE_PAGE = 100  # desk.ui.tabs.residents.TIMELINE_PAGE (benchmarks import no Qt)
 

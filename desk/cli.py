@@ -163,9 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
-    from desk.services import staff
-    from desk.services.database import open_database
-    from desk.services.transactions import reading, writing
+    from desk.services.core.transactions import reading, writing
+    from desk.services.io.database import open_database
+    from desk.services.records import staff
 
     engine = open_database(db_path)
     try:
@@ -182,9 +182,9 @@ def cmd_init(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def cmd_staff(args: argparse.Namespace, db_path: Path) -> int:
-    from desk.services import staff
-    from desk.services.database import open_database
-    from desk.services.transactions import reading, writing
+    from desk.services.core.transactions import reading, writing
+    from desk.services.io.database import open_database
+    from desk.services.records import staff
 
     if not db_path.exists():
         print(f"错误：找不到数据库 {db_path}，请先运行 init。", file=sys.stderr)
@@ -207,9 +207,9 @@ def cmd_settings(args: argparse.Namespace, db_path: Path) -> int:
 
     from desk.models import Staff
     from desk.models.enums import StaffRole
-    from desk.services import settings_text
-    from desk.services.database import open_database
-    from desk.services.transactions import reading, writing
+    from desk.services.core.transactions import reading, writing
+    from desk.services.io.database import open_database
+    from desk.services.records import settings_text
 
     if not db_path.exists():
         print(f"错误：找不到数据库 {db_path}，请先运行 init。", file=sys.stderr)
@@ -237,7 +237,7 @@ def cmd_settings(args: argparse.Namespace, db_path: Path) -> int:
 
 def cmd_demo(args: argparse.Namespace, db_path: Path) -> int:
     from desk import demo
-    from desk.services.database import is_empty, open_database
+    from desk.services.io.database import is_empty, open_database
 
     if args.days < 1 or args.days > 3700:
         print("错误：--days 应在 1 到 3700 之间。", file=sys.stderr)
@@ -264,7 +264,7 @@ def cmd_check(args: argparse.Namespace, db_path: Path) -> int:
     """Say what the file is, writing nothing (unless --reindex is asked): a backup on a
     stick, a locked file, a file of a newer version, one of another program."""
     from desk.models import dbfile, migrate
-    from desk.services.database import inspect
+    from desk.services.io.database import inspect
 
     info = inspect(db_path, full=args.full or args.reindex)
     if info.kind is dbfile.Kind.INDEX and args.reindex:
@@ -300,7 +300,7 @@ def cmd_check(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
-    from desk.services import backup
+    from desk.services.io import backup
 
     folder = args.to or backup.auto_folder(db_path)
     if args.list:
@@ -318,7 +318,7 @@ def cmd_backup(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
-    from desk.services import backup
+    from desk.services.io import backup
 
     aside = backup.restore(args.file, db_path, datetime.now())
     print(f"已用 {args.file} 恢复 {db_path}")
@@ -328,31 +328,32 @@ def cmd_restore(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def cmd_import_residents(args: argparse.Namespace, db_path: Path) -> int:
-    from desk.services import importing
-    from desk.services.database import open_database
-    from desk.services.transactions import reading, writing
+    from desk.services.core.transactions import reading, writing
+    from desk.services.io import resident_import
+    from desk.services.io.database import open_database
 
-    raw = importing.read_table(args.file)  # ImportFileError → exit 2 with the reason
-    mapping = importing.guess_mapping(raw)
+    raw = resident_import.read_table(args.file)  # ImportFileError → exit 2 with the reason
+    mapping = resident_import.guess_mapping(raw)
     columns = "，".join(
-        f"{importing.FIELDS[f]}=第{col + 1}列“{raw.header[col]}”" for f, col in mapping.items()
+        f"{resident_import.FIELDS[f]}=第{col + 1}列“{raw.header[col]}”"
+        for f, col in mapping.items()
     )
     where = f"工作表“{raw.sheet}”，" if raw.sheet else ""
     print(f"{args.file.name}：{where}表头在第{raw.header_row}行；{columns}")
     engine = open_database(db_path, create=False)
     try:
         with reading(engine) as ctx:
-            plan = importing.plan_import(ctx.session, raw, mapping, phones_mode=args.phones)
+            plan = resident_import.plan_import(ctx.session, raw, mapping, phones_mode=args.phones)
         for row in plan.rejects:
             print(f"  第{row.row}行：{row.reason}")
         if args.rejects and plan.rejects:
-            importing.save_rejects_xlsx(plan, args.rejects)
+            resident_import.save_rejects_xlsx(plan, args.rejects)
             print(f"未导入的行已存为 {args.rejects}")
         if args.dry_run:
             print(f"预览（未写入）：{plan.summary()}；跳过空行/重复表头 {plan.skipped}")
             return 0
         with writing(engine) as ctx:
-            result = importing.apply_import(ctx, plan)
+            result = resident_import.apply_import(ctx, plan)
     finally:
         engine.dispose()
     print(f"已导入：{result.summary()}；新建房屋 {result.units_created}")
@@ -360,14 +361,14 @@ def cmd_import_residents(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def cmd_export_residents(args: argparse.Namespace, db_path: Path) -> int:
-    from desk.services import importing
-    from desk.services.database import open_database
-    from desk.services.transactions import reading
+    from desk.services.core.transactions import reading
+    from desk.services.io import resident_import
+    from desk.services.io.database import open_database
 
     engine = open_database(db_path, create=False)
     try:
         with reading(engine) as ctx:
-            n = importing.export_residents_xlsx(
+            n = resident_import.export_residents_xlsx(
                 ctx.session,
                 args.out,
                 full_phones=args.full_phones,
@@ -422,9 +423,10 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
         return 2
 
     from desk.reports.forms import Form, render, render_many
-    from desk.services import forms, handover
-    from desk.services.database import open_database
-    from desk.services.transactions import reading
+    from desk.services.core.transactions import reading
+    from desk.services.duty import handover
+    from desk.services.io import paper_forms
+    from desk.services.io.database import open_database
 
     kind = "loan" if args.kind == "loans" else args.kind
     engine = open_database(db_path, create=False)
@@ -433,7 +435,7 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
     try:
         with reading(engine) as ctx:
             if days and kind == "handover":
-                several = list(forms.handover_forms(ctx, days[0]))
+                several = list(paper_forms.handover_forms(ctx, days[0]))
                 for entry in handover.for_date(ctx, days[0]):
                     if entry.handover_id is None:
                         print(
@@ -443,17 +445,17 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
                         )
                 form = several[0]
             elif days:
-                form = forms.loan_register(ctx, days[0], days[-1])
+                form = paper_forms.loan_register(ctx, days[0], days[-1])
             elif args.latest:
-                form = forms.latest_form(ctx, kind)
+                form = paper_forms.latest_form(ctx, kind)
             elif kind == "workorder":
-                form = forms.workorder_form(ctx, args.serial)
+                form = paper_forms.workorder_form(ctx, args.serial)
             elif kind == "complaint":
-                form = forms.complaint_form(ctx, args.serial)
+                form = paper_forms.complaint_form(ctx, args.serial)
             elif kind == "handover":
-                form = forms.handover_form_by_serial(ctx, args.serial)
+                form = paper_forms.handover_form_by_serial(ctx, args.serial)
             else:
-                form = forms.loan_slip(ctx, args.serial)
+                form = paper_forms.loan_slip(ctx, args.serial)
     finally:
         engine.dispose()
     try:

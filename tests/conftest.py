@@ -24,10 +24,10 @@ from helpers.logfail import fail_on_unexpected_log, pytest_runtest_call  # noqa:
 from hypothesis import settings
 from sqlalchemy.engine import Engine
 
-from desk.services import staff
-from desk.services.context import Ctx
-from desk.services.database import open_database
-from desk.services.transactions import reading, writing
+from desk.services.core.context import Ctx
+from desk.services.core.transactions import reading, writing
+from desk.services.io.database import open_database
+from desk.services.records import staff
 
 # Set before anything can import Qt, so UI tests never need a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

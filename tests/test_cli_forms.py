@@ -10,10 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from desk import cli
-from desk.services import complaints, loans, workorders
-from desk.services.complaints import ComplaintDraft
-from desk.services.loans import LoanDraft
-from desk.services.workorders import WorkOrderDraft
+from desk.services.records import complaints, loans, workorders
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.workorders import WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

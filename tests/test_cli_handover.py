@@ -12,9 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from desk import cli
-from desk.services import handover, loans, shifts, staff
-from desk.services.loans import LoanDraft
-from desk.services.transactions import writing
+from desk.services.core.transactions import writing
+from desk.services.duty import handover, shifts
+from desk.services.records import loans, staff
+from desk.services.records.loans import LoanDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

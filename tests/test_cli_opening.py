@@ -13,8 +13,9 @@ from helpers.disks import make_read_only, small_disk
 from helpers.office_files import run_sql, swap_indexes
 
 from desk import cli
-from desk.services import backup, workorders
-from desk.services.workorders import WorkOrderDraft
+from desk.services.io import backup
+from desk.services.records import workorders
+from desk.services.records.workorders import WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)
 pytestmark = pytest.mark.expect_log("desk.db")  # refusals are logged

@@ -13,10 +13,10 @@ from desk.demo import loan
 from desk.demo.day import one_day
 from desk.demo.world import Calendar, World
 from desk.demo.writer import FLUSH_ROWS, check_empty, check_schema
-from desk.services import settings as settings_service
-from desk.services import textsearch
-from desk.services.calendar import WorkCalendar
-from desk.services.handle import DeskHandle
+from desk.services.core import settings as settings_service
+from desk.services.core import textsearch
+from desk.services.core.calendar import WorkCalendar
+from desk.services.core.handle import DeskHandle
 
 # Bump when the generated data changes shape, so cached demo databases are rebuilt.
 GENERATOR_VERSION = 5

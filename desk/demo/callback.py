@@ -11,7 +11,7 @@ from desk.demo.chance import daytime, minutes
 from desk.demo.life import NEVER
 from desk.demo.writer import DEFAULTS
 from desk.models.enums import CallbackSource, CallbackState, CallbackWay, Satisfaction
-from desk.services.sla import callback_due
+from desk.services.core.sla import callback_due
 
 if TYPE_CHECKING:
     from desk.demo.world import World

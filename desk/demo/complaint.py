@@ -26,9 +26,9 @@ from desk.models.enums import (
 )
 from desk.models.enums import ComplaintState as C
 from desk.models.states import COMPLAINT_FLOW, OPEN_COMPLAINT_STATES
-from desk.services import complaints
-from desk.services.complaints import REQUIRED_LEVEL
-from desk.services.sla import complaint_due
+from desk.services.core.sla import complaint_due
+from desk.services.records import complaints
+from desk.services.records.complaints import REQUIRED_LEVEL
 
 if TYPE_CHECKING:
     from desk.demo.world import World

@@ -23,7 +23,7 @@ from desk.demo.roster import Roster
 from desk.demo.writer import Writer
 from desk.models.enums import AuditAction, HandoverState
 from desk.models.enums import WorkOrderState as W
-from desk.services import handover as handover_service
+from desk.services.duty import handover as handover_service
 
 # 值班情况 written on handovers; most shifts have nothing special.
 HANDOVER_NOTES = [

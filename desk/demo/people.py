@@ -10,7 +10,7 @@ from typing import Any
 
 from desk.demo.writer import Writer
 from desk.models.enums import ResidentRole, StaffRole, UnitKind
-from desk.services.residents import name_keys
+from desk.services.records.residents import name_keys
 
 # Common surnames, roughly by frequency (weights fall off along the list).
 SURNAMES = (

@@ -16,8 +16,8 @@ from typing import Any
 
 from desk.demo.writer import Writer
 from desk.models.errors import ValidationError
-from desk.services import settings as settings_service
-from desk.services import shifts as shifts_service
+from desk.services.core import settings as settings_service
+from desk.services.duty import shifts as shifts_service
 
 DEFAULT_SHIFTS = next(s.default for s in settings_service.DEFAULTS if s.key == "lists.shifts")
 

@@ -19,8 +19,8 @@ from desk.demo.life import Facts, Life, open_spans
 from desk.models.enums import CallbackSource, Channel, Satisfaction, Urgency
 from desk.models.enums import WorkOrderState as W
 from desk.models.states import OPEN_WORK_ORDER_STATES, WORK_ORDER_FLOW
-from desk.services import workorders
-from desk.services.sla import paused_for, workorder_deadlines
+from desk.services.core.sla import paused_for, workorder_deadlines
+from desk.services.records import workorders
 
 if TYPE_CHECKING:
     from desk.demo.world import World

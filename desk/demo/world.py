@@ -13,8 +13,8 @@ from desk.demo.people import People
 from desk.demo.roster import Roster
 from desk.demo.writer import DEFAULTS, Writer
 from desk.models import kinds
-from desk.services.calendar import WorkCalendar
-from desk.services.numbering import SerialKind, format_serial
+from desk.services.core.calendar import WorkCalendar
+from desk.services.core.numbering import SerialKind, format_serial
 
 
 class Calendar(WorkCalendar):

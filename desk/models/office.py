@@ -55,7 +55,7 @@ class DatabaseIdentity(SQLModel, table=True):
 
 
 class Setting(SQLModel, table=True):
-    """One office setting; values are JSON, the types come from desk.services.settings."""
+    """One office setting; values are JSON, the types come from desk.services.core.settings."""
 
     key: str = Field(primary_key=True, max_length=80)
     value: str

@@ -30,7 +30,7 @@ class WorkOrder(RecordBase, PartyBase, table=True):
 
     Deadlines: ``response_due``/``completion_due`` are the deadlines as computed at
     intake; time spent 待料 is added through ``paused_seconds`` (and the running
-    pause since ``paused_since``) — see desk.services.sla.
+    pause since ``paused_since``) — see desk.services.core.sla.
 
     The SLA clock (``workorders.clock``), kept by the services at every change so a list
     can filter and sort by it in SQL: ``completion_from`` is when the completion limit

@@ -1,7 +1,7 @@
 """The paper forms' data — plain frozen dataclasses — and one door to write them.
 
 派工单 (QR-025SD), 客户投诉处理单 (QR-026SD), 物品借用登记表 (QR-030SD) and its one-loan
-slip, 客服值班记录表 (QR-032SD). ``desk.services.forms`` builds these from the database;
+slip, 客服值班记录表 (QR-032SD). ``desk.services.io.paper_forms`` builds these from the database;
 the renderers (``pdf_forms``, ``xlsx_forms``) take nothing else, so they run and are
 tested without a database, an ORM object or Qt. Values keep their types (datetime,
 Decimal …): the PDF formats them, the xlsx stores real dates and numbers.

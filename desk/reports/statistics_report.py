@@ -1,6 +1,6 @@
 """The monthly statistics (统计) as plain tables: what the screen, the xlsx and the PDF show.
 
-``desk.services.statistics_export`` turns a ``MonthlyReport`` into a ``StatisticsReport``;
+``desk.services.views.statistics_tables`` turns a ``MonthlyReport`` into a ``StatisticsReport``;
 the tab, ``statistics_xlsx`` and ``statistics_pdf`` only lay it out, so all three show the
 same numbers with the same headings. Standard library only.
 

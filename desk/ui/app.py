@@ -15,9 +15,10 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from desk import paths
 from desk.models.dbfile import Kind, presence, reindex
 from desk.models.errors import DeskError, StorageError
-from desk.services import backup, staff
-from desk.services.database import is_new, open_desk
-from desk.services.handle import DeskHandle
+from desk.services.core.handle import DeskHandle
+from desk.services.io import backup
+from desk.services.io.database import is_new, open_desk
+from desk.services.records import staff
 from desk.ui import msgbox
 from desk.ui.first_run import FirstRunDialog
 from desk.ui.fonts import ensure_chinese_font

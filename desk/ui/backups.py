@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desk.models.errors import StorageError
-from desk.services import backup
+from desk.services.io import backup
 from desk.ui.ops import Ops
 
 log = logging.getLogger("desk.ui")

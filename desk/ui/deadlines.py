@@ -1,7 +1,7 @@
 """A row's colour from its deadline marks and the clock — the lists' only deadline logic.
 
 Rows of repairs, complaints and callbacks carry ``amber_at`` and ``red_at``, worked out by
-the services from the office's settings (``desk.services.sla.marks``); the screen compares
+the services from the office's settings (``desk.services.core.sla.marks``); the screen compares
 them with the time when a cell is painted, so a timer repainting is enough for a row to
 turn amber, then red, without a reload.
 """

@@ -29,10 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services import duty, handover, lookup, overview, settings, staff
-from desk.services.carry import Carry
-from desk.services.changes import Changes
-from desk.services.context import Ctx
+from desk.services.core import settings
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx
+from desk.services.duty import handover, on_duty
+from desk.services.records import staff
+from desk.services.records.carry import Carry
+from desk.services.views import by_serial, overview
 from desk.ui import msgbox
 from desk.ui.about import AboutDialog
 from desk.ui.dialogs.record_view import RecordViewDialog
@@ -86,7 +89,7 @@ class Snapshot:
     staff: list[tuple[int, str, str]]  # id, name, role
     today: overview.Today
     attention: overview.Attention
-    duty: duty.DutyState
+    duty: on_duty.DutyState
     backup_folder: str  # the setting: where the daily backup is also copied
 
 
@@ -102,7 +105,7 @@ def load_parts(ctx: Ctx, parts: frozenset[str]) -> dict[str, Any]:
         fields["today"] = overview.today(ctx)
         fields["attention"] = overview.attention(ctx)
     if "duty" in parts:
-        fields["duty"] = duty.duty_state(ctx)
+        fields["duty"] = on_duty.duty_state(ctx)
     return fields
 
 
@@ -444,7 +447,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(tab)
         tab.show_record(record_id)
 
-    def show_found(self, found: lookup.Found) -> None:
+    def show_found(self, found: by_serial.Found) -> None:
         """A record found by its serial: its tab, the list narrowed to it, its detail; a
         register's serial lists the loans of its days."""
         if found.kind == "handover":

@@ -26,9 +26,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, S
 from PySide6.QtWidgets import QDialog
 
 from desk.models.errors import DeskError
-from desk.services.changes import Changes
-from desk.services.context import Ctx
-from desk.services.handle import DeskHandle, Duty
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx
+from desk.services.core.handle import DeskHandle, Duty
 
 log = logging.getLogger("desk.ui")
 

@@ -65,31 +65,15 @@ from desk.models.enums import ComplaintState as C
 from desk.models.enums import WorkOrderState as W
 from desk.models.migrate import sqlite_copy
 from desk.models.validation import normalize_phone, normalize_room, parse_phones
-from desk.services import (
-    calendar,
-    callback_list,
-    callbacks,
-    calls,
-    complaints,
-    details,
-    forms,
-    handover,
-    lists,
-    loans,
-    lookup,
-    residents,
-    search,
-    settings,
-    shifts,
-    sla,
-    timeline,
-    visits,
-    workorders,
-)
-from desk.services.context import Ctx
-from desk.services.database import open_database
-from desk.services.numbering import SerialKind, format_serial
-from desk.services.transactions import reading, writing
+from desk.services.core import calendar, settings, sla
+from desk.services.core.context import Ctx
+from desk.services.core.numbering import SerialKind, format_serial
+from desk.services.core.transactions import reading, writing
+from desk.services.duty import handover, shifts
+from desk.services.io import paper_forms
+from desk.services.io.database import open_database
+from desk.services.records import callbacks, calls, complaints, loans, residents, visits, workorders
+from desk.services.views import by_serial, callback_list, details, lists, resident_search, timeline
 
 DAYS = 21
 TODAY = date(2026, 10, 14)  # after the National Day holidays and their make-up workdays
@@ -206,7 +190,7 @@ def check_record(ctx: Ctx, kind: str, r: Any) -> None:
     assert detail.history[0].action == AuditAction.CREATE.value
     found = lists.list_rows(ctx.session, kind, flt=lists.ListFilter(text=r.serial), now=NOW)
     assert [(row.id, row.state) for row in found] == [(r.id, r.state)]
-    assert lookup.find(ctx, r.serial) == lookup.Found(kind, r.serial, r.id)
+    assert by_serial.find(ctx, r.serial) == by_serial.Found(kind, r.serial, r.id)
     if r.unit_id is not None:
         entries = timeline.unit_timeline(ctx.session, r.unit_id)
         assert any(e.serial == r.serial and e.record_id == r.id for e in entries)
@@ -415,7 +399,7 @@ def test_residents_pass_the_registry_rules(ctx: Ctx) -> None:
         assert event.new == f"{unit.code} {r.name}（导入）"
         detail = residents.get_detail(ctx, r.id)
         assert (detail.room, detail.phones) == (unit.code, tuple(phones))
-        matches = search.search_residents(ctx.session, r.name, limit=50)
+        matches = resident_search.search_residents(ctx.session, r.name, limit=50)
         assert r.id in {m.resident_id for m in matches}
     # one name once per flat (residents.add refuses a second)
     names = ctx.session.exec(select(Resident.unit_id, Resident.name)).all()
@@ -450,8 +434,8 @@ def test_shifts_and_handovers_follow_the_duty_rules(ctx: Ctx) -> None:
         assert sheet.record.shift_id == h.shift_id and sheet.record.notes == h.notes
         creation(ctx, "handover", h.id)
         if h.confirmed_at is not None:
-            serial = forms.handover_serial(ctx, h.id)
-            assert forms.handover_by_serial(ctx, serial) == (h.id, serial)
+            serial = paper_forms.handover_serial(ctx, h.id)
+            assert paper_forms.handover_by_serial(ctx, serial) == (h.id, serial)
 
 
 # --- the desk carries on from the demo data ---------------------------------------------------

@@ -51,10 +51,11 @@ from desk.models.enums import (
 from desk.models.enums import WorkOrderState as W
 from desk.models.states import OPEN_WORK_ORDER_STATES
 from desk.models.validation import normalize_phone
-from desk.services import handover, settings, shifts, sla
-from desk.services.calendar import WorkCalendar
-from desk.services.database import open_database
-from desk.services.transactions import reading
+from desk.services.core import settings, sla
+from desk.services.core.calendar import WorkCalendar
+from desk.services.core.transactions import reading
+from desk.services.duty import handover, shifts
+from desk.services.io.database import open_database
 
 TODAY = date(2026, 3, 15)  # a Sunday; the data ends at 15:30 that day
 NOW = datetime.combine(TODAY, time(15, 30))

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from desk.services import calls
-from desk.services.calls import CallDraft
+from desk.services.records import calls
+from desk.services.records.calls import CallDraft
 
 _HOLD = """
 import sqlite3, sys

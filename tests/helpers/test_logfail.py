@@ -99,13 +99,13 @@ def test_the_guard_fails_only_the_tests_with_unexpected_records(pytester: pytest
 
 
 def test_a_record_is_expected_from_the_logger_named_or_below_it(caplog):
-    handler = LogFailHandler(caplog, expected=("desk.services.backup",))
+    handler = LogFailHandler(caplog, expected=("desk.services.io.backup",))
 
     def record(name: str, level: int = logging.WARNING) -> logging.LogRecord:
         return logging.LogRecord(name, level, __file__, 1, "msg", None, None)
 
-    assert handler.is_expected(record("desk.services.backup"))
-    assert handler.is_expected(record("desk.services.backup.usb"))
+    assert handler.is_expected(record("desk.services.io.backup"))
+    assert handler.is_expected(record("desk.services.io.backup.usb"))
     assert not handler.is_expected(record("desk.services"))
     assert not handler.is_expected(record("desk.services.backupx"))
     with caplog.at_level(logging.WARNING, logger="desk.ui"):

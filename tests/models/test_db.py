@@ -12,9 +12,10 @@ import pytest
 
 from desk.models import Call, db
 from desk.models.errors import StorageError
-from desk.services import audit, calls, records, workorders
-from desk.services.database import open_database
-from desk.services.transactions import reading, writing
+from desk.services.core import audit
+from desk.services.core.transactions import reading, writing
+from desk.services.io.database import open_database
+from desk.services.records import calls, common, workorders
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 
@@ -125,7 +126,7 @@ def test_records_read_in_a_read_session_stay_readable_afterwards(engine, staff_i
     with writing(engine, staff_id=staff_id, now=NOW) as ctx:
         call_id = _new_call(ctx)
     with reading(engine, now=NOW) as ctx:
-        call = records.get(ctx, Call, call_id)
+        call = common.get(ctx, Call, call_id)
         undelivered = calls.undelivered_for(ctx, staff_id)
     assert call.serial == "LD-20261123-001"
     assert undelivered == []

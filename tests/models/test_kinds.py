@@ -9,8 +9,8 @@ import dataclasses
 import pytest
 
 from desk.models import MODELS, kinds
-from desk.services import details, list_export, lists
-from desk.services.numbering import SerialKind
+from desk.services.core.numbering import SerialKind
+from desk.services.views import details, list_export, lists
 
 ROWS = {
     "visit": lists.VisitRow,

@@ -17,10 +17,11 @@ from sqlmodel import Session, SQLModel, select
 import desk.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from desk.models import Complaint, WorkOrder, db, migrate
 from desk.models.enums import ComplaintState, EscalationLevel, Severity, WorkOrderState
-from desk.services import calls, complaints, settings, staff, workorders
-from desk.services.database import open_database
-from desk.services.textsearch import is_search_table
-from desk.services.transactions import writing
+from desk.services.core import settings
+from desk.services.core.textsearch import is_search_table
+from desk.services.core.transactions import writing
+from desk.services.io.database import open_database
+from desk.services.records import calls, complaints, staff, workorders
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

@@ -2,7 +2,7 @@
 
 October 2026 has the figures of tests/services/test_statistics.py's scenario; September
 has four untouched repairs, one complaint and a few visits. ``report()`` turns them into the
-``StatisticsReport`` every writer takes, through ``statistics_export.build`` as the program
+``StatisticsReport`` every writer takes, through ``statistics_tables.build`` as the program
 does.
 """
 
@@ -12,8 +12,8 @@ from datetime import datetime
 
 from desk.models.enums import CallbackSource, Satisfaction, Severity, Urgency
 from desk.reports.statistics_report import StatisticsReport
-from desk.services import statistics_export
-from desk.services.statistics import (
+from desk.services.views import statistics_tables
+from desk.services.views.statistics import (
     CallbackRate,
     ComplaintFigures,
     Durations,
@@ -205,7 +205,7 @@ def report(
     problems: tuple[RepeatProblem, ...] | None = None, office: str = OFFICE
 ) -> StatisticsReport:
     monthly = MonthlyReport(current=october(problems), previous=september())
-    return statistics_export.build(monthly, office=office, generated_at=GENERATED)
+    return statistics_tables.build(monthly, office=office, generated_at=GENERATED)
 
 
 def many_problems(n: int) -> tuple[RepeatProblem, ...]:

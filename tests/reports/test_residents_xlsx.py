@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from desk.reports.residents_xlsx import FORM_CODE, write_resident_list
-from desk.services import importing, residents
-from desk.services.residents import ResidentDraft
+from desk.services.io import resident_import
+from desk.services.records import residents
+from desk.services.records.residents import ResidentDraft
 
 ROWS = [
     {
@@ -97,8 +98,8 @@ def test_export_masks_phones_by_default(write, read, tmp_path: Path) -> None:
         residents.move_out(ctx, gone.id, date(2026, 11, 1))
     masked, full = tmp_path / "masked.xlsx", tmp_path / "full.xlsx"
     with read() as ctx:
-        assert importing.export_residents_xlsx(ctx.session, masked) == 2
-        importing.export_residents_xlsx(ctx.session, full, full_phones=True)
+        assert resident_import.export_residents_xlsx(ctx.session, masked) == 2
+        resident_import.export_residents_xlsx(ctx.session, full, full_phones=True)
     ws = load_workbook(masked).active
     assert ws["A1"].value == "阳光花园物业服务中心业主信息一览表"  # the office's name
     assert "隐藏" in ws["A2"].value

@@ -128,10 +128,10 @@ def test_nothing_is_drawn_below_the_footer_line() -> None:
 def test_an_empty_month_says_so(read, tmp_path) -> None:
     from statistics_samples import AS_OF
 
-    from desk.services import statistics_export
+    from desk.services.views import statistics_tables
 
     with read(AS_OF) as ctx:
-        empty = statistics_export.load(ctx, 2025, 2)
+        empty = statistics_tables.load(ctx, 2025, 2)
     path = write_statistics_pdf(empty, tmp_path / "统计.pdf")
     text = text_of(path)
     assert "月度服务统计（2025年2月）" in text

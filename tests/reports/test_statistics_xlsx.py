@@ -178,10 +178,10 @@ def test_libreoffice_prints_it(tmp_path) -> None:
 def test_an_empty_month_says_so(read, tmp_path) -> None:
     from statistics_samples import AS_OF
 
-    from desk.services import statistics_export
+    from desk.services.views import statistics_tables
 
     with read(AS_OF) as ctx:
-        empty = statistics_export.load(ctx, 2025, 2)
+        empty = statistics_tables.load(ctx, 2025, 2)
     path = write_statistics_xlsx(empty, tmp_path / "统计.xlsx")
     ws = load_workbook(path)[SHEET_TITLE]
     assert ws["A2"].value == "月度服务统计（2025年2月）"

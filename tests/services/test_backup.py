@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from desk.models.db import integrity_problems
 from desk.models.errors import StorageError
-from desk.services import backup, calls
-from desk.services.calls import CallDraft
+from desk.services.io import backup
+from desk.services.records import calls
+from desk.services.records.calls import CallDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)
 DAY = timedelta(days=1)

@@ -15,21 +15,20 @@ from sqlmodel import select
 from desk.models import AuditEvent
 from desk.models.errors import ValidationError
 from desk.models.validation import check_encodable, clean_text
-from desk.services import (
+from desk.services.core.textsearch import search_ids
+from desk.services.duty import handover, shifts
+from desk.services.records import (
     calls,
     complaints,
-    handover,
     loans,
-    lookup,
     residents,
     settings_text,
-    shifts,
     staff,
     visits,
     workorders,
 )
-from desk.services.search import search_residents
-from desk.services.textsearch import search_ids
+from desk.services.views import by_serial
+from desk.services.views.resident_search import search_residents
 
 NOW = datetime(2026, 11, 23, 10, 0)
 HALF = "\ud83d"  # the first half of an emoji's UTF-16 pair, alone
@@ -111,7 +110,7 @@ def test_actions_with_a_reason_refuse_half_a_character(write) -> None:
 def test_searches_find_nothing_instead_of_failing(read) -> None:
     with read() as ctx:
         with pytest.raises(ValidationError, match="不是本系统的单号"):
-            lookup.find(ctx, "PG-20261123-001" + HALF)
+            by_serial.find(ctx, "PG-20261123-001" + HALF)
         assert search_residents(ctx.session, "张" + HALF) == []
         assert search_ids(ctx.session, "call", "停水" + HALF) == []
 

@@ -9,20 +9,14 @@ import pytest
 
 from desk.models.enums import CallbackSource, CallbackState
 from desk.models.enums import WorkOrderState as W
-from desk.services import (
-    callback_list,
-    callbacks,
-    complaints,
-    residents,
-    staff,
-    textsearch,
-    workorders,
-)
-from desk.services.callback_list import Scope
-from desk.services.callbacks import CallbackResult
-from desk.services.complaints import ComplaintDraft
-from desk.services.residents import ResidentDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.core import textsearch
+from desk.services.records import callbacks, complaints, residents, staff, workorders
+from desk.services.records.callbacks import CallbackResult
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.residents import ResidentDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
+from desk.services.views import callback_list
+from desk.services.views.callback_list import Scope
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 MINUTE = timedelta(minutes=1)

@@ -12,10 +12,11 @@ from desk.models.enums import CallbackState, EscalationLevel
 from desk.models.enums import ComplaintState as C
 from desk.models.enums import WorkOrderState as W
 from desk.models.errors import TransitionError, ValidationError
-from desk.services import audit, callbacks, complaints, workorders
-from desk.services.callbacks import CallbackResult
-from desk.services.complaints import ComplaintDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.core import audit
+from desk.services.records import callbacks, complaints, workorders
+from desk.services.records.callbacks import CallbackResult
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

@@ -12,10 +12,12 @@ from desk.models import Call, Loan, LoanItem, Visit
 from desk.models.enums import AuditAction, LoanKind, LoanState, MessageState, RecordState
 from desk.models.enums import VisitState as V
 from desk.models.errors import TransitionError, ValidationError
-from desk.services import audit, calls, complaints, loans, overview, staff, visits, workorders
-from desk.services.calls import CallDraft
-from desk.services.loans import LoanDraft
-from desk.services.visits import VisitDraft
+from desk.services.core import audit
+from desk.services.records import calls, complaints, loans, staff, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.views import overview
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

@@ -6,10 +6,10 @@ import pytest
 
 from desk.models.enums import Channel, ComplaintChannel
 from desk.models.errors import NotFoundError
-from desk.services import calls, carry, residents, visits
-from desk.services.calls import CallDraft
-from desk.services.residents import ResidentDraft
-from desk.services.visits import VisitDraft
+from desk.services.records import calls, carry, residents, visits
+from desk.services.records.calls import CallDraft
+from desk.services.records.residents import ResidentDraft
+from desk.services.records.visits import VisitDraft
 
 
 def test_a_call_carries_who_where_and_what(write, read):

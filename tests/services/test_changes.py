@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from desk.models import Setting
-from desk.services import staff, visits
-from desk.services.changes import NOTHING, Changes
-from desk.services.handle import DeskHandle
+from desk.services.core.changes import NOTHING, Changes
+from desk.services.core.handle import DeskHandle
+from desk.services.records import staff, visits
 
 
 def test_a_save_reports_its_kind_and_id(engine, staff_id, db_path):

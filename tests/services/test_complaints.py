@@ -12,8 +12,9 @@ from desk.models import Callback, Complaint, ComplaintAttachment
 from desk.models.enums import AuditAction, CallbackSource, CallbackState, EscalationLevel
 from desk.models.enums import ComplaintState as C
 from desk.models.errors import NotFoundError, TransitionError, ValidationError
-from desk.services import audit, complaints, sla, staff
-from desk.services.complaints import ComplaintDraft
+from desk.services.core import audit, sla
+from desk.services.records import complaints, staff
+from desk.services.records.complaints import ComplaintDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desk.services.countdown import left, span
+from desk.services.views.countdown import left, span
 
 NOW = datetime(2026, 11, 23, 10, 0)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from desk.services import calls, details, lists, workorders
-from desk.services.calls import CallDraft
-from desk.services.workorders import WorkOrderDraft
+from desk.services.records import calls, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.workorders import WorkOrderDraft
+from desk.services.views import details, lists
 
 NOW = datetime(2026, 11, 23, 10, 0)
 

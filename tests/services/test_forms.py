@@ -10,11 +10,12 @@ import pytest
 from desk.models import WorkOrder
 from desk.models.enums import LoanKind
 from desk.models.errors import NotFoundError, ValidationError
-from desk.services import callbacks, complaints, forms, loans, staff, workorders
-from desk.services.callbacks import CallbackResult
-from desk.services.complaints import ComplaintDraft
-from desk.services.loans import LoanDraft
-from desk.services.workorders import Completion, MaterialLine, WorkOrderDraft
+from desk.services.io import paper_forms
+from desk.services.records import callbacks, complaints, loans, staff, workorders
+from desk.services.records.callbacks import CallbackResult
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.workorders import Completion, MaterialLine, WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 HOUR = timedelta(hours=1)
@@ -64,7 +65,7 @@ def paid_order(write, tech_desk: int) -> WorkOrder:
 def test_workorder_form_has_every_field(write, read, staff_id, tech_desk) -> None:
     order = paid_order(write, tech_desk)
     with read(NOW + 2 * HOUR) as ctx:
-        form = forms.workorder_form(ctx, f"  {order.serial.lower()} ")  # as typed or scanned
+        form = paper_forms.workorder_form(ctx, f"  {order.serial.lower()} ")  # as typed or scanned
     head = form.head
     assert (head.office, head.title, head.form_code) == (OFFICE, "派工单", "QR-025SD")
     assert head.serial == order.serial == "PG-20261123-001"
@@ -80,8 +81,8 @@ def test_workorder_form_has_every_field(write, read, staff_id, tech_desk) -> Non
     assert (form.arrived_at, form.completed_at) == (NOW + 0.3 * HOUR, NOW + HOUR)
     assert (form.cause, form.work_done, form.state) == ("三角阀老化", "更换三角阀", "已完成")
     assert form.materials == (
-        forms.MaterialRow("三角阀 DN15", Decimal("1.00"), Decimal("35.00"), Decimal("35.00")),
-        forms.MaterialRow("软管", Decimal("2.00"), Decimal("12.50"), Decimal("25.00")),
+        paper_forms.MaterialRow("三角阀 DN15", Decimal("1.00"), Decimal("35.00"), Decimal("35.00")),
+        paper_forms.MaterialRow("软管", Decimal("2.00"), Decimal("12.50"), Decimal("25.00")),
     )
     assert (form.labour_fee, form.materials_fee, form.total_fee) == (
         Decimal("30.00"),
@@ -99,9 +100,9 @@ def test_callback_done_is_on_the_form(write, read, staff_id, tech_desk) -> None:
             ctx, "workorder", order.id, CallbackResult("满意", outcome="已修好", comment="谢谢")
         )
     with read(NOW + 25 * HOUR) as ctx:
-        form = forms.workorder_form(ctx, order.serial)
+        form = paper_forms.workorder_form(ctx, order.serial)
     assert form.state == "已回访"
-    assert form.callback == forms.CallbackInfo(
+    assert form.callback == paper_forms.CallbackInfo(
         due_at=NOW + 49 * HOUR,
         done_at=NOW + 24 * HOUR,
         staff="李燚",
@@ -119,7 +120,7 @@ def test_dispatcher_from_the_audit_log_when_not_on_the_record(
     with engine.begin() as conn:  # an order dispatched before the column was filled in
         conn.exec_driver_sql("UPDATE workorder SET dispatcher_id = NULL")
     with read() as ctx:
-        assert forms.workorder_form(ctx, order.serial).dispatcher == "李燚"
+        assert paper_forms.workorder_form(ctx, order.serial).dispatcher == "李燚"
 
 
 def test_waiting_for_parts_moves_the_completion_deadline(write, read, staff_id) -> None:
@@ -129,7 +130,7 @@ def test_waiting_for_parts_moves_the_completion_deadline(write, read, staff_id) 
         workorders.start(ctx, order.id)
         workorders.wait_for_parts(ctx, order.id, date(2026, 11, 25))
     with read(NOW + 10 * HOUR) as ctx:
-        form = forms.workorder_form(ctx, order.serial)
+        form = paper_forms.workorder_form(ctx, order.serial)
     assert form.parts_expected == date(2026, 11, 25)
     assert form.completion_due == order.completion_due + 10 * HOUR
     assert form.materials == () and form.total_fee is None and form.callback is None
@@ -140,7 +141,7 @@ def test_void_record_says_so(write, read, staff_id) -> None:
         order = workorders.create(ctx, WorkOrderDraft("灯不亮", "水电", location="地下车库"))
         workorders.void(ctx, order.id, "业主重复报修")
     with read() as ctx:
-        form = forms.workorder_form(ctx, order.serial)
+        form = paper_forms.workorder_form(ctx, order.serial)
     assert form.head.void_reason == "业主重复报修" and form.state == "作废"
     assert (form.room, form.location) == ("", "地下车库")
 
@@ -178,7 +179,7 @@ def test_complaint_form(write, read, staff_id, tech_desk) -> None:
     with write(NOW + 20 * HOUR, who=tech_desk) as ctx:
         callbacks.record_for(ctx, "complaint", c.id, CallbackResult("基本满意", way="上门"))
     with read(NOW + 21 * HOUR) as ctx:
-        form = forms.complaint_form(ctx, c.serial)
+        form = paper_forms.complaint_form(ctx, c.serial)
     assert (form.head.title, form.head.form_code, form.head.serial) == (
         "客户投诉处理单",
         "QR-026SD",
@@ -243,8 +244,8 @@ def test_loan_register_of_a_day(write, read, staff_id, items, tech_desk) -> None
         loans.give_back(ctx, second, "完好")
         loans.void(ctx, voided, "登记错了")
     with read(NOW + 10 * HOUR) as ctx:
-        register = forms.loan_register(ctx, NOW.date())
-        keys = forms.loan_register(ctx, NOW.date(), kind=LoanKind.KEY)
+        register = paper_forms.loan_register(ctx, NOW.date())
+        keys = paper_forms.loan_register(ctx, NOW.date(), kind=LoanKind.KEY)
     head = register.head
     assert (head.title, head.form_code) == ("物品借用登记表", "QR-030SD")
     assert head.serial == "JYDJ-20261123"
@@ -277,24 +278,24 @@ def test_loan_register_of_a_range_and_bad_ranges(write, read, staff_id, items) -
     for day in range(3):
         lend(write, items["梯子"], NOW + day * 24 * HOUR, f"借用人{day}")
     with read() as ctx:
-        register = forms.loan_register(ctx, date(2026, 11, 23), date(2026, 11, 24))
+        register = paper_forms.loan_register(ctx, date(2026, 11, 23), date(2026, 11, 24))
         assert register.head.serial == "JYDJ-20261123-20261124"
         assert register.head.subtitle == "登记日期：2026-11-23 至 2026-11-24"
         assert [r.borrower for r in register.rows] == ["借用人0", "借用人1"]
-        assert forms.loan_register(ctx, date(2026, 1, 1)).rows == ()
+        assert paper_forms.loan_register(ctx, date(2026, 1, 1)).rows == ()
         with pytest.raises(ValidationError, match="不能早于开始日期"):
-            forms.loan_register(ctx, date(2026, 11, 24), date(2026, 11, 23))
+            paper_forms.loan_register(ctx, date(2026, 11, 24), date(2026, 11, 23))
         with pytest.raises(ValidationError, match="366"):
-            forms.loan_register(ctx, date(2025, 1, 1), date(2026, 11, 23))
+            paper_forms.loan_register(ctx, date(2025, 1, 1), date(2026, 11, 23))
 
 
 def test_loan_slip(write, read, staff_id, items) -> None:
     loan_id = lend(write, items["钥匙"], NOW, "周堃")
     with read() as ctx:
-        slip = forms.record_form(ctx, "loan", loan_id)
-        same = forms.loan_slip(ctx, "JY-20261123-001")
+        slip = paper_forms.record_form(ctx, "loan", loan_id)
+        same = paper_forms.loan_slip(ctx, "JY-20261123-001")
     assert slip == same
-    assert isinstance(slip, forms.LoanSlip)
+    assert isinstance(slip, paper_forms.LoanSlip)
     assert (slip.head.title, slip.head.form_code, slip.head.serial) == (
         "钥匙借用单",
         "QR-008SD",
@@ -308,28 +309,28 @@ def test_latest_and_record_forms(write, read, staff_id) -> None:
     with read() as ctx:
         for kind, name in (("workorder", "派工单"), ("complaint", "投诉单"), ("loan", "借用记录")):
             with pytest.raises(NotFoundError, match=f"还没有{name}"):
-                forms.latest_form(ctx, kind)
+                paper_forms.latest_form(ctx, kind)
     with write() as ctx:
         workorders.create(ctx, WorkOrderDraft("一", "水电", room="3-2-1201"))
     with write(NOW + HOUR) as ctx:
         newest = workorders.create(ctx, WorkOrderDraft("二", "水电", room="3-2-1201"))
     with read() as ctx:
-        assert forms.latest_form(ctx, "workorder").head.serial == newest.serial
-        assert forms.record_form(ctx, "workorder", newest.id).description == "二"
+        assert paper_forms.latest_form(ctx, "workorder").head.serial == newest.serial
+        assert paper_forms.record_form(ctx, "workorder", newest.id).description == "二"
         with pytest.raises(NotFoundError, match="编号 999"):
-            forms.record_form(ctx, "complaint", 999)
+            paper_forms.record_form(ctx, "complaint", 999)
 
 
 def test_unknown_serials_are_explained(read, staff_id) -> None:
     with read() as ctx:
         with pytest.raises(NotFoundError, match="找不到单号为 PG-20991231-001 的派工单，请检查"):
-            forms.workorder_form(ctx, "PG-20991231-001")
+            paper_forms.workorder_form(ctx, "PG-20991231-001")
         with pytest.raises(NotFoundError, match="TS 开头的是投诉单的单号"):
-            forms.workorder_form(ctx, "TS-20261123-001")
+            paper_forms.workorder_form(ctx, "TS-20261123-001")
         with pytest.raises(NotFoundError, match="借用单"):
-            forms.loan_slip(ctx, "JY-1")
+            paper_forms.loan_slip(ctx, "JY-1")
         with pytest.raises(ValidationError, match="单号"):
-            forms.complaint_form(ctx, "  ")
+            paper_forms.complaint_form(ctx, "  ")
 
 
 def test_dispatched_on_a_day(write, read, staff_id, tech_desk) -> None:
@@ -355,9 +356,9 @@ def test_dispatched_on_a_day(write, read, staff_id, tech_desk) -> None:
         workorders.start(ctx, early)  # dispatched today, whatever happened since
 
     with read(NOW + 4 * HOUR) as ctx:
-        today = forms.dispatched_on(ctx, NOW.date())
-        before = forms.dispatched_on(ctx, yesterday.date())
-        tomorrow = forms.dispatched_on(ctx, (NOW + 24 * HOUR).date())
+        today = paper_forms.dispatched_on(ctx, NOW.date())
+        before = paper_forms.dispatched_on(ctx, yesterday.date())
+        tomorrow = paper_forms.dispatched_on(ctx, (NOW + 24 * HOUR).date())
     assert [f.description for f in today] == ["昨天报修、今天派出", "今天报修"]  # as sent out
     assert [(f.assignee, f.dispatcher) for f in today] == [
         ("水工 张师傅", "王经理"),

@@ -17,25 +17,17 @@ from hypothesis import strategies as st
 from desk.models import Handover, Shift
 from desk.models.enums import AuditAction, HandoverState, LoanKind, StaffRole, VisitOutcome
 from desk.models.errors import NotFoundError, TransitionError, ValidationError
-from desk.services import audit as audit_log
-from desk.services import (
-    calls,
-    complaints,
-    handover,
-    loans,
-    settings,
-    shifts,
-    staff,
-    visits,
-    workorders,
-)
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.handover import CarriedItem, HandoverRecord, KindCount
-from desk.services.loans import LoanDraft
-from desk.services.transactions import reading, writing
-from desk.services.visits import VisitDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.core import audit as audit_log
+from desk.services.core import settings
+from desk.services.core.transactions import reading, writing
+from desk.services.duty import handover, shifts
+from desk.services.duty.handover import CarriedItem, HandoverRecord, KindCount
+from desk.services.records import calls, complaints, loans, staff, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 DAY = NOW.date()

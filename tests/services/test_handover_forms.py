@@ -21,12 +21,14 @@ from desk.models import Shift
 from desk.models.enums import LoanKind, VisitOutcome
 from desk.models.errors import NotFoundError, ValidationError
 from desk.reports.forms import render, render_many
-from desk.services import calls, forms, handover, loans, shifts, staff, visits, workorders
-from desk.services.calls import CallDraft
-from desk.services.loans import LoanDraft
-from desk.services.transactions import reading, writing
-from desk.services.visits import VisitDraft
-from desk.services.workorders import WorkOrderDraft
+from desk.services.core.transactions import reading, writing
+from desk.services.duty import handover, shifts
+from desk.services.io import paper_forms
+from desk.services.records import calls, loans, staff, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 DAY = NOW.date()
@@ -99,7 +101,7 @@ def day(engine, staff_id) -> Day:
 
 def test_the_duty_record_with_both_signatures(engine, day) -> None:
     with reading(engine, now=at("17:00")) as ctx:
-        form = forms.handover_form(ctx, day.accepted)
+        form = paper_forms.handover_form(ctx, day.accepted)
         sheet = handover.sheet(ctx, day.accepted)
     head = form.head
     assert (head.office, head.title, head.form_code) == (OFFICE, "客服值班记录表", "QR-032SD")
@@ -131,19 +133,19 @@ def test_the_duty_record_with_both_signatures(engine, day) -> None:
 
 def test_an_accepted_record_prints_the_same_after_later_changes(engine, day) -> None:
     with reading(engine, now=at("16:05")) as ctx:
-        before = forms.handover_form(ctx, day.accepted)
+        before = paper_forms.handover_form(ctx, day.accepted)
     with writing(engine, staff_id=day.wang, shift_id=day.middle, now=at("16:30")) as ctx:
         loans.give_back(ctx, day.ids["ladder"])
         calls.mark_delivered(ctx, day.ids["message"])
     with reading(engine, now=at("18:00")) as ctx:
-        after = forms.handover_form(ctx, day.accepted)
+        after = paper_forms.handover_form(ctx, day.accepted)
     assert after.carried == before.carried and after.counts == before.counts
     assert after.head.printed_at == at("18:00")
 
 
 def test_a_draft_is_stamped_and_unsigned(engine, day) -> None:
     with reading(engine, now=at("23:40")) as ctx:
-        form = forms.handover_form(ctx, day.draft)
+        form = paper_forms.handover_form(ctx, day.draft)
     assert form.head.serial == "JB-20261123-02" and form.head.stamp == "草稿"
     assert (form.state, form.on_duty, form.outgoing, form.confirmed_at) == (
         "草稿", "王晓燕", "王晓燕", None,
@@ -154,20 +156,20 @@ def test_a_draft_is_stamped_and_unsigned(engine, day) -> None:
 
 def test_serials_are_found_as_typed_or_scanned(engine, day) -> None:
     with reading(engine, now=at("23:40")) as ctx:
-        assert forms.handover_serial(ctx, day.accepted) == "JB-20261123-01"
+        assert paper_forms.handover_serial(ctx, day.accepted) == "JB-20261123-01"
         for typed in ("JB-20261123-01", " jb-20261123-1 ", "JB-20261123-001"):
-            found = forms.handover_form_by_serial(ctx, typed)
+            found = paper_forms.handover_form_by_serial(ctx, typed)
             assert found.shift_name == "早班" and found.head.serial == "JB-20261123-01", typed
-        assert forms.handover_form_by_serial(ctx, "JB-20261123-02").state == "草稿"
+        assert paper_forms.handover_form_by_serial(ctx, "JB-20261123-02").state == "草稿"
         for unknown in ("JB-20261123-03", "JB-20261123-00", "JB-20261131-01", "JB-1", "早班"):
             with pytest.raises(NotFoundError, match="的值班记录，请检查"):
-                forms.handover_form_by_serial(ctx, unknown)
+                paper_forms.handover_form_by_serial(ctx, unknown)
         with pytest.raises(NotFoundError, match="PG 开头的是派工单的单号"):
-            forms.handover_form_by_serial(ctx, "PG-20261123-001")
+            paper_forms.handover_form_by_serial(ctx, "PG-20261123-001")
         with pytest.raises(NotFoundError, match="JB 开头的是值班记录的单号"):
-            forms.workorder_form(ctx, "JB-20261123-01")
+            paper_forms.workorder_form(ctx, "JB-20261123-01")
         with pytest.raises(ValidationError, match="单号"):
-            forms.handover_form_by_serial(ctx, "  ")
+            paper_forms.handover_form_by_serial(ctx, "  ")
 
 
 def test_a_record_written_late_is_numbered_after_and_printed_in_shift_order(
@@ -182,8 +184,8 @@ def test_a_record_written_late_is_numbered_after_and_printed_in_shift_order(
         ctx.session.flush()
         late = handover.confirm(ctx, night.id, "夜间巡查无异常").id
     with reading(engine, now=at("23:50")) as ctx:
-        serials = {h: forms.handover_serial(ctx, h) for h in (day.accepted, day.draft, late)}
-        printed = forms.handover_forms(ctx, DAY)
+        serials = {h: paper_forms.handover_serial(ctx, h) for h in (day.accepted, day.draft, late)}
+        printed = paper_forms.handover_forms(ctx, DAY)
     assert serials == {day.accepted: "JB-20261123-01", day.draft: "JB-20261123-02",
                        late: "JB-20261123-03"}  # fmt: skip
     assert [(f.shift_name, f.head.serial) for f in printed] == [
@@ -193,31 +195,31 @@ def test_a_record_written_late_is_numbered_after_and_printed_in_shift_order(
 
 def test_a_day_and_the_latest(engine, read, day) -> None:
     with reading(engine, now=at("23:40")) as ctx:
-        assert [f.head.serial for f in forms.handover_forms(ctx, DAY)] == [
+        assert [f.head.serial for f in paper_forms.handover_forms(ctx, DAY)] == [
             "JB-20261123-01", "JB-20261123-02",
         ]  # fmt: skip
-        assert forms.latest_form(ctx, "handover").head.serial == "JB-20261123-02"
-        assert forms.record_form(ctx, "handover", day.accepted).shift_name == "早班"
+        assert paper_forms.latest_form(ctx, "handover").head.serial == "JB-20261123-02"
+        assert paper_forms.record_form(ctx, "handover", day.accepted).shift_name == "早班"
         with pytest.raises(NotFoundError, match="2026-11-24 没有交接班记录可以打印。"):
-            forms.handover_forms(ctx, NEXT_DAY)
+            paper_forms.handover_forms(ctx, NEXT_DAY)
         with pytest.raises(NotFoundError, match="编号 999"):
-            forms.record_form(ctx, "handover", 999)
+            paper_forms.record_form(ctx, "handover", 999)
 
 
 def test_nothing_yet(engine, read, staff_id) -> None:
     with read() as ctx, pytest.raises(NotFoundError, match="还没有交接班记录可以打印"):
-        forms.latest_form(ctx, "handover")
+        paper_forms.latest_form(ctx, "handover")
     with writing(engine, staff_id=staff_id, now=NOW) as ctx:
         shifts.come_on_duty(ctx, staff_id, "早班")
     # a shift on duty, not handed over: the message says so
     with read() as ctx, pytest.raises(NotFoundError, match="这天早班（王经理）还没有交班"):
-        forms.handover_forms(ctx, DAY)
+        paper_forms.handover_forms(ctx, DAY)
 
 
 def test_files_from_the_database(engine, day, tmp_path: Path) -> None:
     with reading(engine, now=at("23:40")) as ctx:
-        form = forms.handover_form(ctx, day.accepted)
-        both = forms.handover_forms(ctx, DAY)
+        form = paper_forms.handover_form(ctx, day.accepted)
+        both = paper_forms.handover_forms(ctx, DAY)
     pdf = render(form, tmp_path / "值班记录.pdf")
     text = re.sub(r"\s+", "", subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True

@@ -18,23 +18,26 @@ from desk import cli
 from desk.models import AuditEvent, Resident, Unit
 from desk.models.enums import ResidentRole
 from desk.models.errors import ValidationError
-from desk.services import importing, residents
-from desk.services.importing import Action, ImportChangedError, ImportFileError
-from desk.services.residents import ResidentDraft
+from desk.services.io import resident_import
+from desk.services.io.resident_import import Action, ImportChangedError, ImportFileError
+from desk.services.records import residents
+from desk.services.records.residents import ResidentDraft
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "residents"
 
 
-def plan_of(read, name: str | Path, **kw) -> importing.ImportPlan:
-    raw = importing.read_table(DATA / name if isinstance(name, str) else name)
+def plan_of(read, name: str | Path, **kw) -> resident_import.ImportPlan:
+    raw = resident_import.read_table(DATA / name if isinstance(name, str) else name)
     with read() as ctx:
-        return importing.plan_import(ctx.session, raw, importing.guess_mapping(raw), **kw)
+        return resident_import.plan_import(
+            ctx.session, raw, resident_import.guess_mapping(raw), **kw
+        )
 
 
-def do_import(write, read, name: str | Path, **kw) -> importing.ImportResult:
+def do_import(write, read, name: str | Path, **kw) -> resident_import.ImportResult:
     plan = plan_of(read, name, **kw)
     with write() as ctx:
-        return importing.apply_import(ctx, plan)
+        return resident_import.apply_import(ctx, plan)
 
 
 def count(read, model) -> int:
@@ -42,7 +45,7 @@ def count(read, model) -> int:
         return ctx.session.exec(select(func.count()).select_from(model)).one()
 
 
-def by_row(plan: importing.ImportPlan) -> dict[int, importing.PlanRow]:
+def by_row(plan: resident_import.ImportPlan) -> dict[int, resident_import.PlanRow]:
     return {r.row: r for r in plan.rows}
 
 
@@ -89,9 +92,9 @@ def stored(read) -> dict[tuple[str, str], dict]:
     ],
 )  # fmt: skip
 def test_header_is_found_below_titles_and_mapped(name, sheet, header_row, mapping) -> None:
-    raw = importing.read_table(DATA / name)
+    raw = resident_import.read_table(DATA / name)
     assert (raw.sheet, raw.header_row) == (sheet, header_row)
-    assert importing.guess_mapping(raw) == mapping
+    assert resident_import.guess_mapping(raw) == mapping
 
 
 @pytest.mark.parametrize(
@@ -112,15 +115,15 @@ def test_header_is_found_below_titles_and_mapped(name, sheet, header_row, mappin
     ],
 )  # fmt: skip
 def test_header_names(header: str, field: str | None) -> None:
-    assert importing.header_field(header) == field
+    assert resident_import.header_field(header) == field
 
 
 def test_the_mapping_can_be_changed_by_the_caller(read) -> None:
-    raw = importing.read_table(DATA / "gbk.csv")
-    mapping = importing.guess_mapping(raw)
+    raw = resident_import.read_table(DATA / "gbk.csv")
+    mapping = resident_import.guess_mapping(raw)
     del mapping["role"]  # ignore the 身份 column: everyone becomes 业主
     with read() as ctx:
-        plan = importing.plan_import(ctx.session, raw, mapping)
+        plan = resident_import.plan_import(ctx.session, raw, mapping)
     assert {r.role for r in plan.rows} == {ResidentRole.OWNER}
 
 
@@ -135,9 +138,9 @@ def test_the_mapping_can_be_changed_by_the_caller(read) -> None:
     ],
 )
 def test_a_mapping_that_cannot_work_is_refused(read, mapping, message) -> None:
-    raw = importing.read_table(DATA / "gbk.csv")
+    raw = resident_import.read_table(DATA / "gbk.csv")
     with pytest.raises(ValidationError, match=message), read() as ctx:
-        importing.plan_import(ctx.session, raw, mapping)
+        resident_import.plan_import(ctx.session, raw, mapping)
 
 
 # --- every quirk of title_merged.xlsx ------------------------------------------------------
@@ -212,7 +215,7 @@ def test_merged_building_cells_belong_to_every_flat(read) -> None:
 
 
 def test_csv_in_utf8_with_bom(read) -> None:
-    raw = importing.read_table(DATA / "utf8_bom.csv")
+    raw = resident_import.read_table(DATA / "utf8_bom.csv")
     assert raw.encoding == "utf-8" and raw.header[0] == "房间号"  # no BOM left on the header
     plan = plan_of(read, "utf8_bom.csv")
     rows = by_row(plan)
@@ -223,7 +226,7 @@ def test_csv_in_utf8_with_bom(read) -> None:
 
 
 def test_csv_in_gbk(read) -> None:
-    raw = importing.read_table(DATA / "gbk.csv")
+    raw = resident_import.read_table(DATA / "gbk.csv")
     assert raw.encoding == "gbk"
     plan = plan_of(read, "gbk.csv")
     assert [(r.name, r.role.value, r.phones, r.notes) for r in plan.rows] == [
@@ -246,7 +249,7 @@ def test_old_xls(read) -> None:
 def test_a_renamed_file_is_read_by_its_content(tmp_path: Path) -> None:
     renamed = tmp_path / "名单.xls"  # really an .xlsx
     shutil.copyfile(DATA / "separate_columns.xlsx", renamed)
-    assert importing.read_table(renamed).sheet == "住户名册"
+    assert resident_import.read_table(renamed).sheet == "住户名册"
 
 
 # --- files that cannot be read -------------------------------------------------------------
@@ -273,7 +276,7 @@ def test_unreadable_files_say_why(tmp_path: Path, name, content, message, caplog
         caplog.at_level(logging.WARNING, logger="desk.import"),
         pytest.raises(ImportFileError, match=message),
     ):
-        importing.read_table(path)
+        resident_import.read_table(path)
 
 
 # --- applying: idempotent, updating, all or nothing ----------------------------------------
@@ -326,7 +329,7 @@ def test_an_updated_file_updates_instead_of_duplicating(write, read) -> None:
     assert rows["王五"].changes == {"身份": ("租户", "业主")}
     assert rows["华新"].action == Action.ADD
     with write() as ctx:
-        importing.apply_import(ctx, plan)
+        resident_import.apply_import(ctx, plan)
     people = stored(read)
     assert len(people) == 7
     assert people[("3-2-1201", "张三")]["phones"] == ["13812345678"]
@@ -365,7 +368,7 @@ def test_a_failure_mid_apply_leaves_nothing_written(write, read, monkeypatch) ->
     do_import(write, read, "title_merged.xlsx")
     before = (count(read, Resident), count(read, Unit), count(read, AuditEvent))
     plan = plan_of(read, "updated.xlsx")
-    real = importing._apply_row
+    real = resident_import._apply_row
     calls = {"n": 0}
 
     def failing(ctx, row, state):
@@ -374,9 +377,9 @@ def test_a_failure_mid_apply_leaves_nothing_written(write, read, monkeypatch) ->
             raise RuntimeError("disk pulled out")
         return real(ctx, row, state)
 
-    monkeypatch.setattr(importing, "_apply_row", failing)
+    monkeypatch.setattr(resident_import, "_apply_row", failing)
     with pytest.raises(RuntimeError), write() as ctx:
-        importing.apply_import(ctx, plan)
+        resident_import.apply_import(ctx, plan)
     assert calls["n"] == 3  # two rows were written inside the transaction before the failure
     assert (count(read, Resident), count(read, Unit), count(read, AuditEvent)) == before
     assert stored(read)[("3-2-1201", "张三")]["phones"] == ["13812345678", "13987654321"]
@@ -387,7 +390,7 @@ def test_a_change_after_the_preview_is_not_overwritten(write, read) -> None:
     with write() as ctx:
         residents.add(ctx, ResidentDraft("何一", "10-1-101", "业主", "13900000000"))
     with pytest.raises(ImportChangedError, match="重新预览"), write() as ctx:
-        importing.apply_import(ctx, plan)
+        resident_import.apply_import(ctx, plan)
     assert count(read, Resident) == 1
 
 
@@ -415,7 +418,7 @@ def test_export_with_full_phones_imports_back_unchanged(write, read, tmp_path: P
     do_import(write, read, "separate_columns.xlsx")
     out = tmp_path / "export.xlsx"
     with read() as ctx:
-        assert importing.export_residents_xlsx(ctx.session, out, full_phones=True) == 11
+        assert resident_import.export_residents_xlsx(ctx.session, out, full_phones=True) == 11
     plan = plan_of(read, out)
     assert plan.count(Action.UNCHANGED) == 11 and len(plan.rows) == 11
 
@@ -430,7 +433,7 @@ def test_rejects_are_saved_as_xlsx_formula_safe(read, tmp_path: Path) -> None:
     src.write_text("房号,姓名,电话\n=1+2,@SUM(A1),-3\n3-2-1201,张三,12345\n", encoding="utf-8")
     plan = plan_of(read, src)
     out = tmp_path / "rejects.xlsx"
-    assert importing.save_rejects_xlsx(plan, out) == 2
+    assert resident_import.save_rejects_xlsx(plan, out) == 2
     ws = load_workbook(out).active
     assert [c.value for c in ws[2]] == ["原文件行号", "未导入原因", "房号", "姓名", "电话"]
     assert ws["A3"].value == 2 and "房号" in ws["B3"].value

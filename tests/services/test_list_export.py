@@ -12,22 +12,15 @@ from openpyxl import load_workbook
 from desk.models import WorkOrder, kinds
 from desk.models.errors import DeskError
 from desk.reports.list_xlsx import HEADER_ROW
-from desk.services import (
-    calls,
-    complaints,
-    list_export,
-    lists,
-    loans,
-    visits,
-    workorders,
-)
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.list_export import complaint_countdown, export_list, workorder_countdown
-from desk.services.lists import ListFilter
-from desk.services.loans import LoanDraft
-from desk.services.visits import VisitDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.records import calls, complaints, loans, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
+from desk.services.views import list_export, lists
+from desk.services.views.list_export import complaint_countdown, export_list, workorder_countdown
+from desk.services.views.lists import ListFilter
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 OFFICE_NAME = "阳光花园物业服务中心"  # conftest's office

@@ -17,27 +17,17 @@ from desk.models.db import driver
 from desk.models.enums import LoanState, MessageState, WorkOrderState
 from desk.models.errors import TransitionError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
-from desk.services import (
-    callback_list,
-    callbacks,
-    calls,
-    complaints,
-    countdown,
-    lists,
-    loans,
-    sla,
-    textsearch,
-    visits,
-    workorders,
-)
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.database import open_database
-from desk.services.lists import ListFilter, Scope
-from desk.services.loans import LoanDraft
-from desk.services.transactions import reading
-from desk.services.visits import VisitDraft
-from desk.services.workorders import WorkOrderDraft
+from desk.services.core import sla, textsearch
+from desk.services.core.transactions import reading
+from desk.services.io.database import open_database
+from desk.services.records import callbacks, calls, complaints, loans, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import WorkOrderDraft
+from desk.services.views import callback_list, countdown, lists
+from desk.services.views.lists import ListFilter, Scope
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 HOUR = timedelta(hours=1)

@@ -11,13 +11,15 @@ from hypothesis import strategies as st
 
 from desk.models.enums import LoanKind
 from desk.models.errors import NotFoundError, ValidationError
-from desk.services import calls, complaints, handover, loans, lookup, shifts, visits, workorders
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.loans import LoanDraft
-from desk.services.transactions import reading
-from desk.services.visits import VisitDraft
-from desk.services.workorders import WorkOrderDraft
+from desk.services.core.transactions import reading
+from desk.services.duty import handover, shifts
+from desk.services.records import calls, complaints, loans, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import WorkOrderDraft
+from desk.services.views import by_serial
 
 NOW = datetime(2026, 11, 23, 10, 0)  # conftest's moment
 DAY = NOW.date()
@@ -49,9 +51,9 @@ def records(write, staff_id) -> dict[str, tuple[str, int]]:
     return made
 
 
-def find(engine, text: str) -> lookup.Found:
+def find(engine, text: str) -> by_serial.Found:
     with reading(engine, now=NOW + timedelta(hours=6)) as ctx:
-        return lookup.find(ctx, text)
+        return by_serial.find(ctx, text)
 
 
 def test_every_form_finds_its_record(engine, records) -> None:
@@ -120,11 +122,11 @@ def test_any_text_finds_a_record_or_says_why(engine, records, text) -> None:
     message — never another exception."""
     with reading(engine, now=NOW) as ctx:
         try:
-            found = lookup.find(ctx, text)
+            found = by_serial.find(ctx, text)
         except (ValidationError, NotFoundError) as exc:
             assert str(exc)
         else:
-            assert found.serial == lookup.normalise(found.serial)
+            assert found.serial == by_serial.normalise(found.serial)
             assert found.serial in {serial for serial, _id in records.values()} or (
                 found.kind == "register"
             )

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from desk.models.errors import ValidationError
-from desk.services import calls, complaints, loans, visits, workorders
-from desk.services.database import open_database
-from desk.services.numbering import SerialKind, format_serial
-from desk.services.transactions import writing
+from desk.services.core.numbering import SerialKind, format_serial
+from desk.services.core.transactions import writing
+from desk.services.io.database import open_database
+from desk.services.records import calls, complaints, loans, visits, workorders
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

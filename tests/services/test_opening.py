@@ -23,8 +23,8 @@ from helpers.office_files import add_calls, count_calls, held, run_sql, swap_ind
 from desk.models import dbfile, migrate
 from desk.models.dbfile import Kind
 from desk.models.errors import StorageError
-from desk.services import backup
-from desk.services.database import inspect, open_database
+from desk.services.io import backup
+from desk.services.io.database import inspect, open_database
 
 NOW = datetime(2026, 11, 23, 10, 0)
 pytestmark = pytest.mark.expect_log("desk.db")  # refusals and repairs are logged
@@ -116,9 +116,9 @@ WAL_OF_ANOTHER = """
 import os, sys
 from datetime import datetime
 from desk.models import db
-from desk.services import staff
-from desk.services.transactions import writing
-from desk.services.database import open_database
+from desk.services.records import staff
+from desk.services.core.transactions import writing
+from desk.services.io.database import open_database
 engine = open_database(sys.argv[1])
 if sys.argv[2] == "one-save":  # its own pages checkpointed: the WAL holds one save only
     engine.dispose()

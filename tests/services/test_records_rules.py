@@ -14,9 +14,9 @@ from desk.models import AuditEvent, Call, Unit, WorkOrder
 from desk.models.enums import AuditAction, CallType, MessageState, RecordState, UnitKind
 from desk.models.enums import WorkOrderState as W
 from desk.models.errors import ValidationError
-from desk.services import calls, residents, workorders
-from desk.services.calls import CallDraft
-from desk.services.workorders import Completion, MaterialLine, WorkOrderDraft
+from desk.services.records import calls, residents, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.workorders import Completion, MaterialLine, WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)
 HOUR = timedelta(hours=1)

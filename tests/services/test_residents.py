@@ -11,8 +11,8 @@ from sqlmodel import select
 from desk.models import AuditEvent, Resident, Unit
 from desk.models.enums import AuditAction, ResidentRole, UnitKind
 from desk.models.errors import NotFoundError, ValidationError
-from desk.services import residents
-from desk.services.residents import ResidentDraft
+from desk.services.records import residents
+from desk.services.records.residents import ResidentDraft
 
 
 def _events(read, entity: str, entity_id: int) -> list[AuditEvent]:

@@ -7,9 +7,9 @@ from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desk.services import residents
-from desk.services.residents import ResidentDraft
-from desk.services.search import MatchKind, search_residents
+from desk.services.records import residents
+from desk.services.records.residents import ResidentDraft
+from desk.services.views.resident_search import MatchKind, search_residents
 
 PEOPLE = [
     # name, room, role, phones

@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desk.models.errors import TransitionError, ValidationError
-from desk.services import settings, settings_text, staff
-from desk.services.settings_text import from_text, to_text
+from desk.services.core import settings
+from desk.services.records import settings_text, staff
+from desk.services.records.settings_text import from_text, to_text
 
 
 def test_shifts_read_and_write_as_a_person_writes_them():

@@ -12,10 +12,12 @@ from sqlmodel import select
 from desk.models import Call, Shift
 from desk.models.enums import AuditAction, StaffRole
 from desk.models.errors import TransitionError, ValidationError
-from desk.services import audit, calls, settings, shifts, staff
-from desk.services.calls import CallDraft
-from desk.services.shifts import ShiftDef
-from desk.services.transactions import writing
+from desk.services.core import audit, settings
+from desk.services.core.transactions import writing
+from desk.services.duty import shifts
+from desk.services.duty.shifts import ShiftDef
+from desk.services.records import calls, staff
+from desk.services.records.calls import CallDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 DAY = NOW.date()

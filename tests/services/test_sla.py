@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desk.services import sla
+from desk.services.core import sla
 
 NOW = datetime(2026, 11, 23, 10, 0)
 HOUR = timedelta(hours=1)

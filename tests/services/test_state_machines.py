@@ -35,10 +35,11 @@ from desk.models.enums import ComplaintState as C
 from desk.models.enums import WorkOrderState as W
 from desk.models.errors import TransitionError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
-from desk.services import audit, callbacks, complaints, staff, workorders
-from desk.services.callbacks import CallbackResult
-from desk.services.database import open_database
-from desk.services.transactions import reading, writing
+from desk.services.core import audit
+from desk.services.core.transactions import reading, writing
+from desk.services.io.database import open_database
+from desk.services.records import callbacks, complaints, staff, workorders
+from desk.services.records.callbacks import CallbackResult
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 MACHINE_SETTINGS = settings(

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from desk.models.enums import CallbackSource, Satisfaction, Severity, Urgency
-from desk.services import callbacks, calls, complaints, residents, visits, workorders
-from desk.services import statistics as stats
-from desk.services.callbacks import CallbackResult
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.statistics import Durations, SlaShare
-from desk.services.visits import VisitDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.records import callbacks, calls, complaints, residents, visits, workorders
+from desk.services.records.callbacks import CallbackResult
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
+from desk.services.views import statistics as stats
+from desk.services.views.statistics import Durations, SlaShare
 
 AS_OF = datetime(2026, 11, 2, 9, 0)  # when the supervisor looks at October
 MIN = timedelta(minutes=1)

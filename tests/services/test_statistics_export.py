@@ -11,9 +11,11 @@ from desk.models.enums import Urgency
 from desk.models.errors import DeskError
 from desk.reports import statistics_xlsx
 from desk.reports.statistics_report import Column, Section, show
-from desk.services import settings, statistics_export, workorders
-from desk.services.statistics import Durations
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.core import settings
+from desk.services.records import workorders
+from desk.services.records.workorders import Completion, WorkOrderDraft
+from desk.services.views import statistics_tables
+from desk.services.views.statistics import Durations
 
 AS_OF = datetime(2026, 11, 2, 9, 0)
 
@@ -38,7 +40,7 @@ def october(write) -> None:
 
 def test_load_reads_the_month_and_the_office(october, read) -> None:
     with read(AS_OF) as ctx:
-        report = statistics_export.load(ctx, 2026, 10)
+        report = statistics_tables.load(ctx, 2026, 10)
     assert report.office == "阳光花园物业服务中心"
     assert report.title == "月度服务统计（2026年10月）"
     assert report.previous == (2026, 9)
@@ -62,7 +64,7 @@ def test_load_reads_the_month_and_the_office(october, read) -> None:
 
 def test_a_month_still_running_says_so(read) -> None:
     with read(datetime(2026, 11, 23, 10)) as ctx:
-        report = statistics_export.load(ctx, 2026, 11)
+        report = statistics_tables.load(ctx, 2026, 11)
     assert report.notes[1].startswith("本月尚未结束：数字截至 2026-11-23 10:00")
     assert report.empty
 
@@ -70,14 +72,14 @@ def test_a_month_still_running_says_so(read) -> None:
 def test_without_an_office_name_the_default_is_printed(engine, read) -> None:
     with read(AS_OF) as ctx:
         assert settings.get(ctx.session, "office.name") in ("", None)
-        assert statistics_export.load(ctx, 2026, 10).office == "物业服务中心"
+        assert statistics_tables.load(ctx, 2026, 10).office == "物业服务中心"
 
 
 def test_changes_are_the_differences_of_what_is_shown() -> None:
     """Rounded first: 94.34 % vs 90.26 % reads 94.3 %, 90.3 % and +4.0 — not +4.1."""
-    assert statistics_export._points(0.9434, 0.9026) == 4.0
+    assert statistics_tables._points(0.9434, 0.9026) == 4.0
     assert show(0.9434, "pct") == "94.3%" and show(0.9026, "pct") == "90.3%"
-    cells = statistics_export._duration_cells(
+    cells = statistics_tables._duration_cells(
         Durations(2, 17.46, 26.14), Durations(2, 16.04, 28.55), 1
     )
     assert cells == (17.5, 16.0, 1.5, 26.1, 28.6, -2.5)
@@ -86,9 +88,9 @@ def test_changes_are_the_differences_of_what_is_shown() -> None:
 
 
 def test_the_last_full_month_and_the_file_name() -> None:
-    assert statistics_export.last_full_month(datetime(2026, 11, 2)) == (2026, 10)
-    assert statistics_export.last_full_month(datetime(2027, 1, 31)) == (2026, 12)
-    assert statistics_export.suggested_name(2026, 3, ".pdf") == "月度服务统计-2026年03月.pdf"
+    assert statistics_tables.last_full_month(datetime(2026, 11, 2)) == (2026, 10)
+    assert statistics_tables.last_full_month(datetime(2027, 1, 31)) == (2026, 12)
+    assert statistics_tables.suggested_name(2026, 3, ".pdf") == "月度服务统计-2026年03月.pdf"
 
 
 def test_a_section_checks_its_rows() -> None:
@@ -99,14 +101,14 @@ def test_a_section_checks_its_rows() -> None:
 
 
 def test_files_are_written(october, engine, tmp_path) -> None:
-    xlsx = statistics_export.export_xlsx(engine, 2026, 10, tmp_path / "a.xlsx", now=AS_OF)
-    pdf = statistics_export.export_pdf(engine, 2026, 10, tmp_path / "a.pdf", now=AS_OF)
+    xlsx = statistics_tables.export_xlsx(engine, 2026, 10, tmp_path / "a.xlsx", now=AS_OF)
+    pdf = statistics_tables.export_pdf(engine, 2026, 10, tmp_path / "a.pdf", now=AS_OF)
     assert xlsx.stat().st_size > 5000 and pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_a_missing_folder_is_explained(engine, staff_id, tmp_path) -> None:
     with pytest.raises(DeskError, match=r"文件夹“.*没有”不存在"):
-        statistics_export.export_pdf(engine, 2026, 10, tmp_path / "没有" / "a.pdf", now=AS_OF)
+        statistics_tables.export_pdf(engine, 2026, 10, tmp_path / "没有" / "a.pdf", now=AS_OF)
 
 
 def test_a_file_open_in_excel_is_explained(engine, staff_id, tmp_path, monkeypatch) -> None:
@@ -115,10 +117,10 @@ def test_a_file_open_in_excel_is_explained(engine, staff_id, tmp_path, monkeypat
 
     monkeypatch.setattr(statistics_xlsx, "write_statistics_xlsx", locked)
     with pytest.raises(DeskError, match="正在 Excel、WPS 或 PDF 阅读器里打开"):
-        statistics_export.export_xlsx(engine, 2026, 10, tmp_path / "a.xlsx", now=AS_OF)
+        statistics_tables.export_xlsx(engine, 2026, 10, tmp_path / "a.xlsx", now=AS_OF)
 
 
 def test_a_folder_in_the_way_is_explained(engine, staff_id, tmp_path) -> None:
     (tmp_path / "a.xlsx").mkdir()
     with pytest.raises(DeskError, match=r"无法写入“a\.xlsx”"):
-        statistics_export.export_xlsx(engine, 2026, 10, tmp_path / "a.xlsx", now=AS_OF)
+        statistics_tables.export_xlsx(engine, 2026, 10, tmp_path / "a.xlsx", now=AS_OF)

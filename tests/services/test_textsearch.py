@@ -12,21 +12,14 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from desk.models import Call, LoanItem, Staff, db, migrate
-from desk.services import (
-    audit,
-    calls,
-    complaints,
-    loans,
-    textsearch,
-    visits,
-    workorders,
-)
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.loans import LoanDraft
-from desk.services.transactions import reading
-from desk.services.visits import VisitDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.core import audit, textsearch
+from desk.services.core.transactions import reading
+from desk.services.records import calls, complaints, loans, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 

@@ -10,13 +10,13 @@ from sqlmodel import Session
 
 from desk.models import Unit
 from desk.models.enums import RecordState
-from desk.services import calls, complaints, loans, visits, workorders
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.loans import LoanDraft
-from desk.services.timeline import KINDS, TimelineEntry, unit_timeline
-from desk.services.visits import VisitDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.records import calls, complaints, loans, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
+from desk.services.views.timeline import KINDS, TimelineEntry, unit_timeline
 
 ROOM = "3-2-1201"
 MINUTE = timedelta(minutes=1)

@@ -12,8 +12,9 @@ from desk.models import CalendarOverride, Callback, WorkOrder, WorkOrderMaterial
 from desk.models.enums import AuditAction, CallbackSource, CallbackState, StaffRole
 from desk.models.enums import WorkOrderState as W
 from desk.models.errors import TransitionError, ValidationError
-from desk.services import audit, callbacks, records, staff, workorders
-from desk.services.workorders import Completion, MaterialLine, WorkOrderDraft
+from desk.services.core import audit
+from desk.services.records import callbacks, common, staff, workorders
+from desk.services.records.workorders import Completion, MaterialLine, WorkOrderDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday; the moment conftest's fixtures act at
 
@@ -563,7 +564,7 @@ def test_void_needs_a_reason_and_keeps_the_record(write, fetch, read) -> None:
     )
     assert stored.serial == "PG-20261123-001"  # still there, still findable
     with read() as ctx:
-        assert records.by_serial(ctx, WorkOrder, "pg-20261123-001").id == order.id
+        assert common.by_serial(ctx, WorkOrder, "pg-20261123-001").id == order.id
         voids = [
             (e.action, e.old, e.new, e.reason)
             for e in audit.history(ctx, "workorder", order.id)

@@ -45,7 +45,7 @@ def gc_on_the_gui_thread():
 @pytest.fixture
 def desk(engine, db_path):
     """The desk's handle on the test's database file, nobody on duty yet."""
-    from desk.services.handle import DeskHandle
+    from desk.services.core.handle import DeskHandle
 
     return DeskHandle(engine, db_path)
 

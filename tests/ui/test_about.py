@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 
 from desk import __version__, paths
 from desk.reports.pdf_fonts import FONT_FILES
-from desk.services import backup
+from desk.services.io import backup
 from desk.ui.about import AboutDialog, font_notices, licence_text
 from desk.ui.main_window import MainWindow
 

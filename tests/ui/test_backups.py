@@ -9,8 +9,9 @@ from datetime import datetime
 import pytest
 
 from desk.models.errors import StorageError
-from desk.services import backup, calls
-from desk.services.calls import CallDraft
+from desk.services.io import backup
+from desk.services.records import calls
+from desk.services.records.calls import CallDraft
 from desk.ui import app, backups, msgbox
 from desk.ui.main_window import MainWindow
 
@@ -129,7 +130,7 @@ def test_a_damaged_file_at_the_start_is_offered_the_newest_backup(
 
 
 def test_the_status_bar_tells_when_the_last_backup_was(qtbot, ops, write):
-    from desk.services import staff
+    from desk.services.records import staff
 
     win = MainWindow(ops, auto_backup=True)
     qtbot.addWidget(win)

@@ -21,11 +21,11 @@ from desk.models import Callback, Complaint, WorkOrder
 from desk.models.enums import CallbackState, EscalationLevel
 from desk.models.enums import ComplaintState as C
 from desk.models.enums import WorkOrderState as W
-from desk.services import callbacks, complaints, staff, workorders
-from desk.services.callbacks import CallbackResult
-from desk.services.changes import Changes
-from desk.services.complaints import ComplaintDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.core.changes import Changes
+from desk.services.records import callbacks, complaints, staff, workorders
+from desk.services.records.callbacks import CallbackResult
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
 from desk.ui import msgbox
 from desk.ui.dialogs import callback_dialog
 from desk.ui.dialogs.callback_dialog import CallbackDialog

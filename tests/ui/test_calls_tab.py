@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QLabel
 
 from desk.models import Call
 from desk.models.enums import MessageState
-from desk.services import residents, staff
-from desk.services.residents import ResidentDraft
+from desk.services.records import residents, staff
+from desk.services.records.residents import ResidentDraft
 from desk.ui import msgbox
 from desk.ui.tabs import record_tab
 from desk.ui.tabs.calls import CallsTab
@@ -159,8 +159,8 @@ def test_ctrl_n_and_escape_ask_before_clearing(qtbot, tab, type_text, monkeypatc
 
 
 def test_search_box_finds_a_one_character_substring(qtbot, tab, write, type_text):
-    from desk.services import calls
-    from desk.services.calls import CallDraft
+    from desk.services.records import calls
+    from desk.services.records.calls import CallDraft
 
     with write() as ctx:
         calls.create_call(ctx, CallDraft("报修", "厨房漏水", room="3-2-1201"))
@@ -174,8 +174,8 @@ def test_search_box_finds_a_one_character_substring(qtbot, tab, write, type_text
 
 
 def test_coming_on_duty_shows_messages_waiting(qtbot, settle, write, staff_id, ops, monkeypatch):
-    from desk.services import calls
-    from desk.services.calls import CallDraft
+    from desk.services.records import calls
+    from desk.services.records.calls import CallDraft
     from desk.ui.main_window import MainWindow
 
     with write() as ctx:
@@ -215,8 +215,8 @@ def test_coming_on_duty_shows_messages_waiting(qtbot, settle, write, staff_id, o
 def test_a_change_made_elsewhere_reaches_the_list_and_the_detail(qtbot, settle, tab, ops):
     """Another screen's write (here straight through ops) reloads the list, and the detail
     shown follows it: no screen tells the others by hand."""
-    from desk.services import calls
-    from desk.services.calls import CallDraft
+    from desk.services.records import calls
+    from desk.services.records.calls import CallDraft
 
     ops.write(lambda ctx: calls.create_call(ctx, CallDraft("转告", "请回电", message_for_id=1)))
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=WAIT)

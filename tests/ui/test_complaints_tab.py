@@ -19,11 +19,11 @@ from sqlmodel import select
 
 from desk.models import Callback, Complaint, ComplaintAttachment
 from desk.models.enums import ComplaintState, EscalationLevel
-from desk.services import carry, complaints, residents, visits
-from desk.services.complaints import ComplaintDraft
-from desk.services.residents import ResidentDraft
-from desk.services.transactions import reading
-from desk.services.visits import VisitDraft
+from desk.services.core.transactions import reading
+from desk.services.records import carry, complaints, residents, visits
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.residents import ResidentDraft
+from desk.services.records.visits import VisitDraft
 from desk.ui import msgbox
 from desk.ui.dialogs import complaint_dialogs
 from desk.ui.dialogs.complaint_dialogs import (

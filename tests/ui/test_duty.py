@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from desk.models import Call, Handover, Shift
 from desk.models.enums import HandoverState
-from desk.services import staff
+from desk.services.records import staff
 from desk.ui import msgbox
 from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.duty_dialog import DutyChoice
@@ -133,9 +133,9 @@ def test_the_outgoing_person_cannot_accept_their_own_handover(
 def test_carried_items_open_their_record(qtbot, settle, engine, ops, staff_id, monkeypatch, write):
     from datetime import datetime, timedelta
 
-    from desk.services import workorders
-    from desk.services.transactions import writing
-    from desk.services.workorders import WorkOrderDraft
+    from desk.services.core.transactions import writing
+    from desk.services.records import workorders
+    from desk.services.records.workorders import WorkOrderDraft
 
     long_ago = datetime.now().replace(microsecond=0) - timedelta(days=3)
     with writing(engine, staff_id=staff_id, now=long_ago) as ctx:

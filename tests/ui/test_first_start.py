@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from desk.services import staff
-from desk.services.database import open_database, open_desk
-from desk.services.transactions import reading
+from desk.services.core.transactions import reading
+from desk.services.io.database import open_database, open_desk
+from desk.services.records import staff
 from desk.ui import app as app_module
 from desk.ui.first_run import FirstRunChoice, FirstRunDialog
 from desk.ui.main_window import MainWindow

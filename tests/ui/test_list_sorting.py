@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from desk.services import calls
-from desk.services.calls import CallDraft
+from desk.services.records import calls
+from desk.services.records.calls import CallDraft
 from desk.ui.tabs.calls import CallsTab
 
 NOW = datetime(2026, 11, 23, 10, 0)  # as tests/conftest.py

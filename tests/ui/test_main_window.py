@@ -11,13 +11,14 @@ from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from desk.models import Call, Complaint, Loan, Visit, WorkOrder
-from desk.services import calls, complaints, handover, loans, shifts, visits, workorders
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.loans import LoanDraft
-from desk.services.transactions import writing
-from desk.services.visits import VisitDraft
-from desk.services.workorders import WorkOrderDraft
+from desk.services.core.transactions import writing
+from desk.services.duty import handover, shifts
+from desk.services.records import calls, complaints, loans, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import WorkOrderDraft
 from desk.ui.main_window import MainWindow
 
 WAIT = 5000
@@ -236,7 +237,7 @@ def test_typing_starts_in_the_first_form(window):
 def test_every_list_exports_the_columns_it_shows(qtbot, window) -> None:
     """The list on screen and its Excel export: the same columns, labels and order (both
     from desk.models.kinds)."""
-    from desk.services import list_export
+    from desk.services.views import list_export
 
     for kind, tab in window.desk_tabs.items():
         shown = [
@@ -251,7 +252,7 @@ def test_a_change_reloads_only_the_parts_of_the_window_it_concerns(
 ) -> None:
     """Not everything after every save: the counts after a record, the office's name and
     the duty after a setting, nothing for a change the window does not show."""
-    from desk.services.changes import Changes
+    from desk.services.core.changes import Changes
     from desk.ui import main_window
 
     asked: list[set[str]] = []

@@ -13,8 +13,8 @@ from helpers.office_files import add_calls, count_calls, held, run_sql, swap_ind
 from PySide6.QtCore import QRect
 
 from desk.models import dbfile
-from desk.services import backup
-from desk.services.database import inspect
+from desk.services.io import backup
+from desk.services.io.database import inspect
 from desk.ui import app as app_module
 from desk.ui.first_run import FirstRunDialog
 from desk.ui.main_window import WINDOW_SIZE, MainWindow

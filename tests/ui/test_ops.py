@@ -20,10 +20,10 @@ from sqlmodel import select
 from desk.models import Call, Visit
 from desk.models.enums import LoanKind
 from desk.models.errors import ValidationError
-from desk.services import calls
-from desk.services.calls import CallDraft
-from desk.services.changes import Changes
-from desk.services.handle import Duty
+from desk.services.core.changes import Changes
+from desk.services.core.handle import Duty
+from desk.services.records import calls
+from desk.services.records.calls import CallDraft
 from desk.ui.ops import (
     GarbageCollector,
     Ops,
@@ -203,7 +203,7 @@ def test_a_tab_saves_while_another_tab_renders(
     """物品借用's 打印登记表 is still being rendered (held by the test) when 来访接待 saves:
     the save is committed and its form cleared, and the visit is in the list, before the
     register's preview opens."""
-    from desk.services import forms
+    from desk.services.io import paper_forms
     from desk.ui import printing
     from desk.ui.tabs.loans import LoansTab
     from desk.ui.tabs.visits import VisitsTab
@@ -214,14 +214,14 @@ def test_a_tab_saves_while_another_tab_renders(
         tab.show()
     settle(ops, loans_tab, visits_tab)
     release, rendering = threading.Event(), threading.Event()
-    register = forms.loan_register
+    register = paper_forms.loan_register
 
     def slow_register(ctx, day, **kw):
         rendering.set()
         assert release.wait(30), "never released"
         return register(ctx, day, **kw)
 
-    monkeypatch.setattr(forms, "loan_register", slow_register)
+    monkeypatch.setattr(paper_forms, "loan_register", slow_register)
     monkeypatch.setattr(printing, "ask_register", lambda _parent, today: (today, LoanKind.ITEM))
     loans_tab.print_register()
     assert rendering.wait(10)

@@ -27,13 +27,13 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from desk.models.enums import LoanKind
 from desk.models.errors import DeskError
-from desk.services import calls, complaints, loans, residents, visits, workorders
-from desk.services.calls import CallDraft
-from desk.services.complaints import ComplaintDraft
-from desk.services.loans import LoanDraft
-from desk.services.residents import ResidentDraft
-from desk.services.visits import VisitDraft
-from desk.services.workorders import WorkOrderDraft
+from desk.services.records import calls, complaints, loans, residents, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.loans import LoanDraft
+from desk.services.records.residents import ResidentDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import WorkOrderDraft
 from desk.ui import dialogs, msgbox, printing
 from desk.ui.tabs.calls import CallsTab
 from desk.ui.tabs.complaints import ComplaintsTab

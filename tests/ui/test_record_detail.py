@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QLabel
 
-from desk.services.details import Detail, HistoryRow
+from desk.services.views.details import Detail, HistoryRow
 from desk.ui.widgets.record_detail import RecordDetail
 
 DETAIL = Detail(

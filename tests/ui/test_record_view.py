@@ -3,12 +3,12 @@ history; a 回访 entry opens the work order it called back on."""
 
 from __future__ import annotations
 
-from desk.services import callbacks, calls, residents, workorders
-from desk.services.calls import CallDraft
-from desk.services.residents import ResidentDraft
-from desk.services.timeline import unit_timeline
-from desk.services.transactions import reading
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.core.transactions import reading
+from desk.services.records import callbacks, calls, residents, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.residents import ResidentDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
+from desk.services.views.timeline import unit_timeline
 from desk.ui.main_window import MainWindow
 
 WAIT = 5000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desk.services import residents
-from desk.services.residents import ResidentDraft
+from desk.services.records import residents
+from desk.services.records.residents import ResidentDraft
 from desk.ui.widgets.resident_lookup import ResidentLookup, suggestion_text
 
 

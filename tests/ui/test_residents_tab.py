@@ -14,13 +14,14 @@ from sqlmodel import select
 
 from desk.models.errors import StorageError
 from desk.models.office import AuditEvent
-from desk.services import calls, residents, search, visits, workorders
-from desk.services.calls import CallDraft
-from desk.services.importing import Action, ImportPlan
-from desk.services.residents import ResidentDraft
-from desk.services.transactions import reading, writing
-from desk.services.visits import VisitDraft
-from desk.services.workorders import WorkOrderDraft
+from desk.services.core.transactions import reading, writing
+from desk.services.io.resident_import import Action, ImportPlan
+from desk.services.records import calls, residents, visits, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.residents import ResidentDraft
+from desk.services.records.visits import VisitDraft
+from desk.services.records.workorders import WorkOrderDraft
+from desk.services.views import resident_search
 from desk.ui import dialogs, msgbox
 from desk.ui.dialogs.import_preview import ImportPreviewDialog, column_letter
 from desk.ui.ops import Ops
@@ -624,7 +625,7 @@ def test_search_pages_follow_the_ranking(desk, people):
     full = page(0)
     assert [r.name for r in full] == ["张三", "李四"]
     assert page(1) == full[1:]
-    assert page(search.MAX_LIMIT) == []
+    assert page(resident_search.MAX_LIMIT) == []
 
 
 def test_nothing_is_planned_twice_for_an_old_mapping(qtbot, settle, keep, ops):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton
 
-from desk.services import settings
+from desk.services.core import settings
 from desk.ui import msgbox
 from desk.ui.main_window import MainWindow
 

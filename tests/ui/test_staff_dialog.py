@@ -37,7 +37,7 @@ def test_a_duplicate_name_is_said_under_the_field_and_kept(qtbot, ops, on_duty):
 
 
 def test_someone_who_left_is_no_longer_listed(qtbot, ops, on_duty, write, monkeypatch):
-    from desk.services import staff
+    from desk.services.records import staff
 
     with write() as ctx:
         staff.add(ctx, "李娜")

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QLabel
 
 from desk.models.enums import Satisfaction, Severity, Urgency
 from desk.reports.statistics_xlsx import SHEET_TITLE
-from desk.services import callbacks, complaints, residents, workorders
-from desk.services.callbacks import CallbackResult
-from desk.services.changes import Changes
-from desk.services.complaints import ComplaintDraft
-from desk.services.workorders import Completion, WorkOrderDraft
+from desk.services.core.changes import Changes
+from desk.services.records import callbacks, complaints, residents, workorders
+from desk.services.records.callbacks import CallbackResult
+from desk.services.records.complaints import ComplaintDraft
+from desk.services.records.workorders import Completion, WorkOrderDraft
 from desk.ui import dialogs, msgbox
 from desk.ui.tabs import statistics as statistics_tab
 from desk.ui.tabs.statistics import StatisticsTab

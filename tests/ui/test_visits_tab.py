@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from desk.models import Visit
 from desk.models.enums import VisitState
-from desk.services import residents
-from desk.services.residents import ResidentDraft
+from desk.services.records import residents
+from desk.services.records.residents import ResidentDraft
 from desk.ui.tabs import visits as visits_tab
 from desk.ui.tabs.visits import VisitsTab
 

@@ -20,11 +20,11 @@ from sqlmodel import select
 from desk.models import WorkOrder, WorkOrderMaterial
 from desk.models.enums import Channel, Urgency
 from desk.models.enums import WorkOrderState as W
-from desk.services import calls, carry, residents, staff, workorders
-from desk.services.calls import CallDraft
-from desk.services.countdown import span as _span
-from desk.services.residents import ResidentDraft
-from desk.services.workorders import Completion, MaterialLine, WorkOrderDraft
+from desk.services.records import calls, carry, residents, staff, workorders
+from desk.services.records.calls import CallDraft
+from desk.services.records.residents import ResidentDraft
+from desk.services.records.workorders import Completion, MaterialLine, WorkOrderDraft
+from desk.services.views.countdown import span as _span
 from desk.ui import msgbox
 from desk.ui.dialogs import workorder_dialogs as dialogs
 from desk.ui.tabs import record_tab
@@ -554,7 +554,7 @@ def test_callback_from_the_detail(
     qtbot, settle, tab, write, fetch, monkeypatch, satisfaction, state
 ):
     from desk.models import Callback
-    from desk.services.callbacks import CallbackResult
+    from desk.services.records.callbacks import CallbackResult
     from desk.ui.dialogs import callback_dialog
 
     completed_order(write)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.models.enums import CallbackWay, Satisfaction
-from desk.services.callbacks import CallbackResult
+from desk.services.records.callbacks import CallbackResult
 from desk.ui.dialogs import answer_of
 
 

@@ -1,6 +1,6 @@
 """导入名单: preview of an import — the guessed columns (changeable) and what every row will do.
 
-Reading the file and planning (``importing.read_table``, ``guess_mapping``,
+Reading the file and planning (``resident_import.read_table``, ``guess_mapping``,
 ``plan_import`` on a read snapshot) run on the second lane (``Ops.render``): parsing a
 long list and matching every row is a long read, and saves at the desk must not wait
 behind it. Nothing is written until 导入, which applies the plan shown in one write
@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from desk.models.errors import DeskError, ValidationError
-from desk.services import importing
-from desk.services.context import Ctx
-from desk.services.importing import (
+from desk.services.core.context import Ctx
+from desk.services.io import resident_import
+from desk.services.io.resident_import import (
     FIELDS,
     Action,
     ImportChangedError,
@@ -152,8 +152,8 @@ class PlanRowsModel(QAbstractTableModel):
 
 def _read_and_plan(ctx: Ctx, path: Path) -> tuple[RawTable, dict[str, int], ImportPlan | None, str]:
     """Operation: the table, the guessed mapping, and its plan (or why it cannot plan)."""
-    raw = importing.read_table(path)
-    mapping = importing.guess_mapping(raw)
+    raw = resident_import.read_table(path)
+    mapping = resident_import.guess_mapping(raw)
     try:
         return raw, mapping, _plan(ctx, raw, mapping, "replace"), ""
     except ValidationError as exc:  # e.g. no column was recognised as 姓名
@@ -161,7 +161,7 @@ def _read_and_plan(ctx: Ctx, path: Path) -> tuple[RawTable, dict[str, int], Impo
 
 
 def _plan(ctx: Ctx, raw: RawTable, mapping: dict[str, int], phones_mode: str) -> ImportPlan:
-    return importing.plan_import(ctx.session, raw, mapping, phones_mode=phones_mode)
+    return resident_import.plan_import(ctx.session, raw, mapping, phones_mode=phones_mode)
 
 
 class ImportPreviewDialog(QDialog):
@@ -406,7 +406,7 @@ class ImportPreviewDialog(QDialog):
         self._set_busy(True)
         self.import_button.setText(self.tr("正在导入……"))
         self._ops.write(
-            lambda ctx: importing.apply_import(ctx, plan), self._applied, self._apply_failed
+            lambda ctx: resident_import.apply_import(ctx, plan), self._applied, self._apply_failed
         )
 
     def _applied(self, result: ImportResult) -> None:
@@ -444,7 +444,7 @@ class ImportPreviewDialog(QDialog):
             return
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
         self._ops.background(  # the plan is in memory: no transaction
-            lambda: importing.save_rejects_xlsx(plan, target),
+            lambda: resident_import.save_rejects_xlsx(plan, target),
             lambda n: msgbox.info(
                 self,
                 self.tr("已保存"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
-from desk.services import details
-from desk.services.context import Ctx
+from desk.services.core.context import Ctx
+from desk.services.views import details
 from desk.ui import msgbox
 from desk.ui.ops import Ops
 from desk.ui.widgets.record_detail import RecordDetail

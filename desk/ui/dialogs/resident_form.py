@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from desk.models.enums import ResidentRole
 from desk.models.errors import DeskError, ValidationError
-from desk.services import residents
-from desk.services.context import Ctx
-from desk.services.residents import ResidentDetail, ResidentDraft
+from desk.services.core.context import Ctx
+from desk.services.records import residents
+from desk.services.records.residents import ResidentDetail, ResidentDraft
 from desk.ui import msgbox
 from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from desk.models.errors import ValidationError
-from desk.services import settings_text
-from desk.services.settings_text import SettingRow
+from desk.services.records import settings_text
+from desk.services.records.settings_text import SettingRow
 from desk.ui import backups, msgbox
 from desk.ui.forms import FieldErrors, error_label
 from desk.ui.ops import Ops

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from desk.models.enums import StaffRole
 from desk.models.errors import ValidationError
-from desk.services import staff
-from desk.services.changes import Changes
-from desk.services.context import Ctx
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx
+from desk.services.records import staff
 from desk.ui import msgbox
 from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desk.models import kinds
 from desk.models.errors import ValidationError
 from desk.models.validation import parse_money
-from desk.services.workorders import Completion, MaterialLine
+from desk.services.records.workorders import Completion, MaterialLine
 from desk.ui.dialogs import answer_of
 
 MATERIAL_COLUMNS = ("名称", "数量", "单价（元）", "金额（元）")

@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desk.models.kinds import RecordKind
-from desk.services.context import Ctx
+from desk.services.core.context import Ctx
 from desk.ui.ops import Ops
 
 Fetch = Callable[[Ctx, int, int], Sequence[Any]]  # (ctx, offset, limit) -> rows

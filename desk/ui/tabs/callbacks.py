@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 
 from desk.models.enums import CallbackState, Satisfaction
 from desk.models.errors import NotFoundError, TransitionError, ValidationError
-from desk.services import callback_list, callbacks, details
-from desk.services import countdown as clocks
-from desk.services.callback_list import CallbackRow, Scope
-from desk.services.callbacks import CallbackResult
-from desk.services.changes import Changes
-from desk.services.context import Ctx, local_now
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx, local_now
+from desk.services.records import callbacks
+from desk.services.records.callbacks import CallbackResult
+from desk.services.views import callback_list, details
+from desk.services.views import countdown as clocks
+from desk.services.views.callback_list import CallbackRow, Scope
 from desk.ui import msgbox
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import callback_dialog

@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
 
 from desk.models import kinds
 from desk.models.enums import CallType
-from desk.services import calls, settings, staff
-from desk.services.calls import CallDraft
-from desk.services.changes import Changes
-from desk.services.context import Ctx
-from desk.services.search import Match
+from desk.services.core import settings
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx
+from desk.services.records import calls, staff
+from desk.services.records.calls import CallDraft
+from desk.services.views.resident_search import Match
 from desk.ui.models.paged import Column, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 

@@ -35,14 +35,15 @@ from PySide6.QtWidgets import (
 from desk.models import kinds
 from desk.models.enums import ComplaintChannel, EscalationLevel, Severity
 from desk.models.errors import ValidationError
-from desk.services import complaints, settings, sla
-from desk.services import countdown as clocks
-from desk.services.carry import Carry
-from desk.services.changes import Changes
-from desk.services.complaints import REQUIRED_LEVEL, AttachmentInfo, ComplaintDraft
-from desk.services.context import Ctx
-from desk.services.lists import ComplaintRow
-from desk.services.search import Match
+from desk.services.core import settings, sla
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx
+from desk.services.records import complaints
+from desk.services.records.carry import Carry
+from desk.services.records.complaints import REQUIRED_LEVEL, AttachmentInfo, ComplaintDraft
+from desk.services.views import countdown as clocks
+from desk.services.views.lists import ComplaintRow
+from desk.services.views.resident_search import Match
 from desk.ui import msgbox, temp_files
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import complaint_dialogs as dialogs

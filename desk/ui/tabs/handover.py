@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 
 from desk.models.errors import ValidationError
 from desk.reports.forms import Form
-from desk.services import duty, forms, handover
-from desk.services.changes import Changes
-from desk.services.context import Ctx
-from desk.services.duty import DUTY_SCOPES, ShiftView
-from desk.services.handover import DutyEntry
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx
+from desk.services.duty import handover, on_duty
+from desk.services.duty.handover import DutyEntry
+from desk.services.duty.on_duty import DUTY_SCOPES, ShiftView
+from desk.services.io import paper_forms
 from desk.ui import msgbox, printing
 from desk.ui.forms import error_label, show_error
 from desk.ui.ops import Ops
@@ -182,11 +183,11 @@ class HandoverTab(QWidget):
         if shift_id is None:
             self._show_view(None)
             return
-        self.ops.read(lambda ctx: duty.shift_view(ctx, shift_id), self._show_view, self._failed)
+        self.ops.read(lambda ctx: on_duty.shift_view(ctx, shift_id), self._show_view, self._failed)
 
     def load_list(self) -> None:
         scope = DUTY_SCOPES[self.scope.currentIndex()]
-        self.ops.read(lambda ctx: duty.duty_list(ctx, scope), self._show_list, self._failed)
+        self.ops.read(lambda ctx: on_duty.duty_list(ctx, scope), self._show_list, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         msgbox.error(self, self.tr("读取失败"), str(exc))
@@ -307,7 +308,7 @@ class HandoverTab(QWidget):
         self.accept(entry.handover_id)
 
     def accept(self, handover_id: int) -> None:
-        """接班确认 by the person on duty."""
+        """接班确认 by the person on on_duty."""
         who = self.ops.desk.duty.staff_id
         if who is None:
             return
@@ -332,7 +333,7 @@ class HandoverTab(QWidget):
         handover_id = self.view.handover_id
 
         def render(ctx: Ctx) -> tuple[Form, Path]:
-            form = forms.handover_form(ctx, handover_id)
+            form = paper_forms.handover_form(ctx, handover_id)
             return form, printing.render_for_preview([form], "")
 
         def show(result: tuple[Form, Path]) -> None:

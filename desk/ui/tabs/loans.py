@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from desk.models import kinds
-from desk.services import forms, loans
-from desk.services.changes import Changes
-from desk.services.context import local_now
-from desk.services.loans import LoanDraft
+from desk.services.core.changes import Changes
+from desk.services.core.context import local_now
+from desk.services.io import paper_forms
+from desk.services.records import loans
+from desk.services.records.loans import LoanDraft
 from desk.ui import msgbox, printing
 from desk.ui.dialogs import loan_item_dialog
 from desk.ui.models.paged import Column, columns_of
@@ -160,4 +161,4 @@ class LoansTab(RecordTab):
         if answer is None:
             return
         day, kind = answer
-        self.preview_forms(lambda ctx: [forms.loan_register(ctx, day, kind=kind)])
+        self.preview_forms(lambda ctx: [paper_forms.loan_register(ctx, day, kind=kind)])

@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
 from desk.models import kinds
 from desk.models.errors import ValidationError
 from desk.reports.forms import Form, render
-from desk.services import callbacks, carry, details, forms, list_export, lists
-from desk.services.changes import Changes
-from desk.services.context import Ctx, local_now
-from desk.services.search import Match
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx, local_now
+from desk.services.io import paper_forms
+from desk.services.records import callbacks, carry
+from desk.services.views import details, list_export, lists
+from desk.services.views.resident_search import Match
 from desk.ui import dialogs, msgbox, printing
 from desk.ui.dialogs import callback_dialog
 from desk.ui.form_drafts import FormDrafts
@@ -67,7 +69,7 @@ class RecordTab(QWidget):
     actions: frozenset[str] = frozenset()  # the detail actions this tab can carry out
     # other kinds (table names) the list shows, besides ``kind``: a change to one reloads it
     shows: frozenset[str] = frozenset()
-    # the paper form of a record (forms.record_form's kind): 打印/导出PDF/导出Excel; None:
+    # the paper form of a record (paper_forms.record_form's kind): 打印/导出PDF/导出Excel; None:
     # visits and calls have none
     forms_kind: str | None = None
     saved = Signal(object)  # the record just saved
@@ -640,7 +642,7 @@ class RecordTab(QWidget):
         if kind is None:
             return
         if name == "print":
-            self.preview_forms(lambda ctx: [forms.record_form(ctx, kind, record_id)])
+            self.preview_forms(lambda ctx: [paper_forms.record_form(ctx, kind, record_id)])
             return
         suffix = ".pdf" if name == "pdf" else ".xlsx"
         serial = self.detail.detail.serial if self.detail.detail is not None else kind
@@ -656,7 +658,7 @@ class RecordTab(QWidget):
 
         def job(ctx: Ctx) -> None:
             # on the second lane: the snapshot held while it renders keeps no save waiting
-            render(forms.record_form(ctx, kind, record_id), target)
+            render(paper_forms.record_form(ctx, kind, record_id), target)
 
         def done(_result: None) -> None:
             printing.remember_folder(target)

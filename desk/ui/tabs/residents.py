@@ -1,7 +1,7 @@
 """住户: find anyone in a keystroke, see their record and everything that happened at the flat.
 
 - The search box searches as you type (150 ms after the last key) with
-  ``search.search_residents`` on the DB worker; an empty box shows the whole registry,
+  ``resident_search.search_residents`` on the DB worker; an empty box shows the whole registry,
   loaded page by page (``PagedTableModel`` + ``residents.list_page``).
 - Privacy: the list shows phone numbers masked; the detail panel — a staff member opening
   the record — shows them in full.
@@ -41,12 +41,14 @@ from PySide6.QtWidgets import (
 
 from desk.models.errors import DeskError, ValidationError
 from desk.models.validation import mask_phone, normalize_room
-from desk.services import importing, residents, search, timeline
-from desk.services.changes import Changes
-from desk.services.context import Ctx
-from desk.services.importing import ImportResult
-from desk.services.residents import ResidentDetail, ResidentRow
-from desk.services.timeline import TimelineEntry
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx
+from desk.services.io import resident_import
+from desk.services.io.resident_import import ImportResult
+from desk.services.records import residents
+from desk.services.records.residents import ResidentDetail, ResidentRow
+from desk.services.views import resident_search, timeline
+from desk.services.views.timeline import TimelineEntry
 from desk.ui import dialogs, msgbox
 from desk.ui.dialogs.import_preview import ImportPreviewDialog
 from desk.ui.dialogs.resident_form import MoveOutDialog, ResidentFormDialog
@@ -69,7 +71,7 @@ TIMELINE_KINDS = ("visit", "call", "workorder", "complaint", "loan", "loanitem",
 
 @dataclass(frozen=True)
 class ListRow:
-    """One line of the list, whether it came from the registry or from a search."""
+    """One line of the list, whether it came from the registry or from a resident_search."""
 
     resident_id: int
     unit_id: int | None
@@ -120,10 +122,10 @@ def search_page(
     ctx: Ctx, query: str, offset: int, limit: int, include_moved_out: bool
 ) -> list[ListRow]:
     """Rows ``offset …`` of the search's ranking (the ranking is the same for any limit)."""
-    end = min(offset + limit, search.MAX_LIMIT)
+    end = min(offset + limit, resident_search.MAX_LIMIT)
     if end <= offset:
         return []
-    found = search.search_residents(
+    found = resident_search.search_residents(
         ctx.session, query, limit=end, include_moved_out=include_moved_out
     )
     # A Match has no move-in date: open each found resident (phones masked below).
@@ -278,7 +280,7 @@ class ResidentsTab(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("房号 / 姓名 / 拼音首字母 / 电话后四位"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMaxLength(search.MAX_QUERY)
+        self.search_edit.setMaxLength(resident_search.MAX_QUERY)
         search_label = QLabel(self.tr("查找"))
         search_label.setBuddy(self.search_edit)
         self.include_moved_out = QCheckBox(self.tr("显示已迁出"))
@@ -664,7 +666,7 @@ class ResidentsTab(QWidget):
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
 
         def export(ctx: Ctx) -> int:
-            return importing.export_residents_xlsx(
+            return resident_import.export_residents_xlsx(
                 ctx.session,
                 target,
                 full_phones=options.full_phones,

@@ -1,7 +1,7 @@
 """统计: the supervisor's monthly figures — tables and charts, exported to Excel and PDF.
 
 The figures are read on the operations' second lane (``Ops.render``, so saves never wait
-behind them; ``statistics_export.load``: the month and the one before, open work judged
+behind them; ``statistics_tables.load``: the month and the one before, open work judged
 at the office clock) and arrive as plain tables, the same ones the
 xlsx and the PDF lay out, so the screen and the files never disagree. Each section is a
 table — every figure beside the month before and the change — with a chart where one helps,
@@ -55,9 +55,9 @@ from desk.reports.statistics_report import (
     StatisticsReport,
     show,
 )
-from desk.services import statistics_export
-from desk.services.changes import Changes
-from desk.services.context import Ctx, local_now
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx, local_now
+from desk.services.views import statistics_tables
 from desk.ui import dialogs, msgbox
 from desk.ui.ops import Ops
 
@@ -90,13 +90,13 @@ def documents_dir() -> str:
 def load_report(ctx: Ctx, year: int, month: int, now: datetime) -> StatisticsReport:
     """The month's tables, open work judged at ``now`` (when the tab asked). An operation."""
     ctx.now = now
-    return statistics_export.load(ctx, year, month)
+    return statistics_tables.load(ctx, year, month)
 
 
 def export_report(ctx: Ctx, year: int, month: int, path: Path, fmt: str, now: datetime) -> Path:
     """Read the month as ``load_report`` does and write it as ``fmt``. An operation."""
     ctx.now = now
-    return statistics_export.export(ctx, year, month, path, fmt)
+    return statistics_tables.export(ctx, year, month, path, fmt)
 
 
 class StatisticsTab(QWidget):
@@ -116,7 +116,7 @@ class StatisticsTab(QWidget):
         self._stale = False
 
         # --- the bar at the top --------------------------------------------------------
-        year, month = statistics_export.last_full_month(local_now())
+        year, month = statistics_tables.last_full_month(local_now())
         self.month_edit = QDateEdit()
         self.month_edit.setDisplayFormat("yyyy年M月")
         self.month_edit.setMinimumDate(FIRST_MONTH)
@@ -304,7 +304,7 @@ class StatisticsTab(QWidget):
         """导出Excel… / 导出PDF…: ask where, then read and write on the second lane."""
         title, suffix, filters = FORMATS[fmt]
         year, month = self.month()
-        suggested = Path(documents_dir()) / statistics_export.suggested_name(year, month, suffix)
+        suggested = Path(documents_dir()) / statistics_tables.suggested_name(year, month, suffix)
         path = dialogs.ask_save_path(self, self.tr(title), str(suggested), self.tr(filters))
         if not path:
             return

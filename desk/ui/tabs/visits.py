@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QInputDialog, QLineEdit, QPl
 
 from desk.models import kinds
 from desk.models.enums import VisitOutcome
-from desk.services import visits
-from desk.services.visits import VisitDraft
+from desk.services.records import visits
+from desk.services.records.visits import VisitDraft
 from desk.ui.models.paged import Column, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 

@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
 from desk.models import kinds
 from desk.models.enums import Channel, Urgency
 from desk.models.errors import ValidationError
-from desk.services import countdown as clocks
-from desk.services import forms, settings, sla, workorders
-from desk.services.carry import Carry
-from desk.services.changes import Changes
-from desk.services.context import Ctx, local_now
-from desk.services.lists import WorkOrderRow
-from desk.services.workorders import WorkOrderDraft
+from desk.services.core import settings, sla
+from desk.services.core.changes import Changes
+from desk.services.core.context import Ctx, local_now
+from desk.services.io import paper_forms
+from desk.services.records import workorders
+from desk.services.records.carry import Carry
+from desk.services.records.workorders import WorkOrderDraft
+from desk.services.views import countdown as clocks
+from desk.services.views.lists import WorkOrderRow
 from desk.ui import msgbox
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import workorder_dialogs as dialogs
@@ -295,7 +297,7 @@ class WorkOrdersTab(RecordTab):
         sheets printed in one go."""
         day = local_now().date()
         self.preview_forms(
-            lambda ctx: forms.dispatched_on(ctx, day),
+            lambda ctx: paper_forms.dispatched_on(ctx, day),
             title=self.tr("派工单 {0}").format(f"{day:%Y-%m-%d}"),
             empty=self.tr("今天还没有派出的工单。"),
         )

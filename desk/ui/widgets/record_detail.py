@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.details import Detail
+from desk.services.views.details import Detail
 
 FIELD_COLUMNS = 3  # label/value pairs side by side
 

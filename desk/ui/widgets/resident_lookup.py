@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from desk.services.context import Ctx
-from desk.services.search import Match, search_residents
+from desk.services.core.context import Ctx
+from desk.services.views.resident_search import Match, search_residents
 from desk.ui.ops import Ops
 
 DEBOUNCE_MS = 150

@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from desk.models.errors import DeskError
-from desk.services import lookup
+from desk.services.views import by_serial
 from desk.ui.ops import Ops
 
 SHORTCUT = "Ctrl+L"
@@ -22,7 +22,7 @@ ERROR_CHARS = 28  # beside the field; the whole message is in the tooltip
 
 
 class SerialLookup(QWidget):
-    found = Signal(object)  # lookup.Found
+    found = Signal(object)  # by_serial.Found
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,7 +33,7 @@ class SerialLookup(QWidget):
             self.tr("表单右上角的单号或二维码，如 PG-20261129-003；快捷键 {0}").format(SHORTCUT)
         )
         self.field.setClearButtonEnabled(True)
-        self.field.setMaxLength(lookup.MAX_LEN + 20)  # room for blanks a scanner adds
+        self.field.setMaxLength(by_serial.MAX_LEN + 20)  # room for blanks a scanner adds
         self.field.setMinimumWidth(190)
         self.field.returnPressed.connect(self.look_up)
         self.field.textEdited.connect(lambda _t: self.error.hide())
@@ -58,9 +58,9 @@ class SerialLookup(QWidget):
 
     def look_up(self) -> None:
         text = self.field.text()
-        self.ops.read(lambda ctx: lookup.find(ctx, text), self._found, self._failed)
+        self.ops.read(lambda ctx: by_serial.find(ctx, text), self._found, self._failed)
 
-    def _found(self, found: lookup.Found) -> None:
+    def _found(self, found: by_serial.Found) -> None:
         self.error.hide()
         self.field.clear()
         self.found.emit(found)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desk.models.dbfile import reindex
-from desk.services import backup
+from desk.services.io import backup
 from desk.ui import backups, msgbox
 from desk.ui.backups import AutoBackup
 from desk.ui.ops import Ops

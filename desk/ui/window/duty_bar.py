@@ -12,11 +12,12 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desk.services import calls, duty, shifts
-from desk.services.context import Ctx
-from desk.services.duty import DutyState
-from desk.services.handle import Duty
-from desk.services.handover import DutyEntry
+from desk.services.core.context import Ctx
+from desk.services.core.handle import Duty
+from desk.services.duty import on_duty, shifts
+from desk.services.duty.handover import DutyEntry
+from desk.services.duty.on_duty import DutyState
+from desk.services.records import calls
 from desk.ui import msgbox
 from desk.ui.dialogs import duty_dialog
 from desk.ui.ops import Ops
@@ -65,7 +66,7 @@ class DutyBar(QWidget):
 
     def _keep_duty(self) -> None:
         """Every write from now on is stamped with the person the combo shows and the
-        shift on duty."""
+        shift on on_duty."""
         self.ops.desk.on_duty(self.combo.currentData(), self.shift_on_duty)
 
     # --- showing -----------------------------------------------------------------------
@@ -131,7 +132,7 @@ class DutyBar(QWidget):
 
         def come(ctx: Ctx) -> tuple[int, list[DutyEntry]]:
             shift = shifts.come_on_duty(ctx, choice.staff_id, choice.shift_name)
-            return shift.id, duty.waiting_for(ctx, choice.staff_id)  # type: ignore[return-value]
+            return shift.id, on_duty.waiting_for(ctx, choice.staff_id)  # type: ignore[return-value]
 
         def done(result: tuple[int, list[DutyEntry]]) -> None:
             shift_id, waiting = result

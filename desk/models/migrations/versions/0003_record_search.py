@@ -5,7 +5,7 @@ Revises: 0002
 Create Date: 2026-11-22 07:00:00
 
 The tables are not in SQLModel's metadata (env.py leaves them out of comparisons). The
-segmentation below is a frozen copy of ``desk.services.textsearch`` as of this revision —
+segmentation below is a frozen copy of ``desk.services.core.textsearch`` as of this revision —
 a revision never imports today's code; a later change to the rules needs a revision that
 rebuilds the bodies (a test checks that this copy and the service agree while they should).
 """

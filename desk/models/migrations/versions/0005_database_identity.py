@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     # a file upgraded from an earlier version gets its identity now: its older backups
-    # have none and are never rotated away (desk.services.backup.prune)
+    # have none and are never rotated away (desk.services.io.backup.prune)
     op.bulk_insert(table, [{"id": 1, "uid": uuid.uuid4().hex, "created_at": datetime.now()}])
 
 

@@ -1,0 +1,119 @@
+"""Office settings: a typed list of defaults, seeded into the ``setting`` table.
+
+Every time limit of DOMAIN.md is a default here that an office can change. Limits
+are written as short specs parsed by desk.services.core.sla: ``30m``, ``2h``, ``2d``
+(calendar days), ``5wd`` (working days), ``eod`` (end of the same day).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from desk.models import Setting, db
+from desk.models.enums import Severity, Urgency
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    label: str
+
+
+def _sla(urgency: Urgency, response: str, completion: str) -> list[SettingSpec]:
+    return [
+        SettingSpec(f"sla.workorder.{urgency.value}.response", response, f"{urgency}·响应时限"),
+        SettingSpec(f"sla.workorder.{urgency.value}.completion", completion, f"{urgency}·完成时限"),
+    ]
+
+
+DEFAULTS: list[SettingSpec] = [
+    SettingSpec("office.name", "", "物业服务中心名称"),
+    SettingSpec("office.greeting", "您好，{office}，请问有什么可以帮您？", "接听问候语"),
+    *_sla(Urgency.EMERGENCY, "30m", "2h"),
+    *_sla(Urgency.IMPORTANT, "1h", "8h"),
+    *_sla(Urgency.ORDINARY, "2h", "48h"),
+    *_sla(Urgency.APPOINTMENT, "4h", "5wd"),
+    SettingSpec(f"sla.complaint.{Severity.MAJOR.value}", "eod", "重大投诉·上报公司领导时限"),
+    SettingSpec(f"sla.complaint.{Severity.IMPORTANT.value}", "1h", "重要投诉·上报项目主管时限"),
+    SettingSpec(f"sla.complaint.{Severity.MINOR.value}", "2d", "轻微投诉·处理完毕时限"),
+    SettingSpec("sla.callback.workorder", "48h", "报修完成后回访时限"),
+    SettingSpec("sla.callback.complaint", "48h", "投诉答复后回访时限"),
+    SettingSpec("sla.near_fraction", 0.2, "剩余时间少于时限的此比例时标黄"),
+    SettingSpec(
+        "lists.workorder.categories",
+        ["水电", "土建", "门窗", "电梯", "门禁", "公共设施", "其他"],
+        "报修类别",
+    ),
+    SettingSpec(
+        "lists.complaint.categories",
+        ["工程质量", "规划设计", "销售管理", "物业管理", "客户服务", "其他"],
+        "投诉类别",
+    ),
+    SettingSpec(
+        "lists.complaint.subtypes",
+        ["设施故障", "邻里纠纷", "噪音", "环境卫生", "收费", "服务态度", "其他"],
+        "投诉细类",
+    ),
+    SettingSpec(
+        "lists.shifts",
+        [
+            {"name": "早班", "start": "08:00", "end": "16:00"},
+            {"name": "中班", "start": "16:00", "end": "24:00"},
+            {"name": "晚班", "start": "00:00", "end": "08:00"},
+        ],
+        "班次",
+    ),
+    # the daily backup goes beside the database and, when this is set, here as well: a
+    # USB stick or a second disk survives the PC's own disk failing (services/io/backup.py)
+    SettingSpec("backup.folder", "", "每日备份另存到"),
+]
+
+_BY_KEY = {spec.key: spec for spec in DEFAULTS}
+
+
+def seed(session: Session) -> None:
+    """Insert every default the table does not have yet; existing values are kept."""
+    have = set(session.exec(select(Setting.key)).all())
+    for spec in DEFAULTS:
+        if spec.key not in have:
+            session.add(Setting(key=spec.key, value=json.dumps(spec.default, ensure_ascii=False)))
+    session.flush()
+
+
+def seed_missing(engine: Engine) -> None:
+    """Seed the defaults the file lacks, taking the write lock only when one is missing:
+    opening a file to print a form or to read it never waits for a save, nor blocks one."""
+    with db.read_session(engine) as session:
+        have = set(session.exec(select(Setting.key)).all())
+    if any(spec.key not in have for spec in DEFAULTS):
+        with db.write_session(engine) as session:
+            seed(session)
+
+
+def label(key: str) -> str:
+    return _BY_KEY[key].label
+
+
+def default(key: str) -> Any:
+    return _BY_KEY[key].default
+
+
+def get(session: Session, key: str) -> Any:
+    spec = _BY_KEY[key]  # unknown keys are programming errors
+    row = session.get(Setting, key)
+    return spec.default if row is None else json.loads(row.value)
+
+
+def all_values(session: Session) -> dict[str, Any]:
+    """Every setting, defaults filled in — one query for code that needs many limits."""
+    values = {spec.key: spec.default for spec in DEFAULTS}
+    for row in session.exec(select(Setting)).all():
+        if row.key in values:
+            values[row.key] = json.loads(row.value)
+    return values

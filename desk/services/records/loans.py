@@ -1,0 +1,182 @@
+"""物品借用: lend an item or key, take it back; stock can never go negative."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import func, select
+
+from desk.models import Loan, LoanItem, kinds
+from desk.models.enums import LoanKind, LoanState
+from desk.models.errors import TransitionError, ValidationError
+from desk.models.validation import clean_text, parse_money, parse_quantity
+from desk.services.core import audit
+from desk.services.core.context import Ctx
+from desk.services.core.numbering import SerialKind
+from desk.services.records import common
+
+label_of = kinds.LOAN.label  # a field's one label (desk.models.kinds)
+
+
+@dataclass
+class LoanDraft:
+    item_id: int
+    borrower: str
+    expected_return_at: datetime
+    quantity: int | str = 1
+    room: str = ""
+    phone: str = ""
+    resident_id: int | None = None
+    deposit: Decimal | str | None = None
+    remarks: str = ""
+
+
+def add_item(
+    ctx: Ctx,
+    name: str,
+    stock: int | str,
+    kind: LoanKind = LoanKind.ITEM,
+    deposit: Decimal | str | None = None,
+) -> LoanItem:
+    name = clean_text(name, field="name", label="物品名称", max_len=40, required=True)
+    if ctx.session.exec(select(LoanItem).where(LoanItem.name == name)).first():
+        raise ValidationError("name", "物品名称", f"“{name}”已经在物品目录里了")
+    item = LoanItem(
+        name=name,
+        kind=kind,
+        stock=parse_quantity(stock, field="stock", label="数量", minimum=1, maximum=9999),
+        deposit=parse_money(deposit, field="deposit", label=label_of("deposit")) or Decimal(0),
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.session.add(item)
+    ctx.session.flush()
+    audit.created(ctx, item, summary=name)
+    return item
+
+
+def out_count(ctx: Ctx, item_id: int) -> int:
+    stmt = select(func.coalesce(func.sum(Loan.quantity), 0)).where(
+        Loan.item_id == item_id, Loan.state == LoanState.OUT
+    )
+    return int(ctx.session.exec(stmt).one())
+
+
+def available(ctx: Ctx, item_id: int) -> int:
+    item = common.get(ctx, LoanItem, item_id)
+    return item.stock - out_count(ctx, item_id)
+
+
+def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
+    item = common.get(ctx, LoanItem, draft.item_id)
+    if not item.active:
+        raise ValidationError("item_id", "借用物品", f"“{item.name}”已停止出借")
+    quantity = parse_quantity(draft.quantity, field="quantity", label=label_of("quantity"))
+    free = item.stock - out_count(ctx, item.id)  # type: ignore[arg-type]
+    if quantity > free:
+        raise ValidationError("quantity", "数量", f"“{item.name}”现在只剩 {free} 件可借")
+    if draft.expected_return_at <= ctx.now:
+        raise ValidationError("expected_return_at", "预计归还时间", "必须晚于现在")
+    party = common.party_fields(
+        ctx,
+        room=draft.room,
+        name=draft.borrower,
+        phone=draft.phone,
+        resident_id=draft.resident_id,
+        name_label=label_of("person_name"),
+        name_required=True,
+        phone_required=True,
+    )
+    deposit = parse_money(draft.deposit, field="deposit", label=label_of("deposit"))
+    return common.create(
+        ctx,
+        Loan,
+        SerialKind.LOAN,
+        item_id=item.id,
+        quantity=quantity,
+        deposit=item.deposit * quantity if deposit is None else deposit,
+        expected_return_at=draft.expected_return_at,
+        remarks=clean_text(draft.remarks, field="remarks", label=label_of("remarks"), max_len=200),
+        **party,
+    )
+
+
+def give_back(
+    ctx: Ctx, loan_id: int, condition: str = "完好", deposit_refunded: Decimal | str | None = None
+) -> Loan:
+    loan = common.get(ctx, Loan, loan_id)
+    if loan.state != LoanState.OUT:
+        raise TransitionError(f"这条借用的状态是“{loan.state}”，不能再归还。")
+    refund = parse_money(
+        deposit_refunded, field="deposit_refunded", label=label_of("deposit_refunded")
+    )
+    refund = loan.deposit if refund is None else refund
+    if refund > loan.deposit:
+        raise ValidationError(
+            "deposit_refunded", "退还押金", f"不能超过收取的押金 {loan.deposit} 元"
+        )
+    audit.change(
+        ctx,
+        loan,
+        {
+            "state": LoanState.RETURNED,
+            "returned_at": ctx.now,
+            "returned_to_id": ctx.staff_id,
+            "condition": clean_text(
+                condition, field="condition", label=label_of("condition"), max_len=200
+            ),
+            "deposit_refunded": refund,
+        },
+    )
+    return loan
+
+
+def void(ctx: Ctx, loan_id: int, reason: str) -> Loan:
+    loan = common.get(ctx, Loan, loan_id)
+    if loan.state == LoanState.VOID:
+        raise TransitionError("这条借用已经作废。")
+    common.void(ctx, loan, reason, LoanState.VOID)
+    return loan
+
+
+def count_overdue(ctx: Ctx) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(Loan)
+        .where(Loan.state == LoanState.OUT, Loan.expected_return_at < ctx.now)
+    )
+    return int(ctx.session.exec(stmt).one())
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    id: int
+    name: str
+    kind: LoanKind
+    stock: int
+    out: int
+    deposit: Decimal
+
+    @property
+    def available(self) -> int:
+        return self.stock - self.out
+
+
+def catalogue(ctx: Ctx) -> list[CatalogueItem]:
+    """The lendable items with how many are out now (one query), for the lending form."""
+    out = dict(
+        ctx.session.exec(
+            select(Loan.item_id, func.sum(Loan.quantity))
+            .where(Loan.state == LoanState.OUT)
+            .group_by(Loan.item_id)
+        ).all()
+    )
+    items = ctx.session.exec(
+        select(LoanItem).where(LoanItem.active).order_by(LoanItem.kind, LoanItem.name)  # type: ignore[arg-type]
+    ).all()
+    return [
+        CatalogueItem(i.id, i.name, i.kind, i.stock, int(out.get(i.id, 0)), i.deposit)  # type: ignore[arg-type]
+        for i in items
+    ]

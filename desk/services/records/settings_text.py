@@ -1,0 +1,127 @@
+"""Settings as a person reads and writes them: "水电、土建、门窗", "早班 08:00-16:00；中班 …",
+"2h" — for the 设置 dialog and ``desk settings``. Each value is checked before it is
+stored, so a typo can never break every later intake.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
+from typing import Any
+
+from desk.models.errors import TransitionError, ValidationError
+from desk.models.validation import check_encodable
+from desk.services.core import settings
+from desk.services.core.context import Ctx
+from desk.services.duty import shifts
+from desk.services.records import staff
+
+LIST_SEP = re.compile(r"[、,，;；\n]+")
+SHIFT_ITEM = re.compile(r"^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–~至]\s*(\d{1,2}:\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    key: str
+    label: str
+    text: str  # the value as the dialog shows it
+    hint: str  # how to write it
+
+
+def to_text(key: str, value: Any) -> str:
+    if key == "lists.shifts":
+        return "；".join(f"{s['name']} {s['start']}-{s['end']}" for s in value)
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def hint(key: str) -> str:
+    if key == "lists.shifts":
+        return "班次名 开始-结束，用“；”分开，如：白班 08:00-20:00；夜班 20:00-08:00"
+    if key.startswith("sla."):
+        return "30m=30分钟，2h=2小时，2d=2天，5wd=5个工作日，eod=当天下班前"
+    if key == "sla.near_fraction":
+        return "0 到 1 之间的小数"
+    if key.startswith("lists."):
+        return "用“、”分开"
+    if key == "office.greeting":
+        return "{office} 会换成物业服务中心名称"
+    if key == "backup.folder":
+        return "U盘或另一块硬盘上的文件夹，如 E:\\物业前台备份；不填则只备份在数据目录里"
+    return ""
+
+
+def from_text(key: str, text: str) -> Any:
+    """The stored value for ``text``; ValidationError (field = the key) when it is wrong."""
+    label = settings.label(key)
+    text = check_encodable(text.strip(), key, label)
+    if key == "lists.shifts":
+        raw = []
+        for item in (i for i in re.split(r"[;；\n]+", text) if i.strip()):
+            found = SHIFT_ITEM.match(item)
+            if found is None:
+                example = "请写成：早班 08:00-16:00"
+                raise ValidationError(key, label, f"“{item.strip()}”看不懂，{example}")
+            name, start, end = found.groups()
+            raw.append({"name": name, "start": start.zfill(5), "end": end.zfill(5)})
+        shifts.parse_definitions(raw)  # overlaps, bad times: its own Chinese message
+        return raw
+    default = settings.default(key)
+    if isinstance(default, list):
+        items = [i.strip() for i in LIST_SEP.split(text) if i.strip()]
+        if not items:
+            raise ValidationError(key, label, "至少要有一项")
+        return items
+    if isinstance(default, float):
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValidationError(key, label, "请填写一个小数，如 0.2") from None
+        if not 0 < value < 1:
+            raise ValidationError(key, label, "请填写 0 到 1 之间的小数")
+        return value
+    if key == "office.name" and not text:
+        raise ValidationError(key, label, "不能为空")
+    if key == "backup.folder" and text:
+        if len(text) > 260:
+            raise ValidationError(key, label, "路径太长（最多 260 个字符）")
+        if not (Path(text).is_absolute() or PureWindowsPath(text).is_absolute()):
+            raise ValidationError(key, label, "请填写完整的文件夹路径，如 E:\\物业前台备份")
+    if key == "office.greeting":
+        try:
+            text.format(office="")
+        except (KeyError, IndexError, ValueError):
+            raise ValidationError(key, label, "只能用 {office} 代表中心名称") from None
+    return text
+
+
+def rows(ctx: Ctx) -> list[SettingRow]:
+    values = settings.all_values(ctx.session)
+    return [
+        SettingRow(spec.key, spec.label, to_text(spec.key, values[spec.key]), hint(spec.key))
+        for spec in settings.DEFAULTS
+    ]
+
+
+def change(ctx: Ctx, key: str, text: str) -> None:
+    """Check ``text`` and store it (audited) — one setting, in the caller's transaction."""
+    staff.set_setting(ctx, key, from_text(key, text))
+
+
+def change_many(ctx: Ctx, texts: dict[str, str]) -> list[str]:
+    """Store every changed setting in one transaction (all or none); only a supervisor or
+    manager may. Returns the keys that changed."""
+    if not shifts.is_lead(ctx):
+        raise TransitionError("只有主管或经理可以修改设置，请由主管上班后再改。")
+    current = {row.key: row.text for row in rows(ctx)}
+    unknown = [key for key in texts if key not in current]
+    if unknown:
+        raise ValidationError(
+            unknown[0], "设置项", f"没有“{unknown[0]}”这一项；可用的有：{'、'.join(current)}"
+        )
+    changed = [key for key, text in texts.items() if text.strip() != current.get(key)]
+    for key in changed:
+        change(ctx, key, texts[key])
+    return changed

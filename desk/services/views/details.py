@@ -1,0 +1,195 @@
+"""A record as its detail view shows it: every field with its Chinese label, the actions
+allowed from its state, and its history from the audit log (who, when, old → new).
+
+Plain data only, so the UI, the printed forms and tests read the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlmodel import Session, select
+
+from desk.models import (
+    MODELS,
+    AuditEvent,
+    Callback,
+    LoanItem,
+    Staff,
+    kinds,
+)
+from desk.models.enums import AuditAction, CallType, MessageState, RecordState
+from desk.models.errors import NotFoundError
+from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
+from desk.services.core import sla
+
+# field → label, in the order the detail shows them; fields not listed are not shown
+# each kind's fields in the detail's order, with their one label (desk.models.kinds)
+LABELS: dict[str, dict[str, str]] = {key: k.labels for key, k in kinds.KINDS.items()}
+
+# the timeline's Chinese kinds (desk.services.views.timeline.KINDS) → detail kinds
+TIMELINE_KINDS = {
+    "来访": "visit",
+    "来电": "call",
+    "报修": "workorder",
+    "投诉": "complaint",
+    "借用": "loan",
+}
+_STAFF_FIELDS = {"staff_id", "message_for_id", "returned_to_id", "dispatcher_id"}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    who: str
+    action: str
+    field: str  # the Chinese label, or "" for 新建
+    old: str
+    new: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Detail:
+    kind: str
+    record_id: int
+    serial: str
+    state: str
+    fields: list[tuple[str, str]]  # (label, value) — empty values left out
+    actions: list[str]
+    history: list[HistoryRow]
+    # when the record turns amber and red (a repair's or complaint's running deadline, as
+    # the lists have it: sla.marks); None when no deadline runs
+    amber_at: datetime | None = None
+    red_at: datetime | None = None
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def actions_for(kind: str, record: Any) -> list[str]:
+    """The buttons the detail offers from the record's current state."""
+    if kind == "workorder":
+        return allowed_actions(WORK_ORDER_FLOW, record.state)
+    if kind == "complaint":
+        return allowed_actions(COMPLAINT_FLOW, record.state)
+    if record.state in (RecordState.VOID, "作废"):
+        return []
+    found = ["作废"]
+    if kind == "call":
+        if record.message_state == MessageState.PENDING:
+            found.insert(0, "已转告")
+        if record.call_type in (
+            CallType.REPAIR,
+            CallType.COMPLAINT,
+            CallType.ENQUIRY,
+            CallType.HELP,
+            CallType.OTHER,
+        ):
+            found[:0] = ["转报修", "转投诉"]
+    elif kind == "visit":
+        if record.state == "待处理":
+            found.insert(0, "办结")
+        found[:0] = ["转报修", "转投诉"]
+    elif kind == "loan" and record.state == "借出":
+        found.insert(0, "归还")
+    return found
+
+
+def record_detail(session: Session, kind: str, record_id: int) -> Detail:
+    model = MODELS[kind]
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFoundError(f"找不到这条记录（编号 {record_id}）。")
+    staff = {s.id: s.name for s in session.exec(select(Staff)).all()}
+    labels = LABELS[kind]
+    fields: list[tuple[str, str]] = []
+    for name, label in labels.items():
+        value = getattr(record, name)
+        if name in _STAFF_FIELDS:
+            text = staff.get(value, "") if value is not None else ""
+        elif name == "item_id":
+            item = session.get(LoanItem, value)
+            text = item.name if item else ""
+        else:
+            text = show_value(value)
+        if text:
+            fields.append((label, text))
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.entity == kind, AuditEvent.entity_id == record_id)
+        .order_by(AuditEvent.id)  # type: ignore[arg-type]
+    ).all()
+    history = [
+        HistoryRow(
+            at=e.at,
+            who=staff.get(e.staff_id, "") if e.staff_id is not None else "",
+            action=e.action.value,
+            field="" if e.action == AuditAction.CREATE else labels.get(e.field, e.field),
+            old=_history_value(e.field, e.old, staff),
+            new=_history_value(e.field, e.new, staff),
+            reason=e.reason,
+        )
+        for e in events
+    ]
+    clock = _stored_clock(kind, record)
+    marks = sla.marks(clock, sla.near_fraction(session)) if clock is not None else None
+    return Detail(
+        kind,
+        record_id,
+        record.serial,
+        show_value(record.state),
+        fields,
+        actions_for(kind, record),
+        history,
+        amber_at=marks.amber_at if marks is not None else None,
+        red_at=marks.red_at if marks is not None else None,
+    )
+
+
+def _stored_clock(kind: str, record: Any) -> sla.Clock | None:
+    """The running deadline the services stored (workorders.clock, complaints.clock)."""
+    if kind == "workorder":
+        return sla.stored_clock(record.clock_from, record.overdue_at)
+    if kind == "complaint":  # its deadlines all run from the intake
+        return sla.stored_clock(record.created_at, record.overdue_at)
+    return None
+
+
+def _history_value(field: str, text: str | None, staff: dict[int, str]) -> str:
+    if text is None:
+        return ""
+    if field in _STAFF_FIELDS and text.isdigit():
+        return staff.get(int(text), text)
+    if len(text) >= 19 and text[4] == "-" and text[10] == " ":
+        return text[:16]  # "2026-11-22 09:30:00" → minutes are enough on screen
+    return text
+
+
+def timeline_detail(session: Session, timeline_kind: str, record_id: int) -> Detail:
+    """The record a timeline entry stands for; a 回访 opens the work it called back on."""
+    if timeline_kind == "回访":
+        callback = session.get(Callback, record_id)
+        if callback is None:
+            raise NotFoundError(f"找不到这条回访（编号 {record_id}）。")
+        if callback.work_order_id is not None:
+            return record_detail(session, "workorder", callback.work_order_id)
+        return record_detail(session, "complaint", callback.complaint_id or 0)
+    return record_detail(session, TIMELINE_KINDS[timeline_kind], record_id)
