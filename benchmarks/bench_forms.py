@@ -31,8 +31,8 @@ from benchmarks.common import Row, announced_demo_db, print_table, ratio, timed
 from desk.models import Loan, WorkOrder
 from desk.models.enums import WorkOrderState
 from desk.reports import pdf_fonts
+from desk.reports.form_data import WorkOrderForm
 from desk.reports.form_layout import workorder_blocks
-from desk.reports.forms import WorkOrderForm
 from desk.reports.pdf_forms import render_pdf
 from desk.reports.pdf_layout import PORTRAIT, SIZE, lay_out
 from desk.reports.xlsx_forms import render_xlsx

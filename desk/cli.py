@@ -386,7 +386,7 @@ def cmd_export_residents(args: argparse.Namespace, db_path: Path) -> int:
 def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
     from datetime import date
 
-    from desk.reports.forms import SUFFIXES
+    from desk.reports.form_data import SUFFIXES
 
     if args.out.suffix.lower() not in SUFFIXES:
         print(
@@ -422,7 +422,7 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
         print(f"错误：找不到数据库文件 {db_path}", file=sys.stderr)
         return 2
 
-    from desk.reports.forms import Form, render, render_many
+    from desk.reports.form_data import Form, render, render_many
     from desk.services.core.transactions import reading
     from desk.services.duty import handover
     from desk.services.io import paper_forms

@@ -4,7 +4,7 @@ The empty schema is built once per session (``open_database`` on a new file) and
 for every test, as anki's ``getEmptyCol`` does — fast, and no test sees another's rows.
 
 ``NOW`` is the fixed moment the fixtures act at (a Monday morning). Test modules repeat
-the constant instead of ``from conftest import NOW``: with more than one conftest.py
+the constant instead of ``from helpers.office import NOW``: with more than one conftest.py
 (tests/ui has its own) and in worker processes started with ``spawn``, the module name
 ``conftest`` can resolve to another file.
 """
@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from helpers.logfail import fail_on_unexpected_log, pytest_runtest_call  # noqa: F401 (hooks)
+from helpers.office import MANAGER_NAME, NOW, OFFICE_NAME
 from hypothesis import settings
 from sqlalchemy.engine import Engine
 
@@ -48,10 +49,6 @@ def pytest_configure(config: pytest.Config) -> None:
 settings.register_profile("ci", deadline=None, print_blob=True)
 _profile = "ci" if os.environ.get("CI") else "default"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _profile))
-
-NOW = datetime(2026, 11, 23, 10, 0)  # Monday 23 November 2026, 10:00 office time
-OFFICE_NAME = "阳光花园物业服务中心"
-MANAGER_NAME = "王经理"
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from desk.models import kinds
-from desk.reports.forms import (
+from desk.reports.form_data import (
     SATISFACTION,
     CallbackInfo,
     CarriedRow,
@@ -88,7 +88,7 @@ class TextBox:
 
 
 @dataclass(frozen=True)
-class Column:
+class FormColumn:
     title: str
     weight: float
     align: str = "left"
@@ -100,7 +100,7 @@ class Table:
     """``min_rows`` rows at least (blank ones to fill in); ``fill_page``: the PDF rules
     blank rows to the end of the last page."""
 
-    columns: Sequence[Column]
+    columns: Sequence[FormColumn]
     rows: Sequence[Sequence[Any]]
     min_rows: int = 0
     row_height: float = ROW_H
@@ -195,11 +195,11 @@ def workorder_blocks(f: WorkOrderForm) -> list[Block]:
         TextBox(wo("work_done"), f.work_done),
         Table(
             [
-                Column("序号", 1, "center"),
-                Column("材料名称及规格", 6),
-                Column("数量", 1.6, "right"),
-                Column("单价（元）", 2, "right"),
-                Column("金额（元）", 2, "right"),
+                FormColumn("序号", 1, "center"),
+                FormColumn("材料名称及规格", 6),
+                FormColumn("数量", 1.6, "right"),
+                FormColumn("单价（元）", 2, "right"),
+                FormColumn("金额（元）", 2, "right"),
             ],
             materials,
             min_rows=3,
@@ -283,21 +283,21 @@ def register_blocks(r: LoanRegister) -> list[Block]:
         for name in ("lent_at", "expected_return_at", "returned_at")
     }
     columns = [
-        Column("序号", 3.6, "center"),
-        Column("单号", 10.5, "center"),
-        Column("借出时间", 6.5, "center", fmt["lent_at"]),
-        Column("物品", 8),
-        Column("数量", 3.6, "center"),
-        Column("借用人", 6.5),
-        Column("房号", 6.5),
-        Column("联系电话", 10),
-        Column("押金（元）", 6.6, "right"),
-        Column("预计归还", 7, "center", fmt["expected_return_at"]),
-        Column("借用人签字", 8.5),
-        Column("借出人", 5.6),
-        Column("归还时间", 7, "center", fmt["returned_at"]),
-        Column("收回人签字", 8.5),
-        Column("备注", 9.5),
+        FormColumn("序号", 3.6, "center"),
+        FormColumn("单号", 10.5, "center"),
+        FormColumn("借出时间", 6.5, "center", fmt["lent_at"]),
+        FormColumn("物品", 8),
+        FormColumn("数量", 3.6, "center"),
+        FormColumn("借用人", 6.5),
+        FormColumn("房号", 6.5),
+        FormColumn("联系电话", 10),
+        FormColumn("押金（元）", 6.6, "right"),
+        FormColumn("预计归还", 7, "center", fmt["expected_return_at"]),
+        FormColumn("借用人签字", 8.5),
+        FormColumn("借出人", 5.6),
+        FormColumn("归还时间", 7, "center", fmt["returned_at"]),
+        FormColumn("收回人签字", 8.5),
+        FormColumn("备注", 9.5),
     ]
     # the two None are the signature boxes, signed by hand
     rows = [
@@ -349,21 +349,21 @@ def handover_blocks(f: HandoverForm) -> list[Block]:
         voided = [c.voided for c in f.counts]
         count_rows.append(["作废（不计入）", *voided, sum(voided)])
     counts = Table(
-        [Column("项目", 3.2, "center"),
-         *[Column(label, 1.6, "center") for label in labels],
-         Column("合计", 1.6, "center")],
+        [FormColumn("项目", 3.2, "center"),
+         *[FormColumn(label, 1.6, "center") for label in labels],
+         FormColumn("合计", 1.6, "center")],
         count_rows,
     )  # fmt: skip
     fmt = year_time_format([r.deadline for r in f.carried], f.day.year)
     carried = Table(
         [
-            Column("序号", 2.3, "center"),
-            Column("类别", 4.0, "center"),  # 物品借用 on one line
-            Column("单号", 7.0, "center"),
-            Column("房号/位置", 5.4, "center"),
-            Column("内容", 13.6),
-            Column("期限", 5.0 if fmt != DATETIME else 7.0, "center", fmt),  # dates never wrap
-            Column("说明", 6.2),
+            FormColumn("序号", 2.3, "center"),
+            FormColumn("类别", 4.0, "center"),  # 物品借用 on one line
+            FormColumn("单号", 7.0, "center"),
+            FormColumn("房号/位置", 5.4, "center"),
+            FormColumn("内容", 13.6),
+            FormColumn("期限", 5.0 if fmt != DATETIME else 7.0, "center", fmt),  # dates never wrap
+            FormColumn("说明", 6.2),
         ],
         [[i, r.group, r.serial, r.room, r.summary, r.deadline, _carry_reason(r)]
          for i, r in enumerate(f.carried, start=1)],

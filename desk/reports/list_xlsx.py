@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 
 from desk.reports.xlsx_common import FORMULA_START, ILLEGAL_XML
 
-__all__ = ["KINDS", "MAX_ROWS", "Column", "write_list"]
+__all__ = ["KINDS", "MAX_ROWS", "SheetColumn", "write_list"]
 
 # What a column holds: the cell style and how its width is found.
 #   text      short text (number, name, state): centred, one line
@@ -63,7 +63,7 @@ _FONT = "宋体"
 
 
 @dataclass(frozen=True)
-class Column:
+class SheetColumn:
     title: str
     kind: str = "text"  # one of KINDS
 
@@ -73,7 +73,7 @@ def write_list(
     *,
     title: str,
     subtitle: str,
-    columns: Sequence[Column],
+    columns: Sequence[SheetColumn],
     rows: Iterable[Sequence[Any]],
     footer: str = "",
 ) -> int:
@@ -112,7 +112,7 @@ def _write(
     out: BinaryIO,
     title: str,
     subtitle: str,
-    columns: Sequence[Column],
+    columns: Sequence[SheetColumn],
     widths: list[float],
     rows: Iterable[Sequence[Any]],
     footer: str,
@@ -161,7 +161,7 @@ def _write(
 def _fill(
     ws: Any,
     formats: dict[str, tuple[Any, Any]],
-    columns: Sequence[Column],
+    columns: Sequence[SheetColumn],
     widths: list[float],
     title: str,
     subtitle: str,
@@ -197,7 +197,7 @@ def _fill(
     return n
 
 
-def _check_length(n: int, values: Sequence[Any], columns: Sequence[Column]) -> None:
+def _check_length(n: int, values: Sequence[Any], columns: Sequence[SheetColumn]) -> None:
     if len(values) != len(columns):
         raise ValueError(f"row {n} has {len(values)} values for {len(columns)} columns")
 
@@ -280,7 +280,7 @@ def _lines(value: Any, width: float, scale: float = 0.95) -> int:
     return max(1, math.ceil(_text_width(value) * scale / max(1.0, width - 1)))
 
 
-def _widths(columns: Sequence[Column], sample: list[Sequence[Any]]) -> list[float]:
+def _widths(columns: Sequence[SheetColumn], sample: list[Sequence[Any]]) -> list[float]:
     widths = []
     for i, column in enumerate(columns):
         header = _text_width(column.title) + 3  # bold, plus the filter button

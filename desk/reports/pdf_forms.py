@@ -1,7 +1,7 @@
 """The paper forms as PDF: 派工单, 客户投诉处理单, 物品借用登记表 and the one-loan slip,
 客服值班记录表.
 
-Plain data in (``desk.reports.forms``), an A4 PDF out — the register landscape, the
+Plain data in (``desk.reports.form_data``), an A4 PDF out — the register landscape, the
 rest portrait — with the fonts embedded as subsets. What each form shows is defined
 once in ``form_layout``; ``pdf_layout`` draws it. Import this module lazily: it loads
 reportlab (~115 ms).
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from desk.reports.form_data import Form, LoanRegister
 from desk.reports.form_layout import blocks_for
-from desk.reports.forms import Form, LoanRegister
 from desk.reports.pdf_layout import LANDSCAPE, PORTRAIT, PageFrame, render, render_many
 
 

@@ -23,19 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from desk.reports import pdf_fonts
+from desk.reports.form_data import FormHead
 from desk.reports.form_layout import (
     GRID,
     ROW_H,
     Block,
     Checks,
-    Column,
+    FormColumn,
     Row,
     Section,
     Table,
     TextBox,
     show,
 )
-from desk.reports.forms import FormHead
 from desk.reports.qr import dark_runs, qr_matrix
 
 MM = 72 / 25.4
@@ -388,12 +388,12 @@ def _box_frame(lay: Layout, label: str, h: float) -> None:
 # tables
 
 
-def _widths(lay: Layout, columns: Sequence[Column]) -> list[float]:
+def _widths(lay: Layout, columns: Sequence[FormColumn]) -> list[float]:
     total = sum(c.weight for c in columns)
     return [lay.frame.body_width * c.weight / total for c in columns]
 
 
-def _table_header_height(columns: Sequence[Column], widths: list[float]) -> float:
+def _table_header_height(columns: Sequence[FormColumn], widths: list[float]) -> float:
     most = max(len(fit_label(c.title, w)[0]) for c, w in zip(columns, widths, strict=True))
     return max(ROW_H, most * LEADING + 2 * PAD)
 
@@ -435,7 +435,9 @@ def _place_table(lay: Layout, table: Table) -> None:
             _table_row(lay, columns, widths, [[] for _ in widths], table.row_height, size)
 
 
-def _table_header(lay: Layout, columns: Sequence[Column], widths: list[float], h: float) -> None:
+def _table_header(
+    lay: Layout, columns: Sequence[FormColumn], widths: list[float], h: float
+) -> None:
     x = lay.frame.left
     for col, w in zip(columns, widths, strict=True):
         lay.label(col.title, x, lay.y, w, h)
@@ -445,7 +447,7 @@ def _table_header(lay: Layout, columns: Sequence[Column], widths: list[float], h
 
 def _table_row(
     lay: Layout,
-    columns: Sequence[Column],
+    columns: Sequence[FormColumn],
     widths: list[float],
     cells: list[list[str]],
     h: float,

@@ -37,9 +37,9 @@ from desk.reports.statistics_report import (
     PIE_COLOURS,
     SERIES_COLOURS,
     Chart,
-    Column,
     Section,
     StatisticsReport,
+    TableColumn,
     show,
 )
 
@@ -114,12 +114,14 @@ def _note(lay: Layout, text: str, size: float = NOTE_SIZE) -> None:
         lay.y -= NOTE_LEADING
 
 
-def _widths(lay: Layout, columns: Sequence[Column]) -> list[float]:
+def _widths(lay: Layout, columns: Sequence[TableColumn]) -> list[float]:
     total = sum(c.share for c in columns)
     return [lay.frame.body_width * c.share / total for c in columns]
 
 
-def _cells(columns: Sequence[Column], widths: list[float], row: Sequence[Any]) -> list[list[str]]:
+def _cells(
+    columns: Sequence[TableColumn], widths: list[float], row: Sequence[Any]
+) -> list[list[str]]:
     return [
         wrap(show(v, c.kind), w - 2 * PAD, SIZE)
         for v, c, w in zip(row, columns, widths, strict=True)
@@ -149,7 +151,7 @@ def _header_label(title: str, width: float) -> tuple[list[str], float]:
     return wrap(title, inner, 8.0), 8.0
 
 
-def _header_height(columns: Sequence[Column], widths: list[float]) -> float:
+def _header_height(columns: Sequence[TableColumn], widths: list[float]) -> float:
     most = max(len(_header_label(c.title, w)[0]) for c, w in zip(columns, widths, strict=True))
     return ROW_H + 4 if most == 1 else most * 11.0 + 2 * PAD
 
@@ -217,7 +219,9 @@ def _title_bar(lay: Layout, title: str) -> None:
     lay.y -= SECTION_H
 
 
-def _table_header(lay: Layout, columns: Sequence[Column], widths: list[float], h: float) -> None:
+def _table_header(
+    lay: Layout, columns: Sequence[TableColumn], widths: list[float], h: float
+) -> None:
     x = lay.frame.left
     for col, w in zip(columns, widths, strict=True):
         lay.rect(x, lay.y - h, w, h, FILL_HEAD)
@@ -229,7 +233,7 @@ def _table_header(lay: Layout, columns: Sequence[Column], widths: list[float], h
 
 def _table_row(
     lay: Layout,
-    columns: Sequence[Column],
+    columns: Sequence[TableColumn],
     widths: list[float],
     cells: list[list[str]],
     h: float,

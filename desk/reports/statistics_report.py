@@ -28,9 +28,9 @@ __all__ = [
     "PIE_COLOURS",
     "SERIES_COLOURS",
     "Chart",
-    "Column",
     "Section",
     "StatisticsReport",
+    "TableColumn",
     "show",
     "shown_rows",
 ]
@@ -57,7 +57,7 @@ GRID = 10  # the xlsx sheet's columns: a table's spans add up to at most this
 
 
 @dataclass(frozen=True)
-class Column:
+class TableColumn:
     title: str
     kind: str = "int"  # one of KINDS
     span: int = 1  # grid columns in the xlsx
@@ -89,7 +89,7 @@ class Chart:
 class Section:
     key: str  # stable name ("complaints", "response_sla" …) for the screen and the tests
     title: str
-    columns: tuple[Column, ...]
+    columns: tuple[TableColumn, ...]
     rows: tuple[tuple[Any, ...], ...]
     note: str = ""  # a line under the title: totals, the busiest hours, a definition
     totals: int = 0  # the last ``totals`` rows are sums (bold, not in the chart)
@@ -163,6 +163,6 @@ def show(value: Any, kind: str) -> str:
     raise ValueError(f"unknown column kind {kind!r}")
 
 
-def shown_rows(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> list[list[str]]:
+def shown_rows(columns: Sequence[TableColumn], rows: Sequence[Sequence[Any]]) -> list[list[str]]:
     """Every cell of ``rows`` as text (``show``)."""
     return [[show(v, c.kind) for v, c in zip(row, columns, strict=True)] for row in rows]

@@ -29,9 +29,9 @@ from desk.reports.statistics_report import (
     PIE_COLOURS,
     SERIES_COLOURS,
     Chart,
-    Column,
     Section,
     StatisticsReport,
+    TableColumn,
 )
 from desk.reports.xlsx_common import (
     PAGE_FOOTER,
@@ -221,7 +221,7 @@ class _Sheet:
                 end_column=first + span - 1,
             )  # fmt: skip
 
-    def _row_height(self, columns: Sequence[Column], row: Sequence[Any]) -> float:
+    def _row_height(self, columns: Sequence[TableColumn], row: Sequence[Any]) -> float:
         lines = max(
             _text_lines(_list_lines(v, c.span * COLUMN_WIDTH), c.span * COLUMN_WIDTH)
             if isinstance(v, str)
@@ -236,7 +236,7 @@ def _text_lines(text: str, width_units: float) -> int:
     return sum(_lines(part, width_units) for part in text.split("\n"))
 
 
-def _head_text(column: Column) -> str:
+def _head_text(column: TableColumn) -> str:
     """A header too wide for its cell breaks before its bracket: "变化\n（百分点）" rather
     than a lone "）" on the last line."""
     title = column.title
@@ -259,7 +259,7 @@ def _list_lines(text: str, width_units: float) -> str:
     return "、\n".join(lines)
 
 
-def _starts(columns: Sequence[Column]) -> list[int]:
+def _starts(columns: Sequence[TableColumn]) -> list[int]:
     """The sheet column (1-based) each table column starts at."""
     out, col = [], 1
     for c in columns:
@@ -268,7 +268,7 @@ def _starts(columns: Sequence[Column]) -> list[int]:
     return out
 
 
-def _style(column: Column, value: Any, total: bool) -> str:
+def _style(column: TableColumn, value: Any, total: bool) -> str:
     if column.kind == "text" or value is None:
         if total:
             return "text_total"

@@ -21,20 +21,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from desk.reports.form_data import Form, FormHead, LoanRegister
 from desk.reports.form_layout import (
     DATETIME,
     GRID,
     ROW_H,
     Block,
     Checks,
-    Column,
+    FormColumn,
     Row,
     Section,
     Table,
     TextBox,
     blocks_for,
 )
-from desk.reports.forms import Form, FormHead, LoanRegister
 from desk.reports.qr import qr_png
 from desk.reports.xlsx_common import (
     FONT,
@@ -180,7 +180,7 @@ def _put(
     return safe_cell(ws, row, col, value, st[f"{kind}/{align}"])
 
 
-def _time_width(column: Column, values: Sequence[Any]) -> float:
+def _time_width(column: FormColumn, values: Sequence[Any]) -> float:
     """Excel shows ### for a date it cannot fit (dates never wrap): the width it needs."""
     if not any(isinstance(v, datetime) for v in values):
         return 0.0
@@ -353,7 +353,7 @@ def _step(ch: str, lines: int, width: int, chars: float) -> tuple[int, int]:
     return lines, width + w
 
 
-def _spans(columns: Sequence[Column], total: int = COLS) -> list[int]:
+def _spans(columns: Sequence[FormColumn], total: int = COLS) -> list[int]:
     """Sheet columns per table column, in proportion to the weights (at least one each)."""
     weight = sum(c.weight for c in columns)
     exact = [c.weight * total / weight for c in columns]

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk import __version__, paths
-from desk.services import backup
+from desk.services.io import backup
 
 PROGRAM = "物业前台"
 

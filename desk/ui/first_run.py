@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from desk.models.errors import ValidationError
 from desk.models.validation import clean_text
-from desk.ui.forms import error_label, show_error
+from desk.ui.field_errors import error_label, show_error
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 
 from desk.models.enums import LoanKind
 from desk.models.errors import DeskError
-from desk.reports.forms import Form, render
+from desk.reports.form_data import Form, render
 from desk.services.core.context import Ctx
 from desk.ui import dialogs, msgbox, temp_files
 from desk.ui.ops import Ops

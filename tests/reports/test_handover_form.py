@@ -22,8 +22,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from desk.reports.form_layout import Table, handover_blocks
-from desk.reports.forms import (
+from desk.reports.form_data import (
     CarriedRow,
     DutyCount,
     FormHead,
@@ -31,6 +30,7 @@ from desk.reports.forms import (
     render,
     render_many,
 )
+from desk.reports.form_layout import Table, handover_blocks
 from desk.reports.pdf_forms import render_pdf
 from desk.reports.pdf_layout import PORTRAIT, lay_out, qr_box
 from desk.reports.qr import QUIET, qr_matrix

@@ -15,16 +15,16 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from desk.reports.list_xlsx import HEADER_ROW, WIDE_MAX_WIDTH, Column, write_list
+from desk.reports.list_xlsx import HEADER_ROW, WIDE_MAX_WIDTH, SheetColumn, write_list
 
 COLUMNS = [
-    Column("单号"),
-    Column("时间", "datetime"),
-    Column("姓名"),
-    Column("数量", "int"),
-    Column("押金", "number"),
-    Column("约定日期", "date"),
-    Column("内容", "wide"),
+    SheetColumn("单号"),
+    SheetColumn("时间", "datetime"),
+    SheetColumn("姓名"),
+    SheetColumn("数量", "int"),
+    SheetColumn("押金", "number"),
+    SheetColumn("约定日期", "date"),
+    SheetColumn("内容", "wide"),
 ]
 T0 = datetime(2026, 11, 29, 15, 29)
 ROWS = [
@@ -89,7 +89,7 @@ def test_print_setup(sheet) -> None:
 
 def test_footer_escapes_ampersands(tmp_path: Path) -> None:
     path = tmp_path / "narrow.xlsx"
-    write(path, [("a", 1)], [Column("名称"), Column("数量", "int")], title="A&B 列表")
+    write(path, [("a", 1)], [SheetColumn("名称"), SheetColumn("数量", "int")], title="A&B 列表")
     ws = load_workbook(path).active
     assert ws.oddFooter.left.text == "A&&B 列表"  # a lone & would start a footer code
 
@@ -159,7 +159,7 @@ def test_empty_list_keeps_title_and_header(tmp_path: Path) -> None:
 def test_bad_input_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bad.xlsx"
     with pytest.raises(ValueError, match="kind"):
-        write(path, columns=[Column("x", "money")])
+        write(path, columns=[SheetColumn("x", "money")])
     with pytest.raises(ValueError, match="3 values for 7 columns"):
         write(path, [("a", T0, "b")])
     with pytest.raises(TypeError, match="cannot write"):
@@ -199,7 +199,7 @@ TEXT = st.text(
 @given(texts=st.lists(TEXT, min_size=1, max_size=5))
 def test_any_text_round_trips_as_text(tmp_path: Path, texts: list[str]) -> None:
     path = tmp_path / "p.xlsx"
-    columns = [Column("文本"), Column("长文本", "wide")]
+    columns = [SheetColumn("文本"), SheetColumn("长文本", "wide")]
     write(path, [(t, t) for t in texts], columns)
     ws = load_workbook(path).active
     for text, row in zip(texts, ws.iter_rows(min_row=HEADER_ROW + 1), strict=True):

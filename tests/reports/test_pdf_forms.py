@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from form_samples import ALL, DISPATCHER, OFFICE, REPORTER, complaint, sentences, workorder
+from helpers.form_samples import ALL, DISPATCHER, OFFICE, REPORTER, complaint, sentences, workorder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desk.models.errors import DeskError
 from desk.paths import resource
 from desk.reports import pdf_fonts
+from desk.reports.form_data import Form, LoanRegister, LoanSlip, render
 from desk.reports.form_layout import Checks, Row, TextBox, register_blocks
-from desk.reports.forms import Form, LoanRegister, LoanSlip, render
 from desk.reports.pdf_forms import render_pdf
 from desk.reports.pdf_layout import (
     LANDSCAPE,

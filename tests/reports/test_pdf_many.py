@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from form_samples import head, register, sentences, workorder
+from helpers.form_samples import head, register, sentences, workorder
 
 from desk.reports.pdf_forms import render_pdf, render_pdf_many
 

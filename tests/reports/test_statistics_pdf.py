@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from statistics_samples import OFFICE, many_problems, problem, report
+from helpers.statistics_samples import OFFICE, many_problems, problem, report
 
 from desk.reports.statistics_pdf import lay_out, write_statistics_pdf
 
@@ -126,7 +126,7 @@ def test_nothing_is_drawn_below_the_footer_line() -> None:
 
 
 def test_an_empty_month_says_so(read, tmp_path) -> None:
-    from statistics_samples import AS_OF
+    from helpers.statistics_samples import AS_OF
 
     from desk.services.views import statistics_tables
 

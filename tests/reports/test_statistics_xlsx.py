@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.statistics_samples import OFFICE, many_problems, problem, report
+from helpers.xlsx_parts import charts
 from openpyxl import load_workbook
-from statistics_samples import OFFICE, many_problems, problem, report
-from xlsx_parts import charts
 
 from desk.reports.statistics_xlsx import SHEET_TITLE, write_statistics_xlsx
 
@@ -176,7 +176,7 @@ def test_libreoffice_prints_it(tmp_path) -> None:
 
 
 def test_an_empty_month_says_so(read, tmp_path) -> None:
-    from statistics_samples import AS_OF
+    from helpers.statistics_samples import AS_OF
 
     from desk.services.views import statistics_tables
 

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from form_samples import ALL, REPORTER, complaint, register, sentences, workorder
+from helpers.form_samples import ALL, REPORTER, complaint, register, sentences, workorder
+from helpers.xlsx_parts import picture_anchors
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from PIL import Image
-from xlsx_parts import picture_anchors
 
-from desk.reports.forms import LoanRegister, render
+from desk.reports.form_data import LoanRegister, render
 from desk.reports.qr import QUIET, qr_matrix
 from desk.reports.xlsx_forms import LABEL_COLS, TEXT_ROW_LINES, _split_text, _step, render_xlsx
 

@@ -2,8 +2,8 @@
 (QR-026SD), 物品借用登记表 (QR-030SD; keys: 钥匙借用登记表 QR-008SD), the one-loan slip
 and 客服值班记录表 (QR-032SD).
 
-Read-only. Each function returns a plain frozen dataclass of ``desk.reports.forms``
-(re-exported here), which ``desk.reports.forms.render(form, path)`` writes as PDF or
+Read-only. Each function returns a plain frozen dataclass of ``desk.reports.form_data``
+(re-exported here), which ``desk.reports.form_data.render(form, path)`` writes as PDF or
 xlsx — on any thread, without the database. Staff ids become names, the office name
 comes from settings, deadlines are as the desk sees them now (time 待料 added), and the
 dispatcher falls back to the audit log for orders dispatched before it was recorded.
@@ -37,7 +37,7 @@ from desk.models import (
 )
 from desk.models.enums import CallbackState, HandoverState, LoanKind, LoanState
 from desk.models.errors import NotFoundError, ValidationError
-from desk.reports.forms import (
+from desk.reports.form_data import (
     CallbackInfo,
     CarriedRow,
     ComplaintForm,

@@ -35,7 +35,7 @@ from sqlmodel import Session
 
 from desk.models import kinds
 from desk.models.errors import DeskError
-from desk.reports.list_xlsx import MAX_ROWS, Column, write_list
+from desk.reports.list_xlsx import MAX_ROWS, SheetColumn, write_list
 from desk.services.core import settings
 from desk.services.core.context import local_now
 from desk.services.core.transactions import reading
@@ -101,9 +101,9 @@ def _kind(kind: str) -> tuple[list[_Field], Callable[[Any, datetime], tuple[Any,
     return fields, lambda r, now: tuple(value(r, now) for value in values)
 
 
-def columns(kind: str) -> list[Column]:
+def columns(kind: str) -> list[SheetColumn]:
     """The exported columns of ``kind``'s list, in the tab's order."""
-    return [Column(f.title, f.kind) for f in _kind(kind)[0]]
+    return [SheetColumn(f.title, f.kind) for f in _kind(kind)[0]]
 
 
 # --- the countdowns (剩余), as the tabs show them ------------------------------------------
@@ -125,7 +125,7 @@ class ListExport:
     title: str
     subtitle: str
     footer: str
-    columns: list[Column]
+    columns: list[SheetColumn]
     total: int
     rows: Iterator[tuple[Any, ...]]
 
@@ -173,7 +173,7 @@ def prepare(
         title=TITLES[kind],
         subtitle=subtitle,
         footer=f"导出于 {when}",
-        columns=[Column(f.title, f.kind) for f in fields],
+        columns=[SheetColumn(f.title, f.kind) for f in fields],
         total=total,
         rows=(values(r, now) for r in records),
     )

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from desk.models.enums import CallbackSource, Satisfaction, Severity, Urgency
 from desk.models.errors import DeskError
-from desk.reports.statistics_report import Chart, Column, Section, StatisticsReport
+from desk.reports.statistics_report import Chart, Section, StatisticsReport, TableColumn
 from desk.services.core import settings
 from desk.services.core.context import Ctx, local_now
 from desk.services.core.transactions import reading
@@ -171,7 +171,12 @@ def _summary(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
     return Section(
         "summary",
         "概况",
-        (Column("项目", "text", 3), Column("本月"), Column("上月"), Column("变化", "delta_int")),
+        (
+            TableColumn("项目", "text", 3),
+            TableColumn("本月"),
+            TableColumn("上月"),
+            TableColumn("变化", "delta_int"),
+        ),
         tuple(rows),
         note="作废的记录不计入；报修、投诉按登记时间计入当月",
     )
@@ -192,11 +197,11 @@ def _complaints(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
         "complaints",
         "投诉类别与严重程度",
         (
-            Column("类别", "text", 2),
-            *(Column(s.value) for s in severities),
-            Column("合计"),
-            Column("上月合计"),
-            Column("变化", "delta_int"),
+            TableColumn("类别", "text", 2),
+            *(TableColumn(s.value) for s in severities),
+            TableColumn("合计"),
+            TableColumn("上月合计"),
+            TableColumn("变化", "delta_int"),
         ),
         tuple(rows),
         note=f"本月投诉 {c.total} 件（上月 {p.total} 件）；严重程度按登记时的判定",
@@ -205,16 +210,16 @@ def _complaints(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
     )
 
 
-def _duration_columns(first: str, count: str) -> tuple[Column, ...]:
+def _duration_columns(first: str, count: str) -> tuple[TableColumn, ...]:
     return (
-        Column(first, "text", 2),
-        Column(count),
-        Column("中位数", "num"),
-        Column("上月中位数", "num"),
-        Column("变化", "delta_num"),
-        Column("P90", "num"),
-        Column("上月P90", "num"),
-        Column("变化", "delta_num"),
+        TableColumn(first, "text", 2),
+        TableColumn(count),
+        TableColumn("中位数", "num"),
+        TableColumn("上月中位数", "num"),
+        TableColumn("变化", "delta_num"),
+        TableColumn("P90", "num"),
+        TableColumn("上月P90", "num"),
+        TableColumn("变化", "delta_num"),
     )
 
 
@@ -252,7 +257,7 @@ def _response_time(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
     return Section(
         "response_time",
         "报修响应用时（分钟）",
-        (columns[0], Column("报修单数"), *columns[1:]),
+        (columns[0], TableColumn("报修单数"), *columns[1:]),
         tuple(rows),
         note="从报修（预约单从约定时间）到维修人员到场。P90：九成报修在此时间内到场",
     )
@@ -298,13 +303,13 @@ def _sla(key: str, title: str, cur: MonthlyFigures, prev: MonthlyFigures, note: 
         key,
         title,
         (
-            Column("紧急程度", "text", 2),
-            Column("按时"),
-            Column("超时"),
-            Column("未到期"),
-            Column("及时率", "pct"),
-            Column("上月及时率", "pct"),
-            Column("变化（百分点）", "delta_pct"),
+            TableColumn("紧急程度", "text", 2),
+            TableColumn("按时"),
+            TableColumn("超时"),
+            TableColumn("未到期"),
+            TableColumn("及时率", "pct"),
+            TableColumn("上月及时率", "pct"),
+            TableColumn("变化（百分点）", "delta_pct"),
         ),
         tuple(rows),
         note=note,
@@ -331,16 +336,16 @@ def _callbacks(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
         "callbacks",
         "回访率",
         (
-            Column("回访类别", "text"),
-            Column("已回访"),
-            Column("按时回访"),
-            Column("超时未回访"),
-            Column("未到期"),
-            Column("回访率", "pct"),
-            Column("目标", "pct"),
-            Column("是否达标", "text"),
-            Column("上月回访率", "pct"),
-            Column("变化（百分点）", "delta_pct"),
+            TableColumn("回访类别", "text"),
+            TableColumn("已回访"),
+            TableColumn("按时回访"),
+            TableColumn("超时未回访"),
+            TableColumn("未到期"),
+            TableColumn("回访率", "pct"),
+            TableColumn("目标", "pct"),
+            TableColumn("是否达标", "text"),
+            TableColumn("上月回访率", "pct"),
+            TableColumn("变化（百分点）", "delta_pct"),
         ),
         tuple(rows),
         note="本月完工的报修、答复的投诉各应回访一次。回访率 = 已回访 ÷（已回访 + 超时未回访）；"
@@ -365,14 +370,14 @@ def _satisfaction(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
         "satisfaction",
         "回访满意度",
         (
-            Column("评价", "text", 2),
-            Column("投诉回访"),
-            Column("报修回访"),
-            Column("合计"),
-            Column("占比", "pct"),
-            Column("上月合计"),
-            Column("上月占比", "pct"),
-            Column("变化（百分点）", "delta_pct"),
+            TableColumn("评价", "text", 2),
+            TableColumn("投诉回访"),
+            TableColumn("报修回访"),
+            TableColumn("合计"),
+            TableColumn("占比", "pct"),
+            TableColumn("上月合计"),
+            TableColumn("上月占比", "pct"),
+            TableColumn("变化（百分点）", "delta_pct"),
         ),
         tuple(rows),
         note=f"本月完成的回访中业主的评价：{total} 次（上月 {before_total} 次）",
@@ -399,14 +404,14 @@ def _hours(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
         "hours",
         "忙闲时段",
         (
-            Column("时段", "text", 2),
-            Column("来访"),
-            Column("来电"),
-            Column("报修"),
-            Column("投诉"),
-            Column("合计"),
-            Column("上月合计"),
-            Column("变化", "delta_int"),
+            TableColumn("时段", "text", 2),
+            TableColumn("来访"),
+            TableColumn("来电"),
+            TableColumn("报修"),
+            TableColumn("投诉"),
+            TableColumn("合计"),
+            TableColumn("上月合计"),
+            TableColumn("变化", "delta_int"),
         ),
         tuple(rows),
         note=f"按登记时间的钟点（9时 = 9:00–9:59）。最忙时段：{_top_hours(cur)}；"
@@ -427,12 +432,12 @@ def _repeats(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
         "重复问题",
         (
             # the serials get the room: three to a line on A4
-            Column("类型", "text", weight=0.9),
-            Column("地点", "text", 2, weight=1.7),
-            Column("类别", "text", weight=0.9),
-            Column("涉及单号", "text", 4, weight=4.9),
-            Column("单数", weight=0.7),
-            Column("本月重复", weight=0.9),
+            TableColumn("类型", "text", weight=0.9),
+            TableColumn("地点", "text", 2, weight=1.7),
+            TableColumn("类别", "text", weight=0.9),
+            TableColumn("涉及单号", "text", 4, weight=4.9),
+            TableColumn("单数", weight=0.7),
+            TableColumn("本月重复", weight=0.9),
         ),
         tuple(rows),
         note=f"同一地点、同一类别 30 天内再次报修或投诉。本月重复报修 {r.workorders} 单"

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desk.models.enums import ESCALATION_ORDER, EscalationLevel
 from desk.models.errors import ValidationError
 from desk.ui.dialogs import answer_of
-from desk.ui.forms import error_label, show_error
+from desk.ui.field_errors import error_label, show_error
 
 TEXT_LINES = 4  # height of a multi-line field, in lines
 
@@ -51,7 +51,7 @@ def next_level(level: EscalationLevel | str) -> EscalationLevel | None:
     return ESCALATION_ORDER[index + 1] if index + 1 < len(ESCALATION_ORDER) else None
 
 
-class ActionDialog(QDialog):
+class ComplaintActionDialog(QDialog):
     """A form of labelled fields with an error line under each, and 确定/取消."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
@@ -141,7 +141,7 @@ class ActionDialog(QDialog):
         super().accept()
 
 
-class StartDialog(ActionDialog):
+class StartDialog(ComplaintActionDialog):
     """开始处理: which department takes it and what it will do."""
 
     def __init__(
@@ -163,7 +163,7 @@ class StartDialog(ActionDialog):
         return StartValues(self.text("department"), self.text("measures"))
 
 
-class EscalateDialog(ActionDialog):
+class EscalateDialog(ComplaintActionDialog):
     """升级: the reason, with the level it goes to in view."""
 
     def __init__(
@@ -192,7 +192,7 @@ class EscalateDialog(ActionDialog):
         return self.text("reason")
 
 
-class AnswerDialog(ActionDialog):
+class AnswerDialog(ComplaintActionDialog):
     """答复: what the resident was told, and what was done."""
 
     def __init__(

@@ -51,7 +51,7 @@ from desk.services.io.resident_import import (
     RawTable,
 )
 from desk.ui import dialogs, msgbox
-from desk.ui.forms import error_label, show_error
+from desk.ui.field_errors import error_label, show_error
 from desk.ui.ops import Ops
 
 Index = QModelIndex | QPersistentModelIndex

@@ -30,7 +30,7 @@ from desk.services.core.context import Ctx
 from desk.services.records import residents
 from desk.services.records.residents import ResidentDetail, ResidentDraft
 from desk.ui import msgbox
-from desk.ui.forms import error_label, show_error
+from desk.ui.field_errors import error_label, show_error
 from desk.ui.ops import Ops
 
 # The form's fields in the order of the form; the keys are ValidationError.field values.

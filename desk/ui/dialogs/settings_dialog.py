@@ -22,7 +22,7 @@ from desk.models.errors import ValidationError
 from desk.services.records import settings_text
 from desk.services.records.settings_text import SettingRow
 from desk.ui import backups, msgbox
-from desk.ui.forms import FieldErrors, error_label
+from desk.ui.field_errors import FieldErrors, error_label
 from desk.ui.ops import Ops
 
 # settings that name a folder: the row gets a 选择… button

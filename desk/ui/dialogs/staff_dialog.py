@@ -27,7 +27,7 @@ from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx
 from desk.services.records import staff
 from desk.ui import msgbox
-from desk.ui.forms import error_label, show_error
+from desk.ui.field_errors import error_label, show_error
 from desk.ui.ops import Ops
 
 

@@ -42,7 +42,7 @@ NAME, QUANTITY, PRICE, AMOUNT = range(4)
 label_of = kinds.WORKORDER.label  # a field's one label (desk.models.kinds)
 
 
-class ActionDialog(QDialog):
+class WorkOrderActionDialog(QDialog):
     """A form dialog: the service's last refusal on top, rows, then ``ok_text`` / 取消."""
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str, error: str) -> None:
@@ -80,7 +80,7 @@ def _text_box(text: str, height: int = 70) -> QPlainTextEdit:
 # --- 派工 ---------------------------------------------------------------------------------
 
 
-class DispatchDialog(ActionDialog):
+class DispatchDialog(WorkOrderActionDialog):
     def __init__(
         self, parent: QWidget | None, known: list[str], previous: str = "", error: str = ""
     ) -> None:
@@ -108,7 +108,7 @@ def ask_assignee(
 # --- 待料 ---------------------------------------------------------------------------------
 
 
-class PartsDialog(ActionDialog):
+class PartsDialog(WorkOrderActionDialog):
     def __init__(
         self,
         parent: QWidget | None,
@@ -150,7 +150,7 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
-class CompletionDialog(ActionDialog):
+class CompletionDialog(WorkOrderActionDialog):
     """故障原因 and 维修内容; for a paid service also 人工费 and the materials with a live total."""
 
     def __init__(
@@ -264,7 +264,7 @@ def ask_completion(
 # --- 返工 ---------------------------------------------------------------------------------
 
 
-class ReworkDialog(ActionDialog):
+class ReworkDialog(WorkOrderActionDialog):
     def __init__(self, parent: QWidget | None, previous: str = "", error: str = "") -> None:
         super().__init__(parent, "返工", "返工", error)
         self.reason = QLineEdit(previous)

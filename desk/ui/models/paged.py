@@ -27,7 +27,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
-class Column:
+class ViewColumn:
     header: str
     value: Callable[[Any], object]
     align_right: bool = False
@@ -40,7 +40,7 @@ def _short_time(value: datetime | None) -> str:
 
 def columns_of(
     kind: RecordKind, show: dict[str, Callable[[Any], object]] | None = None
-) -> list[Column]:
+) -> list[ViewColumn]:
     """The list columns of ``kind`` as the registry declares them (desk.models.kinds): its
     order, labels and sort keys, the same as the export's. A column shows the row's
     attribute of its key (times as 12-05 08:30) unless ``show`` says how."""
@@ -51,7 +51,9 @@ def columns_of(
         if value is None:
             get = attrgetter(c.key)
             value = (lambda r, get=get: _short_time(get(r))) if c.format == "datetime" else get
-        made.append(Column(kind.column_label(c), value, align_right=c.format == "int", sort=c.sort))
+        made.append(
+            ViewColumn(kind.column_label(c), value, align_right=c.format == "int", sort=c.sort)
+        )
     return made
 
 
@@ -62,7 +64,7 @@ class PagedTableModel(QAbstractTableModel):
     def __init__(
         self,
         ops: Ops,
-        columns: list[Column],
+        columns: list[ViewColumn],
         fetch: Fetch | None = None,
         *,
         page_size: int = 100,
@@ -110,7 +112,7 @@ class PagedTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> Any:
         return self._rows[row]
 
-    def column(self, section: int) -> Column:
+    def column(self, section: int) -> ViewColumn:
         return self._columns[section]
 
     @property

@@ -44,7 +44,7 @@ from desk.services.views.callback_list import CallbackRow, Scope
 from desk.ui import msgbox
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import callback_dialog
-from desk.ui.models.paged import Column, PagedTableModel
+from desk.ui.models.paged import PagedTableModel, ViewColumn
 from desk.ui.ops import Ops
 from desk.ui.widgets.record_detail import RecordDetail
 
@@ -197,19 +197,19 @@ class CallbacksTab(QWidget):
 
     # --- the list --------------------------------------------------------------------------
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[ViewColumn]:
         return [
-            Column(self.tr("到期时间"), lambda r: _when(r.due_at)),
-            Column(self.tr("来源"), lambda r: r.source),
-            Column(self.tr("单号"), lambda r: r.serial),
-            Column(self.tr("住户"), lambda r: r.person),
-            Column(self.tr("房号"), lambda r: r.room),
-            Column(self.tr("电话"), lambda r: r.phone),
-            Column(self.tr("处理内容"), lambda r: r.done),
-            Column(self.tr("处理人"), lambda r: r.done_by),
-            Column(self.tr("完成时间"), lambda r: _when(r.queued_at)),
-            Column(self.tr("状态/满意度"), lambda r: due_status(r, local_now())[0]),
-            Column(self.tr("回访时间"), lambda r: _when(r.called_at)),
+            ViewColumn(self.tr("到期时间"), lambda r: _when(r.due_at)),
+            ViewColumn(self.tr("来源"), lambda r: r.source),
+            ViewColumn(self.tr("单号"), lambda r: r.serial),
+            ViewColumn(self.tr("住户"), lambda r: r.person),
+            ViewColumn(self.tr("房号"), lambda r: r.room),
+            ViewColumn(self.tr("电话"), lambda r: r.phone),
+            ViewColumn(self.tr("处理内容"), lambda r: r.done),
+            ViewColumn(self.tr("处理人"), lambda r: r.done_by),
+            ViewColumn(self.tr("完成时间"), lambda r: _when(r.queued_at)),
+            ViewColumn(self.tr("状态/满意度"), lambda r: due_status(r, local_now())[0]),
+            ViewColumn(self.tr("回访时间"), lambda r: _when(r.called_at)),
         ]
 
     def row_colour(self, row: CallbackRow) -> str | None:

@@ -15,7 +15,7 @@ from desk.services.core.context import Ctx
 from desk.services.records import calls, staff
 from desk.services.records.calls import CallDraft
 from desk.services.views.resident_search import Match
-from desk.ui.models.paged import Column, columns_of
+from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 
 
@@ -103,7 +103,7 @@ class CallsTab(RecordTab):
 
     # --- list ------------------------------------------------------------------------
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[ViewColumn]:
         return columns_of(kinds.CALL, {"message_state": lambda r: r.message_state or ""})
 
     def row_colour(self, row: Any) -> str | None:

@@ -48,7 +48,7 @@ from desk.ui import msgbox, temp_files
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import complaint_dialogs as dialogs
 from desk.ui.dialogs.complaint_dialogs import AnswerValues, StartValues
-from desk.ui.models.paged import Column, columns_of
+from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.ops import Ops
 from desk.ui.tabs.record_tab import Op, RecordTab
 
@@ -278,7 +278,7 @@ class ComplaintsTab(RecordTab):
 
     # --- list ------------------------------------------------------------------------
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[ViewColumn]:
         return columns_of(kinds.COMPLAINT, {"countdown": self.countdown})
 
     def countdown(self, row: ComplaintRow) -> str:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.models.errors import ValidationError
-from desk.reports.forms import Form
+from desk.reports.form_data import Form
 from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx
 from desk.services.duty import handover, on_duty
@@ -37,7 +37,7 @@ from desk.services.duty.handover import DutyEntry
 from desk.services.duty.on_duty import DUTY_SCOPES, ShiftView
 from desk.services.io import paper_forms
 from desk.ui import msgbox, printing
-from desk.ui.forms import error_label, show_error
+from desk.ui.field_errors import error_label, show_error
 from desk.ui.ops import Ops
 
 RED = "#fadbd8"

@@ -24,7 +24,7 @@ from desk.services.records import loans
 from desk.services.records.loans import LoanDraft
 from desk.ui import msgbox, printing
 from desk.ui.dialogs import loan_item_dialog
-from desk.ui.models.paged import Column, columns_of
+from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 
 DEFAULT_LOAN_HOURS = 2
@@ -129,7 +129,7 @@ class LoansTab(RecordTab):
         if changes.concerns("loan", "loanitem"):  # lent, returned, voided, a new item
             self.load_catalogue()  # what is still there to lend
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[ViewColumn]:
         return columns_of(kinds.LOAN)
 
     def row_colour(self, row: Any) -> str | None:

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from desk.models import kinds
 from desk.models.errors import ValidationError
-from desk.reports.forms import Form, render
+from desk.reports.form_data import Form, render
 from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx, local_now
 from desk.services.io import paper_forms
@@ -45,9 +45,9 @@ from desk.services.views import details, list_export, lists
 from desk.services.views.resident_search import Match
 from desk.ui import dialogs, msgbox, printing
 from desk.ui.dialogs import callback_dialog
+from desk.ui.field_errors import FieldErrors, ask_reason, error_label
 from desk.ui.form_drafts import FormDrafts
-from desk.ui.forms import FieldErrors, ask_reason, error_label
-from desk.ui.models.paged import Column, PagedTableModel
+from desk.ui.models.paged import PagedTableModel, ViewColumn
 from desk.ui.ops import Ops
 from desk.ui.widgets.record_detail import RecordDetail
 from desk.ui.widgets.resident_lookup import ResidentLookup
@@ -228,7 +228,7 @@ class RecordTab(QWidget):
     def build_form(self) -> None:
         raise NotImplementedError
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[ViewColumn]:
         raise NotImplementedError
 
     def save_job(self) -> Op:

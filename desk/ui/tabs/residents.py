@@ -52,7 +52,7 @@ from desk.services.views.timeline import TimelineEntry
 from desk.ui import dialogs, msgbox
 from desk.ui.dialogs.import_preview import ImportPreviewDialog
 from desk.ui.dialogs.resident_form import MoveOutDialog, ResidentFormDialog
-from desk.ui.models.paged import Column, PagedTableModel
+from desk.ui.models.paged import PagedTableModel, ViewColumn
 from desk.ui.ops import Ops
 
 SEARCH_DELAY_MS = 150
@@ -225,19 +225,19 @@ def _day(value: date | None) -> str:
 
 
 LIST_COLUMNS = [
-    Column("房号", lambda r: r.room),
-    Column("姓名", lambda r: r.name),
-    Column("身份", lambda r: r.role),
-    Column("电话", lambda r: r.phones_masked),
-    Column("入住日期", lambda r: _day(r.moved_in)),
-    Column("状态", lambda r: r.status),
+    ViewColumn("房号", lambda r: r.room),
+    ViewColumn("姓名", lambda r: r.name),
+    ViewColumn("身份", lambda r: r.role),
+    ViewColumn("电话", lambda r: r.phones_masked),
+    ViewColumn("入住日期", lambda r: _day(r.moved_in)),
+    ViewColumn("状态", lambda r: r.status),
 ]
 TIMELINE_COLUMNS = [
-    Column("时间", lambda e: e.at.strftime("%Y-%m-%d %H:%M")),
-    Column("类别", lambda e: e.kind),
-    Column("单号", lambda e: e.serial),
-    Column("状态", lambda e: e.state),
-    Column("摘要", lambda e: e.summary),
+    ViewColumn("时间", lambda e: e.at.strftime("%Y-%m-%d %H:%M")),
+    ViewColumn("类别", lambda e: e.kind),
+    ViewColumn("单号", lambda e: e.serial),
+    ViewColumn("状态", lambda e: e.state),
+    ViewColumn("摘要", lambda e: e.summary),
 ]
 DETAIL_ROWS = (
     ("room", "房号"),

@@ -11,7 +11,7 @@ from desk.models import kinds
 from desk.models.enums import VisitOutcome
 from desk.services.records import visits
 from desk.services.records.visits import VisitDraft
-from desk.ui.models.paged import Column, columns_of
+from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 
 
@@ -103,7 +103,7 @@ class VisitsTab(RecordTab):
     def save_job(self) -> Op:
         return self.write_job(visits.create, self.draft())
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[ViewColumn]:
         return columns_of(kinds.VISIT)
 
     def row_colour(self, row: Any) -> str | None:

@@ -37,7 +37,7 @@ from desk.services.views.lists import WorkOrderRow
 from desk.ui import msgbox
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import workorder_dialogs as dialogs
-from desk.ui.models.paged import Column, columns_of
+from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.ops import Ops
 from desk.ui.tabs.record_tab import Op, RecordTab
 
@@ -208,7 +208,7 @@ class WorkOrdersTab(RecordTab):
 
     # --- list ------------------------------------------------------------------------
 
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[ViewColumn]:
         return columns_of(kinds.WORKORDER, {"countdown": lambda r: countdown(r, local_now())[0]})
 
     def row_colour(self, row: Any) -> str | None:

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from desk.models import Shift
 from desk.models.enums import LoanKind, VisitOutcome
 from desk.models.errors import NotFoundError, ValidationError
-from desk.reports.forms import render, render_many
+from desk.reports.form_data import render, render_many
 from desk.services.core.transactions import reading, writing
 from desk.services.duty import handover, shifts
 from desk.services.io import paper_forms

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import NOW
+from helpers.office import NOW
 from sqlmodel import select
 
 from desk.models import AuditEvent, Resident, Unit

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import NOW
+from helpers.office import NOW
 from sqlmodel import Session
 
 from desk.models import Unit

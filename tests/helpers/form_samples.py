@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal as D
 
-from desk.reports.forms import (
+from desk.reports.form_data import (
     CallbackInfo,
     ComplaintForm,
     FormHead,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NOW
+from helpers.office import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

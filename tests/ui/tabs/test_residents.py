@@ -29,7 +29,7 @@ from desk.ui.tabs import residents as residents_tab
 from desk.ui.tabs.residents import ExportOptions, ExportOptionsDialog, ResidentsTab
 
 NOW = datetime(2026, 11, 23, 10, 0)  # as tests/conftest.py (see its docstring)
-DATA = Path(__file__).resolve().parents[1] / "data" / "residents"
+DATA = Path(__file__).resolve().parents[2] / "data" / "residents"
 WAIT = 5000
 
 # --- fixtures and helpers ---------------------------------------------------------------

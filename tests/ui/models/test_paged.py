@@ -7,7 +7,7 @@ import threading
 
 from PySide6.QtCore import Qt
 
-from desk.ui.models.paged import Column, PagedTableModel
+from desk.ui.models.paged import PagedTableModel, ViewColumn
 
 
 def numbers(total: int, calls: list[tuple[int, int, str]] | None = None):
@@ -20,7 +20,7 @@ def numbers(total: int, calls: list[tuple[int, int, str]] | None = None):
     return fetch
 
 
-COLUMNS = [Column("编号", lambda n: n), Column("双倍", lambda n: n * 2, align_right=True)]
+COLUMNS = [ViewColumn("编号", lambda n: n), ViewColumn("双倍", lambda n: n * 2, align_right=True)]
 
 
 def test_loads_page_by_page_off_the_gui_thread(qtbot, qtmodeltester, ops):

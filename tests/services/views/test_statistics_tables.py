@@ -10,7 +10,7 @@ import pytest
 from desk.models.enums import Urgency
 from desk.models.errors import DeskError
 from desk.reports import statistics_xlsx
-from desk.reports.statistics_report import Column, Section, show
+from desk.reports.statistics_report import Section, TableColumn, show
 from desk.services.core import settings
 from desk.services.records import workorders
 from desk.services.records.workorders import Completion, WorkOrderDraft
@@ -95,9 +95,9 @@ def test_the_last_full_month_and_the_file_name() -> None:
 
 def test_a_section_checks_its_rows() -> None:
     with pytest.raises(ValueError, match="row 1 has 1 values for 2 columns"):
-        Section("x", "x", (Column("a", "text"), Column("b")), (("only",),))
+        Section("x", "x", (TableColumn("a", "text"), TableColumn("b")), (("only",),))
     with pytest.raises(ValueError, match="unknown column kind"):
-        Column("a", "percent")
+        TableColumn("a", "percent")
 
 
 def test_files_are_written(october, engine, tmp_path) -> None:

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import NOW
+from helpers.office import NOW
 from sqlmodel import func, select
 
 from desk import cli
@@ -23,7 +23,7 @@ from desk.services.io.resident_import import Action, ImportChangedError, ImportF
 from desk.services.records import residents
 from desk.services.records.residents import ResidentDraft
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "residents"
+DATA = Path(__file__).resolve().parents[2] / "data" / "residents"
 
 
 def plan_of(read, name: str | Path, **kw) -> resident_import.ImportPlan:
