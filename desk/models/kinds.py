@@ -4,11 +4,18 @@ fields with the one label each has everywhere, and the columns of its list.
 The detail (services.details), the list on screen (ui tabs) and its Excel export
 (services.list_export), and the validation messages of the services read their labels
 and column order from here, so a field is called the same on the screen, in an error
-message, in the export and on the printed form. Plain data: no ORM, no Qt, so the
-report layer may read it too.
+message, in the export and on the printed form; the text search (services.core.textsearch)
+indexes the fields marked ``searchable``. Plain data: no ORM, no Qt, so the report layer
+may read it too.
+
+Searchable are the fields people type words of: names, phones, rooms, free text, and the
+categories and call type (``电梯``, ``转告``), which never change after intake. Enumerated
+states, urgency and severity are filters and sortable columns, not text.
 
 Adding a field to a kind: the model, its migration, and a ``Field`` here. Adding a kind:
-a model, a migration, a ``RecordKind`` here (and, with a tab, a small tab class).
+a model, a migration, a ``RecordKind`` here (and, with a tab, a small tab class). A kind
+with searchable fields needs its ``<key>_fts`` table in that migration; a change to which
+fields are searchable needs a migration that re-indexes that kind (as 0003 indexes all).
 """
 
 from __future__ import annotations
@@ -22,10 +29,18 @@ Format = Literal["text", "wide", "datetime", "int"]
 
 @dataclass(frozen=True)
 class Field:
-    """A stored field: ``name`` is the model's attribute, ``label`` its one name."""
+    """A stored field: ``name`` is the model's attribute, ``label`` its one name.
+
+    ``searchable``: the text search (services.core.textsearch) finds the record by this
+    field's text; a record's searchable fields go into its index in the order declared here.
+    ``names``: the field holds the id of a row of that table (``staff``, ``loanitem``), and
+    what the record shows and is searched by is that row's ``name``.
+    """
 
     name: str
     label: str
+    searchable: bool = False
+    names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,11 @@ class RecordKind:
     def labels(self) -> dict[str, str]:
         return {f.name: f.label for f in self.fields}
 
+    @property
+    def searchable(self) -> tuple[Field, ...]:
+        """The fields the text search finds the record by, in their index order."""
+        return tuple(f for f in self.fields if f.searchable)
+
     def column_label(self, column: ListColumn) -> str:
         if column.label is not None:
             return column.label
@@ -82,10 +102,17 @@ SERIAL = _col("serial")
 STATE = _col("state")
 PHONE = _col("phone")
 ROOM = _col("room", "room_text")
+# the time left to the deadline running now (the row's red_at, stored as overdue_at),
+# sorted by that deadline
+COUNTDOWN = ListColumn("countdown", label="剩余", sort="red_at")
+
+
+# every record is voided with a reason (services.records.common.void, also for 回访)
+VOID_REASON = Field("void_reason", "作废原因", searchable=True)
 
 
 def _common_tail(who: str) -> tuple[Field, ...]:
-    return (Field("staff_id", who), Field("state", "状态"), Field("void_reason", "作废原因"))
+    return (Field("staff_id", who, names="staff"), Field("state", "状态"), VOID_REASON)
 
 
 VISIT = RecordKind(
@@ -95,19 +122,19 @@ VISIT = RecordKind(
     title="来访",
     list_title="来访接待列表",
     fields=(
-        Field("serial", "单号"),
+        Field("serial", "单号", searchable=True),
         Field("created_at", "来访时间"),
-        Field("person_name", "来访人"),
-        Field("phone", "电话"),
-        Field("room_text", "房号"),
+        Field("person_name", "来访人", searchable=True),
+        Field("phone", "电话", searchable=True),
+        Field("room_text", "房号", searchable=True),
         Field("is_resident", "住户"),
-        Field("id_tail", "证件后四位"),
-        Field("visiting", "拜访住户"),
-        Field("reason", "来访事由"),
+        Field("id_tail", "证件后四位", searchable=True),
+        Field("visiting", "拜访住户", searchable=True),
+        Field("reason", "来访事由", searchable=True),
         Field("outcome", "处理方式"),
-        Field("dept_head", "转交负责人"),
+        Field("dept_head", "转交负责人", searchable=True),
         Field("passed_at", "转交时间"),
-        Field("result", "处理结果"),
+        Field("result", "处理结果", searchable=True),
         Field("closed_at", "办结时间"),
         *_common_tail("接待人"),
     ),
@@ -130,15 +157,15 @@ CALL = RecordKind(
     title="来电",
     list_title="来电记录列表",
     fields=(
-        Field("serial", "单号"),
+        Field("serial", "单号", searchable=True),
         Field("created_at", "来电时间"),
-        Field("call_type", "类型"),
-        Field("person_name", "来电人"),
-        Field("phone", "电话"),
-        Field("room_text", "房号"),
-        Field("content", "来电内容"),
-        Field("reply", "答复"),
-        Field("message_for_id", "转告给"),
+        Field("call_type", "类型", searchable=True),
+        Field("person_name", "来电人", searchable=True),
+        Field("phone", "电话", searchable=True),
+        Field("room_text", "房号", searchable=True),
+        Field("content", "来电内容", searchable=True),
+        Field("reply", "答复", searchable=True),
+        Field("message_for_id", "转告给", searchable=True, names="staff"),
         Field("message_state", "转告状态"),
         Field("delivered_at", "转告时间"),
         *_common_tail("接听人"),
@@ -162,28 +189,28 @@ WORKORDER = RecordKind(
     title="报修",
     list_title="报修派工列表",
     fields=(
-        Field("serial", "单号"),
+        Field("serial", "单号", searchable=True),
         Field("created_at", "报修时间"),
         Field("channel", "报修方式"),
-        Field("person_name", "报修人"),
-        Field("phone", "电话"),
-        Field("room_text", "房号"),
-        Field("location", "报修位置"),
-        Field("category", "报修类别"),
+        Field("person_name", "报修人", searchable=True),
+        Field("phone", "电话", searchable=True),
+        Field("room_text", "房号", searchable=True),
+        Field("location", "报修位置", searchable=True),
+        Field("category", "报修类别", searchable=True),
         Field("urgency", "紧急程度"),
         Field("is_paid", "有偿服务"),
         Field("appointment_at", "预约时间"),
-        Field("description", "报修内容"),
+        Field("description", "报修内容", searchable=True),
         Field("response_due", "响应时限"),
         Field("completion_due", "完成时限"),
-        Field("dispatcher_id", "派工人"),
+        Field("dispatcher_id", "派工人", names="staff"),
         Field("dispatched_at", "派工时间"),
-        Field("assignee", "维修人员/班组"),
+        Field("assignee", "维修人员/班组", searchable=True),
         Field("arrived_at", "到场时间"),
         Field("parts_expected", "预计到料"),
         Field("completed_at", "完成时间"),
-        Field("cause", "故障原因"),
-        Field("work_done", "维修内容"),
+        Field("cause", "故障原因", searchable=True),
+        Field("work_done", "维修内容", searchable=True),
         Field("labour_fee", "人工费"),
         Field("materials_fee", "材料费"),
         Field("total_fee", "合计"),
@@ -197,7 +224,7 @@ WORKORDER = RecordKind(
         _col("category"),
         # state and countdown early: they must be in view without scrolling
         STATE,
-        ListColumn("countdown", label="剩余", sort="completion_due"),
+        COUNTDOWN,
         _col("person", "person_name"),
         ListColumn("room", label="房号/位置", sort="room"),
         _col("assignee"),
@@ -214,29 +241,29 @@ COMPLAINT = RecordKind(
     title="投诉",
     list_title="投诉处理列表",
     fields=(
-        Field("serial", "单号"),
+        Field("serial", "单号", searchable=True),
         Field("created_at", "受理时间"),
         Field("channel", "投诉方式"),
-        Field("person_name", "投诉人"),
-        Field("phone", "电话"),
-        Field("room_text", "房号"),
+        Field("person_name", "投诉人", searchable=True),
+        Field("phone", "电话", searchable=True),
+        Field("room_text", "房号", searchable=True),
         Field("occurred_at", "发生时间"),
-        Field("occurred_place", "发生地点"),
-        Field("target", "被投诉对象"),
-        Field("category", "投诉类别"),
-        Field("subtype", "投诉细类"),
+        Field("occurred_place", "发生地点", searchable=True),
+        Field("target", "被投诉对象", searchable=True),
+        Field("category", "投诉类别", searchable=True),
+        Field("subtype", "投诉细类", searchable=True),
         Field("severity", "严重程度"),
-        Field("description", "投诉内容"),
-        Field("demand", "业主诉求"),
+        Field("description", "投诉内容", searchable=True),
+        Field("demand", "业主诉求", searchable=True),
         Field("demand_deadline", "要求解决期限"),
-        Field("witnesses", "证人"),
+        Field("witnesses", "证人", searchable=True),
         Field("level", "上报层级"),
         Field("due_at", "处理时限"),
         Field("escalated_at", "上报时间"),
-        Field("department", "责任部门"),
-        Field("measures", "处理措施"),
-        Field("result", "处理结果"),
-        Field("reply", "答复内容"),
+        Field("department", "责任部门", searchable=True),
+        Field("measures", "处理措施", searchable=True),
+        Field("result", "处理结果", searchable=True),
+        Field("reply", "答复内容", searchable=True),
         Field("replied_at", "答复时间"),
         *_common_tail("受理人"),
     ),
@@ -246,7 +273,7 @@ COMPLAINT = RecordKind(
         _col("severity"),
         _col("category"),
         STATE,
-        ListColumn("countdown", label="剩余", sort="due_at"),
+        COUNTDOWN,
         _col("person", "person_name"),
         ROOM,
         _col("level"),
@@ -263,23 +290,23 @@ LOAN = RecordKind(
     title="借用",
     list_title="物品借用列表",
     fields=(
-        Field("serial", "单号"),
+        Field("serial", "单号", searchable=True),
         Field("created_at", "借出时间"),
-        Field("item_id", "物品"),
+        Field("item_id", "物品", searchable=True, names="loanitem"),
         Field("quantity", "数量"),
-        Field("person_name", "借用人"),
-        Field("phone", "电话"),
-        Field("room_text", "房号"),
+        Field("person_name", "借用人", searchable=True),
+        Field("phone", "电话", searchable=True),
+        Field("room_text", "房号", searchable=True),
         Field("deposit", "押金"),
         Field("expected_return_at", "预计归还"),
         Field("returned_at", "归还时间"),
-        Field("condition", "归还状况"),
+        Field("condition", "归还状况", searchable=True),
         Field("deposit_refunded", "退还押金"),
-        Field("remarks", "备注"),
-        Field("staff_id", "借出人"),
-        Field("returned_to_id", "收回人"),
+        Field("remarks", "备注", searchable=True),
+        Field("staff_id", "借出人", names="staff"),
+        Field("returned_to_id", "收回人", names="staff"),
         Field("state", "状态"),
-        Field("void_reason", "作废原因"),
+        VOID_REASON,
     ),
     columns=(
         SERIAL,

@@ -44,6 +44,7 @@ REGISTER_ROW_H = 30.0
 # the labels of stored fields, as everywhere (desk.models.kinds)
 wo = kinds.WORKORDER.label
 co = kinds.COMPLAINT.label
+lo = kinds.LOAN.label
 
 DATE_LINE = "　　　　年　　月　　日"  # written by hand beside a signature
 TIME_LINE = "　月　日　时　分"  # a time the technician writes down
@@ -204,9 +205,9 @@ def workorder_blocks(f: WorkOrderForm) -> list[Block]:
             materials,
             min_rows=3,
         ),
-        Row([Cell("人工费（元）", f.labour_fee, align="right"),
-             Cell("材料费（元）", f.materials_fee, align="right"),
-             Cell("合计（元）", f.total_fee, align="right")]),
+        Row([Cell(f"{wo('labour_fee')}（元）", f.labour_fee, align="right"),
+             Cell(f"{wo('materials_fee')}（元）", f.materials_fee, align="right"),
+             Cell(f"{wo('total_fee')}（元）", f.total_fee, align="right")]),
         sign_row("维修人员签字"),
         Section("四、业主验收"),
         Row([Cell("验收结果", Checks(("已修复，使用正常", "未修复，需再次维修")), 12)]),
@@ -285,19 +286,19 @@ def register_blocks(r: LoanRegister) -> list[Block]:
     columns = [
         FormColumn("序号", 3.6, "center"),
         FormColumn("单号", 10.5, "center"),
-        FormColumn("借出时间", 6.5, "center", fmt["lent_at"]),
-        FormColumn("物品", 8),
-        FormColumn("数量", 3.6, "center"),
-        FormColumn("借用人", 6.5),
-        FormColumn("房号", 6.5),
+        FormColumn(lo("created_at"), 6.5, "center", fmt["lent_at"]),
+        FormColumn(lo("item_id"), 8),
+        FormColumn(lo("quantity"), 3.6, "center"),
+        FormColumn(lo("person_name"), 6.5),
+        FormColumn(lo("room_text"), 6.5),
         FormColumn("联系电话", 10),
-        FormColumn("押金（元）", 6.6, "right"),
-        FormColumn("预计归还", 7, "center", fmt["expected_return_at"]),
+        FormColumn(f"{lo('deposit')}（元）", 6.6, "right"),
+        FormColumn(lo("expected_return_at"), 7, "center", fmt["expected_return_at"]),
         FormColumn("借用人签字", 8.5),
-        FormColumn("借出人", 5.6),
-        FormColumn("归还时间", 7, "center", fmt["returned_at"]),
+        FormColumn(lo("staff_id"), 5.6),
+        FormColumn(lo("returned_at"), 7, "center", fmt["returned_at"]),
         FormColumn("收回人签字", 8.5),
-        FormColumn("备注", 9.5),
+        FormColumn(lo("remarks"), 9.5),
     ]
     # the two None are the signature boxes, signed by hand
     rows = [
@@ -313,17 +314,21 @@ def slip_blocks(s: LoanSlip) -> list[Block]:
     back = x.returned_at is not None
     return [
         Section("一、借出登记"),
-        Row([Cell("借出时间", x.lent_at), Cell("物品", x.item), Cell("数量", x.quantity)]),
-        Row([Cell("借用人", x.borrower), Cell("房号", x.room), Cell("联系电话", x.phone)]),
-        Row([Cell("押金（元）", x.deposit), Cell("预计归还", x.expected_return_at),
-             Cell("借出人", x.lent_by)]),
-        TextBox("备注", "；".join(p for p in (x.remarks, "逾期未还" if x.overdue else "") if p)),
+        Row([Cell(lo("created_at"), x.lent_at), Cell(lo("item_id"), x.item),
+             Cell(lo("quantity"), x.quantity)]),
+        Row([Cell(lo("person_name"), x.borrower), Cell(lo("room_text"), x.room),
+             Cell("联系电话", x.phone)]),
+        Row([Cell(f"{lo('deposit')}（元）", x.deposit),
+             Cell(lo("expected_return_at"), x.expected_return_at),
+             Cell(lo("staff_id"), x.lent_by)]),
+        TextBox(lo("remarks"),
+                "；".join(p for p in (x.remarks, "逾期未还" if x.overdue else "") if p)),
         sign_row("借用人签字"),
         Section("二、归还登记"),
-        Row([Cell("归还时间", x.returned_at or TIME_LINE),
+        Row([Cell(lo("returned_at"), x.returned_at or TIME_LINE),
              Cell("物品状况", x.condition if back else None),
-             Cell("退还押金（元）", x.deposit_refunded if back else None)]),
-        Row([Cell("收回人", x.returned_to), Cell("收回人签字", None, 8)], SIGN_H),
+             Cell(f"{lo('deposit_refunded')}（元）", x.deposit_refunded if back else None)]),
+        Row([Cell(lo("returned_to_id"), x.returned_to), Cell("收回人签字", None, 8)], SIGN_H),
         *_void(s.head.void_reason),
     ]  # fmt: skip
 

@@ -9,6 +9,7 @@ import dataclasses
 import pytest
 
 from desk.models import MODELS, kinds
+from desk.services.core import textsearch
 from desk.services.core.numbering import SerialKind
 from desk.services.views import details, list_export, lists
 
@@ -26,6 +27,25 @@ COMPUTED = {"countdown"}  # worked out by the tab and the export at the moment s
 def test_every_field_is_a_column_of_the_kinds_table(key: str) -> None:
     columns = set(MODELS[key].model_fields)
     assert [f.name for f in kinds.kind(key).fields if f.name not in columns] == []
+
+
+@pytest.mark.parametrize("key", list(kinds.KINDS))
+def test_every_searchable_field_is_a_column_and_the_text_search_reads_it(key: str) -> None:
+    columns = set(MODELS[key].model_fields)
+    searchable = kinds.kind(key).searchable
+    assert searchable, "every kind is found by its text"
+    assert [f.name for f in searchable if f.name not in columns] == []
+    indexed = [f if isinstance(f, str) else f.fk for f in textsearch.FIELDS[key]]
+    assert indexed == [f.name for f in searchable]
+
+
+@pytest.mark.parametrize("key", list(kinds.KINDS))
+def test_a_field_names_the_table_its_foreign_key_points_at(key: str) -> None:
+    """An id shows (and is searched) as the name of its row, never as the number."""
+    table = MODELS[key].__table__
+    for f in kinds.kind(key).fields:
+        targets = {fk.column.table.name for fk in table.columns[f.name].foreign_keys}
+        assert targets == ({f.names} if f.names else set()), f
 
 
 @pytest.mark.parametrize("key", list(kinds.KINDS))

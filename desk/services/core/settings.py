@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from desk.models import Setting, db
+from desk.models import Setting, db, kinds
 from desk.models.enums import Severity, Urgency
 
 
@@ -26,9 +26,17 @@ class SettingSpec:
 
 
 def _sla(urgency: Urgency, response: str, completion: str) -> list[SettingSpec]:
+    """The limits an order's deadlines are computed from, named as the deadlines are."""
+    wo = kinds.WORKORDER.label
     return [
-        SettingSpec(f"sla.workorder.{urgency.value}.response", response, f"{urgency}·响应时限"),
-        SettingSpec(f"sla.workorder.{urgency.value}.completion", completion, f"{urgency}·完成时限"),
+        SettingSpec(
+            f"sla.workorder.{urgency.value}.response", response, f"{urgency}·{wo('response_due')}"
+        ),
+        SettingSpec(
+            f"sla.workorder.{urgency.value}.completion",
+            completion,
+            f"{urgency}·{wo('completion_due')}",
+        ),
     ]
 
 
@@ -48,17 +56,17 @@ DEFAULTS: list[SettingSpec] = [
     SettingSpec(
         "lists.workorder.categories",
         ["水电", "土建", "门窗", "电梯", "门禁", "公共设施", "其他"],
-        "报修类别",
+        kinds.WORKORDER.label("category"),
     ),
     SettingSpec(
         "lists.complaint.categories",
         ["工程质量", "规划设计", "销售管理", "物业管理", "客户服务", "其他"],
-        "投诉类别",
+        kinds.COMPLAINT.label("category"),
     ),
     SettingSpec(
         "lists.complaint.subtypes",
         ["设施故障", "邻里纠纷", "噪音", "环境卫生", "收费", "服务态度", "其他"],
-        "投诉细类",
+        kinds.COMPLAINT.label("subtype"),
     ),
     SettingSpec(
         "lists.shifts",

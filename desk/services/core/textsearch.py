@@ -2,8 +2,8 @@
 
 One FTS5 table per record kind (``call_fts``, ``visit_fts``, ``workorder_fts``,
 ``complaint_fts``, ``loan_fts``; rowid = the record's id) with one column, ``body``: the
-record's searchable fields, segmented here in Python so that every substring query becomes
-an FTS5 *phrase* query.
+record's searchable fields (``Field(..., searchable=True)`` in ``desk.models.kinds``),
+segmented here in Python so that every substring query becomes an FTS5 *phrase* query.
 
 What a query matches: its letters and digits (case, full/half width, spaces and punctuation
 ignored — ``normalize``) appear consecutively in **one** field of the record, with the same
@@ -55,7 +55,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel
 
-from desk.models import LoanItem, Staff
+from desk.models import LoanItem, Staff, kinds
 from desk.models.db import driver
 
 __all__ = [
@@ -78,8 +78,6 @@ __all__ = [
     "tokens",
 ]
 
-KINDS = ("visit", "call", "workorder", "complaint", "loan")
-
 SEP = "\ue000"  # between fields: a token character for FTS5 that ``normalize`` always drops
 MAX_QUERY_CHARS = 200  # normalized characters of a query that are used
 MAX_LIMIT = 100_000
@@ -100,32 +98,22 @@ class _Lookup:
 
 Field = str | _Lookup
 
-# The searchable fields of each kind, in body order. Enumerated states/urgency/severity are
-# filters and sortable columns, not text; categories and the call type are words people
-# search for (``电梯``, ``转告``) and never change after intake.
+# the tables whose rows' names records show (kinds.Field.names)
+_NAMED: dict[str, type[SQLModel]] = {"staff": Staff, "loanitem": LoanItem}
+
+
+def _field(f: kinds.Field) -> Field:
+    return f.name if f.names is None else _Lookup(f.name, f.names, _NAMED[f.names])
+
+
+# The searchable fields of each kind that has any, in body order: the registry's fields
+# marked searchable (desk.models.kinds), in their declared order. The order changes no
+# match — a phrase never runs across SEP — so bodies written in another order (migration
+# 0003's) stay valid beside today's.
 FIELDS: dict[str, tuple[Field, ...]] = {
-    "visit": (
-        "serial", "person_name", "phone", "room_text", "id_tail", "visiting", "reason",
-        "dept_head", "result", "void_reason",
-    ),
-    "call": (
-        "serial", "person_name", "phone", "room_text", "call_type", "content", "reply",
-        "void_reason", _Lookup("message_for_id", "staff", Staff),
-    ),
-    "workorder": (
-        "serial", "person_name", "phone", "room_text", "location", "category", "description",
-        "assignee", "cause", "work_done", "void_reason",
-    ),
-    "complaint": (
-        "serial", "person_name", "phone", "room_text", "occurred_place", "target", "category",
-        "subtype", "description", "demand", "witnesses", "department", "measures", "result",
-        "reply", "void_reason",
-    ),
-    "loan": (
-        "serial", "person_name", "phone", "room_text", _Lookup("item_id", "loanitem", LoanItem),
-        "condition", "remarks", "void_reason",
-    ),
-}  # fmt: skip
+    key: tuple(_field(f) for f in k.searchable) for key, k in kinds.KINDS.items() if k.searchable
+}
+KINDS = tuple(FIELDS)
 
 # Attribute names whose change means the record's body must be rebuilt.
 INDEXED: dict[str, frozenset[str]] = {

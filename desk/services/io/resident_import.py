@@ -39,8 +39,11 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import posixpath
 import re
 import warnings
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -264,7 +267,9 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable | None:
         warnings.simplefilter("ignore")
         # from bytes: openpyxl refuses a real .xlsx whose name ends in .xls
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    package = zipfile.ZipFile(io.BytesIO(data))
     try:
+        parts = _xlsx_sheet_parts(package)
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
                 continue
@@ -274,35 +279,109 @@ def _read_xlsx(path: Path, data: bytes) -> RawTable | None:
                 grid.append([_cell_text(v) for v in values])
                 if len(grid) > MAX_ROWS:
                     raise _too_many(path)
-            _fill_merged(grid, _xlsx_merges(ws))
+            part = parts.get(ws.title)
+            _fill_merged(grid, _xlsx_merges(package, part) if part else [])
             table = _table(path, ws.title, grid)
             if table is not None:
                 return table
     finally:
         wb.close()
+        package.close()
     return None
 
 
-def _xlsx_merges(ws: Any) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a read-only sheet (openpyxl does not expose them in that mode)."""
-    import xml.etree.ElementTree as ET
+# Merged cells, read from the file itself: openpyxl's read-only mode (the fast one: 0.25 s
+# for 5,000 rows, 2.5× that for a normal load) does not expose them. An .xlsx is a zip;
+# its relationships (``_rels/*.rels``) say where the workbook and each sheet are, and a
+# sheet's ``<mergeCell ref="A1:I1"/>`` elements come after its cells (ECMA-376 orders a
+# worksheet's children).
 
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]  # strict or transitional OOXML, any prefix
+
+
+def _relationships(package: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(id, type, part name) of what ``part`` refers to inside the package ("" = the package)."""
+    folder, name = posixpath.split(part)
+    rels = ET.fromstring(package.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+    found = []
+    for rel in rels:
+        target = rel.get("Target", "")
+        if _local(rel.tag) != "Relationship" or rel.get("TargetMode") == "External":
+            continue
+        # relative to the referring part's folder, or absolute from the package's root
+        where = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+        found.append((rel.get("Id", ""), rel.get("Type", ""), posixpath.normpath(where)))
+    return found
+
+
+def _xlsx_sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the name of its XML inside the zip; {} (no merges) if that is not found."""
+    try:
+        workbook = next(
+            where
+            for _id, kind, where in _relationships(package, "")
+            if kind.endswith("/officeDocument")
+        )
+        targets = {rid: where for rid, _kind, where in _relationships(package, workbook)}
+        parts = {}
+        for el in ET.fromstring(package.read(workbook)).iter():
+            if _local(el.tag) == "sheet":
+                # r:id, in whichever namespace the file's flavour of the format uses
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
+                if rid in targets:
+                    parts[el.get("name", "")] = targets[rid]
+        return parts
+    except (KeyError, StopIteration, ET.ParseError) as exc:  # openpyxl read it all the same
+        log.warning("merged cells not read, the workbook's parts not found: %r", exc)
+        return {}
+
+
+_ROOT_TAG = re.compile(rb"<[A-Za-z_][^>]*>")  # the first element's start tag
+_CELLS_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
+
+
+def _xlsx_merges(package: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a sheet (0-based, inclusive)."""
     from openpyxl.utils.cell import range_boundaries
 
     try:
-        source = ws._get_source()  # the sheet's XML inside the zip
-    except AttributeError:  # pragma: no cover - a future openpyxl; merges are a nicety
+        refs = _merge_refs(package.read(part))
+    except KeyError:  # a sheet part the package lacks: openpyxl would have said so
         return []
     merges = []
-    with source:
-        for _event, elem in ET.iterparse(source):
-            tag = elem.tag.rsplit("}", 1)[-1]
-            if tag == "mergeCell":
-                c0, r0, c1, r1 = range_boundaries(elem.get("ref", ""))
-                merges.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
-            elif tag == "row":
-                elem.clear()
+    for ref in refs:
+        c0, r0, c1, r1 = range_boundaries(ref)
+        merges.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
     return merges
+
+
+def _merge_refs(xml: bytes) -> list[str]:
+    """The ``ref`` of every ``<mergeCell>`` of a sheet's XML.
+
+    Only what follows the cells is parsed, behind the root's start tag (for its namespace
+    declarations): ~1 ms, where parsing 5,000 rows takes ~100 ms. ``</sheetData>`` cannot
+    occur inside the cells (text and attributes always escape ``<``); anything unexpected
+    makes the fragment malformed, and the whole sheet is read instead.
+    """
+    root = _ROOT_TAG.search(xml)
+    last = xml.rfind(b"sheetData")
+    cells_end = _CELLS_END.match(xml, xml.rfind(b"<", 0, last)) if root and last > 0 else None
+    if root is not None and cells_end is not None:
+        try:
+            tail = ET.fromstring(xml[: root.end()] + xml[cells_end.end() :])
+            return [el.get("ref", "") for el in tail.iter() if _local(el.tag) == "mergeCell"]
+        except ET.ParseError:
+            pass
+    refs = []
+    for _event, elem in ET.iterparse(io.BytesIO(xml)):
+        tag = _local(elem.tag)
+        if tag == "mergeCell":
+            refs.append(elem.get("ref", ""))
+        elif tag == "row":
+            elem.clear()
+    return refs
 
 
 def _read_xls(path: Path) -> RawTable | None:

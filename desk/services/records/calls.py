@@ -36,20 +36,26 @@ def create_call(ctx: Ctx, draft: CallDraft) -> Call:
     message_state = None
     if call_type == CallType.MESSAGE:
         if draft.message_for_id is None:
-            raise ValidationError("message_for_id", "转告给", "转告类来电请选择要转告的同事")
+            raise ValidationError(
+                "message_for_id", label_of("message_for_id"), "转告类来电请选择要转告的同事"
+            )
         colleague = ctx.session.get(Staff, draft.message_for_id)
         if colleague is None or not colleague.active:
-            raise ValidationError("message_for_id", "转告给", "请选择一位在职的同事")
+            raise ValidationError(
+                "message_for_id", label_of("message_for_id"), "请选择一位在职的同事"
+            )
         message_state = MessageState.PENDING
     elif draft.message_for_id is not None:
-        raise ValidationError("message_for_id", "转告给", "只有“转告”类来电才需要选择同事")
+        raise ValidationError(
+            "message_for_id", label_of("message_for_id"), "只有“转告”类来电才需要选择同事"
+        )
     party = common.party_fields(
         ctx,
         room=draft.room,
         name=draft.caller_name,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label=label_of("person_name"),
+        label_of=label_of,
     )
     return common.create(
         ctx,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import SQLModel, select
 
-from desk.models import Resident, Unit
+from desk.models import Resident, Unit, kinds
 from desk.models.db import driver, driver_insert
 from desk.models.enums import AuditAction, UnitKind
 from desk.models.errors import NotFoundError, ValidationError
@@ -69,7 +70,7 @@ def party_fields(
     name: str = "",
     phone: str = "",
     resident_id: int | None = None,
-    name_label: str = "姓名",
+    label_of: Callable[[str], str],
     name_required: bool = False,
     phone_required: bool = False,
     place: str = "",
@@ -78,10 +79,15 @@ def party_fields(
 
     A room that parses but is not in the registry is kept as typed text: the desk
     must be able to record a visitor even before the resident list is imported.
+    ``label_of`` is the kind's ``kinds.X.label``: the messages name its fields.
     """
     out: dict[str, Any] = {
         "person_name": clean_text(
-            name, field="person_name", label=name_label, max_len=40, required=name_required
+            name,
+            field="person_name",
+            label=label_of("person_name"),
+            max_len=40,
+            required=name_required,
         ),
         "phone": "",
         "room_text": "",
@@ -90,9 +96,9 @@ def party_fields(
     }
     phone = (phone or "").strip()
     if phone:
-        out["phone"] = normalize_phone(phone, field="phone", label="电话")
+        out["phone"] = normalize_phone(phone, field="phone", label=label_of("phone"))
     elif phone_required:
-        raise ValidationError("phone", "电话", "不能为空")
+        raise ValidationError("phone", label_of("phone"), "不能为空")
     resident = None
     if resident_id is not None:
         resident = ctx.session.get(Resident, resident_id)
@@ -100,7 +106,7 @@ def party_fields(
             raise ValidationError("resident_id", "住户", "找不到这位住户，请重新查找后选择")
     room = (room or "").strip()
     if room:
-        ref = normalize_room(room, field="room", label="房号")
+        ref = normalize_room(room, field="room", label=label_of("room_text"))
         out["room_text"] = ref.code
         # straight to the driver: this lookup runs on every save (see db.driver_insert)
         found = driver(ctx.session).execute(UNIT_BY_CODE, (ref.code,)).fetchone()
@@ -120,7 +126,8 @@ def party_fields(
 
 def void(ctx: Ctx, obj: Any, reason: str, void_state: Any) -> None:
     """作废: keep the record, mark it void with a reason (required), log it."""
-    reason = clean_text(reason, field="void_reason", label="作废原因", max_len=200, required=True)
+    label = kinds.VOID_REASON.label
+    reason = clean_text(reason, field="void_reason", label=label, max_len=200, required=True)
     audit.change(
         ctx,
         obj,

@@ -91,7 +91,7 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
         name=draft.complainant,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label=label_of("person_name"),
+        label_of=label_of,
         name_required=True,
     )
     if draft.occurred_at is not None:

@@ -76,7 +76,9 @@ def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
     quantity = parse_quantity(draft.quantity, field="quantity", label=label_of("quantity"))
     free = item.stock - out_count(ctx, item.id)  # type: ignore[arg-type]
     if quantity > free:
-        raise ValidationError("quantity", "数量", f"“{item.name}”现在只剩 {free} 件可借")
+        raise ValidationError(
+            "quantity", label_of("quantity"), f"“{item.name}”现在只剩 {free} 件可借"
+        )
     if draft.expected_return_at <= ctx.now:
         raise ValidationError("expected_return_at", "预计归还时间", "必须晚于现在")
     party = common.party_fields(
@@ -85,7 +87,7 @@ def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
         name=draft.borrower,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label=label_of("person_name"),
+        label_of=label_of,
         name_required=True,
         phone_required=True,
     )
@@ -115,7 +117,9 @@ def give_back(
     refund = loan.deposit if refund is None else refund
     if refund > loan.deposit:
         raise ValidationError(
-            "deposit_refunded", "退还押金", f"不能超过收取的押金 {loan.deposit} 元"
+            "deposit_refunded",
+            label_of("deposit_refunded"),
+            f"不能超过收取的押金 {loan.deposit} 元",
         )
     audit.change(
         ctx,

@@ -34,24 +34,26 @@ class VisitDraft:
 
 
 def create(ctx: Ctx, draft: VisitDraft) -> Visit:
-    outcome = choice(draft.outcome, VisitOutcome, "outcome", "处理方式")
+    outcome = choice(draft.outcome, VisitOutcome, "outcome", label_of("outcome"))
     party = common.party_fields(
         ctx,
         room=draft.room,
         name=draft.visitor,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label=label_of("person_name"),
+        label_of=label_of,
         name_required=True,
     )
     id_tail = to_halfwidth(draft.id_tail or "").upper()  # typed with a Chinese IME: full-width
     if not draft.is_resident:
         if not re.fullmatch(r"[0-9A-Z]{4}", id_tail):
-            raise ValidationError("id_tail", "证件后四位", "请填写证件号码的最后4位（只记后四位）")
+            raise ValidationError(
+                "id_tail", label_of("id_tail"), "请填写证件号码的最后4位（只记后四位）"
+            )
         if not party["phone"]:
-            raise ValidationError("phone", "电话", "外来人员请留联系电话")
+            raise ValidationError("phone", label_of("phone"), "外来人员请留联系电话")
     elif id_tail:
-        raise ValidationError("id_tail", "证件后四位", "住户来访不需要登记证件")
+        raise ValidationError("id_tail", label_of("id_tail"), "住户来访不需要登记证件")
     values = {
         "reason": clean_text(
             draft.reason,
@@ -65,7 +67,7 @@ def create(ctx: Ctx, draft: VisitDraft) -> Visit:
         "visiting": clean_text(
             draft.visiting,
             field="visiting",
-            label="拜访住户",
+            label=label_of("visiting"),
             max_len=60,
             required=not draft.is_resident,
         ),

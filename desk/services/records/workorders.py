@@ -103,11 +103,12 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
         name=draft.reporter,
         phone=draft.phone,
         resident_id=draft.resident_id,
-        name_label=label_of("person_name"),
+        label_of=label_of,
         place=location,
     )
     if not party["room_text"] and not location:
-        raise ValidationError("room", "房号", "请填写房号，或在“报修位置”写明公共区域")
+        room, place = label_of("room_text"), label_of("location")
+        raise ValidationError("room", room, f"请填写{room}，或在“{place}”写明公共区域")
     intake = ctx.now
     if draft.reported_at is not None:
         intake = check_not_future(

@@ -31,15 +31,11 @@ from desk.services.core import sla
 # each kind's fields in the detail's order, with their one label (desk.models.kinds)
 LABELS: dict[str, dict[str, str]] = {key: k.labels for key, k in kinds.KINDS.items()}
 
-# the timeline's Chinese kinds (desk.services.views.timeline.KINDS) → detail kinds
-TIMELINE_KINDS = {
-    "来访": "visit",
-    "来电": "call",
-    "报修": "workorder",
-    "投诉": "complaint",
-    "借用": "loan",
-}
-_STAFF_FIELDS = {"staff_id", "message_for_id", "returned_to_id", "dispatcher_id"}
+# the timeline's Chinese kinds (desk.services.views.timeline.KINDS: the kinds' titles) →
+# detail kinds; 回访 opens the order or complaint it follows up (timeline_detail)
+TIMELINE_KINDS = {k.title: k.key for k in kinds.KINDS.values()}
+# fields holding a colleague's id (kinds.Field.names): shown by the colleague's name
+_STAFF_FIELDS = {f.name for k in kinds.KINDS.values() for f in k.fields if f.names == "staff"}
 
 
 @dataclass(frozen=True)
@@ -121,11 +117,12 @@ def record_detail(session: Session, kind: str, record_id: int) -> Detail:
     staff = {s.id: s.name for s in session.exec(select(Staff)).all()}
     labels = LABELS[kind]
     fields: list[tuple[str, str]] = []
-    for name, label in labels.items():
+    for field in kinds.kind(kind).fields:
+        name, label = field.name, field.label
         value = getattr(record, name)
-        if name in _STAFF_FIELDS:
+        if field.names == "staff":
             text = staff.get(value, "") if value is not None else ""
-        elif name == "item_id":
+        elif field.names == "loanitem":
             item = session.get(LoanItem, value)
             text = item.name if item else ""
         else:

@@ -246,7 +246,7 @@ class _Spec:
     summary: str
     open: str
     overdue: str
-    sorts: dict[str, str]
+    sorts: dict[str, str]  # key → ORDER BY term; "{direction}" where it is not at the end
     indexed: frozenset[str]  # sort keys an index serves
     make: Callable[[tuple[Any, ...], _Env], Row]
 
@@ -337,6 +337,10 @@ _WO_SORT_DUE = (
     "ELSE strftime('%Y-%m-%d %H:%M:%f', r.completion_due, r.paused_seconds || ' seconds') "
     "|| '000' END"
 )
+# the countdown (剩余) counts to red_at, the stored overdue_at; rows with none running
+# (closed, 待料) come after the rest in either direction — and the overdue_at index serves
+# both (0.1 ms for a page over five years, against 60 ms sorting with "IS NULL" first)
+_SORT_RED = "r.overdue_at {direction} NULLS LAST"
 
 
 def _make_workorder(row: tuple[Any, ...], env: _Env) -> WorkOrderRow:
@@ -452,8 +456,9 @@ _SPECS: dict[str, _Spec] = {
             assignee="r.assignee",
             response_due="r.response_due",
             completion_due=_WO_SORT_DUE,
+            red_at=_SORT_RED,
         ),
-        indexed=_INDEXED,
+        indexed=_INDEXED | {"red_at"},
         make=_make_workorder,
     ),
     "complaint": _Spec(
@@ -471,8 +476,9 @@ _SPECS: dict[str, _Spec] = {
             level="r.level",
             category="r.category",
             due_at="r.due_at",
+            red_at=_SORT_RED,
         ),
-        indexed=_INDEXED,
+        indexed=_INDEXED | {"red_at"},
         make=_make_complaint,
     ),
     "loan": _Spec(
@@ -686,9 +692,14 @@ def list_rows(
     if rows is None:
         source, where = _source(spec, plan, key in spec.indexed)
         direction = "DESC" if descending else "ASC"
+        order = spec.sorts[key]
+        if "{direction}" in order:
+            order = order.format(direction=direction)
+        else:
+            order = f"{order} {direction}"
         sql = (
             f"SELECT {columns} FROM {source} {spec.joins}{_where_sql(where)} ORDER BY "
-            f"{spec.sorts[key]} {direction}, r.id {direction} LIMIT :limit OFFSET :offset"
+            f"{order}, r.id {direction} LIMIT :limit OFFSET :offset"
         )
         rows = con.execute(sql, plan.params | {"limit": limit, "offset": offset}).fetchall()
     env = _Env(session, now, datetime.combine(now.date(), time()))

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from desk.models import kinds
 from desk.models.enums import CallbackSource, Satisfaction, Severity, Urgency
 from desk.models.errors import DeskError
 from desk.reports.statistics_report import Chart, Section, StatisticsReport, TableColumn
@@ -50,7 +51,9 @@ __all__ = [
 ]
 
 DEFAULT_OFFICE = "物业服务中心"
-KIND_NAMES = {"workorder": "报修", "complaint": "投诉"}
+# the labels of stored fields and the kinds' titles, as everywhere (desk.models.kinds)
+wo = kinds.WORKORDER.label
+co = kinds.COMPLAINT.label
 
 
 def office_name(ctx: Ctx) -> str:
@@ -241,7 +244,7 @@ def _answer_time(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
     return Section(
         "answer_time",
         "投诉答复用时（小时）",
-        _duration_columns("严重程度", "已答复"),
+        _duration_columns(co("severity"), "已答复"),
         tuple(rows),
         note="从登记到答复业主；因升级撤回的答复不算，等下一次答复。P90：九成投诉在此时间内答复",
     )
@@ -253,7 +256,7 @@ def _response_time(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
         now, before = cur.urgencies[u], prev.urgencies[u]
         cells = _duration_cells(now.response, before.response, 1)
         rows.append((u.value, now.orders, now.response.count, *cells))
-    columns = _duration_columns("紧急程度", "已到场")
+    columns = _duration_columns(wo("urgency"), "已到场")
     return Section(
         "response_time",
         "报修响应用时（分钟）",
@@ -272,15 +275,16 @@ def _completion_time(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
     return Section(
         "completion_time",
         "报修完成用时（小时）",
-        _duration_columns("紧急程度", "已完成"),
+        _duration_columns(wo("urgency"), "已完成"),
         tuple(rows),
         note="从报修（预约单从约定时间）到完工，扣除待料时间；返工的单算到最后一次完工",
     )
 
 
-_RESPONSE_NOTE = "按时：在响应期限内到场；未到期：还没人到场、也还没到期限的单，不计入"
+_RESPONSE_NOTE = f"按时：在{wo('response_due')}内到场；未到期：还没人到场、也还没到期限的单，不计入"
 _COMPLETION_NOTE = (
-    "按时：在完成期限（加上待料时间）内完工；未到期：未完工、也还没到期限的单，不计入"
+    f"按时：在{wo('completion_due')}（加上待料时间）内完工；"
+    "未到期：未完工、也还没到期限的单，不计入"
 )
 
 
@@ -303,7 +307,7 @@ def _sla(key: str, title: str, cur: MonthlyFigures, prev: MonthlyFigures, note: 
         key,
         title,
         (
-            TableColumn("紧急程度", "text", 2),
+            TableColumn(wo("urgency"), "text", 2),
             TableColumn("按时"),
             TableColumn("超时"),
             TableColumn("未到期"),
@@ -424,7 +428,7 @@ def _hours(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
 def _repeats(cur: MonthlyFigures, prev: MonthlyFigures) -> Section:
     r, p = cur.repeats, prev.repeats
     rows = [
-        (KIND_NAMES[x.kind], x.place, x.category, "、".join(x.serials), x.count, x.repeats)
+        (kinds.kind(x.kind).title, x.place, x.category, "、".join(x.serials), x.count, x.repeats)
         for x in r.problems
     ]  # fmt: skip
     return Section(

@@ -13,21 +13,15 @@ without a reload.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,31 +32,27 @@ from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx, local_now
 from desk.services.records import callbacks
 from desk.services.records.callbacks import CallbackResult
-from desk.services.views import callback_list, details
+from desk.services.views import callback_list
 from desk.services.views import countdown as clocks
 from desk.services.views.callback_list import CallbackRow, Scope
 from desk.ui import msgbox
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import callback_dialog
-from desk.ui.models.paged import PagedTableModel, ViewColumn
+from desk.ui.models.paged import ViewColumn
 from desk.ui.ops import Ops
-from desk.ui.widgets.record_detail import RecordDetail
+from desk.ui.panes.record_detail import DetailPane
+from desk.ui.panes.record_list import RecordList
 
 SCOPES = [s.value for s in Scope]  # 待回访, 已超时, 今天到期, 已回访, 全部
 DUE_SCOPES = frozenset({Scope.DUE.value, Scope.OVERDUE.value, Scope.TODAY.value})
 DONE_COLUMN, CALLED_COLUMN = 6, 10  # 处理内容, 回访时间
 TICK_MS = 30_000  # how often the colours and the time left move on
-SEARCH_DEBOUNCE_MS = 200
-DONE_COLUMN_MAX = 320  # 处理内容 is cut at 60 characters; wider would push the rest away
+DONE_COLUMN_MAX = 320  # pixels
 # the kinds whose changes can add, remove or alter a row of this list (a setting: what
 # counts as near)
 WATCHED = frozenset({"callback", "workorder", "complaint", "setting"})
 
 __all__ = ["AMBER", "RED", "CallbacksTab", "due_status"]
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CallbacksTab", text)
 
 
 def due_status(row: CallbackRow, now: datetime) -> tuple[str, str | None]:
@@ -86,112 +76,66 @@ class CallbacksTab(QWidget):
         super().__init__(parent)
         self.ops = ops  # writes are stamped with ops.desk.duty: who and which shift
         self.saving = False
-        self._restore = True  # after a (re)load: select the row shown before, or the first
-        self._selected_id: int | None = None  # the callback shown below the list
-        self._advance_to: int | None = None  # after a record: the row that took its place
-        self._generation = 0  # bumped by every reload: late answers of older ones are dropped
 
-        # --- filters ---------------------------------------------------------------------
-        self.scope = QComboBox()
-        self.scope.addItems([self.tr(s) for s in SCOPES])
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("查找：单号、住户、房号、电话、处理内容……"))
-        self.search.setClearButtonEnabled(True)
-        filters = QHBoxLayout()
-        for text, widget, stretch in (
-            (self.tr("范围"), self.scope, 0),
-            (self.tr("查找"), self.search, 1),
-        ):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget, stretch)
-        self.count_label = QLabel()
-        filters.addWidget(self.count_label)
-
-        # --- the queue -------------------------------------------------------------------
-        self.model = PagedTableModel(ops, self.columns(), row_colour=self.row_colour)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.setWordWrap(False)
-        list_label = QLabel(self.tr("回访列表"))
-        list_label.setBuddy(self.view)
+        # --- the queue (the list pane) ---------------------------------------------------
         self.record_button = QPushButton(self.tr("登记回访"))
         self.record_button.setToolTip(self.tr("选中一行后按回车也可登记"))
         self.open_button = QPushButton(self.tr("打开原单"))
-        buttons = QHBoxLayout()
-        buttons.addWidget(list_label)
-        buttons.addStretch(1)
-        buttons.addWidget(self.record_button)
-        buttons.addWidget(self.open_button)
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addLayout(filters)
-        top_layout.addLayout(buttons)
-        top_layout.addWidget(self.view)
+        self.list_pane = RecordList(
+            ops,
+            self.columns(),
+            fetch=self.fetch_page,
+            count=self.count_rows,
+            scopes=SCOPES,
+            search_hint=self.tr("查找：单号、住户、房号、电话、处理内容……"),
+            row_colour=self.row_colour,
+            select_first=True,  # the top of the queue, ready for Enter
+            # 处理内容 is cut at 60 characters; wider would push the rest away
+            widest={DONE_COLUMN: DONE_COLUMN_MAX},
+            title=self.tr("回访列表"),
+            buttons=[self.record_button, self.open_button],
+            tick_ms=TICK_MS,  # the colours and the time left move on
+        )
+        self.model = self.list_pane.model
+        self.view = self.list_pane.view
+        self.view.setWordWrap(False)
+        self.scope = self.list_pane.scope
+        self.search: QLineEdit = self.list_pane.search  # type: ignore[assignment]
+        self.count_label = self.list_pane.count_label
+        self.clock: QTimer = self.list_pane.clock  # type: ignore[assignment]
 
-        # --- the source record, read-only ------------------------------------------------
+        # --- the source record, read-only (the detail pane) ------------------------------
         self.note = QLabel()  # the callback itself: when due, or what was recorded
         self.note.setWordWrap(True)
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note.setStyleSheet("color:#2c3e50; background:#eaf2f8; padding:4px;")
         self.note.setVisible(False)
-        self.detail = RecordDetail()
+        self.detail_pane = DetailPane(ops, above=[self.note])
+        self.detail = self.detail_pane.detail
         # a few lines of history stay readable; a longer record scrolls (the scroll area)
         self.detail.history.setMinimumHeight(110)
-        below = QWidget()
-        below_layout = QVBoxLayout(below)
-        below_layout.setContentsMargins(0, 0, 0, 0)
-        below_layout.addWidget(self.note)
-        below_layout.addWidget(self.detail)
-        below_layout.addStretch(1)
-        detail_scroll = QScrollArea()  # a long record scrolls instead of squeezing the list
-        detail_scroll.setWidgetResizable(True)
-        detail_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        detail_scroll.setWidget(below)
 
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(detail_scroll)
+        split.addWidget(self.list_pane)
+        split.addWidget(self.detail_pane)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([420, 280])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
-        QWidget.setTabOrder(self.scope, self.search)
-        QWidget.setTabOrder(self.search, self.view)
-        QWidget.setTabOrder(self.view, self.record_button)
-        QWidget.setTabOrder(self.record_button, self.open_button)
 
         # --- behaviour -------------------------------------------------------------------
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
-        self.view.activated.connect(lambda _index: self.record_callback())  # Enter, double click
-        self.record_button.clicked.connect(self.record_callback)
-        self.open_button.clicked.connect(self.open_record)
-        self.model.loaded.connect(self._loaded)
-        self.model.failed.connect(
+        self.list_pane.current_changed.connect(self._show_current)
+        self.list_pane.activated.connect(lambda _row: self.record_callback())  # Enter, double click
+        self.list_pane.query_changed.connect(self._query_changed)
+        self.list_pane.loaded.connect(self._loaded)
+        self.list_pane.ticked.connect(lambda: self._show_note(self.current_row()))
+        self.list_pane.failed.connect(
             lambda text: self.status.emit(self.tr("读取回访列表失败：{0}").format(text))
         )
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
-        self._search_timer.timeout.connect(self.reload)
-        self.search.textChanged.connect(lambda _t: self._search_timer.start())
-        self.search.returnPressed.connect(self.view.setFocus)  # then Enter records
-        self.scope.currentIndexChanged.connect(lambda _i: self.reload())
+        self.record_button.clicked.connect(self.record_callback)
+        self.open_button.clicked.connect(self.open_record)
         ops.changed.connect(self.on_changed)
-        self.clock = QTimer(self)
-        self.clock.setInterval(TICK_MS)
-        self.clock.timeout.connect(self._tick)
-        self.clock.start()
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         self._update_buttons()
         self.reload()
 
@@ -215,88 +159,42 @@ class CallbacksTab(QWidget):
     def row_colour(self, row: CallbackRow) -> str | None:
         return due_status(row, local_now())[1]
 
-    def filter_values(self) -> dict[str, str]:
-        return {"scope": SCOPES[self.scope.currentIndex()], "text": self.search.text().strip()}
+    def filter_values(self) -> dict[str, Any]:
+        return self.list_pane.filter_values()
 
     def fetch_page(
-        self, ctx: Ctx, values: dict[str, str], offset: int, limit: int
+        self, ctx: Ctx, values: dict[str, Any], offset: int, limit: int, _order: object = None
     ) -> list[CallbackRow]:
         """One page of the queue. Runs on the DB worker: use ``values``, never the widgets."""
         return callback_list.callback_rows(
             ctx.session, now=ctx.now, offset=offset, limit=limit, **values
         )
 
-    def count_rows(self, ctx: Ctx, values: dict[str, str]) -> int:
+    def count_rows(self, ctx: Ctx, values: dict[str, Any]) -> int:
         return callback_list.count_rows(ctx.session, now=ctx.now, **values)
 
     def reload(self) -> None:
-        values = self.filter_values()  # read the widgets here, in the GUI thread
-        self._restore = True
-        self._generation += 1
-        generation = self._generation
+        self.list_pane.reload()
+
+    def _query_changed(self, values: dict[str, Any]) -> None:
         # nothing has been called back in the due scopes: no empty column
         self.view.setColumnHidden(CALLED_COLUMN, values["scope"] in DUE_SCOPES)
-        self.model.set_fetch(lambda ctx, offset, limit: self.fetch_page(ctx, values, offset, limit))
-
-        def show_count(n: int) -> None:
-            if generation == self._generation:  # not the count of a query since replaced
-                self.count_label.setText(self.tr("共 {0} 条").format(n))
-
-        self.ops.read(
-            lambda ctx: self.count_rows(ctx, values),
-            show_count,
-            lambda exc: self.status.emit(self.tr("读取回访列表失败：{0}").format(exc)),
-        )
 
     def show_scope(self, scope: str) -> None:
         """Show ``scope`` (待回访/已超时/今天到期/已回访/全部) with no search: where the status
         bar's count of overdue callbacks jumps to."""
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self._search_timer.stop()
-        if self.scope.currentIndex() == SCOPES.index(scope):
-            self.reload()
-        else:
-            self.scope.setCurrentIndex(SCOPES.index(scope))  # reloads
+        self.list_pane.show_scope(scope)
 
     def current_row(self) -> CallbackRow | None:
-        index = self.view.selectionModel().currentIndex()
-        if not index.isValid() or index.row() >= self.model.rowCount():
-            return None
-        return self.model.row_at(index.row())
+        return self.list_pane.current_row()
 
     def _loaded(self) -> None:
-        if self.model.rowCount() <= self.model.page_size:
-            self._fit_columns()  # once, on the first page; later pages keep the widths
-        if not self._restore:
-            return
-        self._restore = False
-        rows = self.model.rows
-        target = None
-        if self._advance_to is not None and rows:
-            target = min(self._advance_to, len(rows) - 1)  # the next one in the queue
-        elif self._selected_id is not None:
-            target = next((i for i, r in enumerate(rows) if r.id == self._selected_id), None)
-        if target is None and rows:
-            target = 0  # the top of the queue, ready for Enter
-        self._advance_to = None
-        if target is not None:
-            self.view.selectRow(target)
-        else:  # an empty list: show nothing rather than a stale record
-            self._selected_id = None
-            self.detail.show_detail(None)
+        """The pane has selected the row shown before, the next one or the first; an empty
+        list shows nothing rather than a stale record."""
+        if self.model.rowCount() == 0:
+            self.detail_pane.clear()
             self._show_note(None)
         self._update_buttons()
-
-    def _fit_columns(self) -> None:
-        self.view.resizeColumnsToContents()
-        if self.view.columnWidth(DONE_COLUMN) > DONE_COLUMN_MAX:
-            self.view.setColumnWidth(DONE_COLUMN, DONE_COLUMN_MAX)
-
-    def _tick(self) -> None:
-        self.model.repaint()
-        self._show_note(self.current_row())
 
     def on_changed(self, changes: Changes) -> None:
         """A write committed (here or on any screen): reload when it touches the queue —
@@ -306,29 +204,19 @@ class CallbacksTab(QWidget):
 
     # --- the selected callback -------------------------------------------------------------
 
-    def _show_current(self) -> None:
-        row = self.current_row()
+    def _show_current(self, row: CallbackRow | None) -> None:
         self._update_buttons()
         if row is None:
-            return  # a reload cleared the selection: _loaded restores it
-        self._selected_id = row.id
+            return  # a reload cleared the selection: the list pane restores it
         self._show_note(row)
         self._load_detail(row)
 
     def _load_detail(self, row: CallbackRow) -> None:
-        kind, record_id = row.kind, row.record_id
-
-        def show(found: details.Detail) -> None:
-            now = self.current_row()
-            if now is None or (now.kind, now.record_id) != (kind, record_id):
-                return  # the selection moved on while this was read
-            # read-only here: the repair's or complaint's own tab has its actions
-            self.detail.show_detail(dataclasses.replace(found, actions=[]))
-
         def failed(exc: BaseException) -> None:
             self.status.emit(self.tr("读取原单失败：{0}").format(exc))
 
-        self.ops.read(lambda ctx: details.record_detail(ctx.session, kind, record_id), show, failed)
+        # read-only here: the repair's or complaint's own tab has its actions
+        self.detail_pane.load(row.kind, row.record_id, (), failed)
 
     def _show_note(self, row: CallbackRow | None) -> None:
         self.note.setVisible(row is not None)
@@ -401,7 +289,8 @@ class CallbacksTab(QWidget):
 
         def done(_result: object) -> None:
             self.saving = False
-            self._advance_to = index  # the reload on ops.changed, which follows, moves there
+            # the reload on ops.changed, which follows, moves to the next one in the queue
+            self.list_pane.reselect_at(index)
             self.status.emit(self._recorded_text(row, result))
             self.view.setFocus()  # Enter records the next one
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QTimer, QUrl
+from PySide6.QtCore import QDateTime, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -104,6 +104,7 @@ class ComplaintsTab(RecordTab):
     title = "投诉处理"
     actions = frozenset({"开始处理", "升级", "答复", "回访", "作废"})  # 回访: the base class
     forms_kind = "complaint"
+    tick_ms = TICK_MS  # the list's clock repaints the countdowns and colours
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(ops, parent)
@@ -111,10 +112,6 @@ class ComplaintsTab(RecordTab):
         self.attachment_rows: list[AttachmentInfo] = []
         self._arrange()
         self.view.selectionModel().currentRowChanged.connect(self._complaint_changed)
-        self.tick = QTimer(self)
-        self.tick.setInterval(TICK_MS)
-        self.tick.timeout.connect(self.model.repaint)
-        self.tick.start()
 
     # --- form ------------------------------------------------------------------------
 

@@ -8,13 +8,13 @@ reloads when a write changes what a duty record is made of (``SHOWS``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,11 +38,12 @@ from desk.services.duty.on_duty import DUTY_SCOPES, ShiftView
 from desk.services.io import paper_forms
 from desk.ui import msgbox, printing
 from desk.ui.field_errors import error_label, show_error
+from desk.ui.models.paged import ViewColumn
 from desk.ui.ops import Ops
+from desk.ui.panes.record_list import RecordList
 
 RED = "#fadbd8"
 ITEM_HEADERS = ["类别", "单号", "房号/位置", "内容", "期限", "说明"]
-DUTY_HEADERS = ["日期", "班次", "值班人", "状态", "接班人", "接班时间", "接班期限"]
 # what a duty record and the list are made of: the shifts and handovers, the names, the
 # shifts' hours (settings), and the records counted and carried over
 SHOWS = (
@@ -83,8 +84,7 @@ class HandoverTab(QWidget):
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = ops
-        self.view: ShiftView | None = None
-        self.entries: list[DutyEntry] = []
+        self.view: ShiftView | None = None  # the shift shown on the left
 
         # --- the shift's duty record (left) ------------------------------------------
         self.heading = QLabel(self.tr("还没有人上班：请先点右上角的“上班”。"))
@@ -130,35 +130,30 @@ class HandoverTab(QWidget):
         left_layout.addLayout(notes_form)
         left_layout.addLayout(buttons)
 
-        # --- the shifts and their handovers (right) ----------------------------------
-        self.scope = QComboBox()
-        self.scope.addItems([self.tr(s) for s in DUTY_SCOPES])
-        scope_label = QLabel(self.tr("交接记录"))
-        scope_label.setBuddy(self.scope)
-        self.scope.currentIndexChanged.connect(lambda _i: self.load_list())
-        self.duty_table = _table(DUTY_HEADERS, len(DUTY_HEADERS) - 1)
-        self.duty_table.cellDoubleClicked.connect(lambda row, _col: self.show_entry(row))
+        # --- the shifts and their handovers (right: the list pane) ----------------------
         self.view_button = QPushButton(self.tr("查看"))
         self.accept_button = QPushButton(self.tr("接班确认"))
-        self.view_button.clicked.connect(lambda: self.show_entry(self.duty_table.currentRow()))
+        self.view_button.clicked.connect(lambda: self.show_entry(self.duty_list.current_row()))
         self.accept_button.clicked.connect(self.accept_selected)
-        top = QHBoxLayout()
-        top.addWidget(scope_label)
-        top.addWidget(self.scope)
-        top.addStretch(1)
-        duty_buttons = QHBoxLayout()
-        duty_buttons.addStretch(1)
-        duty_buttons.addWidget(self.view_button)
-        duty_buttons.addWidget(self.accept_button)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addLayout(top)
-        right_layout.addWidget(self.duty_table, 1)
-        right_layout.addLayout(duty_buttons)
+        self.duty_list = RecordList(
+            ops,
+            self.duty_columns(),
+            fetch_all=lambda ctx, values: on_duty.duty_list(ctx, values["scope"]),
+            scopes=DUTY_SCOPES,
+            scope_label=self.tr("交接记录"),
+            row_colour=lambda e: RED if e.flagged else None,
+            row_id=attrgetter("shift_id"),
+            buttons=[self.view_button, self.accept_button],
+        )
+        self.duty_list.activated.connect(self.show_entry)  # Enter or a double click
+        self.duty_list.loaded.connect(self._enable)
+        self.duty_list.failed.connect(lambda text: msgbox.error(self, self.tr("读取失败"), text))
+        self.scope = self.duty_list.scope
+        self.duty_table = self.duty_list.view
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(self.duty_list)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([740, 520])  # the duty list's seven columns fit without scrolling
@@ -186,8 +181,23 @@ class HandoverTab(QWidget):
         self.ops.read(lambda ctx: on_duty.shift_view(ctx, shift_id), self._show_view, self._failed)
 
     def load_list(self) -> None:
-        scope = DUTY_SCOPES[self.scope.currentIndex()]
-        self.ops.read(lambda ctx: on_duty.duty_list(ctx, scope), self._show_list, self._failed)
+        self.duty_list.reload()
+
+    def duty_columns(self) -> list[ViewColumn]:
+        return [
+            ViewColumn(self.tr("日期"), lambda e: f"{e.day:%m-%d}"),
+            ViewColumn(self.tr("班次"), attrgetter("shift_name")),
+            ViewColumn(self.tr("值班人"), attrgetter("staff_name")),
+            ViewColumn(self.tr("状态"), attrgetter("status")),
+            ViewColumn(self.tr("接班人"), attrgetter("incoming_name")),
+            ViewColumn(self.tr("接班时间"), lambda e: _when(e.accepted_at)),
+            ViewColumn(self.tr("接班期限"), lambda e: _when(e.accept_by)),
+        ]
+
+    @property
+    def entries(self) -> list[DutyEntry]:
+        """The shifts the list shows now."""
+        return self.duty_list.model.rows
 
     def _failed(self, exc: BaseException) -> None:
         msgbox.error(self, self.tr("读取失败"), str(exc))
@@ -233,26 +243,14 @@ class HandoverTab(QWidget):
             self.notes.setPlainText(r.notes)
         self._enable()
 
-    def _show_list(self, entries: list[DutyEntry]) -> None:
-        self.entries = entries
-        self.duty_table.setRowCount(len(entries))
-        for row, e in enumerate(entries):
-            _fill_row(
-                self.duty_table,
-                row,
-                [f"{e.day:%m-%d}", e.shift_name, e.staff_name, e.status, e.incoming_name,
-                 _when(e.accepted_at), _when(e.accept_by)],
-                e.flagged,
-            )  # fmt: skip
-        self._enable()
-
     def _enable(self) -> None:
         open_to_write = self.view is not None and not self.view.frozen
         self.notes.setReadOnly(not open_to_write)
         self.draft_button.setEnabled(open_to_write and self.view.state != "已确认")  # type: ignore[union-attr]
         self.confirm_button.setEnabled(open_to_write)
-        self.view_button.setEnabled(bool(self.entries))
-        self.accept_button.setEnabled(bool(self.entries))
+        listed = self.duty_list.model.rowCount() > 0
+        self.view_button.setEnabled(listed)
+        self.accept_button.setEnabled(listed)
 
     # --- actions -----------------------------------------------------------------------
 
@@ -282,20 +280,19 @@ class HandoverTab(QWidget):
 
         self.ops.write(lambda ctx: fn(ctx, shift_id, notes), done, failed)
 
-    def show_entry(self, row: int) -> None:
-        if 0 <= row < len(self.entries):
-            self.load_shift(self.entries[row].shift_id)
+    def show_entry(self, entry: DutyEntry | None) -> None:
+        if entry is not None:
+            self.load_shift(entry.shift_id)
 
     def show_current(self) -> None:
         self.view = None
         self.reload()
 
     def accept_selected(self) -> None:
-        row = self.duty_table.currentRow()
-        if not 0 <= row < len(self.entries):
+        entry = self.duty_list.current_row()
+        if entry is None:
             msgbox.info(self, self.tr("接班确认"), self.tr("请先在列表里选中要接的班。"))
             return
-        entry = self.entries[row]
         if entry.handover_id is None or entry.state != "已确认":
             msgbox.info(
                 self,
@@ -346,7 +343,7 @@ class HandoverTab(QWidget):
         self.ops.render(render, show, lambda exc: msgbox.error(self, self.tr("无法打印"), str(exc)))
 
     def show_scope(self, scope: str) -> None:
-        self.scope.setCurrentIndex(DUTY_SCOPES.index(scope))
+        self.duty_list.show_scope(scope)
 
     def open_item(self, row: int) -> None:
         if self.view is not None and 0 <= row < len(self.view.record.carried):

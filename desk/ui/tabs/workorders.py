@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QTimer
+from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QWidget,
 )
 
 from desk.models import kinds
@@ -38,7 +37,6 @@ from desk.ui import msgbox
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import workorder_dialogs as dialogs
 from desk.ui.models.paged import ViewColumn, columns_of
-from desk.ui.ops import Ops
 from desk.ui.tabs.record_tab import Op, RecordTab
 
 __all__ = ["AMBER", "RED", "WorkOrdersTab", "countdown"]
@@ -78,13 +76,7 @@ class WorkOrdersTab(RecordTab):
     # 回访 is handled by the base class (the callback dialog)
     actions = frozenset({"派工", "开始处理", "待料", "到料继续", "完成", "回访", "返工", "作废"})
     forms_kind = "workorder"
-
-    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
-        super().__init__(ops, parent)
-        self.clock = QTimer(self)
-        self.clock.setInterval(TICK_MS)
-        self.clock.timeout.connect(self.model.repaint)  # text and colour are worked out then
-        self.clock.start()
+    tick_ms = TICK_MS  # the list's clock repaints: text and colour are worked out then
 
     # --- form ------------------------------------------------------------------------
 

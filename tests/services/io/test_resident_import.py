@@ -214,6 +214,60 @@ def test_merged_building_cells_belong_to_every_flat(read) -> None:
     ]
 
 
+def _merged_list(path: Path, form: str) -> Path:
+    """A list with merged title rows, a merged header cell (联系电话 over the mobile and the
+    landline column) and a merged 备注, saved as ``form`` says other programs write it."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "业主信息"
+    ws.append(["阳光小区业主信息一览表"])
+    ws.append(["制表：物业服务中心　2026年11月"])
+    ws.append(["房号", "姓名", "联系电话", None, "备注"])
+    ws.append(["9-1-101", "赵一", "13500000001", "0571-88880001", "一楼两户"])
+    ws.append(["9-1-102", "钱二", "13500000002", "0571-88880002", None])
+    ws.append(["9-1-201", "孙三", "13500000003", None, None])
+    for ref in ("A1:E1", "A2:E2", "C3:D3", "E4:E5"):
+        ws.merge_cells(ref)
+    if form == "text after the cells":  # the page header names sheetData, after the merges
+        ws.oddHeader.center.text = "sheetData 打印"
+    wb.save(path)
+    if form in ("excel", "prefixed"):
+        with zipfile.ZipFile(path) as z:
+            parts = {name: z.read(name) for name in z.namelist()}
+        rels = "xl/_rels/workbook.xml.rels"
+        # Excel's own targets are relative to the workbook's folder
+        parts[rels] = parts[rels].replace(b'Target="/xl/', b'Target="')
+        if form == "prefixed":  # as the .NET Open XML SDK writes: every tag with a prefix
+            sheet = parts["xl/worksheets/sheet1.xml"]
+            sheet = re.sub(rb"<(/?)([A-Za-z]+)([\s/>])", rb"<\1x:\2\3", sheet)
+            parts["xl/worksheets/sheet1.xml"] = sheet.replace(b'xmlns="', b'xmlns:x="', 1)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("form", ["openpyxl", "excel", "prefixed", "text after the cells"])
+def test_merged_title_and_header_cells(tmp_path: Path, read, form) -> None:
+    raw = resident_import.read_table(_merged_list(tmp_path / "merged.xlsx", form))
+    assert (raw.sheet, raw.header_row) == ("业主信息", 3)  # below the merged titles
+    mapping = resident_import.guess_mapping(raw)
+    # the merged 联系电话 heads both of its columns: the second is the other phone
+    assert mapping == {"room": 0, "name": 1, "phones": 2, "phones2": 3, "notes": 4}
+    with read() as ctx:
+        plan = resident_import.plan_import(ctx.session, raw, mapping)
+    assert [(r.room, r.phones, r.notes) for r in plan.rows] == [
+        ("9-1-101", ("13500000001", "0571-88880001"), "一楼两户"),
+        ("9-1-102", ("13500000002", "0571-88880002"), "一楼两户"),  # merged down
+        ("9-1-201", ("13500000003",), ""),
+    ]
+
+
 def test_csv_in_utf8_with_bom(read) -> None:
     raw = resident_import.read_table(DATA / "utf8_bom.csv")
     assert raw.encoding == "utf-8" and raw.header[0] == "房间号"  # no BOM left on the header

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from desk import demo
-from desk.models import Callback, Complaint, Loan, WorkOrder
+from desk.models import Callback, Complaint, Loan, WorkOrder, kinds
 from desk.models.db import driver
 from desk.models.enums import LoanState, MessageState, WorkOrderState
 from desk.models.errors import TransitionError
@@ -210,6 +210,34 @@ def test_rework_gets_a_fresh_completion_window(write, read) -> None:
     assert near(row) and not row.overdue  # 10 of 120 minutes left
 
 
+def countdown_sort(kind: kinds.RecordKind) -> str:
+    """The sort key of the kind's 剩余 column, as its list header uses it."""
+    [key] = [c.sort for c in kind.columns if c.key == "countdown"]
+    assert key is not None
+    return key
+
+
+def shown_order(listed: list, descending: bool) -> list[int]:
+    """Ids in the order of what 剩余 shows: the time to red_at; rows without one after."""
+    timed = [r for r in listed if r.red_at is not None]
+    blank = [r for r in listed if r.red_at is None]
+    timed.sort(key=lambda r: (r.red_at, r.id), reverse=descending)
+    blank.sort(key=lambda r: r.id, reverse=descending)
+    return [r.id for r in timed + blank]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_countdown_column_sorts_by_the_deadline_it_counts_to(read, orders, descending) -> None:
+    by_id = {v: k for k, v in orders.items()}
+    listed = rows(read, "workorder", sort=countdown_sort(kinds.WORKORDER), descending=descending)
+    assert [r.id for r in listed] == shown_order(listed, descending)
+    soonest = ["late_response", "late_completion",  # both due an hour ago (ties by id)
+               "near_response", "fresh", "paused_then_resumed"]  # fmt: skip
+    shown = [by_id[r.id] for r in listed]
+    assert shown[:5] == (soonest[::-1] if descending else soonest)  # not by completion_due
+    assert set(shown[5:]) == {"waiting_parts", "done", "void"}  # no countdown: last
+
+
 # --- complaints --------------------------------------------------------------------------------
 
 
@@ -253,6 +281,26 @@ def test_complaint_scopes_follow_the_escalation_rules(write, read, fetch) -> Non
     row = next(r for r in rows(read, "complaint") if r.id == made["major_reported"])
     assert (row.severity, row.level, row.category) == ("重大", "公司领导", "物业管理")
     assert row.due_at == datetime.combine((NOW - DAY).date(), time(23, 59, 59))
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_complaints_countdown_sorts_by_the_deadline_it_counts_to(
+    write, read, descending
+) -> None:
+    made = {
+        # reported up in time: the resident's own deadline is the one still binding
+        "reported": complaint(write, NOW - 0.5 * HOUR, "重要", demand_deadline=NOW + 3 * HOUR),
+        "to_report": complaint(write, NOW - 0.5 * HOUR, "重要"),  # due_at: reported within 1 h
+        "minor": complaint(write, NOW - DAY, "轻微"),  # two days to resolve
+    }
+    with write(NOW - 0.25 * HOUR) as ctx:
+        complaints.escalate(ctx, made["reported"], "按规定上报")
+    by_id = {v: k for k, v in made.items()}
+    key = countdown_sort(kinds.COMPLAINT)
+    listed = rows(read, "complaint", sort=key, descending=descending)
+    assert [r.id for r in listed] == shown_order(listed, descending)
+    soonest = ["to_report", "reported", "minor"]  # due_at alone would put reported first
+    assert [by_id[r.id] for r in listed] == (soonest[::-1] if descending else soonest)
 
 
 # --- random lives: the SQL and the services' rules cannot disagree ------------------------------
@@ -607,7 +655,8 @@ def test_search_plans_agree_with_filtering_the_plain_list(
         monkeypatch.setattr(lists, "_newest_first", lambda *_args: None)
     at = MOMENTS[0]
     for scope in Scope:
-        for sort in (None, "person", "serial"):
+        # red_at: the 剩余 column's order, served by the overdue_at index
+        for sort in (None, "person", "serial", *(("red_at",) if kind != "call" else ())):
             plain = _all(demo_engine, kind, at, scope=scope)
             plain_sorted = _sorted_plain(demo_engine, kind, at, scope, sort)
             assert sorted(r.id for r in plain_sorted) == sorted(r.id for r in plain)

@@ -376,7 +376,7 @@ def test_overdue_is_red_near_is_amber_and_both_move_on(qtbot, tab, write, monkey
         ("超时 5分", "#fadbd8"),
         ("超时 1小时15分", "#fadbd8"),
     ]
-    assert tab.tick.isActive() and tab.tick.interval() == complaints_tab.TICK_MS
+    assert tab.clock.isActive() and tab.clock.interval() == complaints_tab.TICK_MS
 
 
 def test_the_residents_deadline_counts_and_shows(qtbot, tab, write, monkeypatch):
