@@ -233,7 +233,7 @@ class WorkOrdersTab(RecordTab):
                 lambda parts: self.write_job(workorders.wait_for_parts, record_id, *parts),
             )
         elif action == "完成":
-            paid = self._shown_field("有偿服务") == "是"
+            paid = self._shown_field(kinds.WORKORDER.label("is_paid")) == "是"
             self.ask_and_write(
                 record_id,
                 lambda before, error: dialogs.ask_completion(self, paid, before, error),
