@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from helpers.ui import WAIT
 from PySide6.QtGui import QGuiApplication
 
 from desk import __version__, paths
@@ -13,8 +14,6 @@ from desk.reports.pdf_fonts import FONT_FILES
 from desk.services.io import backup
 from desk.ui.about import AboutDialog, font_notices, licence_text
 from desk.ui.main_window import MainWindow
-
-WAIT = 5000
 
 
 def test_every_font_the_forms_use_has_its_licence_named_and_shipped():

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import datetime
 
 import pytest
+from helpers.ui import WAIT
 
 from desk.models.errors import StorageError
 from desk.services.io import backup
@@ -14,8 +15,6 @@ from desk.services.records import calls
 from desk.services.records.calls import CallDraft
 from desk.ui import app, backups, msgbox
 from desk.ui.main_window import MainWindow
-
-WAIT = 10000
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ import json
 import logging
 
 import pytest
+from helpers.ui import WAIT
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit
 
 from desk.ui import form_drafts, msgbox
 from desk.ui.main_window import DRAFTS_FOLDER, MainWindow
 from desk.ui.widgets.resident_lookup import ResidentLookup
-
-WAIT = 5000
 
 
 def open_window(qtbot, engine, ops, db_path) -> MainWindow:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from helpers.ui import WAIT
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
@@ -20,8 +21,6 @@ from desk.services.records.loans import LoanDraft
 from desk.services.records.visits import VisitDraft
 from desk.services.records.workorders import WorkOrderDraft
 from desk.ui.main_window import MainWindow
-
-WAIT = 5000
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Callable, Iterator
 
 import pytest
+from helpers.ui import WAIT
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from sqlmodel import select
@@ -31,8 +32,6 @@ from desk.ui.ops import (
     collect_soon,
     delete_when_closed,
 )
-
-WAIT = 5000
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.ui import WAIT
 from openpyxl import load_workbook
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
@@ -41,7 +42,6 @@ from desk.ui.tabs.loans import LoansTab
 from desk.ui.tabs.visits import VisitsTab
 from desk.ui.tabs.workorders import WorkOrdersTab
 
-WAIT = 5000
 BUTTONS = ("print", "export")  # 打印…, and 导出 with its menu
 TEST_DPI = 150  # print_pdf draws at the printer's resolution up to 300 dpi; 150 is quicker
 A4_AT_TEST_DPI = QSize(1240, 1754)

@@ -3,6 +3,8 @@ history; a 回访 entry opens the work order it called back on."""
 
 from __future__ import annotations
 
+from helpers.ui import WAIT
+
 from desk.services.core.transactions import reading
 from desk.services.records import callbacks, calls, residents, workorders
 from desk.services.records.calls import CallDraft
@@ -10,8 +12,6 @@ from desk.services.records.residents import ResidentDraft
 from desk.services.records.workorders import Completion, WorkOrderDraft
 from desk.services.views.timeline import unit_timeline
 from desk.ui.main_window import MainWindow
-
-WAIT = 5000
 
 
 def test_timeline_entries_open_their_records(qtbot, engine, write, ops):

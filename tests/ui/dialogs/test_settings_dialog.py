@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from helpers.ui import WAIT
 from PySide6.QtWidgets import QPushButton
 
 from desk.services.core import settings
 from desk.ui import msgbox
 from desk.ui.main_window import MainWindow
-
-WAIT = 5000
 
 
 def test_change_categories_and_the_form_follows(qtbot, ops, staff_id, read, monkeypatch):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from helpers.ui import WAIT
 from sqlmodel import select
 
 from desk.models import Staff
 from desk.ui import msgbox
 from desk.ui.dialogs.staff_dialog import StaffDialog
 from desk.ui.main_window import MainWindow
-
-WAIT = 5000
 
 
 def test_add_a_colleague_who_then_can_come_on_duty(qtbot, ops, staff_id, fetch):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from helpers.ui import field
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from desk.models.errors import DeskError
 from desk.ui.models.paged import ViewColumn
@@ -91,13 +92,6 @@ def make_pane(qtbot, settle, ops, source: Source, **options) -> RecordList:
 
 def names(pane: RecordList) -> list[str]:
     return [r.name for r in pane.model.rows]
-
-
-def field(pane: RecordList, label: str):
-    for lbl in pane.findChildren(QLabel):
-        if lbl.text() == label and lbl.buddy() is not None:
-            return lbl.buddy()
-    raise LookupError(label)
 
 
 def test_every_filter_has_a_label(qtbot, settle, ops, source):

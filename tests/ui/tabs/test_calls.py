@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from helpers.ui import WAIT, field
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
 
 from desk.models import Call
 from desk.models.enums import MessageState
@@ -16,8 +16,6 @@ from desk.services.records.residents import ResidentDraft
 from desk.ui import msgbox
 from desk.ui.tabs import record_tab
 from desk.ui.tabs.calls import CallsTab
-
-WAIT = 5000
 
 
 @pytest.fixture
@@ -33,14 +31,6 @@ def tab(qtbot, settle, write, on_duty, ops):
     assert widget.message_for.count() == 2
     assert widget.model.rowCount() == 0 and not widget.model.canFetchMore()
     return widget
-
-
-def field(tab, label: str):
-    """The input whose form label reads ``label`` (as a screen reader finds it)."""
-    for lbl in tab.findChildren(QLabel):
-        if lbl.text() == label and lbl.buddy() is not None:
-            return lbl.buddy()
-    raise LookupError(label)
 
 
 def saved_calls(fetch) -> list[Call]:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers.ui import WAIT, field
 from PySide6.QtCore import QDateTime, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel
@@ -36,8 +37,6 @@ from desk.ui.tabs import complaints as complaints_tab
 from desk.ui.tabs import record_tab
 from desk.ui.tabs.complaints import ComplaintsTab
 
-WAIT = 5000
-
 
 @pytest.fixture
 def tab(qtbot, settle, write, on_duty, ops):
@@ -57,14 +56,6 @@ def errors(monkeypatch) -> list[str]:
     shown: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: shown.append(text))
     return shown
-
-
-def field(widget, label: str):
-    """The input whose form label reads ``label`` (as a screen reader finds it)."""
-    for lbl in widget.findChildren(QLabel):
-        if lbl.text() == label and lbl.buddy() is not None:
-            return lbl.buddy()
-    raise LookupError(label)
 
 
 def stored(fetch) -> list[Complaint]:

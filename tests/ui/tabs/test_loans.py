@@ -6,14 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from helpers.ui import WAIT
 from sqlmodel import select
 
 from desk.models import Loan
 from desk.models.enums import LoanKind, LoanState
 from desk.ui.dialogs import loan_item_dialog
 from desk.ui.tabs.loans import LoansTab
-
-WAIT = 5000
 
 
 @pytest.fixture

@@ -4,9 +4,12 @@ move out, import a messy list through the preview, export the list."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
+from helpers import ui
+from helpers.ui import WAIT
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
@@ -30,7 +33,9 @@ from desk.ui.tabs.residents import ExportOptions, ExportOptionsDialog, Residents
 
 NOW = datetime(2026, 11, 23, 10, 0)  # as tests/conftest.py (see its docstring)
 DATA = Path(__file__).resolve().parents[2] / "data" / "residents"
-WAIT = 5000
+
+# the resident dialog hides rows a kind of unit does not have: only the visible ones
+field = partial(ui.field, visible_only=True)
 
 # --- fixtures and helpers ---------------------------------------------------------------
 
@@ -134,15 +139,6 @@ def search_for(qtbot, settle, tab: ResidentsTab, text: str, type_text=None) -> N
     assert tab.search_timer.isActive()  # searching waits for the typing to pause
     settle(tab.ops, tab)
     assert tab.status_label.text().startswith(("找到", "没有"))
-
-
-def field(widget: QWidget, label: str) -> QWidget:
-    """The input whose label reads ``label`` (QFormLayout rows and setBuddy both count)."""
-    for candidate in widget.findChildren(QLabel):
-        text = candidate.text().replace("&", "").rstrip("*：:")
-        if text == label and candidate.buddy() is not None and candidate.isVisibleTo(widget):
-            return candidate.buddy()
-    raise LookupError(label)
 
 
 def db_residents(engine) -> dict[str, dict]:

@@ -11,6 +11,7 @@ import subprocess
 from datetime import datetime
 
 import pytest
+from helpers.ui import WAIT
 from openpyxl import load_workbook
 from PySide6.QtCharts import QChartView
 from PySide6.QtWidgets import QLabel
@@ -27,7 +28,6 @@ from desk.ui.tabs import statistics as statistics_tab
 from desk.ui.tabs.statistics import StatisticsTab
 
 AS_OF = datetime(2026, 11, 2, 9, 0)
-WAIT = 10_000
 
 
 def t(month: int, day: int, hour: int, minute: int = 0) -> datetime:

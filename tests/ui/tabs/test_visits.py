@@ -4,6 +4,7 @@ who must leave an ID tail, a visit passed to a department and closed later."""
 from __future__ import annotations
 
 import pytest
+from helpers.ui import WAIT
 from PySide6.QtWidgets import QLabel
 from sqlmodel import select
 
@@ -13,8 +14,6 @@ from desk.services.records import residents
 from desk.services.records.residents import ResidentDraft
 from desk.ui.tabs import visits as visits_tab
 from desk.ui.tabs.visits import VisitsTab
-
-WAIT = 5000
 
 
 @pytest.fixture

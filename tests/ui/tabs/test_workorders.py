@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from helpers.ui import WAIT, field
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
 from sqlmodel import select
 
 from desk.models import WorkOrder, WorkOrderMaterial
@@ -31,7 +31,6 @@ from desk.ui.tabs import record_tab
 from desk.ui.tabs import workorders as workorders_tab
 from desk.ui.tabs.workorders import AMBER, RED, WorkOrdersTab
 
-WAIT = 5000
 REMAINING = 5  # the 剩余 column
 
 
@@ -46,14 +45,6 @@ def tab(qtbot, settle, write, on_duty, ops):
     settle(ops, widget)
     assert widget.category.count() > 0 and "响应" in widget.urgency.currentText()
     return widget
-
-
-def field(tab, label: str):
-    """The input whose form label reads ``label`` (as a screen reader finds it)."""
-    for lbl in tab.findChildren(QLabel):
-        if lbl.text() == label and lbl.buddy() is not None:
-            return lbl.buddy()
-    raise LookupError(label)
 
 
 def orders(fetch) -> list[WorkOrder]:

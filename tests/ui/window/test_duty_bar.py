@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from helpers.ui import WAIT
 from sqlmodel import select
 
 from desk.models import Call, Handover, Shift
@@ -14,8 +15,6 @@ from desk.ui import msgbox
 from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.duty_dialog import DutyChoice
 from desk.ui.main_window import MainWindow
-
-WAIT = 5000
 
 
 def open_window(qtbot, settle, ops, **kwargs) -> MainWindow:

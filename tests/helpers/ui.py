@@ -1,0 +1,26 @@
+"""Helpers the UI tests share (fixtures are in tests/ui/conftest.py).
+
+``WAIT`` is the one upper bound for ``qtbot.waitUntil``: generous, since a busy machine
+takes seconds; a wait returns as soon as its condition holds, so it costs nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+WAIT = 10_000  # ms
+
+
+def field(widget: QWidget, label: str, *, visible_only: bool = False) -> QWidget:
+    """The input whose label reads ``label``, as a screen reader finds it: a QFormLayout
+    row's label or any label with a buddy (a mnemonic ``&``, a required ``*`` and a colon
+    ignored). ``visible_only``: skip rows the form hides now."""
+    for candidate in widget.findChildren(QLabel):
+        text = candidate.text().replace("&", "").rstrip("*：:")
+        buddy = candidate.buddy()
+        if text != label or buddy is None:
+            continue
+        if visible_only and not candidate.isVisibleTo(widget):
+            continue
+        return buddy
+    raise LookupError(label)
