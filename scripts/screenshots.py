@@ -57,8 +57,8 @@ def main(argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     from desk import demo
-    from desk.services.io.database import open_database
     from desk.services.core.handle import DeskHandle
+    from desk.services.io.database import open_database
     from desk.ui.app import make_app
     from desk.ui.dialogs.import_preview import ImportPreviewDialog
     from desk.ui.ops import Ops

@@ -1,6 +1,12 @@
 """Every record kind of the desk, declared once: its serial prefix, titles, paper form, its
 fields with the one label each has everywhere, and the columns of its list.
 
+``KINDS`` are the five registers with a desk tab (来访, 来电, 报修, 投诉, 借用): each has a
+serial from the day's counter, a text index, a list that sorts and an export. ``ALL_KINDS``
+adds the records without a tab of their own: 回访 (``CALLBACK``: no serial, its repair's or
+complaint's; the 回访 tab's queue) and 值班记录 (``HANDOVER``: ``JB-`` serials counted by
+position; the 交接班 tab's list of shifts). ``kind()`` and ``label()`` know them all.
+
 The detail (services.details), the list on screen (ui tabs) and its Excel export
 (services.list_export), and the validation messages of the services read their labels
 and column order from here, so a field is called the same on the screen, in an error
@@ -23,8 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from desk.models.enums import LoanKind
+
 # how a value is shown in an export column: list_xlsx's column kinds
-Format = Literal["text", "wide", "datetime", "int"]
+Format = Literal["text", "wide", "datetime", "date", "int"]
 
 
 @dataclass(frozen=True)
@@ -62,11 +70,17 @@ class ListColumn:
 @dataclass(frozen=True)
 class RecordKind:
     key: str  # the table and the kind's name in code: "workorder"
-    prefix: str  # serial prefix: PG-20261122-003
     title: str  # 报修
-    serial_name: str  # what a serial of this kind names, in a sentence: 派工单
     fields: tuple[Field, ...]  # in the detail's order
     columns: tuple[ListColumn, ...]
+    # serial prefix: PG-20261122-003 (desk.services.core.numbering makes and reads them);
+    # None: the kind has no serial of its own (a 回访 shows its repair's or complaint's)
+    prefix: str | None = None
+    # True: the n-th serial of the day comes from the day's counter row, kept with the
+    # record (PG-20261122-003); False: it is the record's position among that day's and
+    # worked out when printed (JB-20261123-02)
+    counted: bool = True
+    serial_name: str = ""  # what a serial of this kind names, in a sentence: 派工单
     list_title: str = ""  # the export's title
 
     def label(self, name: str) -> str:
@@ -322,13 +336,86 @@ LOAN = RecordKind(
     ),
 )
 
+# the loan registers (借用登记表) of a day or a range, one per kind of item, numbered by
+# their dates rather than counted: JYDJ-20261123, YSDJ-20261101-20261130
+REGISTER_PREFIXES: dict[LoanKind, str] = {LoanKind.ITEM: "JYDJ", LoanKind.KEY: "YSDJ"}
+
+# 回访: queued when a repair is completed or a complaint answered (created_at), due by due_at.
+# Its list is the 回访 tab's queue (services.views.callback_list rows, in the scope's order:
+# no column sorts); the columns of its repair or complaint carry labels of their own.
+CALLBACK = RecordKind(
+    key="callback",
+    title="回访",
+    fields=(
+        Field("source", "来源"),
+        Field("created_at", "完成时间"),
+        Field("due_at", "到期时间"),
+        Field("state", "状态"),
+        Field("done_at", "回访时间"),
+        Field("staff_id", "回访人", names="staff"),
+        Field("way", "回访方式"),
+        Field("satisfaction", "回访满意度"),
+        Field("outcome", "回访结果"),
+        Field("comment", "业主意见"),
+        # no text index of its own: the queue is searched by its record's text
+        Field("void_reason", VOID_REASON.label),
+    ),
+    columns=(
+        _col("due_at", fmt="datetime", sort=None),
+        _col("source", sort=None),
+        ListColumn("serial", label="单号"),
+        ListColumn("person", label="住户"),
+        ListColumn("room", label="房号"),
+        ListColumn("phone", label="电话"),
+        ListColumn("done", label="处理内容", format="wide"),
+        ListColumn("done_by", label="处理人"),
+        _col("queued_at", "created_at", fmt="datetime", sort=None),
+        # the time left while due, the resident's verdict once called (the tab shows it)
+        ListColumn("state", label="状态/满意度"),
+        _col("called_at", "done_at", fmt="datetime", sort=None),
+    ),
+)
+
+# 值班记录 (交接班): one per shift. Its list is the 交接班 tab's shifts
+# (services.duty.on_duty.duty_list rows, newest first: no column sorts); a shift without a
+# handover yet is 未交班 under 记录状态.
+HANDOVER = RecordKind(
+    key="handover",
+    title="值班记录",
+    serial_name="值班记录",
+    prefix="JB",
+    counted=False,
+    fields=(
+        Field("shift_id", "班次", names="shift"),
+        Field("state", "记录状态"),
+        Field("notes", "值班情况"),
+        Field("outgoing_id", "交班人", names="staff"),
+        Field("confirmed_at", "交班时间"),
+        Field("incoming_id", "接班人", names="staff"),
+        Field("accepted_at", "接班时间"),
+    ),
+    columns=(
+        ListColumn("day", label="日期", format="date"),
+        _col("shift_name", "shift_id", sort=None),
+        ListColumn("staff_name", label="值班人"),  # the shift's, who writes the record
+        _col("status", "state", sort=None),
+        _col("incoming_name", "incoming_id", sort=None),
+        _col("accepted_at", fmt="datetime", sort=None),
+        # the end of the next shift, by when it must have been accepted
+        ListColumn("accept_by", label="接班期限", format="datetime"),
+    ),
+)
+
+# the desk tabs' five registers: serials from the counter, text index, sortable list, export
 KINDS: dict[str, RecordKind] = {k.key: k for k in (VISIT, CALL, WORKORDER, COMPLAINT, LOAN)}
+# every kind of record the desk keeps
+ALL_KINDS: dict[str, RecordKind] = {**KINDS, CALLBACK.key: CALLBACK, HANDOVER.key: HANDOVER}
 
 
 def kind(key: str) -> RecordKind:
-    return KINDS[key]
+    return ALL_KINDS[key]
 
 
 def label(key: str, name: str) -> str:
     """``label("workorder", "description")`` → 报修内容."""
-    return KINDS[key].label(name)
+    return ALL_KINDS[key].label(name)

@@ -45,6 +45,8 @@ REGISTER_ROW_H = 30.0
 wo = kinds.WORKORDER.label
 co = kinds.COMPLAINT.label
 lo = kinds.LOAN.label
+cbk = kinds.CALLBACK.label
+ho = kinds.HANDOVER.label
 
 DATE_LINE = "　　　　年　　月　　日"  # written by hand beside a signature
 TIME_LINE = "　月　日　时　分"  # a time the technician writes down
@@ -148,18 +150,18 @@ def _callback(cb: CallbackInfo | None) -> list[Block]:
     done = cb.done_at is not None
     when: Any = cb.done_at if done else (f"{show(cb.due_at)} 前" if cb.due_at else None)
     result = "\n".join(
-        t for t in (cb.outcome, f"业主意见：{cb.comment}" if cb.comment else "") if t
+        t for t in (cb.outcome, f"{cbk('comment')}：{cb.comment}" if cb.comment else "") if t
     )
     return [
         Row(
             [
-                Cell("回访时间", when),
-                Cell("回访方式", Checks(("电话", "上门"), cb.way or None)),
-                Cell("回访人", cb.staff if done else None),
+                Cell(cbk("done_at"), when),
+                Cell(cbk("way"), Checks(("电话", "上门"), cb.way or None)),
+                Cell(cbk("staff_id"), cb.staff if done else None),
             ]
         ),
-        Row([Cell("回访满意度", Checks(SATISFACTION, cb.satisfaction or None), 12)]),
-        TextBox("回访结果", result),
+        Row([Cell(cbk("satisfaction"), Checks(SATISFACTION, cb.satisfaction or None), 12)]),
+        TextBox(cbk("outcome"), result),
     ]
 
 
@@ -382,8 +384,9 @@ def handover_blocks(f: HandoverForm) -> list[Block]:
         accept_note = [Row([Cell("接班期限", f"{show(f.accept_by)} 前{late}", 12)])]
     return [
         Section("一、值班情况"),
-        Row([Cell("值班日期", f.day), Cell("班次", f.shift_name), Cell("值班人", f.on_duty)]),
-        Row([Cell("上班时间", f.started_at), end, Cell("记录状态", f.state)]),
+        Row([Cell("值班日期", f.day), Cell(ho("shift_id"), f.shift_name),
+             Cell("值班人", f.on_duty)]),
+        Row([Cell("上班时间", f.started_at), end, Cell(ho("state"), f.state)]),
         Section("二、本班工作量"),
         counts,
         Section("三、重要事项"),
@@ -394,10 +397,12 @@ def handover_blocks(f: HandoverForm) -> list[Block]:
         Section("五、交接确认"),
         Row([Cell("", "以上情况属实；移交事项已当面交接，逐项核对无误。", 12)]),
         *accept_note,
-        Row([Cell("交班人", f.outgoing, 3), Cell("交班时间", f.confirmed_at or TIME_LINE),
-             Cell("交班人签字", None, 5)], SIGN_H),
-        Row([Cell("接班人", f.incoming or None, 3), Cell("接班时间", f.accepted_at or TIME_LINE),
-             Cell("接班人签字", None, 5)], SIGN_H),
+        Row([Cell(ho("outgoing_id"), f.outgoing, 3),
+             Cell(ho("confirmed_at"), f.confirmed_at or TIME_LINE),
+             Cell(f"{ho('outgoing_id')}签字", None, 5)], SIGN_H),
+        Row([Cell(ho("incoming_id"), f.incoming or None, 3),
+             Cell(ho("accepted_at"), f.accepted_at or TIME_LINE),
+             Cell(f"{ho('incoming_id')}签字", None, 5)], SIGN_H),
         *_void(f.head.void_reason),
     ]  # fmt: skip
 

@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from desk.models import Handover, Shift, Staff
+from desk.models import Handover, Shift, Staff, kinds
 from desk.models.db import driver
 from desk.models.enums import (
     AuditAction,
@@ -659,7 +659,7 @@ def _write(ctx: Ctx, shift_id: int, notes: str, state: HandoverState) -> Handove
     if ctx.staff_id != shift.staff_id and not shifts.is_lead(ctx):
         name = _staff_name(ctx, shift.staff_id)
         raise TransitionError(f"只有本班值班人（{name}）或主管可以交班。")
-    notes = clean_text(notes, field="notes", label="值班情况", max_len=2000)
+    notes = clean_text(notes, field="notes", label=kinds.HANDOVER.label("notes"), max_len=2000)
     existing = for_shift(ctx, shift_id)
     if existing is not None and existing.state == HandoverState.ACCEPTED:
         raise TransitionError(FROZEN)

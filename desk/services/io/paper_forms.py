@@ -15,7 +15,6 @@ dispatcher falls back to the audit log for orders dispatched before it was recor
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -33,7 +32,6 @@ from desk.models import (
     Shift,
     Staff,
     WorkOrder,
-    kinds,
 )
 from desk.models.enums import CallbackState, HandoverState, LoanKind, LoanState
 from desk.models.errors import NotFoundError, ValidationError
@@ -50,9 +48,9 @@ from desk.reports.form_data import (
     MaterialRow,
     WorkOrderForm,
 )
-from desk.services.core import settings
+from desk.services.core import numbering, settings
 from desk.services.core.context import Ctx
-from desk.services.core.numbering import SerialKind
+from desk.services.core.numbering import SERIAL_NAMES, SerialKind
 from desk.services.duty import handover
 from desk.services.records import workorders
 
@@ -84,20 +82,13 @@ __all__ = [
 
 WORK_ORDER = ("派工单", "QR-025SD")
 COMPLAINT = ("客户投诉处理单", "QR-026SD")
-# kind → (register title, slip title, form code, register serial prefix)
+# kind → (register title, slip title, form code); the registers' serials: numbering
 LOAN_FORMS = {
-    LoanKind.ITEM: ("物品借用登记表", "物品借用单", "QR-030SD", "JYDJ"),
-    LoanKind.KEY: ("钥匙借用登记表", "钥匙借用单", "QR-008SD", "YSDJ"),
+    LoanKind.ITEM: ("物品借用登记表", "物品借用单", "QR-030SD"),
+    LoanKind.KEY: ("钥匙借用登记表", "钥匙借用单", "QR-008SD"),
 }
 REGISTER_MAX_DAYS = 366
 HANDOVER = ("客服值班记录表", "QR-032SD")
-HANDOVER_PREFIX = "JB"  # JB-YYYYMMDD-NN, see handover_serial
-_HANDOVER_SERIAL = re.compile(r"JB-(\d{8})-(\d{1,3})")
-# what a serial's prefix names, for "that is a complaint's number" hints
-SERIAL_NAMES = {
-    **{k.prefix: k.serial_name for k in kinds.KINDS.values()},
-    HANDOVER_PREFIX: "值班记录",
-}
 
 
 # --- 派工单 -------------------------------------------------------------------------------
@@ -228,7 +219,7 @@ def loan_slip(ctx: Ctx, serial: str) -> LoanSlip:
 def _slip(ctx: Ctx, loan: Loan) -> LoanSlip:
     item = ctx.session.get(LoanItem, loan.item_id)
     kind = item.kind if item else LoanKind.ITEM
-    _register, title, code, _prefix = LOAN_FORMS[LoanKind(kind)]
+    _register, title, code = LOAN_FORMS[LoanKind(kind)]
     row = _loan_row(ctx, loan, item.name if item else "", _staff_names(ctx))
     return LoanSlip(head=_head(ctx, title, code, loan.serial, loan), loan=row)
 
@@ -243,7 +234,7 @@ def loan_register(
         raise ValidationError("end", "结束日期", "不能早于开始日期")
     if (end - start).days >= REGISTER_MAX_DAYS:
         raise ValidationError("end", "日期范围", f"一次最多打印 {REGISTER_MAX_DAYS} 天的登记")
-    title, _slip_title, code, prefix = LOAN_FORMS[kind]
+    title, _slip_title, code = LOAN_FORMS[kind]
     found = ctx.session.exec(
         select(Loan, LoanItem)
         .join(LoanItem, col(Loan.item_id) == col(LoanItem.id))
@@ -256,7 +247,7 @@ def loan_register(
     ).all()
     names = _staff_names(ctx)
     one_day = start == end
-    serial = f"{prefix}-{start:%Y%m%d}" + ("" if one_day else f"-{end:%Y%m%d}")
+    serial = numbering.register_serial(kind, start, end)
     dates = start.isoformat() if one_day else f"{start.isoformat()} 至 {end.isoformat()}"
     return LoanRegister(
         head=FormHead(
@@ -356,8 +347,7 @@ def handover_serial(ctx: Ctx, handover_id: int) -> str:
 
 
 def _handover_serial(ctx: Ctx, handover_id: int, day: date) -> str:
-    ids = _day_handovers(ctx, day)
-    return f"{HANDOVER_PREFIX}-{day:%Y%m%d}-{ids.index(handover_id) + 1:02d}"
+    return numbering.handover_serial(day, _day_handovers(ctx, day).index(handover_id) + 1)
 
 
 def _day_handovers(ctx: Ctx, day: date) -> list[int]:
@@ -392,19 +382,17 @@ def handover_by_serial(ctx: Ctx, serial: str) -> tuple[int, str]:
     text = serial.strip().upper()
     if not text:
         raise ValidationError("serial", "单号", "请填写值班记录的单号")
-    m = _HANDOVER_SERIAL.fullmatch(text)
-    if m:
-        try:
-            day = datetime.strptime(m.group(1), "%Y%m%d").date()
-        except ValueError:  # 20261131: no such day, so no such record
-            pass
-        else:
-            ids, n = _day_handovers(ctx, day), int(m.group(2))
-            if 1 <= n <= len(ids):
-                return ids[n - 1], f"{HANDOVER_PREFIX}-{day:%Y%m%d}-{n:02d}"
+    found = numbering.parse(text)
+    # a day that does not exist (20261131) has no record
+    day = numbering.day_of(found.day) if found and found.kind == "handover" else None
+    if found and day is not None:
+        ids, n = _day_handovers(ctx, day), int(found.n)
+        if 1 <= n <= len(ids):
+            return ids[n - 1], numbering.handover_serial(day, n)
     prefix = text.split("-", 1)[0]
     other = SERIAL_NAMES.get(prefix)
-    hint = f"（{prefix} 开头的是{other}的单号）" if other and prefix != HANDOVER_PREFIX else ""
+    mine = numbering.HANDOVER_PREFIX
+    hint = f"（{prefix} 开头的是{other}的单号）" if other and prefix != mine else ""
     raise NotFoundError(f"找不到单号为 {text} 的值班记录{hint}，请检查后重新输入。")
 
 
@@ -413,8 +401,7 @@ def handover_forms(ctx: Ctx, day: date) -> list[HandoverForm]:
     the day's duty records printed in one go (NotFoundError if there is none)."""
     ids = _day_handovers(ctx, day)
     found = [
-        _handover(ctx, hid, f"{HANDOVER_PREFIX}-{day:%Y%m%d}-{n:02d}")
-        for n, hid in enumerate(ids, start=1)
+        _handover(ctx, hid, numbering.handover_serial(day, n)) for n, hid in enumerate(ids, start=1)
     ]
     if not found:
         waiting = [f"{e.shift_name}（{e.staff_name}）" for e in handover.for_date(ctx, day)]

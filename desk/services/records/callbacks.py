@@ -8,7 +8,7 @@ from typing import Protocol
 
 from sqlmodel import select
 
-from desk.models import Callback, Complaint, WorkOrder
+from desk.models import Callback, Complaint, WorkOrder, kinds
 from desk.models.enums import CallbackState, CallbackWay, Satisfaction
 from desk.models.errors import TransitionError
 from desk.models.validation import clean_text
@@ -16,6 +16,8 @@ from desk.services.core import audit, sla
 from desk.services.core.context import Ctx
 from desk.services.records import common, complaints, workorders
 from desk.services.records.workorders import choice
+
+label_of = kinds.CALLBACK.label  # a field's one label (desk.models.kinds)
 
 
 @dataclass
@@ -30,10 +32,12 @@ def record(ctx: Ctx, callback_id: int, result: CallbackResult) -> Callback:
     callback = common.get(ctx, Callback, callback_id)
     if callback.state != CallbackState.DUE:
         raise TransitionError(f"这条回访的状态是“{callback.state}”，不能再登记。")
-    satisfaction = choice(result.satisfaction, Satisfaction, "satisfaction", "满意度")
-    way = choice(result.way, CallbackWay, "way", "回访方式")
-    outcome = clean_text(result.outcome, field="outcome", label="回访结果", max_len=500)
-    comment = clean_text(result.comment, field="comment", label="业主意见", max_len=1000)
+    satisfaction = choice(
+        result.satisfaction, Satisfaction, "satisfaction", label_of("satisfaction")
+    )
+    way = choice(result.way, CallbackWay, "way", label_of("way"))
+    outcome = clean_text(result.outcome, field="outcome", label=label_of("outcome"), max_len=500)
+    comment = clean_text(result.comment, field="comment", label=label_of("comment"), max_len=1000)
     audit.change(
         ctx,
         callback,

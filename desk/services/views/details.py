@@ -182,7 +182,7 @@ def _history_value(field: str, text: str | None, staff: dict[int, str]) -> str:
 
 def timeline_detail(session: Session, timeline_kind: str, record_id: int) -> Detail:
     """The record a timeline entry stands for; a 回访 opens the work it called back on."""
-    if timeline_kind == "回访":
+    if timeline_kind == kinds.CALLBACK.title:
         callback = session.get(Callback, record_id)
         if callback is None:
             raise NotFoundError(f"找不到这条回访（编号 {record_id}）。")

@@ -22,9 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.models import kinds
 from desk.models.enums import CallbackWay, Satisfaction
 from desk.services.records.callbacks import CallbackResult
 from desk.ui.dialogs import answer_of
+
+label_of = kinds.CALLBACK.label  # a field's one label (desk.models.kinds)
 
 
 class CallbackDialog(QDialog):
@@ -66,10 +69,13 @@ class CallbackDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color:#c0392b;")
         form = QFormLayout()
-        form.addRow(self.tr("回访方式"), self.way)
-        form.addRow(self.tr("满意度"), self.satisfaction)
-        form.addRow(self.tr("回访结果"), self.outcome)
-        form.addRow(self.tr("业主意见"), self.comment)
+        for name, widget in (
+            ("way", self.way),
+            ("satisfaction", self.satisfaction),
+            ("outcome", self.outcome),
+            ("comment", self.comment),
+        ):
+            form.addRow(label_of(name), widget)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

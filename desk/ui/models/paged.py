@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
@@ -38,19 +38,26 @@ def _short_time(value: datetime | None) -> str:
     return f"{value:%m-%d %H:%M}" if value else ""
 
 
+def _short_day(value: date | None) -> str:
+    return f"{value:%m-%d}" if value else ""
+
+
+_SHORT: dict[str, Callable[[Any], str]] = {"datetime": _short_time, "date": _short_day}
+
+
 def columns_of(
     kind: RecordKind, show: dict[str, Callable[[Any], object]] | None = None
 ) -> list[ViewColumn]:
     """The list columns of ``kind`` as the registry declares them (desk.models.kinds): its
     order, labels and sort keys, the same as the export's. A column shows the row's
-    attribute of its key (times as 12-05 08:30) unless ``show`` says how."""
+    attribute of its key (times as 12-05 08:30, days as 12-05) unless ``show`` says how."""
     show = show or {}
     made = []
     for c in kind.columns:
         value = show.get(c.key)
         if value is None:
-            get = attrgetter(c.key)
-            value = (lambda r, get=get: _short_time(get(r))) if c.format == "datetime" else get
+            get, short = attrgetter(c.key), _SHORT.get(c.format)
+            value = (lambda r, get=get, short=short: short(get(r))) if short else get
         made.append(
             ViewColumn(kind.column_label(c), value, align_right=c.format == "int", sort=c.sort)
         )

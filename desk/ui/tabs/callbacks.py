@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.models import kinds
 from desk.models.enums import CallbackState, Satisfaction
 from desk.models.errors import NotFoundError, TransitionError, ValidationError
 from desk.services.core.changes import Changes
@@ -38,14 +39,17 @@ from desk.services.views.callback_list import CallbackRow, Scope
 from desk.ui import msgbox
 from desk.ui.deadlines import AMBER, RED, colour
 from desk.ui.dialogs import callback_dialog
-from desk.ui.models.paged import ViewColumn
+from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.ops import Ops
 from desk.ui.panes.record_detail import DetailPane
 from desk.ui.panes.record_list import RecordList
 
 SCOPES = [s.value for s in Scope]  # 待回访, 已超时, 今天到期, 已回访, 全部
 DUE_SCOPES = frozenset({Scope.DUE.value, Scope.OVERDUE.value, Scope.TODAY.value})
-DONE_COLUMN, CALLED_COLUMN = 6, 10  # 处理内容, 回访时间
+# the queue's columns as the registry lists them (desk.models.kinds.CALLBACK)
+_KEYS = [c.key for c in kinds.CALLBACK.columns]
+DONE_COLUMN, CALLED_COLUMN = _KEYS.index("done"), _KEYS.index("called_at")  # 处理内容, 回访时间
+label_of = kinds.CALLBACK.label  # a field's one label
 TICK_MS = 30_000  # how often the colours and the time left move on
 DONE_COLUMN_MAX = 320  # pixels
 # the kinds whose changes can add, remove or alter a row of this list (a setting: what
@@ -142,19 +146,8 @@ class CallbacksTab(QWidget):
     # --- the list --------------------------------------------------------------------------
 
     def columns(self) -> list[ViewColumn]:
-        return [
-            ViewColumn(self.tr("到期时间"), lambda r: _when(r.due_at)),
-            ViewColumn(self.tr("来源"), lambda r: r.source),
-            ViewColumn(self.tr("单号"), lambda r: r.serial),
-            ViewColumn(self.tr("住户"), lambda r: r.person),
-            ViewColumn(self.tr("房号"), lambda r: r.room),
-            ViewColumn(self.tr("电话"), lambda r: r.phone),
-            ViewColumn(self.tr("处理内容"), lambda r: r.done),
-            ViewColumn(self.tr("处理人"), lambda r: r.done_by),
-            ViewColumn(self.tr("完成时间"), lambda r: _when(r.queued_at)),
-            ViewColumn(self.tr("状态/满意度"), lambda r: due_status(r, local_now())[0]),
-            ViewColumn(self.tr("回访时间"), lambda r: _when(r.called_at)),
-        ]
+        # 状态/满意度: the time left while due, the resident's verdict once called
+        return columns_of(kinds.CALLBACK, {"state": lambda r: due_status(r, local_now())[0]})
 
     def row_colour(self, row: CallbackRow) -> str | None:
         return due_status(row, local_now())[1]
@@ -225,12 +218,12 @@ class CallbacksTab(QWidget):
         if row.state == CallbackState.DONE:
             parts = [
                 self.tr("{0} {1} {2}回访").format(_when(row.called_at), row.called_by, row.way),
-                self.tr("满意度：{0}").format(row.satisfaction),
+                f"{label_of('satisfaction')}：{row.satisfaction}",
             ]
             if row.outcome:
-                parts.append(self.tr("回访结果：{0}").format(row.outcome))
+                parts.append(f"{label_of('outcome')}：{row.outcome}")
             if row.comment:
-                parts.append(self.tr("业主意见：{0}").format(row.comment))
+                parts.append(f"{label_of('comment')}：{row.comment}")
             text = self.tr("已回访：") + "　".join(parts)
         elif row.state == CallbackState.DUE:
             left, _colour = due_status(row, local_now())

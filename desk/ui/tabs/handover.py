@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.models import kinds
 from desk.models.errors import ValidationError
 from desk.reports.form_data import Form
 from desk.services.core.changes import Changes
@@ -38,7 +39,7 @@ from desk.services.duty.on_duty import DUTY_SCOPES, ShiftView
 from desk.services.io import paper_forms
 from desk.ui import msgbox, printing
 from desk.ui.field_errors import error_label, show_error
-from desk.ui.models.paged import ViewColumn
+from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.ops import Ops
 from desk.ui.panes.record_list import RecordList
 
@@ -104,7 +105,7 @@ class HandoverTab(QWidget):
         self.notes.setPlaceholderText(self.tr("本班重要事项：停水停电、突发情况、领导交办……"))
         self.notes_error = error_label()
         notes_form = QFormLayout()
-        notes_form.addRow(self.tr("值班情况"), self.notes)
+        notes_form.addRow(kinds.HANDOVER.label("notes"), self.notes)
         notes_form.addRow(self.notes_error)
         self.draft_button = QPushButton(self.tr("保存草稿"))
         self.confirm_button = QPushButton(self.tr("确认交班"))
@@ -184,15 +185,8 @@ class HandoverTab(QWidget):
         self.duty_list.reload()
 
     def duty_columns(self) -> list[ViewColumn]:
-        return [
-            ViewColumn(self.tr("日期"), lambda e: f"{e.day:%m-%d}"),
-            ViewColumn(self.tr("班次"), attrgetter("shift_name")),
-            ViewColumn(self.tr("值班人"), attrgetter("staff_name")),
-            ViewColumn(self.tr("状态"), attrgetter("status")),
-            ViewColumn(self.tr("接班人"), attrgetter("incoming_name")),
-            ViewColumn(self.tr("接班时间"), lambda e: _when(e.accepted_at)),
-            ViewColumn(self.tr("接班期限"), lambda e: _when(e.accept_by)),
-        ]
+        """The shifts' list: the registry's columns of 值班记录 (desk.models.kinds.HANDOVER)."""
+        return columns_of(kinds.HANDOVER)
 
     @property
     def entries(self) -> list[DutyEntry]:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from desk.models.enums import LoanKind
 from desk.models.errors import ValidationError
+from desk.services.core import numbering
 from desk.services.core.numbering import SerialKind, format_serial
 from desk.services.core.transactions import writing
 from desk.services.io.database import open_database
@@ -38,6 +40,33 @@ def _work_order(write, at=NOW) -> str:
 def test_format_serial() -> None:
     assert format_serial(SerialKind.WORK_ORDER, date(2026, 11, 22), 3) == "PG-20261122-003"
     assert format_serial(SerialKind.CALL, date(2026, 1, 5), 120) == "LD-20260105-120"
+
+
+def test_duty_records_and_registers_are_numbered_here_too() -> None:
+    """JB-… (the n-th duty record of a day) and JYDJ-/YSDJ-… (a register's days) are made
+    and taken apart in numbering as well, as printed."""
+    day = date(2026, 11, 23)
+    assert numbering.handover_serial(day, 2) == "JB-20261123-02"
+    assert numbering.register_serial(LoanKind.ITEM, day) == "JYDJ-20261123"
+    assert numbering.register_serial(LoanKind.KEY, day, day) == "YSDJ-20261123"
+    assert (
+        numbering.register_serial(LoanKind.KEY, date(2026, 11, 1), date(2026, 11, 30))
+        == "YSDJ-20261101-20261130"
+    )
+    for text, kind, printed in (
+        ("PG-20261123-003", "workorder", "PG-20261123-003"),
+        ("LD202611231200", "call", "LD-20261123-1200"),
+        ("JB-20261123-1", "handover", "JB-20261123-01"),
+        ("JB20261123002", "handover", "JB-20261123-02"),
+        ("JYDJ-20261123", "register", "JYDJ-20261123"),
+        ("YSDJ2026110120261130", "register", "YSDJ-20261101-20261130"),
+    ):
+        parsed = numbering.parse(text)
+        assert parsed is not None and (parsed.kind, parsed.text) == (kind, printed), text
+    assert numbering.parse("YSDJ-20261123").loan_kind == LoanKind.KEY  # type: ignore[union-attr]
+    for text in ("", "PG-2026112-001", "XX-20261123-001", "JB-1", "JYDJ"):
+        assert numbering.parse(text) is None, text
+    assert numbering.day_of("20261131") is None and numbering.day_of("20261123") == day
 
 
 def test_every_record_kind_has_its_own_prefix(write, staff_id) -> None:

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton
 from sqlmodel import select
 
-from desk.models import Callback, Complaint, WorkOrder
+from desk.models import Callback, Complaint, WorkOrder, kinds
 from desk.models.enums import CallbackState, EscalationLevel
 from desk.models.enums import ComplaintState as C
 from desk.models.enums import WorkOrderState as W
@@ -182,6 +182,12 @@ def test_the_queue_soonest_first_with_who_to_call(tab, queue):
     assert cell(tab, 0, STATUS).startswith("超时 ") and cell(tab, 1, STATUS).startswith("剩 ")
     assert tab.view.isColumnHidden(CALLED)  # nothing called back in the queue yet
     assert tab.count_label.text() == "共 3 条"
+    # the headers as the registry declares 回访's list (desk.models.kinds.CALLBACK)
+    headers = [
+        tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())
+    ]
+    assert headers == [kinds.CALLBACK.column_label(c) for c in kinds.CALLBACK.columns]
+    assert [headers[c] for c in (DUE, STATUS, CALLED)] == ["到期时间", "状态/满意度", "回访时间"]
 
 
 def test_overdue_red_near_amber_and_the_clock_moves_on(tab, monkeypatch):
@@ -396,3 +402,10 @@ def test_the_dialog_comes_back_filled_in_with_the_reason(qtbot):
     qtbot.addWidget(plain)
     assert plain.error.isHidden() and plain.about.isHidden()
     assert plain.result_values() == CallbackResult("满意")
+    # its rows are named as the registry names the callback's fields
+    form = plain.findChild(QFormLayout)
+    fields = {"way": plain.way, "satisfaction": plain.satisfaction, "outcome": plain.outcome,
+              "comment": plain.comment}  # fmt: skip
+    labels = [form.labelForField(w).text() for w in fields.values()]
+    assert labels == [kinds.CALLBACK.label(f) for f in fields]
+    assert labels[1] == "回访满意度"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from helpers.ui import WAIT
+from PySide6.QtCore import Qt
 from sqlmodel import select
 
-from desk.models import Call, Handover, Shift
+from desk.models import Call, Handover, Shift, kinds
 from desk.models.enums import HandoverState
 from desk.services.records import staff
 from desk.ui import msgbox
@@ -120,6 +121,12 @@ def test_the_outgoing_person_cannot_accept_their_own_handover(
     tab.show_scope("待接班")
     settle(ops, window)
     assert [e.state for e in tab.entries] == ["已确认"]
+    # the shifts' list: 值班记录's columns as the registry declares them, the day as 11-23
+    model = tab.duty_list.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == [kinds.HANDOVER.column_label(c) for c in kinds.HANDOVER.columns]
+    assert headers[3] == "记录状态" and model.index(0, 3).data() == "已确认"
+    assert model.index(0, 0).data() == f"{tab.entries[0].day:%m-%d}"
     errors: list[str] = []
     monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
     tab.duty_table.selectRow(0)
