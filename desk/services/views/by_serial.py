@@ -21,7 +21,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from desk.models import MODELS, Handover
+from desk.models import MODELS, Handover, kinds
 from desk.models.enums import LoanKind
 from desk.models.errors import NotFoundError, ValidationError
 from desk.models.validation import to_halfwidth
@@ -84,11 +84,14 @@ def find(ctx: Ctx, text: str) -> Found:
 
 
 def _no_serial(serial: str) -> ValidationError:
+    names = numbering.SERIAL_NAMES
+    example = kinds.WORKORDER.prefix
+    others = "、".join(f"{p}-…（{name}）" for p, name in names.items() if p != example)
     return ValidationError(
         "serial",
         "单号",
-        f"“{serial[:20]}”不是本系统的单号。单号印在表单右上角，如 PG-20261129-003（派工单）、"
-        "TS-…（投诉）、JY-…（借用）、LF-…（来访）、LD-…（来电）、JB-…（值班记录）。",
+        f"“{serial[:20]}”不是本系统的单号。单号印在表单右上角，"
+        f"如 {example}-20261129-003（{names[example]}）、{others}。",
     )
 
 
