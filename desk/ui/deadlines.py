@@ -13,6 +13,7 @@ from typing import Protocol
 
 RED = "#fadbd8"  # past its deadline
 AMBER = "#fdebd0"  # near it: less than the office's near fraction of its time left
+TICK_MS = 30_000  # how often the lists repaint: countdowns and colours move on without a reload
 
 
 class Marked(Protocol):

@@ -3,7 +3,7 @@
 As in anki (``qt/aqt/operations/``), a widget never runs SQL in a slot and never opens a
 transaction: it hands an operation — a function of a ``Ctx`` calling the services — to
 ``Ops.write`` or ``Ops.read`` and gets the result, or the error, in a callback on the GUI
-thread. ``Ops`` opens the transaction through the desk's handle (``services.handle``),
+thread. ``Ops`` opens the transaction through the desk's handle (``services.core.handle``),
 stamped with the person and shift on duty. A write's ``Changes`` (kinds and ids, collected
 by the services) are emitted by ``changed`` once it has committed; each view asks whether
 they concern it.

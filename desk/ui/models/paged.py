@@ -34,7 +34,7 @@ class ViewColumn:
     sort: str | None = None  # the list service's sort key for this column (lists.sortable)
 
 
-def _short_time(value: datetime | None) -> str:
+def short_time(value: datetime | None) -> str:
     return f"{value:%m-%d %H:%M}" if value else ""
 
 
@@ -42,7 +42,7 @@ def _short_day(value: date | None) -> str:
     return f"{value:%m-%d}" if value else ""
 
 
-_SHORT: dict[str, Callable[[Any], str]] = {"datetime": _short_time, "date": _short_day}
+_SHORT: dict[str, Callable[[Any], str]] = {"datetime": short_time, "date": _short_day}
 
 
 def columns_of(

@@ -37,9 +37,9 @@ from desk.services.views import callback_list
 from desk.services.views import countdown as clocks
 from desk.services.views.callback_list import CallbackRow, Scope
 from desk.ui import msgbox
-from desk.ui.deadlines import AMBER, RED, colour
+from desk.ui.deadlines import AMBER, RED, TICK_MS, colour
 from desk.ui.dialogs import callback_dialog
-from desk.ui.models.paged import ViewColumn, columns_of
+from desk.ui.models.paged import ViewColumn, columns_of, short_time
 from desk.ui.ops import Ops
 from desk.ui.panes.record_detail import DetailPane
 from desk.ui.panes.record_list import RecordList
@@ -50,7 +50,6 @@ DUE_SCOPES = frozenset({Scope.DUE.value, Scope.OVERDUE.value, Scope.TODAY.value}
 _KEYS = [c.key for c in kinds.CALLBACK.columns]
 DONE_COLUMN, CALLED_COLUMN = _KEYS.index("done"), _KEYS.index("called_at")  # 处理内容, 回访时间
 label_of = kinds.CALLBACK.label  # a field's one label
-TICK_MS = 30_000  # how often the colours and the time left move on
 DONE_COLUMN_MAX = 320  # pixels
 # the kinds whose changes can add, remove or alter a row of this list (a setting: what
 # counts as near)
@@ -66,10 +65,6 @@ def due_status(row: CallbackRow, now: datetime) -> tuple[str, str | None]:
     if row.state != CallbackState.DUE:
         return str(row.state), None
     return clocks.left(row.due_at, now), colour(row, now)
-
-
-def _when(value: datetime | None) -> str:
-    return f"{value:%m-%d %H:%M}" if value else ""
 
 
 class CallbacksTab(QWidget):
@@ -217,7 +212,9 @@ class CallbacksTab(QWidget):
             return
         if row.state == CallbackState.DONE:
             parts = [
-                self.tr("{0} {1} {2}回访").format(_when(row.called_at), row.called_by, row.way),
+                self.tr("{0} {1} {2}回访").format(
+                    short_time(row.called_at), row.called_by, row.way
+                ),
                 f"{label_of('satisfaction')}：{row.satisfaction}",
             ]
             if row.outcome:
@@ -228,7 +225,7 @@ class CallbacksTab(QWidget):
         elif row.state == CallbackState.DUE:
             left, _colour = due_status(row, local_now())
             text = self.tr("待回访：{0} 到期（{1}）　{2}").format(
-                _when(row.due_at), left, self._about(row)
+                short_time(row.due_at), left, self._about(row)
             )
         else:
             text = self.tr("这条回访已作废（原单已作废或已重新处理）")

@@ -15,6 +15,7 @@ from desk.services.core.context import Ctx
 from desk.services.records import calls, staff
 from desk.services.records.calls import CallDraft
 from desk.services.views.resident_search import Match
+from desk.ui.deadlines import AMBER
 from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 
@@ -107,7 +108,7 @@ class CallsTab(RecordTab):
         return columns_of(kinds.CALL, {"message_state": lambda r: r.message_state or ""})
 
     def row_colour(self, row: Any) -> str | None:
-        return "#fdebd0" if row.message_state == "未转告" else None
+        return AMBER if row.message_state == "未转告" else None
 
     # --- actions ---------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ from desk.services.views import countdown as clocks
 from desk.services.views.lists import ComplaintRow
 from desk.services.views.resident_search import Match
 from desk.ui import msgbox, temp_files
-from desk.ui.deadlines import AMBER, RED, colour
+from desk.ui.deadlines import AMBER, RED, TICK_MS, colour
 from desk.ui.dialogs import complaint_dialogs as dialogs
 from desk.ui.dialogs.complaint_dialogs import AnswerValues, StartValues
 from desk.ui.models.paged import ViewColumn, columns_of
@@ -54,7 +54,6 @@ from desk.ui.tabs.record_tab import Op, RecordTab
 
 OVERDUE = RED
 NEAR = AMBER
-TICK_MS = 30_000  # the countdown moves on in steps of half a minute
 # opened attachments are copied here for the system viewer; swept a day later
 ATTACHMENTS_FOLDER = "desk-attachments"
 SEVERITIES = [Severity.MINOR, Severity.IMPORTANT, Severity.MAJOR]  # the usual one first

@@ -7,7 +7,6 @@ reloads when a write changes what a duty record is made of (``SHOWS``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
 
@@ -38,12 +37,12 @@ from desk.services.duty.handover import DutyEntry
 from desk.services.duty.on_duty import DUTY_SCOPES, ShiftView
 from desk.services.io import paper_forms
 from desk.ui import msgbox, printing
+from desk.ui.deadlines import RED
 from desk.ui.field_errors import error_label, show_error
-from desk.ui.models.paged import ViewColumn, columns_of
+from desk.ui.models.paged import ViewColumn, columns_of, short_time
 from desk.ui.ops import Ops
 from desk.ui.panes.record_list import RecordList
 
-RED = "#fadbd8"
 ITEM_HEADERS = ["类别", "单号", "房号/位置", "内容", "期限", "说明"]
 # what a duty record and the list are made of: the shifts and handovers, the names, the
 # shifts' hours (settings), and the records counted and carried over
@@ -51,10 +50,6 @@ SHOWS = (
     "shift", "handover", "staff", "setting",
     "visit", "call", "workorder", "complaint", "loan", "loanitem", "callback", "unit",
 )  # fmt: skip
-
-
-def _when(value: datetime | None) -> str:
-    return f"{value:%m-%d %H:%M}" if value else ""
 
 
 def _table(headers: list[str], stretch: int) -> QTableWidget:
@@ -213,12 +208,17 @@ class HandoverTab(QWidget):
         ends = f"，计划 {r.planned_end:%H:%M} 下班" if r.planned_end else ""
         self.heading.setText(
             self.tr("{0} {1} {2}　{3} 上班{4}　·　{5}").format(
-                f"{r.day:%m-%d}", r.shift_name, view.staff_name, _when(r.started_at), ends, state
+                f"{r.day:%m-%d}",
+                r.shift_name,
+                view.staff_name,
+                short_time(r.started_at),
+                ends,
+                state,
             )
         )
         counts = "　".join(f"{c.label} {c.made}" for c in r.counts)
         accepted = (
-            self.tr("　·　{0} 于 {1} 接班").format(view.incoming_name, _when(view.accepted_at))
+            self.tr("　·　{0} 于 {1} 接班").format(view.incoming_name, short_time(view.accepted_at))
             if view.frozen
             else ""
         )
@@ -228,7 +228,7 @@ class HandoverTab(QWidget):
             _fill_row(
                 self.items,
                 row,
-                [item.group, item.serial, item.room, item.summary, _when(item.deadline),
+                [item.group, item.serial, item.room, item.summary, short_time(item.deadline),
                  item.reason],
                 item.overdue,
             )  # fmt: skip

@@ -23,6 +23,7 @@ from desk.services.io import paper_forms
 from desk.services.records import loans
 from desk.services.records.loans import LoanDraft
 from desk.ui import msgbox, printing
+from desk.ui.deadlines import RED
 from desk.ui.dialogs import loan_item_dialog
 from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
@@ -133,7 +134,7 @@ class LoansTab(RecordTab):
         return columns_of(kinds.LOAN)
 
     def row_colour(self, row: Any) -> str | None:
-        return "#fadbd8" if row.overdue else None
+        return RED if row.overdue else None
 
     def action_job(self, action: str, record_id: int) -> Op | None:
         if action == "作废":

@@ -11,6 +11,7 @@ from desk.models import kinds
 from desk.models.enums import VisitOutcome
 from desk.services.records import visits
 from desk.services.records.visits import VisitDraft
+from desk.ui.deadlines import AMBER, RED
 from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 
@@ -108,8 +109,8 @@ class VisitsTab(RecordTab):
 
     def row_colour(self, row: Any) -> str | None:
         if row.overdue:
-            return "#fadbd8"  # passed on and still open after its day
-        return "#fdebd0" if row.state == "待处理" else None
+            return RED  # passed on and still open after its day
+        return AMBER if row.state == "待处理" else None
 
     def action_job(self, action: str, record_id: int) -> Op | None:
         if action == "办结":

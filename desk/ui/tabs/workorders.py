@@ -34,14 +34,12 @@ from desk.services.records.workorders import WorkOrderDraft
 from desk.services.views import countdown as clocks
 from desk.services.views.lists import WorkOrderRow
 from desk.ui import msgbox
-from desk.ui.deadlines import AMBER, RED, colour
+from desk.ui.deadlines import AMBER, RED, TICK_MS, colour
 from desk.ui.dialogs import workorder_dialogs as dialogs
 from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 
 __all__ = ["AMBER", "RED", "WorkOrdersTab", "countdown"]
-
-TICK_MS = 30_000  # how often the countdown moves on
 
 
 def countdown(row: WorkOrderRow, now: datetime) -> tuple[str, str | None]:
