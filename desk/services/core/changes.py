@@ -26,10 +26,6 @@ class Changes:
 
     ids: Mapping[str, frozenset[int]] = field(default_factory=lambda: MappingProxyType({}))
 
-    @classmethod
-    def of(cls, kind: str, *ids: int) -> Changes:
-        return cls(MappingProxyType({kind: frozenset(ids)}))
-
     @property
     def kinds(self) -> frozenset[str]:
         return frozenset(self.ids)
@@ -43,12 +39,6 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.ids)
-
-    def __or__(self, other: Changes) -> Changes:
-        merged = {k: set(v) for k, v in self.ids.items()}
-        for kind, ids in other.ids.items():
-            merged.setdefault(kind, set()).update(ids)
-        return Changes(MappingProxyType({k: frozenset(v) for k, v in merged.items()}))
 
 
 NOTHING = Changes()

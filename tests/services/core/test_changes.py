@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desk.models import Setting
-from desk.services.core.changes import NOTHING, Changes
+from desk.services.core.changes import NOTHING, ChangeSet
 from desk.services.core.handle import DeskHandle
 from desk.services.records import staff, visits
 
@@ -44,6 +44,9 @@ def test_settings_are_one_kind(engine, staff_id, db_path):
 def test_reads_change_nothing_and_changes_merge(engine, db_path):
     desk = DeskHandle(engine, db_path)
     assert desk.read(lambda ctx: ctx.changes.frozen()) == NOTHING
-    both = Changes.of("visit", 1) | Changes.of("visit", 2) | Changes.of("call")
+    noted = ChangeSet()  # what one transaction's audit rows and flushes add up to
+    for kind, ids in (("visit", [1]), ("visit", [2, None]), ("call", [])):
+        noted.add(kind, ids)
+    both = noted.frozen()
     assert both.ids_of("visit") == {1, 2} and both.kinds == {"visit", "call"}
     assert not NOTHING and both
