@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desk.services.core.changes import Changes, ChangeSet
+
 WAIT = 10_000  # ms
 
 
@@ -24,3 +26,11 @@ def field(widget: QWidget, label: str, *, visible_only: bool = False) -> QWidget
             continue
         return buddy
     raise LookupError(label)
+
+
+def changed(kind: str, *ids: int) -> Changes:
+    """What the worker emits after a commit that changed ``ids`` of ``kind``, built the way
+    a transaction builds it."""
+    collected = ChangeSet()
+    collected.add(kind, ids)
+    return collected.frozen()

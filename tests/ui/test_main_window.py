@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from helpers.ui import WAIT
+from helpers.ui import WAIT, changed
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
@@ -251,7 +251,6 @@ def test_a_change_reloads_only_the_parts_of_the_window_it_concerns(
 ) -> None:
     """Not everything after every save: the counts after a record, the office's name and
     the duty after a setting, nothing for a change the window does not show."""
-    from desk.services.core.changes import Changes
     from desk.ui import main_window
 
     asked: list[set[str]] = []
@@ -262,15 +261,15 @@ def test_a_change_reloads_only_the_parts_of_the_window_it_concerns(
         return real(ctx, parts)
 
     monkeypatch.setattr(main_window, "load_parts", spy)
-    ops.changed.emit(Changes.of("resident", 1))
+    ops.changed.emit(changed("resident", 1))
     settle(ops, window)
     assert asked == []
     with write(datetime.now().replace(microsecond=0)) as ctx:  # today, as the strip counts
         visits.create(ctx, VisitDraft(visitor="张三", reason="咨询", room="3-2-1201"))
-    ops.changed.emit(Changes.of("visit", 1))  # as the worker says after the commit
+    ops.changed.emit(changed("visit", 1))  # as the worker says after the commit
     settle(ops, window)
     assert asked == [{"counts"}]
     assert window.today_values["visits"].text() == "1"
-    ops.changed.emit(Changes.of("setting"))
+    ops.changed.emit(changed("setting"))
     settle(ops, window)
     assert asked[1:] == [{"office", "duty"}]

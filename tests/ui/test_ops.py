@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable, Iterator
 
 import pytest
-from helpers.ui import WAIT
+from helpers.ui import WAIT, changed
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from sqlmodel import select
@@ -267,7 +267,7 @@ def test_emitting_signals_keeps_the_interpreter_intact(qtbot, ops):
     thousand database jobs Python 3.11 aborted. pyproject.toml excludes it; this proves it."""
     before = sys.getrefcount(True)
     for n in range(200):
-        ops.changed.emit(Changes.of("call", n))
+        ops.changed.emit(changed("call", n))
     # unrelated code may take or drop a reference or two; 6.12.0 dropped 200 here
     assert sys.getrefcount(True) >= before - 5
 

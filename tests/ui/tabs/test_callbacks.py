@@ -13,6 +13,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+from helpers.ui import changed
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton
 from sqlmodel import select
@@ -21,7 +22,6 @@ from desk.models import Callback, Complaint, WorkOrder, kinds
 from desk.models.enums import CallbackState, EscalationLevel
 from desk.models.enums import ComplaintState as C
 from desk.models.enums import WorkOrderState as W
-from desk.services.core.changes import Changes
 from desk.services.records import callbacks, complaints, staff, workorders
 from desk.services.records.callbacks import CallbackResult
 from desk.services.records.complaints import ComplaintDraft
@@ -382,7 +382,7 @@ def test_scope_and_search(qtbot, settle, tab, queue, type_text):
 
 def test_a_repair_completed_elsewhere_joins_the_queue(tab, ops, settle, write):
     order = completed_order(write, 0, room="7-1-101")
-    ops.changed.emit(Changes.of("workorder", order.id))  # as a save on another screen does
+    ops.changed.emit(changed("workorder", order.id))  # as a save on another screen does
     settle(ops, tab)
     assert tab.model.rowCount() == 4 and tab.count_label.text() == "共 4 条"
     assert cell(tab, 3, SERIAL) == order.serial

@@ -11,14 +11,13 @@ import subprocess
 from datetime import datetime
 
 import pytest
-from helpers.ui import WAIT
+from helpers.ui import WAIT, changed
 from openpyxl import load_workbook
 from PySide6.QtCharts import QChartView
 from PySide6.QtWidgets import QLabel
 
 from desk.models.enums import Satisfaction, Severity, Urgency
 from desk.reports.statistics_xlsx import SHEET_TITLE
-from desk.services.core.changes import Changes
 from desk.services.records import callbacks, complaints, residents, workorders
 from desk.services.records.callbacks import CallbackResult
 from desk.services.records.complaints import ComplaintDraft
@@ -192,10 +191,10 @@ def test_a_change_elsewhere_reloads_the_figures(open_tab, settle, write, ops) ->
     tab = open_tab()
     assert tab.row_texts("summary", "报修（单）")[1] == "0"
     oid, _serial = order(write, t(10, 20, 9), Urgency.ORDINARY, "水电", "2-1-101")
-    ops.changed.emit(Changes.of("resident"))  # not counted here: no reload
+    ops.changed.emit(changed("resident"))  # not counted here: no reload
     settle(ops, tab)
     assert tab.row_texts("summary", "报修（单）")[1] == "0"
-    ops.changed.emit(Changes.of("workorder", oid))  # as the worker says after a commit
+    ops.changed.emit(changed("workorder", oid))  # as the worker says after a commit
     settle(ops, tab)  # the coalescing delay, then the reload
     assert tab.row_texts("summary", "报修（单）")[1] == "1"
 
