@@ -16,6 +16,7 @@ APP_NAME = "desk"
 DB_FILENAME = "desk.sqlite3"
 DEMO_FILENAME = "demo.sqlite3"
 LOG_FILENAME = "desk.log"
+WINDOW_FILENAME = "window.geometry"
 
 
 def data_dir() -> Path:
@@ -33,6 +34,12 @@ def default_db() -> Path:
 def demo_db() -> Path:
     """The demo database is a separate file, so demo rows never mix into an office's own."""
     return data_dir() / DEMO_FILENAME
+
+
+def window_file() -> Path:
+    """Where the main window was last closed: this PC's screen, not the office's data, so
+    it sits in the data folder and not in the database (which may be on the LAN)."""
+    return data_dir() / WINDOW_FILENAME
 
 
 def log_file(db_path: Path) -> Path:

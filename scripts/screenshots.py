@@ -1,14 +1,15 @@
 """Screenshots of every tab of the main window, the 住户 tab and the import preview, for
 docs/screenshots/.
 
-    python scripts/screenshots.py OUTDIR
+    python scripts/screenshots.py OUTDIR [WIDTHxHEIGHT]
 
 Runs offscreen: builds a demo database (90 days up to now, fixed seed) in a temporary folder,
 opens the 住户 tab with a resident selected (record and timeline visible) and the import
 preview of tests/data/residents/title_merged.xlsx, then the main window on each desk tab
 with a record selected, and saves ``residents.png``, ``import_preview.png``,
 ``visits.png``, ``calls.png``, ``workorders.png``, ``complaints.png``, ``loans.png``,
-``handover.png``, ``callbacks.png`` and ``statistics.png`` (1280×800) into OUTDIR.
+``handover.png``, ``callbacks.png`` and ``statistics.png`` (1280×800, or the size given:
+``1366x700`` is a small laptop's window under its title and task bars) into OUTDIR.
 Chinese needs a CJK font on the machine (``fonts-wqy-microhei`` on Debian).
 """
 
@@ -50,9 +51,13 @@ def save(widget, path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    global SIZE
+    if len(argv) not in (2, 3):
         print(__doc__)
         return 2
+    if len(argv) == 3:
+        width, height = argv[2].lower().split("x")
+        SIZE = (int(width), int(height))
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
 

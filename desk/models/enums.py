@@ -159,6 +159,10 @@ class HandoverState(StrEnum):
 
 class AuditAction(StrEnum):
     CREATE = "新建"
-    UPDATE = "修改"
+    UPDATE = "修改"  # a field an action sets (派工's 维修人员 …)
     TRANSITION = "状态"
     VOID = "作废"
+    # 修改 of a saved record's facts, with a reason (services.records.corrections). Not
+    # "修改": that value is UPDATE's, stored in every office's log, and an equal value would
+    # make CORRECT an alias of UPDATE.
+    CORRECT = "更正"

@@ -27,6 +27,22 @@ class ValidationError(DeskError):
         self.reason = reason
 
 
+class UnregisteredRoom(ValidationError):
+    """A room that parses but is in no one's record: the desk asks once before keeping it.
+
+    ``room`` is the normalised code (``3-2-1201``); saving again with the room confirmed
+    keeps it as typed, linked to no flat.
+    """
+
+    def __init__(self, label: str, room: str) -> None:
+        super().__init__("room", label, f"{room} 不在住户资料里")  # 房号：99-9-9999 不在…
+        self.room = room
+
+
+class PermissionDenied(DeskError):
+    """Something the person on duty may not do: the message says why and who can."""
+
+
 class TransitionError(DeskError):
     """An action that is not allowed from the record's current state."""
 

@@ -123,6 +123,10 @@ COUNTDOWN = ListColumn("countdown", label="剩余", sort="red_at")
 
 # every record is voided with a reason (services.records.common.void, also for 回访)
 VOID_REASON = Field("void_reason", "作废原因", searchable=True)
+# 修改 (a correction of a saved record's facts) asks why; the reason is kept in the audit
+# log's rows of the correction (services.records.corrections), not in a column: no kind
+# lists this field
+CORRECT_REASON = Field("correct_reason", "修改原因")
 
 
 def _common_tail(who: str) -> tuple[Field, ...]:

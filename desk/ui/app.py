@@ -227,7 +227,7 @@ def run(db_path: Path) -> int:
     ops = Ops(desk)
     try:
         window = MainWindow(ops, demo=demo_mode, ask_duty=True, auto_backup=True, keep_drafts=True)
-        window.show_fitted()
+        window.show_fitted(paths.window_file())
         return app.exec()
     finally:
         ops.shutdown()

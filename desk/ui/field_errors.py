@@ -8,7 +8,7 @@ to fix — and nothing they typed is touched.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from desk.models.errors import ValidationError
 
@@ -57,5 +57,6 @@ class FieldErrors:
 
 def ask_reason(parent: QWidget, title: str = "作废") -> str | None:
     """Ask for the reason a record is voided (required by the services); None = cancelled."""
-    text, ok = QInputDialog.getText(parent, title, "作废原因（必填）：")
-    return text if ok else None
+    from desk.ui.dialogs.text_question import ask_text  # it uses this module's error label
+
+    return ask_text(parent, title, "作废原因", max_len=200)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from desk.models.errors import ValidationError
 from desk.models.validation import clean_text
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import error_label, show_error
 
 
@@ -27,7 +27,7 @@ class FirstRunChoice:
     staff_name: str = ""
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(FormDialog):
     """Asks for what a new office needs; ``choice`` is set when the dialog is accepted."""
 
     def __init__(self, parent: QWidget | None = None, *, demo_exists: bool = False) -> None:
@@ -76,6 +76,9 @@ class FirstRunDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def submit(self) -> None:  # Enter: 新建, when both names are there
+        self._create()
 
     def _create(self) -> None:
         show_error(self.office_error, "")

@@ -12,13 +12,14 @@ leads from one tab to another.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -40,6 +41,7 @@ from desk.ui import msgbox
 from desk.ui.about import AboutDialog
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.dialogs.settings_dialog import SettingsDialog
+from desk.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 from desk.ui.dialogs.staff_dialog import StaffDialog
 from desk.ui.ops import Ops, delete_when_closed
 from desk.ui.tabs.callbacks import CallbacksTab
@@ -59,6 +61,7 @@ from desk.ui.window.duty_bar import DutyBar
 REFRESH_MS = 60_000
 WINDOW_SIZE = (1280, 800)  # on a larger screen; a smaller one gets the window maximised
 DRAFTS_FOLDER = "drafts"  # unsaved forms, beside the database (ui/form_drafts.py)
+log = logging.getLogger(__name__)
 
 # status-bar counts: Attention field, caption, the tab's kind, the list scope it jumps to
 STATUS_COUNTS = [
@@ -324,9 +327,19 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        keys = QAction(self.tr("快捷键(&K)…"), self)
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
         about = QAction(self.tr("关于(&A)"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+        # Ctrl+1 … Ctrl+9: the tabs in their order, from anywhere in the window
+        for index in range(min(self.tabs.count(), 9)):
+            QShortcut(
+                QKeySequence(f"Ctrl+{index + 1}"),
+                self,
+                activated=lambda i=index: self.show_tab(i),
+            )
 
     # --- data --------------------------------------------------------------------------
 
@@ -489,6 +502,20 @@ class MainWindow(QMainWindow):
             title += self.tr("（演示数据）")
         self.setWindowTitle(title)
 
+    def show_tab(self, index: int) -> None:
+        """Bring tab ``index`` forward, typing in its form (or its first field)."""
+        self.tabs.setCurrentIndex(index)
+        tab = self.tabs.currentWidget()
+        first = getattr(tab, "first_field", None)
+        (first() if first is not None else tab).setFocus()
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """帮助 → 快捷键: every key, from the same table the buttons are labelled from."""
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def show_about(self) -> AboutDialog:
         """关于: version, the database and data folder, the fonts' licences."""
         dialog = AboutDialog(self.db_path, self)
@@ -514,21 +541,31 @@ class MainWindow(QMainWindow):
             )
         return back
 
-    def show_fitted(self) -> None:
-        """Show the window within the screen's free area (above the task bar): maximised
-        when WINDOW_SIZE does not fit (a 1366×768 laptop), so the status bar — where the
-        backup warning is — is always on screen."""
-        free = self.screen().availableGeometry()
-        frame = self.frameGeometry().size() - self.geometry().size()  # title bar, borders
-        width, height = WINDOW_SIZE
-        if width + frame.width() > free.width() or height + frame.height() > free.height():
+    def show_fitted(self, geometry_file: Path | None = None) -> None:
+        """Show the window where it was last closed (``geometry_file``, this PC's own), or
+        the first time maximised to the screen's free area (above the task bar), so the
+        status bar — where the backup warning is — is always on screen. Un-maximised it
+        takes WINDOW_SIZE or the free area, whichever is smaller."""
+        self._geometry_file = geometry_file
+        saved = _read_geometry(geometry_file)
+        if saved is None or not self.restoreGeometry(saved):
+            free = self.screen().availableGeometry()
+            self.resize(min(WINDOW_SIZE[0], free.width()), min(WINDOW_SIZE[1], free.height()))
+            self.move(free.topLeft())
             self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-        else:
-            self.move(
-                free.x() + (free.width() - width - frame.width()) // 2,
-                free.y() + (free.height() - height - frame.height()) // 2,
-            )
         self.show()
+
+    def _remember_geometry(self) -> None:
+        """Where and how big the window was, for the next start on this PC; a file that
+        cannot be written only costs the position."""
+        target = getattr(self, "_geometry_file", None)
+        if target is None:
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(bytes(self.saveGeometry().data()))
+        except OSError:
+            log.warning("could not remember the window's position", exc_info=True)
 
     def _pause_reloads(self) -> None:
         self.timer.stop()
@@ -544,6 +581,16 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event) -> None:
+        self._remember_geometry()
         self.timer.stop()
         self.backup_menu.stop()
         super().closeEvent(event)
+
+
+def _read_geometry(path: Path | None) -> QByteArray | None:
+    if path is None:
+        return None
+    try:
+        return QByteArray(path.read_bytes())
+    except OSError:  # none yet (the first start), or unreadable: start maximised
+        return None

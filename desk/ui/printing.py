@@ -60,6 +60,7 @@ from desk.models.errors import DeskError
 from desk.reports.form_data import Form, render
 from desk.services.core.context import Ctx
 from desk.ui import dialogs, msgbox, temp_files
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.ops import Ops
 
 PRINT_DPI = 300  # enough for text and QR codes; an A4 page is 35 MB as an image
@@ -152,6 +153,16 @@ def render_for_preview(forms: Sequence[Form], title: str) -> Path:
 
 def available_printers() -> list[str]:
     return QPrinterInfo.availablePrinterNames()
+
+
+def default_printer() -> QPrinter | None:
+    """The system's default printer, A4 at full resolution; None when there is none."""
+    info = QPrinterInfo.defaultPrinter()
+    if info.isNull():
+        return None
+    printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    return printer
 
 
 def ask_printer(parent: QWidget | None, pages: int) -> QPrinter | None:
@@ -308,15 +319,20 @@ class PrintPreviewDialog(QDialog):
         self.pages_label = QLabel()
         self.note = QLabel()  # what the last 打印 / 导出 did
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.print_button = QPushButton(_tr("打印…"))
+        # Enter prints on the default printer: the preview itself is the check before
+        # printing; 选打印机… is there for pages, copies or another printer
+        self.print_button = QPushButton(_tr("打印(&P)"))
         self.print_button.setDefault(True)
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
-        self.print_button.setToolTip(_tr("选打印机、页数和份数后打印（Ctrl+P）"))
-        self.pdf_button = QPushButton(_tr("导出PDF…"))
-        self.xlsx_button = QPushButton(_tr("导出Excel…"))
+        self.print_button.setToolTip(_tr("在默认打印机上打印全部页（Enter 或 Ctrl+P）"))
+        self.choose_button = QPushButton(_tr("选打印机…(&O)"))
+        self.choose_button.setToolTip(_tr("选打印机、页数和份数后打印"))
+        self.pdf_button = QPushButton(_tr("导出PDF…(&D)"))
+        self.xlsx_button = QPushButton(_tr("导出Excel…(&E)"))
         self.xlsx_button.setVisible(form is not None and ops is not None)
         self.close_button = QPushButton(_tr("关闭"))
-        self.print_button.clicked.connect(self.print_document)
+        self.print_button.clicked.connect(lambda: self.print_document())
+        self.choose_button.clicked.connect(lambda: self.print_document(choose=True))
         self.pdf_button.clicked.connect(self.export_pdf)
         self.xlsx_button.clicked.connect(self.export_xlsx)
         self.close_button.clicked.connect(self.reject)
@@ -328,7 +344,8 @@ class PrintPreviewDialog(QDialog):
         bar.addSpacing(12)
         bar.addWidget(self.pages_label)
         bar.addStretch(1)
-        for button in (self.print_button, self.pdf_button, self.xlsx_button, self.close_button):
+        buttons = (self.print_button, self.choose_button, self.pdf_button, self.xlsx_button)
+        for button in (*buttons, self.close_button):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
@@ -337,6 +354,14 @@ class PrintPreviewDialog(QDialog):
         self._show_pages()
         self.finished.connect(self._release)
         self._size_to_screen(landscape=self._landscape())
+        self.first_button = self.print_button  # what has the focus when it opens
+        if not available_printers():  # nothing to print on: Enter exports the PDF at once
+            self.print_button.setDefault(False)
+            self.pdf_button.setDefault(True)
+            self.first_button = self.pdf_button
+            self.note.setText(
+                _tr("这台电脑没有安装打印机：按 Enter 导出PDF，拷到连着打印机的电脑上打印。")
+            )
 
     def page_count(self) -> int:
         return self.document.pageCount()
@@ -366,7 +391,9 @@ class PrintPreviewDialog(QDialog):
 
     # --- 打印 ---------------------------------------------------------------------------
 
-    def print_document(self) -> None:
+    def print_document(self, choose: bool = False) -> None:
+        """打印: on the default printer; ``choose`` (选打印机…), or without a default, the
+        system print dialog first."""
         if not available_printers():
             if msgbox.confirm(
                 self,
@@ -379,7 +406,9 @@ class PrintPreviewDialog(QDialog):
                 self.export_pdf()
             return
         current = self.view.pageNavigator().currentPage()
-        printer = ask_printer(self, self.page_count())
+        printer = None if choose else default_printer()
+        if printer is None:
+            printer = ask_printer(self, self.page_count())
         if printer is None:
             return
         self.print_button.setEnabled(False)
@@ -492,13 +521,14 @@ def open_preview(
         dialog.done(QDialog.DialogCode.Rejected)  # finished: the temporary PDF goes
         return None
     dialog.open()
+    dialog.first_button.setFocus()  # Enter prints (or exports, with no printer)
     return dialog
 
 
 # --- 打印登记表: which day ---------------------------------------------------------------
 
 
-class RegisterDialog(QDialog):
+class RegisterDialog(FormDialog):
     """The day (default today) and which register: items or keys."""
 
     def __init__(self, today: date, parent: QWidget | None = None) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from desk import demo
+from desk.demo.loan import LOAN_ITEMS
 from desk.models import (
     AuditEvent,
     Call,
@@ -152,6 +153,8 @@ def test_office_staff_units_and_items(orm: Session) -> None:
         assert int(u.room) // 100 in range(1, 19) and int(u.room) % 100 in range(1, 5)
     items = orm.exec(select(LoanItem)).all()
     assert {"梯子", "工具箱", "推车", "雨伞", "轮椅"} <= {i.name for i in items}
+    # the demo's own catalogue, once: a new office's starter items are not added on top
+    assert sorted(i.name for i in items) == sorted(name for _k, name, *_ in LOAN_ITEMS)
     assert any(i.kind == LoanKind.KEY and i.name.endswith("钥匙") for i in items)
     assert next(i for i in items if i.name == "雨伞").stock == 10
 

@@ -121,6 +121,7 @@ def no_unpatched_modal_dialogs(monkeypatch):
     for name in ("error", "info", "confirm"):
         monkeypatch.setattr(msgbox, name, refuse)
     monkeypatch.setattr(QDialog, "exec", dialog_exec)
+    return original  # a test that answers its dialogs itself puts the real exec back
 
 
 @pytest.fixture

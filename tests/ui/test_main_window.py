@@ -225,7 +225,7 @@ def test_a_scanned_serial_opens_its_record_from_any_tab(
     loans_tab = window.loans_tab
     settle(window.ops, window)  # the list showed this one loan before: wait for the new load
     assert window.tabs.currentWidget() is loans_tab
-    assert loans_tab.date_from.date().toPython() == today == loans_tab.date_to.date().toPython()
+    assert loans_tab.date_from.date() == today == loans_tab.date_to.date()
     assert loans_tab.model.rowCount() == 1
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from helpers.office_files import add_calls, count_calls, held, run_sql, swap_indexes
+from helpers.ui import WAIT
 from PySide6.QtCore import QRect
 
 from desk.models import dbfile
@@ -138,20 +139,54 @@ def test_the_daily_check_finding_a_damaged_index_offers_to_rebuild_it(
 
 
 @pytest.mark.parametrize(
-    ("free", "maximised"),
-    [(QRect(0, 0, 1366, 728), True), (QRect(0, 0, 1920, 1040), False)],
+    "free",
+    [QRect(0, 0, 1366, 728), QRect(0, 0, 1920, 1040)],
     ids=["1366x768-laptop", "full-hd"],
 )
-def test_the_window_fits_the_screen(qtbot, ops, staff_id, monkeypatch, free, maximised):
+def test_the_first_start_fills_the_free_screen(qtbot, ops, staff_id, monkeypatch, free, tmp_path):
+    """Maximised within the free area (the status bar with the backup warning above the task
+    bar); un-maximised, at most WINDOW_SIZE and never bigger than the screen."""
     window = MainWindow(ops)
     qtbot.addWidget(window)
-    screen = window.screen()
-    monkeypatch.setattr(type(screen), "availableGeometry", lambda _self: free)
-    window.show_fitted()
-    assert window.isMaximized() == maximised
-    if not maximised:
-        assert window.size().toTuple() == WINDOW_SIZE
-        assert free.contains(window.frameGeometry())
+    monkeypatch.setattr(type(window.screen()), "availableGeometry", lambda _self: free)
+    window.show_fitted(tmp_path / "window.geometry")  # no such file yet: the first start
+    assert window.isMaximized()
+    window.showNormal()
+    expected = (min(WINDOW_SIZE[0], free.width()), min(WINDOW_SIZE[1], free.height()))
+    assert window.size().toTuple() == expected
+
+
+def test_the_window_opens_as_it_was_closed(qtbot, ops, staff_id, tmp_path):
+    """Un-maximised at close, un-maximised at the next start (not maximised as the first
+    start is); the exact place is Qt's to keep within the screens there are then."""
+    remembered = tmp_path / "window.geometry"
+    first = MainWindow(ops)
+    qtbot.addWidget(first)
+    first.show_fitted(remembered)
+    first.showNormal()
+    qtbot.waitUntil(lambda: not first.isMaximized(), timeout=WAIT)
+    first.close()
+    assert remembered.stat().st_size > 0
+    second = MainWindow(ops)
+    qtbot.addWidget(second)
+    second.show_fitted(remembered)
+    assert not second.isMaximized()
+    second.showMaximized()
+    qtbot.waitUntil(second.isMaximized, timeout=WAIT)
+    second.close()
+    third = MainWindow(ops)
+    qtbot.addWidget(third)
+    third.show_fitted(remembered)
+    assert third.isMaximized()
+
+
+def test_an_unreadable_position_only_costs_the_position(qtbot, ops, staff_id, tmp_path):
+    broken = tmp_path / "window.geometry"
+    broken.write_bytes(b"not a geometry")
+    window = MainWindow(ops)
+    qtbot.addWidget(window)
+    window.show_fitted(broken)
+    assert window.isMaximized()
 
 
 def test_a_backup_file_copied_in_place_of_the_office_file_opens(

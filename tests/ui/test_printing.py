@@ -246,6 +246,7 @@ def test_print_goes_through_the_preview(qtbot, settle, orders_tab, write, monkey
         return pdf_printer(out)
 
     monkeypatch.setattr(printing, "available_printers", lambda: ["前台打印机"])
+    monkeypatch.setattr(printing, "default_printer", lambda: None)  # none set: it asks
     monkeypatch.setattr(printing, "ask_printer", ask_printer)
     preview.print_button.click()
     assert asked == [1]  # pages to choose from
@@ -528,6 +529,7 @@ def test_batch_prints_the_orders_dispatched_today(
         return printer
 
     monkeypatch.setattr(printing, "available_printers", lambda: ["前台打印机"])
+    monkeypatch.setattr(printing, "default_printer", lambda: None)  # none set: it asks
     monkeypatch.setattr(printing, "ask_printer", two_copies)
     shown: list[bool] = []
     report = preview._printing

@@ -85,6 +85,8 @@ def change(
     Returns the names of the changed fields; ``updated_at`` follows along unlogged.
     """
     rows: list[dict[str, Any]] = []
+    # an action names its state row with its own word; a correction (更正) every field
+    correcting = action == AuditAction.CORRECT
     for name, new in values.items():
         old = getattr(obj, name)
         if old == new:
@@ -94,7 +96,7 @@ def change(
             {
                 "entity": _entity(obj),
                 "entity_id": obj.id,  # type: ignore[attr-defined]
-                "action": action if name == "state" else AuditAction.UPDATE,
+                "action": action if name == "state" or correcting else AuditAction.UPDATE,
                 "field": name,
                 "old": _text(old),
                 "new": _text(new),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import select
 
@@ -13,7 +14,7 @@ from desk.models.validation import clean_text
 from desk.services.core import audit
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import common
+from desk.services.records import common, correction_rules
 from desk.services.records.workorders import choice
 
 label_of = kinds.CALL.label  # a field's one label (desk.models.kinds)
@@ -29,9 +30,13 @@ class CallDraft:
     reply: str = ""
     message_for_id: int | None = None  # the colleague a 转告 is for
     resident_id: int | None = None
+    room_confirmed: bool = False  # 是否仍然保存为未登记房号？ answered 是
 
 
-def create_call(ctx: Ctx, draft: CallDraft) -> Call:
+def checked(ctx: Ctx, draft: CallDraft, before: Call | None = None) -> dict[str, Any]:
+    """The columns ``draft`` fills, validated: the one set of rules for a new call and for
+    a correction of ``before`` (the stored call: its colleague, even one who has left since,
+    and its unregistered room are kept without asking again)."""
     call_type = choice(draft.call_type, CallType, "call_type", "来电类型")
     message_state = None
     if call_type == CallType.MESSAGE:
@@ -40,7 +45,10 @@ def create_call(ctx: Ctx, draft: CallDraft) -> Call:
                 "message_for_id", label_of("message_for_id"), "转告类来电请选择要转告的同事"
             )
         colleague = ctx.session.get(Staff, draft.message_for_id)
-        if colleague is None or not colleague.active:
+        if colleague is None or (
+            not colleague.active
+            and not correction_rules.kept(before, "message_for_id", draft.message_for_id)
+        ):
             raise ValidationError(
                 "message_for_id", label_of("message_for_id"), "请选择一位在职的同事"
             )
@@ -56,24 +64,46 @@ def create_call(ctx: Ctx, draft: CallDraft) -> Call:
         phone=draft.phone,
         resident_id=draft.resident_id,
         label_of=label_of,
+        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
     )
-    return common.create(
-        ctx,
-        Call,
-        SerialKind.CALL,
-        call_type=call_type,
-        content=clean_text(
+    return {
+        "call_type": call_type,
+        "content": clean_text(
             draft.content,
             field="content",
             label=label_of("content"),
             max_len=2000,
             required=True,
         ),
-        reply=clean_text(draft.reply, field="reply", label=label_of("reply"), max_len=2000),
-        message_for_id=draft.message_for_id,
-        message_state=message_state,
+        "reply": clean_text(draft.reply, field="reply", label=label_of("reply"), max_len=2000),
+        "message_for_id": draft.message_for_id,
+        "message_state": message_state,
         **party,
+    }
+
+
+def create_call(ctx: Ctx, draft: CallDraft) -> Call:
+    return common.create(ctx, Call, SerialKind.CALL, **checked(ctx, draft))
+
+
+def correct(ctx: Ctx, call_id: int, draft: CallDraft, reason: str) -> Call:
+    """修改 a saved call's facts (services.records.corrections): validated as when it was
+    recorded; serial, time, receptionist and state stay. A message to the same colleague
+    keeps whether it was passed on; a new colleague has it still to be told (未转告)."""
+    call = common.get(ctx, Call, call_id)
+    correction_rules.check(ctx, "call", call)
+    values = checked(ctx, draft, call)
+    same_message = (
+        values["message_state"] is not None
+        and call.message_state is not None
+        and values["message_for_id"] == call.message_for_id
     )
+    if same_message:
+        values |= {"message_state": call.message_state, "delivered_at": call.delivered_at}
+    else:
+        values["delivered_at"] = None
+    correction_rules.write(ctx, call, values, reason)
+    return call
 
 
 def mark_delivered(ctx: Ctx, call_id: int) -> Call:

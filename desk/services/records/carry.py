@@ -28,6 +28,9 @@ class Carry:
     text: str  # the visit's reason or the call's content
     repair_channel: RepairChannel
     complaint_channel: ComplaintChannel
+    # the room was kept unregistered when the visit or call was saved (是否仍然保存为未登记
+    # 房号？ answered 是): the repair or complaint does not ask again
+    room_confirmed: bool = False
 
     @property
     def visit_id(self) -> int | None:
@@ -63,4 +66,5 @@ def carry_over(ctx: Ctx, source: str, record_id: int) -> Carry:
         text=text,
         repair_channel=repair,
         complaint_channel=complaint,
+        room_confirmed=bool(room) and record.unit_id is None,
     )

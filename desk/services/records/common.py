@@ -11,7 +11,7 @@ from sqlmodel import SQLModel, select
 from desk.models import Resident, Unit, kinds
 from desk.models.db import driver, driver_insert
 from desk.models.enums import AuditAction, UnitKind
-from desk.models.errors import NotFoundError, ValidationError
+from desk.models.errors import NotFoundError, UnregisteredRoom, ValidationError
 from desk.models.validation import clean_text, normalize_phone, normalize_room
 from desk.services.core import audit, textsearch
 from desk.services.core.context import Ctx
@@ -20,6 +20,7 @@ from desk.services.core.numbering import SerialKind, next_serial
 T = TypeVar("T", bound=SQLModel)
 
 UNIT_BY_CODE = "SELECT id FROM unit WHERE code = ?"
+ANY_FLAT = "SELECT 1 FROM unit WHERE kind = ? LIMIT 1"
 
 
 def create(ctx: Ctx, model: type[T], kind: SerialKind, **fields: Any) -> T:
@@ -74,11 +75,14 @@ def party_fields(
     name_required: bool = False,
     phone_required: bool = False,
     place: str = "",
+    room_confirmed: bool = False,
 ) -> dict[str, Any]:
     """Validate who and where, and link the registry's unit when the room is known.
 
-    A room that parses but is not in the registry is kept as typed text: the desk
-    must be able to record a visitor even before the resident list is imported.
+    A room that parses but is not in the registry raises ``UnregisteredRoom`` (usually a
+    typo) unless ``room_confirmed`` — the receptionist answered 是 to 是否仍然保存为未登记房号
+    — and is then kept as text, linked to no flat. An office with no flats imported yet
+    is not asked: the desk must record visitors before the resident list is in.
     ``label_of`` is the kind's ``kinds.X.label``: the messages name its fields.
     """
     out: dict[str, Any] = {
@@ -109,8 +113,15 @@ def party_fields(
         ref = normalize_room(room, field="room", label=label_of("room_text"))
         out["room_text"] = ref.code
         # straight to the driver: this lookup runs on every save (see db.driver_insert)
-        found = driver(ctx.session).execute(UNIT_BY_CODE, (ref.code,)).fetchone()
+        conn = driver(ctx.session)
+        found = conn.execute(UNIT_BY_CODE, (ref.code,)).fetchone()
         out["unit_id"] = found[0] if found else None
+        if (
+            not found
+            and not room_confirmed
+            and conn.execute(ANY_FLAT, (UnitKind.UNIT.value,)).fetchone()
+        ):
+            raise UnregisteredRoom(label_of("room_text"), ref.code)
     elif resident is not None and resident.unit_id is not None:
         unit = ctx.session.get(Unit, resident.unit_id)
         out["unit_id"] = resident.unit_id

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, func, select
 
@@ -38,7 +38,7 @@ from desk.services.core import audit, settings, sla
 from desk.services.core.calendar import WorkCalendar
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import callback_due, common
+from desk.services.records import callback_due, common, correction_rules
 from desk.services.records.workorders import choice
 
 label_of = kinds.COMPLAINT.label  # a field's one label (desk.models.kinds)
@@ -75,14 +75,27 @@ class ComplaintDraft:
     department: str = ""
     visit_id: int | None = None
     call_id: int | None = None
+    room_confirmed: bool = False  # 是否仍然保存为未登记房号？ answered 是
 
 
-def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
-    conf = settings.all_values(ctx.session)
+def checked(
+    ctx: Ctx,
+    draft: ComplaintDraft,
+    before: Complaint | None = None,
+    conf: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns ``draft`` fills, validated: the one set of rules for a new complaint and
+    for a correction of ``before`` (the stored complaint). What was stored is kept without
+    being judged again by today's rules (a deadline of the resident's now past, a category
+    since taken off the list, an unregistered room). Deadlines are left to the caller;
+    ``conf``: the settings, when the caller has read them already."""
+    conf = conf if conf is not None else settings.all_values(ctx.session)
     severity = choice(draft.severity, Severity, "severity", label_of("severity"))
     channel = choice(draft.channel, ComplaintChannel, "channel", label_of("channel"))
     categories = conf["lists.complaint.categories"]
-    if draft.category not in categories:
+    if draft.category not in categories and not correction_rules.kept(
+        before, "category", draft.category
+    ):
         options = "、".join(categories)
         raise ValidationError("category", label_of("category"), f"请从以下类别中选择：{options}")
     party = common.party_fields(
@@ -92,6 +105,7 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
         phone=draft.phone,
         resident_id=draft.resident_id,
         label_of=label_of,
+        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
         name_required=True,
     )
     if draft.occurred_at is not None:
@@ -101,62 +115,95 @@ def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
             field="occurred_at",
             label=label_of("occurred_at"),
         )
-    if draft.demand_deadline is not None and draft.demand_deadline < ctx.now:
+    own = draft.demand_deadline
+    if (
+        own is not None
+        and own < ctx.now
+        and not correction_rules.kept(before, "demand_deadline", own)
+    ):
         raise ValidationError("demand_deadline", label_of("demand_deadline"), "不能早于现在")
-    due = sla.complaint_due(
-        ctx.now, severity, conf, WorkCalendar.load(ctx.session), draft.demand_deadline
-    )
-    facts = SimpleNamespace(
-        state=C.ACCEPTED,
-        severity=severity,
-        level=EscalationLevel.DESK,
-        due_at=due,
-        demand_deadline=draft.demand_deadline,
-    )
-    return common.create(
-        ctx,
-        Complaint,
-        SerialKind.COMPLAINT,
-        description=clean_text(
+    return {
+        "description": clean_text(
             draft.description,
             field="description",
             label=label_of("description"),
             max_len=5000,
             required=True,
         ),
-        category=draft.category,
-        subtype=clean_text(draft.subtype, field="subtype", label=label_of("subtype"), max_len=20),
-        severity=severity,
-        channel=channel,
-        occurred_at=draft.occurred_at,
-        occurred_place=clean_text(
+        "category": draft.category,
+        "subtype": clean_text(
+            draft.subtype, field="subtype", label=label_of("subtype"), max_len=20
+        ),
+        "severity": severity,
+        "channel": channel,
+        "occurred_at": draft.occurred_at,
+        "occurred_place": clean_text(
             draft.occurred_place,
             field="occurred_place",
             label=label_of("occurred_place"),
             max_len=100,
         ),
-        target=clean_text(draft.target, field="target", label=label_of("target"), max_len=100),
-        demand=clean_text(draft.demand, field="demand", label=label_of("demand"), max_len=1000),
-        demand_deadline=draft.demand_deadline,
-        witnesses=clean_text(
+        "target": clean_text(draft.target, field="target", label=label_of("target"), max_len=100),
+        "demand": clean_text(draft.demand, field="demand", label=label_of("demand"), max_len=1000),
+        "demand_deadline": own,
+        "witnesses": clean_text(
             draft.witnesses,
             field="witnesses",
             label=label_of("witnesses"),
             max_len=200,
         ),
-        department=clean_text(
+        "department": clean_text(
             draft.department,
             field="department",
             label=label_of("department"),
             max_len=40,
         ),
+        **party,
+    }
+
+
+def create(ctx: Ctx, draft: ComplaintDraft) -> Complaint:
+    conf = settings.all_values(ctx.session)
+    values = checked(ctx, draft, conf=conf)
+    due = sla.complaint_due(
+        ctx.now, values["severity"], conf, WorkCalendar.load(ctx.session), values["demand_deadline"]
+    )
+    facts = SimpleNamespace(
+        state=C.ACCEPTED,
+        severity=values["severity"],
+        level=EscalationLevel.DESK,
+        due_at=due,
+        demand_deadline=values["demand_deadline"],
+    )
+    return common.create(
+        ctx,
+        Complaint,
+        SerialKind.COMPLAINT,
+        **values,
         level=EscalationLevel.DESK,
         due_at=due,
         overdue_at=deadline(facts),
         visit_id=draft.visit_id,
         call_id=draft.call_id,
-        **party,
     )
+
+
+def correct(ctx: Ctx, complaint_id: int, draft: ComplaintDraft, reason: str) -> Complaint:
+    """修改 a saved complaint's facts (services.records.corrections): validated as at
+    intake; serial, intake time, receptionist, links, state and level stay. A new severity
+    or deadline of the resident's gives ``due_at`` as intake would have set it, and the
+    stored deadline follows (lists filter by it)."""
+    complaint = common.get(ctx, Complaint, complaint_id)
+    correction_rules.check(ctx, "complaint", complaint)
+    conf = settings.all_values(ctx.session)
+    values = checked(ctx, draft, complaint, conf)
+    severity, own = values["severity"], values["demand_deadline"]
+    if severity != complaint.severity or own != complaint.demand_deadline:
+        calendar = WorkCalendar.load(ctx.session)
+        values["due_at"] = sla.complaint_due(complaint.created_at, severity, conf, calendar, own)
+    correction_rules.write(ctx, complaint, values, reason)
+    _stamp(complaint)
+    return complaint
 
 
 def _move(ctx: Ctx, complaint: Complaint, action: str, **values: object) -> Complaint:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import func, select
 
@@ -15,14 +16,14 @@ from desk.models.validation import clean_text, parse_money, parse_quantity
 from desk.services.core import audit
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import common
+from desk.services.records import common, correction_rules
 
 label_of = kinds.LOAN.label  # a field's one label (desk.models.kinds)
 
 
 @dataclass
 class LoanDraft:
-    item_id: int
+    item_id: int | None  # None: nothing chosen (an empty catalogue)
     borrower: str
     expected_return_at: datetime
     quantity: int | str = 1
@@ -31,6 +32,7 @@ class LoanDraft:
     resident_id: int | None = None
     deposit: Decimal | str | None = None
     remarks: str = ""
+    room_confirmed: bool = False  # 是否仍然保存为未登记房号？ answered 是
 
 
 def add_item(
@@ -57,6 +59,57 @@ def add_item(
     return item
 
 
+# What a new office starts lending (DOMAIN §5, and the 便民 things most desks keep), so the
+# first loan does not wait for a catalogue: (kind, name, stock). No deposit is assumed;
+# each office sets its own numbers with update_item.
+STARTER_ITEMS: tuple[tuple[LoanKind, str, int], ...] = (
+    (LoanKind.ITEM, "梯子", 2),
+    (LoanKind.ITEM, "工具箱", 1),
+    (LoanKind.ITEM, "推车", 2),
+    (LoanKind.ITEM, "雨伞", 10),
+    (LoanKind.ITEM, "轮椅", 1),
+    (LoanKind.ITEM, "打气筒", 1),
+    (LoanKind.ITEM, "充电宝", 2),
+    (LoanKind.ITEM, "老花镜", 2),
+    (LoanKind.KEY, "天台钥匙", 1),
+    (LoanKind.KEY, "设备间钥匙", 1),
+)
+
+
+def add_starter_items(ctx: Ctx) -> list[LoanItem]:
+    """Seed a new office's catalogue through add_item (audited like any other item)."""
+    return [add_item(ctx, name, stock, kind) for kind, name, stock in STARTER_ITEMS]
+
+
+def update_item(
+    ctx: Ctx,
+    item_id: int,
+    *,
+    stock: int | str | None = None,
+    deposit: Decimal | str | None = None,
+    active: bool | None = None,
+) -> LoanItem:
+    """Correct how many the office owns, the deposit, or stop lending it (audited).
+
+    The stock can never go below what is out now: those have to come back first.
+    """
+    item = common.get(ctx, LoanItem, item_id)
+    values: dict[str, object] = {}
+    if stock is not None:
+        owned = parse_quantity(stock, field="stock", label="数量", minimum=1, maximum=9999)
+        out = out_count(ctx, item_id)
+        if owned < out:
+            raise ValidationError("stock", "数量", f"“{item.name}”现在借出了 {out} 件，不能少于它")
+        values["stock"] = owned
+    if deposit is not None:
+        money = parse_money(deposit, field="deposit", label=label_of("deposit"))
+        values["deposit"] = money or Decimal(0)  # blank: no deposit, as in add_item
+    if active is not None:
+        values["active"] = active
+    audit.change(ctx, item, values)
+    return item
+
+
 def out_count(ctx: Ctx, item_id: int) -> int:
     stmt = select(func.coalesce(func.sum(Loan.quantity), 0)).where(
         Loan.item_id == item_id, Loan.state == LoanState.OUT
@@ -69,17 +122,31 @@ def available(ctx: Ctx, item_id: int) -> int:
     return item.stock - out_count(ctx, item_id)
 
 
-def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
+def checked(ctx: Ctx, draft: LoanDraft, before: Loan | None = None) -> dict[str, Any]:
+    """The columns ``draft`` fills, validated: the one set of rules for a new loan and for
+    a correction of ``before`` (the stored loan). Lending another item or more of it is
+    checked against what is free, this loan's own items counted as free while it is out;
+    what was stored is kept without being judged again by today's rules (an item since
+    withdrawn, a return time now past, an unregistered room)."""
+    if not draft.item_id:  # not "找不到这条记录（编号 0）": nothing was chosen
+        raise ValidationError("item_id", label_of("item_id"), "请选择要借出的物品")
     item = common.get(ctx, LoanItem, draft.item_id)
-    if not item.active:
+    same_item = correction_rules.kept(before, "item_id", item.id)
+    if not item.active and not same_item:
         raise ValidationError("item_id", "借用物品", f"“{item.name}”已停止出借")
     quantity = parse_quantity(draft.quantity, field="quantity", label=label_of("quantity"))
-    free = item.stock - out_count(ctx, item.id)  # type: ignore[arg-type]
-    if quantity > free:
-        raise ValidationError(
-            "quantity", label_of("quantity"), f"“{item.name}”现在只剩 {free} 件可借"
-        )
-    if draft.expected_return_at <= ctx.now:
+    out = before is not None and before.state == LoanState.OUT
+    if before is None or (out and not (same_item and quantity == before.quantity)):
+        free = item.stock - out_count(ctx, item.id)  # type: ignore[arg-type]
+        if same_item and before is not None:
+            free += before.quantity  # this loan's own are lent again, not twice
+        if quantity > free:
+            raise ValidationError(
+                "quantity", label_of("quantity"), f"“{item.name}”现在只剩 {free} 件可借"
+            )
+    if draft.expected_return_at <= ctx.now and not correction_rules.kept(
+        before, "expected_return_at", draft.expected_return_at
+    ):
         raise ValidationError("expected_return_at", "预计归还时间", "必须晚于现在")
     party = common.party_fields(
         ctx,
@@ -90,19 +157,37 @@ def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
         label_of=label_of,
         name_required=True,
         phone_required=True,
+        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
     )
     deposit = parse_money(draft.deposit, field="deposit", label=label_of("deposit"))
-    return common.create(
-        ctx,
-        Loan,
-        SerialKind.LOAN,
-        item_id=item.id,
-        quantity=quantity,
-        deposit=item.deposit * quantity if deposit is None else deposit,
-        expected_return_at=draft.expected_return_at,
-        remarks=clean_text(draft.remarks, field="remarks", label=label_of("remarks"), max_len=200),
+    return {
+        "item_id": item.id,
+        "quantity": quantity,
+        "deposit": item.deposit * quantity if deposit is None else deposit,
+        "expected_return_at": draft.expected_return_at,
+        "remarks": clean_text(
+            draft.remarks, field="remarks", label=label_of("remarks"), max_len=200
+        ),
         **party,
-    )
+    }
+
+
+def lend(ctx: Ctx, draft: LoanDraft) -> Loan:
+    return common.create(ctx, Loan, SerialKind.LOAN, **checked(ctx, draft))
+
+
+def correct(ctx: Ctx, loan_id: int, draft: LoanDraft, reason: str) -> Loan:
+    """修改 a saved loan's facts (services.records.corrections): validated as when it was
+    lent; serial, time, receptionist and state stay."""
+    loan = common.get(ctx, Loan, loan_id)
+    correction_rules.check(ctx, "loan", loan)
+    values = checked(ctx, draft, loan)
+    if loan.deposit_refunded is not None and values["deposit"] < loan.deposit_refunded:
+        raise ValidationError(
+            "deposit", label_of("deposit"), f"不能少于已退还的 {loan.deposit_refunded} 元"
+        )
+    correction_rules.write(ctx, loan, values, reason)
+    return loan
 
 
 def give_back(

@@ -12,6 +12,7 @@ from desk.models.errors import ValidationError
 from desk.models.validation import clean_text
 from desk.services.core import audit, settings, sla
 from desk.services.core.context import Ctx
+from desk.services.records import loans
 from desk.services.records.workorders import choice
 
 
@@ -70,12 +71,18 @@ def is_set_up(ctx: Ctx) -> bool:
     return bool(settings.get(ctx.session, "office.name")) and has_staff
 
 
-def set_up_office(ctx: Ctx, office_name: str, first_staff: str) -> Staff:
-    """First start: name the office and create its first member (the manager)."""
+def set_up_office(
+    ctx: Ctx, office_name: str, first_staff: str, *, loan_items: bool = True
+) -> Staff:
+    """First start: name the office, create its first member (the manager) and, unless
+    ``loan_items`` is false, the common loan items and keys (a new office can lend at once).
+    """
     office_name = clean_text(
         office_name, field="office_name", label="物业服务中心名称", max_len=60, required=True
     )
     set_setting(ctx, "office.name", office_name)
     staff = add(ctx, first_staff, StaffRole.MANAGER)
     ctx.staff_id = staff.id
+    if loan_items:
+        loans.add_starter_items(ctx)  # logged as the manager's
     return staff

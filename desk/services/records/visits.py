@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from desk.models import Visit, kinds
 from desk.models.enums import VisitOutcome, VisitState
@@ -12,7 +13,7 @@ from desk.models.validation import clean_text, to_halfwidth
 from desk.services.core import audit
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import common
+from desk.services.records import common, correction_rules
 from desk.services.records.workorders import choice
 
 label_of = kinds.VISIT.label  # a field's one label (desk.models.kinds)
@@ -31,9 +32,13 @@ class VisitDraft:
     outcome: VisitOutcome | str = VisitOutcome.SETTLED
     dept_head: str = ""
     result: str = ""
+    room_confirmed: bool = False  # 是否仍然保存为未登记房号？ answered 是
 
 
-def create(ctx: Ctx, draft: VisitDraft) -> Visit:
+def checked(ctx: Ctx, draft: VisitDraft, before: Visit | None = None) -> dict[str, Any]:
+    """The columns ``draft`` fills, validated: the one set of rules for a new visit and
+    for a correction of ``before`` (the stored visit: its unregistered room is not asked
+    about again)."""
     outcome = choice(draft.outcome, VisitOutcome, "outcome", label_of("outcome"))
     party = common.party_fields(
         ctx,
@@ -42,6 +47,7 @@ def create(ctx: Ctx, draft: VisitDraft) -> Visit:
         phone=draft.phone,
         resident_id=draft.resident_id,
         label_of=label_of,
+        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
         name_required=True,
     )
     id_tail = to_halfwidth(draft.id_tail or "").upper()  # typed with a Chinese IME: full-width
@@ -74,21 +80,43 @@ def create(ctx: Ctx, draft: VisitDraft) -> Visit:
         "outcome": outcome,
         "result": clean_text(draft.result, field="result", label=label_of("result"), max_len=1000),
     }
+    values["dept_head"] = ""  # only a visit passed on names whom it went to
     if outcome == VisitOutcome.PASSED:
-        values |= {
-            "dept_head": clean_text(
-                draft.dept_head,
-                field="dept_head",
-                label=label_of("dept_head"),
-                max_len=40,
-                required=True,
-            ),
-            "passed_at": ctx.now,
-            "state": VisitState.OPEN,
-        }
+        values["dept_head"] = clean_text(
+            draft.dept_head,
+            field="dept_head",
+            label=label_of("dept_head"),
+            max_len=40,
+            required=True,
+        )
+    return values | party
+
+
+def create(ctx: Ctx, draft: VisitDraft) -> Visit:
+    values = checked(ctx, draft)
+    if values["outcome"] == VisitOutcome.PASSED:
+        values |= {"passed_at": ctx.now, "state": VisitState.OPEN}
     else:
         values |= {"state": VisitState.CLOSED, "closed_at": ctx.now}
-    return common.create(ctx, Visit, SerialKind.VISIT, **values, **party)
+    return common.create(ctx, Visit, SerialKind.VISIT, **values)
+
+
+def correct(ctx: Ctx, visit_id: int, draft: VisitDraft, reason: str) -> Visit:
+    """修改 a saved visit's facts (services.records.corrections): validated as when it was
+    recorded; serial, time, receptionist and state stay. Its outcome is how it is being
+    dealt with (settled, or passed on until 办结), so it is not corrected."""
+    visit = common.get(ctx, Visit, visit_id)
+    correction_rules.check(ctx, "visit", visit)
+    values = checked(ctx, draft, visit)
+    if values["outcome"] != visit.outcome:
+        raise ValidationError(
+            "outcome", label_of("outcome"), f"保存后不能再改（这条来访是“{visit.outcome}”）"
+        )
+    if visit.state == VisitState.CLOSED and visit.passed_at is not None and not values["result"]:
+        # 办结 wrote the department's result back: it stays required (as in close)
+        raise ValidationError("result", label_of("result"), "已办结的来访不能没有处理结果")
+    correction_rules.write(ctx, visit, values, reason)
+    return visit
 
 
 def close(ctx: Ctx, visit_id: int, result: str) -> Visit:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, func, select
 
@@ -34,7 +34,7 @@ from desk.services.core import audit, settings, sla
 from desk.services.core.calendar import WorkCalendar
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import callback_due, common
+from desk.services.records import callback_due, common, correction_rules
 
 label_of = kinds.WORKORDER.label  # a field's one label (desk.models.kinds)
 
@@ -55,6 +55,7 @@ class WorkOrderDraft:
     reported_at: datetime | None = None  # when the resident reported it, if earlier than now
     visit_id: int | None = None
     call_id: int | None = None
+    room_confirmed: bool = False  # 是否仍然保存为未登记房号？ answered 是
 
 
 @dataclass
@@ -80,12 +81,25 @@ def choice(value: object, enum: type, fieldname: str, label: str):
         raise ValidationError(fieldname, label, f"请从以下选项中选择：{options}") from None
 
 
-def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
-    conf = settings.all_values(ctx.session)
+def checked(
+    ctx: Ctx,
+    draft: WorkOrderDraft,
+    before: WorkOrder | None = None,
+    conf: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns ``draft`` fills, validated: the one set of rules for a new order and for
+    a correction of ``before`` (the stored order). ``created_at`` is the intake — for a
+    correction the stored one: its time is not corrected. What was stored is kept without
+    being judged again by today's rules (an appointment now past, a category since taken
+    off the list, an unregistered room). Deadlines are left to the caller; ``conf``: the
+    settings, when the caller has read them already."""
+    conf = conf if conf is not None else settings.all_values(ctx.session)
     urgency = choice(draft.urgency, Urgency, "urgency", label_of("urgency"))
     channel = choice(draft.channel, Channel, "channel", label_of("channel"))
     categories = conf["lists.workorder.categories"]
-    if draft.category not in categories:
+    if draft.category not in categories and not correction_rules.kept(
+        before, "category", draft.category
+    ):
         raise ValidationError(
             "category", label_of("category"), f"请从以下类别中选择：{'、'.join(categories)}"
         )
@@ -104,30 +118,52 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
         phone=draft.phone,
         resident_id=draft.resident_id,
         label_of=label_of,
+        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
         place=location,
     )
     if not party["room_text"] and not location:
         room, place = label_of("room_text"), label_of("location")
         raise ValidationError("room", room, f"请填写{room}，或在“{place}”写明公共区域")
-    intake = ctx.now
-    if draft.reported_at is not None:
+    intake = ctx.now if before is None else before.created_at
+    if draft.reported_at is not None and draft.reported_at != intake:
+        if before is not None:
+            raise ValidationError("reported_at", label_of("created_at"), "保存后不能再改")
         intake = check_not_future(
             draft.reported_at, now=ctx.now, field="reported_at", label=label_of("created_at")
         )
-    start = intake
-    if draft.appointment_at is not None:
-        if draft.appointment_at < ctx.now - timedelta(minutes=5):
-            raise ValidationError("appointment_at", label_of("appointment_at"), "不能早于现在")
-        # an agreed visit: the limits run from the appointment, not from the phone call
-        start = max(intake, draft.appointment_at)
+    appointment = draft.appointment_at
+    if (
+        appointment is not None
+        and appointment < ctx.now - timedelta(minutes=5)
+        and not correction_rules.kept(before, "appointment_at", appointment)
+    ):
+        raise ValidationError("appointment_at", label_of("appointment_at"), "不能早于现在")
+    return {
+        "created_at": intake,
+        "description": description,
+        "category": draft.category,
+        "urgency": urgency,
+        "channel": channel,
+        "location": location,
+        "is_paid": bool(draft.is_paid),
+        "appointment_at": appointment,
+        **party,
+    }
+
+
+def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
+    conf = settings.all_values(ctx.session)
+    values = checked(ctx, draft, conf=conf)
+    # an agreed visit: the limits run from the appointment, not from the phone call
+    start = limits_start(SimpleNamespace(**values))
     response_due, completion_due = sla.workorder_deadlines(
-        start, urgency, conf, WorkCalendar.load(ctx.session)
+        start, values["urgency"], conf, WorkCalendar.load(ctx.session)
     )
     running = clock(
         SimpleNamespace(
             state=W.NEW,
-            created_at=intake,
-            appointment_at=draft.appointment_at,
+            created_at=values["created_at"],
+            appointment_at=values["appointment_at"],
             arrived_at=None,
             response_due=response_due,
             completion_due=completion_due,
@@ -140,14 +176,7 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
         ctx,
         WorkOrder,
         SerialKind.WORK_ORDER,
-        created_at=intake,
-        description=description,
-        category=draft.category,
-        urgency=urgency,
-        channel=channel,
-        location=location,
-        is_paid=bool(draft.is_paid),
-        appointment_at=draft.appointment_at,
+        **values,
         response_due=response_due,
         completion_due=completion_due,
         completion_from=start,
@@ -155,8 +184,38 @@ def create(ctx: Ctx, draft: WorkOrderDraft) -> WorkOrder:
         overdue_at=running.due,
         visit_id=draft.visit_id,
         call_id=draft.call_id,
-        **party,
     )
+
+
+def correct(ctx: Ctx, order_id: int, draft: WorkOrderDraft, reason: str) -> WorkOrder:
+    """修改 a saved order's facts (services.records.corrections): validated as at intake;
+    serial, intake time, receptionist, links and state stay. A new urgency or appointment
+    moves the deadlines as intake would have set them (after 返工 the completion limit
+    still runs from the reopening), and the stored clock follows (lists filter by it)."""
+    order = common.get(ctx, WorkOrder, order_id)
+    correction_rules.check(ctx, "workorder", order)
+    conf = settings.all_values(ctx.session)
+    values = checked(ctx, draft, order, conf)
+    if values["is_paid"] != order.is_paid and order.total_fee is not None:
+        raise ValidationError("is_paid", label_of("is_paid"), "已经记了费用，不能再改")
+    completion_from = order.completion_from
+    if values["urgency"] != order.urgency or values["appointment_at"] != order.appointment_at:
+        calendar = WorkCalendar.load(ctx.session)
+        start = limits_start(SimpleNamespace(**values))
+        response_due, completion_due = sla.workorder_deadlines(
+            start, values["urgency"], conf, calendar
+        )
+        if order.rework_count == 0 or completion_from is None:
+            completion_from = start
+        else:  # reopened: its completion limit began at the 返工
+            _, completion_due = sla.workorder_deadlines(
+                completion_from, values["urgency"], conf, calendar
+            )
+        values |= {"response_due": response_due, "completion_due": completion_due}
+    correction_rules.write(ctx, order, values, reason)
+    order.completion_from = completion_from  # the clock's bookkeeping, as in rework
+    _stamp(order)
+    return order
 
 
 def _move(

@@ -19,6 +19,7 @@ from desk.models import (
     AuditEvent,
     Callback,
     LoanItem,
+    Resident,
     Staff,
     kinds,
 )
@@ -26,6 +27,7 @@ from desk.models.enums import AuditAction, CallType, MessageState, RecordState
 from desk.models.errors import NotFoundError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
 from desk.services.core import sla
+from desk.services.records import correction_rules
 
 # field → label, in the order the detail shows them; fields not listed are not shown
 # each kind's fields in the detail's order, with their one label (desk.models.kinds)
@@ -36,6 +38,10 @@ LABELS: dict[str, dict[str, str]] = {key: k.labels for key, k in kinds.KINDS.ite
 TIMELINE_KINDS = {k.title: k.key for k in kinds.KINDS.values()}
 # fields holding a colleague's id (kinds.Field.names): shown by the colleague's name
 _STAFF_FIELDS = {f.name for k in kinds.KINDS.values() for f in k.fields if f.names == "staff"}
+# the links to the registry a correction of who and where logs beside the typed text: the
+# flat follows 房号 (whose own row shows the change), the resident is shown by name
+_HIDDEN_HISTORY = {"unit_id"}
+_LINK_LABELS = {"resident_id": "住户资料"}  # not 住户: a visit's is_resident
 
 
 @dataclass(frozen=True)
@@ -80,8 +86,16 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def actions_for(kind: str, record: Any) -> list[str]:
-    """The buttons the detail offers from the record's current state."""
+def actions_for(kind: str, record: Any, *, lead: bool = False) -> list[str]:
+    """The buttons the detail offers from the record's current state; 修改 (before 作废)
+    when the person on duty may correct it — a 主管 or 经理 when ``lead``."""
+    found = _state_actions(kind, record)
+    if correction_rules.refusal_for(kind, record, lead=lead) is None:
+        found.insert(found.index("作废") if "作废" in found else len(found), "修改")
+    return found
+
+
+def _state_actions(kind: str, record: Any) -> list[str]:
     if kind == "workorder":
         return allowed_actions(WORK_ORDER_FLOW, record.state)
     if kind == "complaint":
@@ -109,7 +123,11 @@ def actions_for(kind: str, record: Any) -> list[str]:
     return found
 
 
-def record_detail(session: Session, kind: str, record_id: int) -> Detail:
+def record_detail(
+    session: Session, kind: str, record_id: int, *, staff_id: int | None = None
+) -> Detail:
+    """``kind``'s record as the detail shows it, with the actions open to ``staff_id``
+    (who is on duty: a 主管 or 经理 may correct more; None counts as a 前台)."""
     model = MODELS[kind]
     record = session.get(model, record_id)
     if record is None:
@@ -134,17 +152,21 @@ def record_detail(session: Session, kind: str, record_id: int) -> Detail:
         .where(AuditEvent.entity == kind, AuditEvent.entity_id == record_id)
         .order_by(AuditEvent.id)  # type: ignore[arg-type]
     ).all()
+    names = _history_names(session, kind, events, staff)
     history = [
         HistoryRow(
             at=e.at,
             who=staff.get(e.staff_id, "") if e.staff_id is not None else "",
             action=e.action.value,
-            field="" if e.action == AuditAction.CREATE else labels.get(e.field, e.field),
-            old=_history_value(e.field, e.old, staff),
-            new=_history_value(e.field, e.new, staff),
+            field=""
+            if e.action == AuditAction.CREATE
+            else labels.get(e.field, _LINK_LABELS.get(e.field, e.field)),
+            old=_history_value(e.field, e.old, names),
+            new=_history_value(e.field, e.new, names),
             reason=e.reason,
         )
         for e in events
+        if e.field not in _HIDDEN_HISTORY
     ]
     clock = _stored_clock(kind, record)
     marks = sla.marks(clock, sla.near_fraction(session)) if clock is not None else None
@@ -154,7 +176,7 @@ def record_detail(session: Session, kind: str, record_id: int) -> Detail:
         record.serial,
         show_value(record.state),
         fields,
-        actions_for(kind, record),
+        actions_for(kind, record, lead=correction_rules.is_lead(session, staff_id)),
         history,
         amber_at=marks.amber_at if marks is not None else None,
         red_at=marks.red_at if marks is not None else None,
@@ -170,11 +192,32 @@ def _stored_clock(kind: str, record: Any) -> sla.Clock | None:
     return None
 
 
-def _history_value(field: str, text: str | None, staff: dict[int, str]) -> str:
+def _history_names(
+    session: Session, kind: str, events: Any, staff: dict[int, str]
+) -> dict[str, dict[int, str]]:
+    """The names the history shows for ids (colleagues, a loan's item, a resident):
+    field → id → name; only what the events name is read."""
+    names: dict[str, dict[int, str]] = {f: staff for f in _STAFF_FIELDS}
+    looked_up: dict[str, Any] = {"resident_id": Resident}
+    if kind == "loan":
+        looked_up["item_id"] = LoanItem
+    for field, model in looked_up.items():
+        ids = {
+            int(text)
+            for e in events
+            if e.field == field
+            for text in (e.old, e.new)
+            if text is not None and text.isdigit()
+        }
+        names[field] = {i: row.name for i in ids if (row := session.get(model, i)) is not None}
+    return names
+
+
+def _history_value(field: str, text: str | None, names: dict[str, dict[int, str]]) -> str:
     if text is None:
         return ""
-    if field in _STAFF_FIELDS and text.isdigit():
-        return staff.get(int(text), text)
+    if field in names and text.isdigit():
+        return names[field].get(int(text), text)
     if len(text) >= 19 and text[4] == "-" and text[10] == " ":
         return text[:16]  # "2026-11-22 09:30:00" → minutes are enough on screen
     return text

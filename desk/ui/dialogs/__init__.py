@@ -4,6 +4,8 @@ The file choosers are made here and only here (as message boxes are in ``desk.ui
 so tests replace one function with ``monkeypatch`` instead of driving a native dialog.
 Callers use them through the module (``dialogs.ask_save_path(...)``) so a patch applies.
 The small ``ask_…`` dialogs run through ``answer_of``, which deletes each one after use.
+Every dialog that collects input is a ``form_dialog.FormDialog``: it opens in its first field,
+Enter accepts it when valid, Esc asks before throwing typing away.
 """
 
 from __future__ import annotations

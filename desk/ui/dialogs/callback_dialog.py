@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -24,13 +23,18 @@ from PySide6.QtWidgets import (
 
 from desk.models import kinds
 from desk.models.enums import CallbackWay, Satisfaction
+from desk.models.errors import ValidationError
+from desk.models.validation import clean_text
 from desk.services.records.callbacks import CallbackResult
 from desk.ui.dialogs import answer_of
+from desk.ui.dialogs.form_dialog import FormDialog
 
 label_of = kinds.CALLBACK.label  # a field's one label (desk.models.kinds)
 
 
-class CallbackDialog(QDialog):
+class CallbackDialog(FormDialog):
+    """Enter in 回访结果 (Ctrl+Enter in 住户意见) records it; Esc asks before losing typing."""
+
     def __init__(
         self,
         parent: QWidget | None = None,
@@ -40,6 +44,7 @@ class CallbackDialog(QDialog):
         about: str = "",
     ) -> None:
         super().__init__(parent)
+        self.typed_before = previous is not None  # asked again with the refused answer
         self.setWindowTitle(self.tr("回访 {0}").format(serial).strip())
         self.setMinimumWidth(420)
         # the last save's refusal, on top where it is read first
@@ -101,6 +106,19 @@ class CallbackDialog(QDialog):
             self.tr("不满意：保存后报修单转为返工、投诉升级处理。") if unhappy else ""
         )
         self.warning.setVisible(unhappy)
+
+    def accept(self) -> None:
+        """Refuse a 住户意见 the service would refuse (too long), saying so on top."""
+        try:
+            clean_text(
+                self.comment.toPlainText(), field="", label=label_of("comment"), max_len=1000
+            )
+        except ValidationError as exc:
+            self.error.setText(str(exc))  # what was typed stays
+            self.error.setVisible(True)
+            self.comment.setFocus()
+            return
+        super().accept()
 
     def result_values(self) -> CallbackResult:
         return CallbackResult(

@@ -4,7 +4,8 @@ Each ``ask_*`` function opens its dialog and returns what was typed, or None whe
 cancelled; the tab calls them through this module so tests replace them with
 ``monkeypatch``. Required fields and lengths are checked before the dialog closes, and
 a dialog can be opened again with the values and the service's ``ValidationError``, so
-nothing typed is lost when a save is refused.
+nothing typed is lost when a save is refused. The keys are ``FormDialog``'s: Enter (Ctrl+Enter
+in a multi-line field) accepts a valid dialog, Esc asks before losing what was typed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desk.models.enums import ESCALATION_ORDER, EscalationLevel
 from desk.models.errors import ValidationError
 from desk.ui.dialogs import answer_of
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import error_label, show_error
 
 TEXT_LINES = 4  # height of a multi-line field, in lines
@@ -51,7 +52,7 @@ def next_level(level: EscalationLevel | str) -> EscalationLevel | None:
     return ESCALATION_ORDER[index + 1] if index + 1 < len(ESCALATION_ORDER) else None
 
 
-class ComplaintActionDialog(QDialog):
+class ComplaintActionDialog(FormDialog):
     """A form of labelled fields with an error line under each, and 确定/取消."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
@@ -114,6 +115,7 @@ class ComplaintActionDialog(QDialog):
 
     def show_service_error(self, exc: ValidationError) -> None:
         """The service's reason under its field (or under the form), cursor there."""
+        self.typed_before = True  # the dialog holds the refused answer: Esc asks first
         found = self._fields.get(exc.field)
         if found is None:
             show_error(self.general_error, str(exc))

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.ui.dialogs import answer_of
+from desk.ui.dialogs.form_dialog import FormDialog
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class DutyChoice:
     shift_name: str
 
 
-class DutyDialog(QDialog):
+class DutyDialog(FormDialog):
     def __init__(
         self,
         people: list[tuple[int, str]],

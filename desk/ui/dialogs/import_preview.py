@@ -6,7 +6,8 @@ long list and matching every row is a long read, and saves at the desk must not 
 behind it. Nothing is written until 导入, which applies the plan shown in one write
 transaction (``Ops.write``: all rows or none; the screens refresh on its
 ``Ops.changed``). A changed column choice plans again; answers to an older choice are
-dropped.
+dropped. Enter in a column choice is 导入 (when it can import); Enter in the rows closes
+nothing; Esc after a column was changed asks first (``FormDialog``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -51,6 +51,7 @@ from desk.services.io.resident_import import (
     RawTable,
 )
 from desk.ui import dialogs, msgbox
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import error_label, show_error
 from desk.ui.ops import Ops
 
@@ -164,7 +165,7 @@ def _plan(ctx: Ctx, raw: RawTable, mapping: dict[str, int], phones_mode: str) ->
     return resident_import.plan_import(ctx.session, raw, mapping, phones_mode=phones_mode)
 
 
-class ImportPreviewDialog(QDialog):
+class ImportPreviewDialog(FormDialog):
     """``ImportPreviewDialog(ops, path, parent=None)``: ``planned`` is emitted each time a
     plan is shown (or refused), ``imported(ImportResult)`` after the import committed (the
     dialog then accepts); the import is stamped with who is on duty."""
@@ -309,6 +310,8 @@ class ImportPreviewDialog(QDialog):
             combo.setCurrentIndex(combo.findData(mapping[field]) if field in mapping else 0)
             combo.blockSignals(False)
         self.mapping_box.setEnabled(True)
+        self.mark_clean()  # the columns as guessed: nothing changed yet
+        self.focus_first_field()
         self._show_plan(plan, problem)
 
     def _read_failed(self, exc: BaseException) -> None:
@@ -396,6 +399,10 @@ class ImportPreviewDialog(QDialog):
         self.cancel_button.setEnabled(not self.applying)  # the import's answer needs the dialog
 
     # --- writing ---------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        if self.import_button.isEnabled():  # else the summary says why there is nothing
+            self.apply()
 
     def apply(self) -> None:
         """导入: write exactly the plan shown, in one transaction."""

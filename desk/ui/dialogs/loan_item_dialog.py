@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from desk.models.enums import LoanKind
+from desk.services.records.loans import CatalogueItem
 from desk.ui.dialogs import answer_of
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import error_label, show_error
 
 
@@ -28,10 +30,23 @@ class NewItem:
     kind: LoanKind
 
 
-class LoanItemDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+@dataclass(frozen=True)
+class ItemChange:
+    """修改物品: how many the office owns, the deposit, and whether it is still lent."""
+
+    stock: int
+    deposit: str
+    active: bool
+
+
+class LoanItemDialog(FormDialog):
+    """新增物品, or with ``existing`` 修改物品: its name and kind stay, the rest is changed."""
+
+    def __init__(
+        self, parent: QWidget | None = None, existing: CatalogueItem | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("新增物品"))
+        self.setWindowTitle(self.tr("新增物品") if existing is None else self.tr("修改物品"))
         self.name = QLineEdit()
         self.name.setMaxLength(40)
         self.name.setPlaceholderText(self.tr("如 梯子、推车、天台钥匙"))
@@ -48,6 +63,15 @@ class LoanItemDialog(QDialog):
         form.addRow(self.tr("类别"), self.kind)
         form.addRow(self.tr("数量"), self.stock)
         form.addRow(self.tr("押金（元）"), self.deposit)
+        self.stopped = QCheckBox(self.tr("不再出借（已坏、已丢或不再提供）"))
+        if existing is not None:
+            self.name.setText(existing.name)
+            self.kind.setCurrentIndex(self.kind.findData(existing.kind))
+            for fixed in (self.name, self.kind):
+                fixed.setEnabled(False)  # a new name is a new item: its loans keep theirs
+            self.stock.setValue(existing.stock)
+            self.deposit.setText(f"{existing.deposit:.2f}")
+            form.addRow("", self.stopped)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -63,6 +87,9 @@ class LoanItemDialog(QDialog):
     def _guess_kind(self, text: str) -> None:
         if "钥匙" in text:
             self.kind.setCurrentIndex(self.kind.findData(LoanKind.KEY))
+
+    def submit(self) -> None:
+        self._accept()
 
     def _accept(self) -> None:
         if not self.name.text().strip():
@@ -84,7 +111,17 @@ def ask_new_item(parent: QWidget | None) -> NewItem | None:
     return answer_of(LoanItemDialog(parent), LoanItemDialog.values)
 
 
-class ReturnDialog(QDialog):
+def ask_item_change(parent: QWidget | None, item: CatalogueItem) -> ItemChange | None:
+    """修改物品 of ``item``; None = cancelled."""
+
+    def change(dialog: LoanItemDialog) -> ItemChange:
+        new = dialog.values()
+        return ItemChange(new.stock, new.deposit, not dialog.stopped.isChecked())
+
+    return answer_of(LoanItemDialog(parent, item), change)
+
+
+class ReturnDialog(FormDialog):
     """归还: the condition the item came back in and the deposit handed back, in one step."""
 
     def __init__(self, deposit: str, parent: QWidget | None = None) -> None:

@@ -3,7 +3,8 @@
 The form closes only after the write transaction committed (an operation on ``Ops.write``,
 stamped with who is on duty; the screens refresh on its ``Ops.changed``). Until then, and
 on any error, what was typed stays: a ``ValidationError`` is shown under its field, a storage
-error (database locked, disk full …) in a message box.
+error (database locked, disk full …) in a message box. Enter in a one-line field (Ctrl+Enter in
+备注) saves, as 保存 does; Esc asks before throwing typing away (``FormDialog``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -30,6 +30,7 @@ from desk.services.core.context import Ctx
 from desk.services.records import residents
 from desk.services.records.residents import ResidentDetail, ResidentDraft
 from desk.ui import msgbox
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import error_label, show_error
 from desk.ui.ops import Ops
 
@@ -37,7 +38,7 @@ from desk.ui.ops import Ops
 FIELD_ORDER = ("room", "name", "role", "phones", "moved_in", "notes")
 
 
-class ResidentFormDialog(QDialog):
+class ResidentFormDialog(FormDialog):
     """``ResidentFormDialog(ops, detail=None, parent=None, room="")``: a new resident (in
     ``room`` when given) or ``detail`` edited. ``saved(resident_id)`` is emitted after the
     commit, just before the dialog closes."""
@@ -124,7 +125,15 @@ class ResidentFormDialog(QDialog):
             self.notes_edit.setPlainText(detail.notes)
         else:
             self.room_edit.setText(room)
-        (self.name_edit if room and detail is None else self.room_edit).setFocus()
+
+    def first_field(self) -> QWidget:
+        # a new resident in a flat already searched for starts at 姓名
+        return (
+            self.name_edit if self.room_edit.text() and self.resident_id is None else self.room_edit
+        )
+
+    def submit(self) -> None:
+        self.save()  # the service checks the fields; its refusal shows under the field
 
     def draft(self) -> ResidentDraft:
         return ResidentDraft(
@@ -186,7 +195,7 @@ class ResidentFormDialog(QDialog):
             super().reject()
 
 
-class MoveOutDialog(QDialog):
+class MoveOutDialog(FormDialog):
     """迁出: the day the resident left (today by default, never before moving in)."""
 
     def __init__(self, detail: ResidentDetail, today: date, parent: QWidget | None = None):

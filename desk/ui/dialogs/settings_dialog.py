@@ -1,12 +1,12 @@
 """设置: the office's settings — name, greeting, shifts, time limits, categories — as text
-a supervisor can read; each is checked before anything is stored, all in one save."""
+a supervisor can read; each is checked before anything is stored, all in one save. Enter
+in a setting saves them all; Esc with a change not saved asks first (``FormDialog``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from desk.models.errors import ValidationError
 from desk.services.records import settings_text
 from desk.services.records.settings_text import SettingRow
 from desk.ui import backups, msgbox
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import FieldErrors, error_label
 from desk.ui.ops import Ops
 
@@ -29,7 +30,7 @@ from desk.ui.ops import Ops
 FOLDER_SETTINGS = frozenset({"backup.folder"})
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(FormDialog):
     """Saved by whoever is on duty (``ops.desk.duty``): the services refuse anyone below
     主管. The window and the open forms follow the save's changes (kind ``setting``)."""
 
@@ -74,6 +75,8 @@ class SettingsDialog(QDialog):
             self.form.addRow(err)
             self.errors.add(row.key, err, edit)
             self.edits[row.key] = edit
+        self.mark_clean()  # the settings as stored: nothing changed yet
+        self.focus_first_field()
 
     def _with_picker(self, edit: QLineEdit) -> QWidget:
         button = QPushButton(self.tr("选择…"))
@@ -90,11 +93,15 @@ class SettingsDialog(QDialog):
         if chosen is not None:
             edit.setText(str(chosen))
 
+    def submit(self) -> None:
+        self.save()
+
     def save(self) -> None:
         self.errors.clear()
         texts = {key: edit.text() for key, edit in self.edits.items()}
 
         def done(changed: list[str]) -> None:
+            self.mark_clean()  # stored: closing loses nothing now
             msgbox.info(
                 self,
                 self.tr("设置"),

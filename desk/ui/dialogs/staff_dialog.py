@@ -1,5 +1,8 @@
 """人员: the office's staff — add a colleague, or mark one who has left (停用; their records
-keep their name). Handing over needs a second person, so a new office starts here."""
+keep their name). Handing over needs a second person, so a new office starts here.
+
+The cursor starts in 姓名 and Enter there adds the colleague (never 停用所选); Esc with a
+name typed asks before closing (``FormDialog``)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -27,11 +29,12 @@ from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx
 from desk.services.records import staff
 from desk.ui import msgbox
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import error_label, show_error
 from desk.ui.ops import Ops
 
 
-class StaffDialog(QDialog):
+class StaffDialog(FormDialog):
     """Changes are made by whoever is on duty (``ops.desk.duty``); the list follows every
     change to the staff, the window's 值班人员 list too."""
 
@@ -57,7 +60,6 @@ class StaffDialog(QDialog):
         self.role.addItems([r.value for r in StaffRole])
         self.add_button = QPushButton(self.tr("添加"))
         self.add_button.clicked.connect(self.add)
-        self.name.returnPressed.connect(self.add)
         self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("姓名"), self.name)
@@ -78,6 +80,12 @@ class StaffDialog(QDialog):
         ops.changed.connect(self._changed)
         self.reload()
 
+    def first_field(self) -> QWidget:
+        return self.name  # the list above is to read; adding is what is typed
+
+    def submit(self) -> None:
+        self.add()
+
     def reload(self) -> None:
         def load(ctx: Ctx) -> list[tuple[int, str, str]]:
             return [(s.id, s.name, s.role.value) for s in staff.active(ctx)]  # type: ignore[misc]
@@ -96,8 +104,10 @@ class StaffDialog(QDialog):
             self.table.setItem(row, 1, QTableWidgetItem(role))
 
     def _write(self, fn: Callable[..., object], *args: object) -> None:
-        def done(_result: object) -> None:
-            self.name.clear()  # the list reloads on the change
+        def done(_result: object) -> None:  # the list reloads on the change
+            if fn is staff.add:  # a name typed meanwhile stays when someone is 停用
+                self.name.clear()
+                self.mark_clean()  # added: nothing typed is left to lose
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):

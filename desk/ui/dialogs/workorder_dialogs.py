@@ -3,6 +3,8 @@
 Each dialog has an ``ask_…`` function returning the answer (None = cancelled), so tests
 replace one function. The dialogs take the previous answer and an error line: when the
 service refuses an answer, the tab asks again with what was typed and the reason shown.
+What the dialog can tell itself (a required field left empty) it says before closing; the
+keys are ``FormDialog``'s (Enter accepts a valid dialog, Esc asks before losing typing).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -32,9 +33,10 @@ from PySide6.QtWidgets import (
 
 from desk.models import kinds
 from desk.models.errors import ValidationError
-from desk.models.validation import parse_money
+from desk.models.validation import clean_text, parse_money
 from desk.services.records.workorders import Completion, MaterialLine
 from desk.ui.dialogs import answer_of
+from desk.ui.dialogs.form_dialog import FormDialog
 
 MATERIAL_COLUMNS = ("名称", "数量", "单价（元）", "金额（元）")
 NAME, QUANTITY, PRICE, AMOUNT = range(4)
@@ -42,11 +44,13 @@ NAME, QUANTITY, PRICE, AMOUNT = range(4)
 label_of = kinds.WORKORDER.label  # a field's one label (desk.models.kinds)
 
 
-class WorkOrderActionDialog(QDialog):
-    """A form dialog: the service's last refusal on top, rows, then ``ok_text`` / 取消."""
+class WorkOrderActionDialog(FormDialog):
+    """A form dialog: the service's last refusal on top, rows, then ``ok_text`` / 取消.
+    ``problem`` names a field that cannot be right; 确定 and Enter show it on top."""
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str, error: str) -> None:
         super().__init__(parent)
+        self.typed_before = bool(error)  # asked again with the refused answer
         self.setWindowTitle(self.tr(title))
         self.setMinimumWidth(420)
         self.error = QLabel(error)
@@ -68,6 +72,31 @@ class WorkOrderActionDialog(QDialog):
 
     def add_row(self, label: str, widget: QWidget) -> None:
         self.form.addRow(self.tr(label), widget)
+
+    def problem(self) -> tuple[QWidget, str] | None:
+        """The first field the service would refuse, and why; None when all can go."""
+        return None
+
+    def accept(self) -> None:
+        found = self.problem()
+        if found is None:
+            super().accept()
+            return
+        widget, reason = found
+        self.error.setText(reason)  # what was typed stays
+        self.error.setVisible(True)
+        widget.setFocus()
+
+
+def _check(
+    widget: QWidget, text: str, label: str, max_len: int, required: bool = False
+) -> tuple[QWidget, str] | None:
+    """``widget`` and the service's reason when ``text`` would be refused (clean_text)."""
+    try:
+        clean_text(text, field="", label=label, max_len=max_len, required=required)
+    except ValidationError as exc:
+        return widget, str(exc)
+    return None
 
 
 def _text_box(text: str, height: int = 70) -> QPlainTextEdit:
@@ -96,6 +125,9 @@ class DispatchDialog(WorkOrderActionDialog):
 
     def answer(self) -> str:
         return self.assignee.currentText().strip()
+
+    def problem(self) -> tuple[QWidget, str] | None:
+        return _check(self.assignee, self.answer(), label_of("assignee"), 60, required=True)
 
 
 def ask_assignee(
@@ -242,6 +274,15 @@ class CompletionDialog(WorkOrderActionDialog):
             )
         )
 
+    def problem(self) -> tuple[QWidget, str] | None:
+        return _check(self.cause, self.cause.text(), label_of("cause"), 1000) or _check(
+            self.work_done,
+            self.work_done.toPlainText(),
+            label_of("work_done"),
+            2000,
+            required=True,
+        )
+
     def answer(self) -> Completion:
         """What was typed, as text: the service reads and checks the numbers."""
         done = Completion(work_done=self.work_done.toPlainText(), cause=self.cause.text())
@@ -274,6 +315,9 @@ class ReworkDialog(WorkOrderActionDialog):
 
     def answer(self) -> str:
         return self.reason.text()
+
+    def problem(self) -> tuple[QWidget, str] | None:
+        return _check(self.reason, self.answer(), "返工原因", 200, required=True)
 
 
 def ask_rework_reason(parent: QWidget | None, previous: str = "", error: str = "") -> str | None:

@@ -29,6 +29,7 @@ Failed = Callable[[BaseException], None]
 
 class DetailPane(QWidget):
     status = Signal(str)  # a line for the window's status bar
+    shown = Signal(object)  # the details.Detail now on the screen
 
     def __init__(
         self,
@@ -102,9 +103,13 @@ class DetailPane(QWidget):
             if generation == self._generation:
                 doable = [a for a in found.actions if a in actions]
                 self.detail.show_detail(dataclasses.replace(found, actions=doable))
+                self.shown.emit(self.detail.detail)
 
+        who = self.ops.desk.duty.staff_id  # a 主管 on duty may correct (修改) more
         self.ops.read(
-            lambda ctx: details.record_detail(ctx.session, kind, record_id), show, on_error
+            lambda ctx: details.record_detail(ctx.session, kind, record_id, staff_id=who),
+            show,
+            on_error,
         )
 
     def clear(self) -> None:

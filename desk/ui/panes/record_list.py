@@ -1,7 +1,7 @@
 """A list of records with its filters: what 来访 … 借用, 回访 and 交接班 show on the right.
 
-A scope (今天/未完成/…), optionally a date range, and a search box that waits
-``SEARCH_DEBOUNCE_MS`` after the last keystroke; the rows page in lazily
+A scope (今天/未完成/…), optionally a date range (typed; 今天/昨天/本周 beside it), and a
+search box that waits ``SEARCH_DEBOUNCE_MS`` after the last keystroke; the rows page in lazily
 (``PagedTableModel``) in the order a header click chose, coloured by the owner's rule, with
 a count and buttons under them (导出Excel… when the owner can export). The row selected
 before a reload is selected again after it, and a repeating tick repaints rows whose colour
@@ -22,24 +22,27 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desk.models.typed_dates import QUICK_RANGES, quick_range
 from desk.services.core.context import Ctx
 from desk.ui import dialogs, msgbox, printing
 from desk.ui.models.paged import PagedTableModel, ViewColumn
 from desk.ui.ops import Ops
+from desk.ui.widgets import date_field
+from desk.ui.widgets.date_field import DateField
 
 SEARCH_DEBOUNCE_MS = 200
 
@@ -128,8 +131,18 @@ class RecordList(QWidget):
         self.scope = QComboBox()
         self.scope.addItems([self.tr(s) for s in self.scopes])
         self.scope.setCurrentIndex(self.scopes.index(scope) if scope is not None else 0)
-        self.date_from = _date_edit() if dates else None
-        self.date_to = _date_edit() if dates else None
+        self.date_from = DateField() if dates else None  # empty: no limit
+        self.date_to = DateField() if dates else None
+        # 今天/昨天/本周 fill 从/到; out of the Tab chain, which stays 从 → 到 → 查找: the
+        # keyboard types 今天 or 昨天 into the fields instead
+        self.quick_dates: list[QToolButton] = []
+        for name in QUICK_RANGES if dates else ():
+            button = QToolButton()
+            button.setText(self.tr(name))
+            button.setToolTip(self.tr("从/到 填为{0}").format(self.tr(name)))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, n=name: self.show_dates(n))
+            self.quick_dates.append(button)
         self.search: QLineEdit | None = None
         if search_hint is not None:
             self.search = QLineEdit()
@@ -148,6 +161,9 @@ class RecordList(QWidget):
             label.setBuddy(widget)
             filters.addWidget(label)
             filters.addWidget(widget, 1 if widget is self.search else 0)
+            if widget is self.date_to:
+                for button in self.quick_dates:
+                    filters.addWidget(button)
         if self.search is None:
             filters.addStretch(1)
         layout.addLayout(filters)
@@ -198,6 +214,7 @@ class RecordList(QWidget):
         for edit in (self.date_from, self.date_to):
             if edit is not None:
                 edit.dateChanged.connect(lambda _d: self.reload())
+                edit.invalid.connect(self.status)  # the list stays without that limit
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
@@ -221,8 +238,8 @@ class RecordList(QWidget):
         """The filters shown, as plain values for the fetch on the DB worker."""
         values: Values = {"scope": self.scopes[self.scope.currentIndex()]}
         if self.date_from is not None and self.date_to is not None:
-            values["date_from"] = _py_date(self.date_from)
-            values["date_to"] = _py_date(self.date_to)
+            values["date_from"] = self.date_from.date()
+            values["date_to"] = self.date_to.date()
         if self.search is not None:
             values["text"] = self.search.text().strip()
         return values
@@ -267,7 +284,7 @@ class RecordList(QWidget):
         for edit, day in ((self.date_from, start), (self.date_to, end)):
             if edit is not None:
                 edit.blockSignals(True)
-                edit.setDate(edit.minimumDate() if day is None else QDate(day))
+                edit.setDate(day)
                 edit.blockSignals(False)
         if self.search is not None:
             self.search.blockSignals(True)
@@ -277,6 +294,17 @@ class RecordList(QWidget):
             self.reload()
         else:
             self.scope.setCurrentIndex(self.scopes.index(scope))  # reloads
+
+    def show_dates(self, name: str) -> None:
+        """今天/昨天/本周 beside the dates: 从/到 filled, the search kept, one load. The
+        scope stays, but 今天 — a day of its own — gives way to 全部, or 昨天 would show
+        nothing."""
+        start, end = quick_range(name, date_field.today())
+        scope = self.scopes[self.scope.currentIndex()]
+        if scope == "今天" and "全部" in self.scopes:
+            scope = "全部"
+        text = self.search.text() if self.search is not None else ""
+        self.show_filtered(scope, start, end, text)
 
     def sort_by_column(self, section: int) -> None:
         """Header click: sort by that column; a second click on it turns the order round."""
@@ -419,20 +447,3 @@ class RecordList(QWidget):
             failed,
             cancelled,
         )
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setSpecialValueText(" ")  # the minimum date shows as blank: no limit
-    edit.setMinimumDate(QDate(2000, 1, 1))
-    edit.setDate(edit.minimumDate())
-    return edit
-
-
-def _py_date(edit: QDateEdit) -> date | None:
-    if edit.date() == edit.minimumDate():
-        return None
-    d = edit.date()
-    return date(d.year(), d.month(), d.day())

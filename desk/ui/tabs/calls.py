@@ -23,7 +23,7 @@ from desk.ui.tabs.record_tab import Op, RecordTab
 class CallsTab(RecordTab):
     kind = "call"
     title = "来电记录"
-    actions = frozenset({"转报修", "转投诉", "已转告", "作废"})
+    actions = frozenset({"转报修", "转投诉", "已转告", "修改", "作废"})
 
     def build_form(self) -> None:
         self.greeting = QLabel()
@@ -94,10 +94,19 @@ class CallsTab(RecordTab):
             caller_name=self.person.text(),
             phone=self.phone.text(),
             room=self.room.text(),
+            room_confirmed=self.room_confirmed(),
             reply=self.reply.toPlainText(),
             message_for_id=self.message_for.currentData() if is_message else None,
             resident_id=self.resident_id,
         )
+
+    def fill_draft(self, draft: CallDraft) -> None:
+        self.fill_party(draft.caller_name, draft.phone, draft.room, draft.resident_id)
+        self.call_type.setCurrentText(draft.call_type)
+        if draft.message_for_id is not None:
+            self.message_for.setCurrentIndex(self.message_for.findData(draft.message_for_id))
+        self.content.setPlainText(draft.content)
+        self.reply.setPlainText(draft.reply)
 
     def save_job(self) -> Op:
         return self.write_job(calls.create_call, self.draft())

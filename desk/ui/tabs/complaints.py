@@ -93,6 +93,12 @@ class OptionalDateTime(QWidget):
         value: datetime = self.edit.dateTime().toPython()  # type: ignore[assignment]
         return value.replace(second=0, microsecond=0)
 
+    def set_value(self, value: datetime | None) -> None:
+        """A stored time (修改): checked and shown; None leaves it switched off."""
+        self.check.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDateTime(QDateTime(value))
+
     def reset(self, suggested: datetime) -> None:
         self.check.setChecked(False)
         self.edit.setDateTime(QDateTime(suggested.replace(second=0, microsecond=0)))
@@ -101,7 +107,8 @@ class OptionalDateTime(QWidget):
 class ComplaintsTab(RecordTab):
     kind = "complaint"
     title = "投诉处理"
-    actions = frozenset({"开始处理", "升级", "答复", "回访", "作废"})  # 回访: the base class
+    # 回访 and 修改: the base class
+    actions = frozenset({"开始处理", "升级", "答复", "回访", "修改", "作废"})
     forms_kind = "complaint"
     tick_ms = TICK_MS  # the list's clock repaints the countdowns and colours
 
@@ -124,14 +131,12 @@ class ComplaintsTab(RecordTab):
         self.add_party_rows()
         self.channel = QComboBox()
         self.channel.addItems([c.value for c in ComplaintChannel])
-        self.add_field(self.channel, "channel")
-        self.category = QComboBox()
-        self.add_field(self.category, "category")
-        self.subtype = QComboBox()
-        self.add_field(self.subtype, "subtype")
         self.severity = QComboBox()
         self.severity.addItems([s.value for s in SEVERITIES])
-        self.add_field(self.severity, "severity")
+        self.add_field_pair(self.channel, "channel", self.severity, "severity")
+        self.category = QComboBox()
+        self.subtype = QComboBox()
+        self.add_field_pair(self.category, "category", self.subtype, "subtype")
         self.severity_note = QLabel()
         self.severity_note.setWordWrap(True)
         self.severity_note.setStyleSheet("color:#7e5109;")
@@ -142,15 +147,15 @@ class ComplaintsTab(RecordTab):
         self.add_field(self.occurred, "occurred_at")
         self.place = QLineEdit()
         self.place.setMaxLength(100)
-        self.add_field(self.place, "occurred_place")
         self.target = QLineEdit()
         self.target.setMaxLength(100)
         self.target.setPlaceholderText(self.tr("被投诉的人或部门"))
-        self.add_field(self.target, "target")
+        self.add_field_pair(self.place, "occurred_place", self.target, "target")
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText(self.tr("听清楚、问清楚：复述确认后如实记录"))
-        self.description.setMinimumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        # four lines to start with, then it scrolls: the fields under it stay in view
+        self.description.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.add_field(self.description, "description")
         self.demand = QLineEdit()
         self.demand.setMaxLength(1000)
@@ -160,11 +165,10 @@ class ComplaintsTab(RecordTab):
         self.add_field(self.deadline, "demand_deadline")
         self.witnesses = QLineEdit()
         self.witnesses.setMaxLength(200)
-        self.add_field(self.witnesses, "witnesses")
         self.department = QLineEdit()
         self.department.setMaxLength(40)
-        self.department.setPlaceholderText(self.tr("如 工程部、客服部、保洁部"))
-        self.add_field(self.department, "department")
+        self.department.setPlaceholderText(self.tr("如 工程部、客服部"))
+        self.add_field_pair(self.witnesses, "witnesses", self.department, "department")
         for line in (self.place, self.target, self.demand, self.witnesses, self.department):
             line.returnPressed.connect(self.save)
         self.severity.currentIndexChanged.connect(lambda _i: self._show_severity_hint())
@@ -255,6 +259,7 @@ class ComplaintsTab(RecordTab):
             channel=self.channel.currentText(),
             complainant=self.person.text(),
             room=self.room.text(),
+            room_confirmed=self.room_confirmed(),
             phone=self.phone.text(),
             resident_id=self.resident_id,
             subtype=self.subtype.currentText(),
@@ -268,6 +273,21 @@ class ComplaintsTab(RecordTab):
             visit_id=self.carried.visit_id if self.carried else None,
             call_id=self.carried.call_id if self.carried else None,
         )
+
+    def fill_draft(self, draft: ComplaintDraft) -> None:
+        self.fill_party(draft.complainant, draft.phone, draft.room, draft.resident_id)
+        self.channel.setCurrentText(str(draft.channel))
+        self.severity.setCurrentText(str(draft.severity))
+        self.category.setCurrentIndex(max(self.category.findText(draft.category), 0))
+        self.subtype.setCurrentIndex(max(self.subtype.findText(draft.subtype), 0))
+        self.occurred.set_value(draft.occurred_at)
+        self.place.setText(draft.occurred_place)
+        self.target.setText(draft.target)
+        self.description.setPlainText(draft.description)
+        self.demand.setText(draft.demand)
+        self.deadline.set_value(draft.demand_deadline)
+        self.witnesses.setText(draft.witnesses)
+        self.department.setText(draft.department)
 
     def save_job(self) -> Op:
         return self.write_job(complaints.create, self.draft())

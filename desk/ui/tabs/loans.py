@@ -11,6 +11,7 @@ from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
+    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desk.models import kinds
 from desk.services.core.changes import Changes
-from desk.services.core.context import local_now
+from desk.services.core.context import Ctx, local_now
 from desk.services.io import paper_forms
 from desk.services.records import loans
 from desk.services.records.loans import LoanDraft
@@ -34,7 +35,7 @@ DEFAULT_LOAN_HOURS = 2
 class LoansTab(RecordTab):
     kind = "loan"
     title = "物品借用"
-    actions = frozenset({"归还", "作废"})
+    actions = frozenset({"归还", "修改", "作废"})
     forms_kind = "loan"
     shows = frozenset({"loanitem"})  # the item's name in the list
 
@@ -57,7 +58,15 @@ class LoansTab(RecordTab):
         self.add_field(self.remarks, "remarks")
         self.add_item_button = QPushButton(self.tr("新增物品…"))
         self.add_item_button.clicked.connect(self.add_item)
-        self.form.addRow(self.add_item_button)
+        self.change_item_button = QPushButton(self.tr("修改物品…"))
+        self.change_item_button.setToolTip(self.tr("改上面选中物品的数量、押金，或不再出借"))
+        self.change_item_button.clicked.connect(self.change_item)
+        item_buttons = QHBoxLayout()
+        item_buttons.addWidget(self.add_item_button)
+        item_buttons.addWidget(self.change_item_button)
+        item_buttons.addStretch(1)
+        self.form.addRow(item_buttons)
+        self.catalogue: dict[int, loans.CatalogueItem] = {}
         self._reset_expected()
         self.load_catalogue()
 
@@ -70,6 +79,8 @@ class LoansTab(RecordTab):
     def load_catalogue(self) -> None:
         def show(items: list[loans.CatalogueItem]) -> None:
             current = self.item.currentData()
+            self.catalogue = {it.id: it for it in items}
+            self.change_item_button.setEnabled(bool(items))
             self.item.clear()
             for it in items:
                 self.item.addItem(
@@ -98,6 +109,25 @@ class LoansTab(RecordTab):
             failed,
         )
 
+    def change_item(self) -> None:
+        """修改物品: the item chosen above — how many, the deposit, or no longer lent."""
+        item = self.catalogue.get(self.item.currentData())
+        if item is None:
+            return
+        change = loan_item_dialog.ask_item_change(self, item)
+        if change is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("没有保存"), str(exc))
+
+        def job(ctx: Ctx) -> object:
+            return loans.update_item(
+                ctx, item.id, stock=change.stock, deposit=change.deposit, active=change.active
+            )
+
+        self.ops.write(job, None, failed)  # the catalogue reloads on ops.changed
+
     def has_input(self) -> bool:
         return self.party_has_input() or bool(self.deposit.text() or self.remarks.text())
 
@@ -111,16 +141,25 @@ class LoansTab(RecordTab):
     def draft(self) -> LoanDraft:
         expected: datetime = self.expected.dateTime().toPython()  # type: ignore[assignment]
         return LoanDraft(
-            item_id=self.item.currentData() or 0,
+            item_id=self.item.currentData(),  # None: nothing to choose from
             borrower=self.person.text(),
             expected_return_at=expected.replace(second=0, microsecond=0),
             quantity=self.quantity.value(),
             room=self.room.text(),
+            room_confirmed=self.room_confirmed(),
             phone=self.phone.text(),
             resident_id=self.resident_id,
             deposit=self.deposit.text() or None,
             remarks=self.remarks.text(),
         )
+
+    def fill_draft(self, draft: LoanDraft) -> None:
+        self.item.setCurrentIndex(self.item.findData(draft.item_id))
+        self.quantity.setValue(draft.quantity)
+        self.fill_party(draft.borrower, draft.phone, draft.room, draft.resident_id)
+        self.deposit.setText("" if draft.deposit is None else str(draft.deposit))
+        self.expected.setDateTime(QDateTime(draft.expected_return_at))
+        self.remarks.setText(draft.remarks)
 
     def save_job(self) -> Op:
         return self.write_job(loans.lend, self.draft())

@@ -1,5 +1,5 @@
-"""What the five desk tabs share: the entry form on the left, the list on the right, the
-detail below — three panes (``desk.ui.panes``) — and the hooks a kind fills in.
+"""What the five desk tabs share: the entry form on the left, the list on the right and the
+detail under the list — three panes (``desk.ui.panes``) — and the hooks a kind fills in.
 
 A tab subclass supplies its form (``build_form``), how to save it (``save_job``), its list
 columns and its actions. Everything touching the database is an operation — a function of
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -30,11 +31,12 @@ from PySide6.QtWidgets import (
 from desk.reports.form_data import Form
 from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx, local_now
-from desk.services.records import callbacks, carry
+from desk.services.records import callbacks, carry, corrections
 from desk.services.views import list_export, lists
 from desk.services.views.resident_search import Match
 from desk.ui import msgbox, printing
 from desk.ui.dialogs import callback_dialog
+from desk.ui.dialogs.text_question import ask_text
 from desk.ui.field_errors import ask_reason
 from desk.ui.form_drafts import FormDrafts
 from desk.ui.models.paged import ViewColumn
@@ -77,9 +79,10 @@ class RecordTab(QWidget):
         self.form_pane = RecordForm(
             ops,
             self.kind,
-            save_job=self.save_job,
+            save_job=self._form_job,
             clear_form=self.clear_form,
             has_input=self.has_input,
+            room_text=lambda: self.room.text(),  # every desk form has 房号 (add_party_rows)
         )
         self.form_pane.saved.connect(self.saved)
         self.form_pane.status.connect(self.status)
@@ -129,19 +132,27 @@ class RecordTab(QWidget):
         self.detail_pane.status.connect(self.status)
         self.detail = self.detail_pane.detail
         self.detail.action_requested.connect(self.run_action)
+        self.detail_pane.shown.connect(self._detail_shown)
+        self._focus_action_of: int | None = None  # Enter on this row: its main action next
+        # save and stay: the record just saved is shown, its actions one key away
+        self.form_pane.saved.connect(self._show_saved)
+        self.list_pane.activated.connect(self._open_row)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_shown)
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.form_pane)
-        top.addWidget(self.list_pane)
-        top.setStretchFactor(0, 2)
-        top.setStretchFactor(1, 5)
-        top.setSizes([360, 900])
-        outer = QSplitter(Qt.Orientation.Vertical)
-        outer.addWidget(top)
-        outer.addWidget(self.detail_pane)
-        outer.setStretchFactor(0, 3)
-        outer.setStretchFactor(1, 2)
-        outer.setSizes([520, 240])  # the form and list first; the detail scrolls if long
+        # the form takes the whole height on the left (a long form fits a 768-pixel
+        # screen); the list and under it the detail of its selected record on the right
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.list_pane)
+        right.addWidget(self.detail_pane)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setSizes([420, 280])  # the detail scrolls if long
+        outer = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(self.form_pane)
+        outer.addWidget(right)
+        outer.setStretchFactor(0, 2)
+        outer.setStretchFactor(1, 5)
+        outer.setSizes([380, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(outer)
         ops.changed.connect(self.on_changed)
@@ -161,6 +172,10 @@ class RecordTab(QWidget):
         raise NotImplementedError
 
     def clear_form(self) -> None:
+        raise NotImplementedError
+
+    def fill_draft(self, draft: Any) -> None:
+        """修改: the form filled from a saved record's draft (what ``draft()`` reads back)."""
         raise NotImplementedError
 
     def has_input(self) -> bool:
@@ -225,6 +240,8 @@ class RecordTab(QWidget):
         self.resident_id = carried.resident_id
         self.fill_carried(carried)
         self.carried = carried
+        if carried.room_confirmed:
+            self.form_pane.confirmed_room = carried.room
         self.carried_note.setText(self.tr("由{0} {1} 转来").format(source, carried.serial))
         self.carried_note.setVisible(True)
         self.category.setFocus()  # the one thing the visit or call did not say
@@ -239,6 +256,12 @@ class RecordTab(QWidget):
         """A form row for a stored field, under its one label (desk.models.kinds)."""
         return self.form_pane.add_field(widget, field, error=error)
 
+    def add_field_pair(
+        self, left: QWidget, left_field: str, right: QWidget, right_field: str
+    ) -> None:
+        """Two short stored fields in one row (see RecordForm.add_field_pair)."""
+        self.form_pane.add_field_pair(left, left_field, right, right_field)
+
     def errors_label(self, field: str) -> QLabel:
         return self.errors.label(field)
 
@@ -249,9 +272,8 @@ class RecordTab(QWidget):
         self.add_row("查找住户", self.lookup)
         self.person = QLineEdit()
         self.person.setMaxLength(40)
-        self.add_field(self.person, "person_name")
         self.phone = QLineEdit()
-        self.add_field(self.phone, "phone")
+        self.add_field_pair(self.person, "person_name", self.phone, "phone")
         self.room = QLineEdit()
         self.room.setPlaceholderText(self.tr("如 3-2-1201"))
         self.add_field(self.room, "room_text", error="room")
@@ -259,11 +281,22 @@ class RecordTab(QWidget):
         for line in (self.person, self.phone, self.room):
             line.returnPressed.connect(self.save)
 
+    def room_confirmed(self) -> bool:
+        """Whether the room typed is the one the receptionist said to keep unregistered."""
+        return self.form_pane.confirmed_room == self.room.text().strip()
+
     def fill_from(self, match: Match) -> None:
         self.person.setText(match.name)
         self.phone.setText(match.phone)
         self.room.setText(match.room)
         self.resident_id = match.resident_id
+
+    def fill_party(self, name: str, phone: str, room: str, resident_id: int | None) -> None:
+        """Who and where, as stored (修改)."""
+        self.person.setText(name)
+        self.phone.setText(phone)
+        self.room.setText(room)
+        self.resident_id = resident_id
 
     def clear_party(self) -> None:
         for widget in (self.lookup, self.person, self.phone, self.room):
@@ -349,6 +382,45 @@ class RecordTab(QWidget):
         shown = self.detail.detail
         return shown.record_id if shown is not None else None
 
+    def _show_saved(self, record: Any) -> None:
+        """After a save the detail shows the new record (nothing until it has come, so an
+        Alt+letter never acts on the record shown before) and the list selects it."""
+        self.detail_pane.clear()
+        self.show_record(record.id)
+
+    def _open_row(self, row: Any) -> None:
+        """Enter on a list row: its record, with the focus on its main action (Enter again
+        carries it out) or, when it has none left, on the detail."""
+        record_id = self.row_id(row)
+        shown = self.detail.detail
+        if shown is not None and shown.record_id == record_id:
+            self._focus_main_action()
+        else:
+            self._focus_action_of = record_id
+            self.show_record(record_id)
+
+    def _detail_shown(self, detail: Any) -> None:
+        if detail is not None and detail.record_id == self._focus_action_of:
+            self._focus_action_of = None
+            self._focus_main_action()
+
+    def _focus_main_action(self) -> None:
+        target = self.detail.first_action() or self.detail.document_button("print")
+        if target is not None:
+            target.setFocus()
+        else:
+            self.status.emit(self.tr("这条记录已没有可做的操作"))
+
+    def print_shown(self) -> None:
+        """Ctrl+P: the paper form of the record shown, in the print preview."""
+        shown = self.detail.detail
+        if self.forms_kind is None:
+            self.status.emit(self.tr("{0}没有纸质表单可打印").format(self.tr(self.title)))
+        elif shown is None:
+            self.status.emit(self.tr("先在列表里选中要打印的记录"))
+        else:
+            self.document_action("print", shown.record_id)
+
     def _row_changed(self, row: Any | None) -> None:
         if row is not None:
             self.show_record(self.row_id(row))
@@ -395,7 +467,45 @@ class RecordTab(QWidget):
         """Load ``record_id`` into the detail (fields, allowed actions, history)."""
         self.detail_pane.load(self.kind, record_id, self.actions)
 
+    def _form_job(self) -> Op | None:
+        """保存: a new record, or — while 修改 — the correction, once its reason is given."""
+        editing = self.form_pane.editing
+        if editing is None:
+            return self.save_job()
+        draft = self.draft()  # type: ignore[attr-defined]
+        reason = ask_text(self, self.tr("修改 {0}").format(editing[1]), "修改原因", max_len=200)
+        if reason is None:
+            return None
+        return self.write_job(corrections.correct, self.kind, editing[0], draft, reason)
+
+    def start_correction(self, record_id: int) -> None:
+        """修改: the saved record's facts into the form, to be corrected and saved back."""
+        shown = self.detail.detail
+        serial = shown.serial if shown is not None and shown.record_id == record_id else ""
+        if self.has_input() and not msgbox.confirm(
+            self,
+            self.tr(self.title),
+            self.tr("表单里有未保存的内容，换成要修改的 {0} 吗？").format(serial),
+        ):
+            return
+        kind = self.kind
+
+        def fill(draft: Any) -> None:
+            self.clear_form()
+            self.errors.clear()
+            self.fill_draft(draft)
+            self.form_pane.start_editing(record_id, serial)
+            self.first_field().setFocus()
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("不能修改"), str(exc))
+
+        self.ops.read(lambda ctx: corrections.draft_of(ctx, kind, record_id), fill, failed)
+
     def run_action(self, action: str, record_id: int) -> None:
+        if action == "修改":
+            self.start_correction(record_id)
+            return
         if action in TURN_INTO:
             self.start_turn_into(TURN_INTO[action], record_id)
             return

@@ -50,6 +50,7 @@ from desk.services.records.residents import ResidentDetail, ResidentRow
 from desk.services.views import resident_search, timeline
 from desk.services.views.timeline import TimelineEntry
 from desk.ui import dialogs, msgbox
+from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.dialogs.import_preview import ImportPreviewDialog
 from desk.ui.dialogs.resident_form import MoveOutDialog, ResidentFormDialog
 from desk.ui.models.paged import PagedTableModel, ViewColumn
@@ -171,7 +172,7 @@ class ExportOptions:
     include_moved_out: bool = False
 
 
-class ExportOptionsDialog(QDialog):
+class ExportOptionsDialog(FormDialog):
     """导出一览表: masked phones (the default) or full ones, with or without moved-out people."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

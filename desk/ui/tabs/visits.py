@@ -5,27 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QInputDialog, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
 from desk.models import kinds
 from desk.models.enums import VisitOutcome
 from desk.services.records import visits
 from desk.services.records.visits import VisitDraft
 from desk.ui.deadlines import AMBER, RED
+from desk.ui.dialogs.text_question import ask_text
 from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.tabs.record_tab import Op, RecordTab
 
 
 def ask_result(parent: Any) -> str | None:
     """What the department did (written back when a passed-on visit is closed)."""
-    text, ok = QInputDialog.getMultiLineText(parent, "办结", "处理结果（必填）：")
-    return text if ok else None
+    return ask_text(parent, "办结", "处理结果", multi_line=True, max_len=1000)
 
 
 class VisitsTab(RecordTab):
     kind = "visit"
     title = "来访接待"
-    actions = frozenset({"转报修", "转投诉", "办结", "作废"})
+    actions = frozenset({"转报修", "转投诉", "办结", "修改", "作废"})
 
     def build_form(self) -> None:
         self.add_party_rows()
@@ -91,6 +91,7 @@ class VisitsTab(RecordTab):
             visitor=self.person.text(),
             reason=self.reason.toPlainText(),
             room=self.room.text(),
+            room_confirmed=self.room_confirmed(),
             phone=self.phone.text(),
             resident_id=None if outsider else self.resident_id,
             is_resident=not outsider,
@@ -100,6 +101,16 @@ class VisitsTab(RecordTab):
             dept_head=self.dept_head.text() if passed else "",
             result=self.result.toPlainText(),
         )
+
+    def fill_draft(self, draft: VisitDraft) -> None:
+        self.fill_party(draft.visitor, draft.phone, draft.room, draft.resident_id)
+        self.non_resident.setChecked(not draft.is_resident)
+        self.id_tail.setText(draft.id_tail)
+        self.visiting.setText(draft.visiting)
+        self.reason.setPlainText(draft.reason)
+        self.outcome.setCurrentText(draft.outcome)
+        self.dept_head.setText(draft.dept_head)
+        self.result.setPlainText(draft.result)
 
     def save_job(self) -> Op:
         return self.write_job(visits.create, self.draft())

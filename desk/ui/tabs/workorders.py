@@ -71,8 +71,10 @@ def _choices(ctx: Ctx) -> Choices:
 class WorkOrdersTab(RecordTab):
     kind = "workorder"
     title = "报修派工"
-    # 回访 is handled by the base class (the callback dialog)
-    actions = frozenset({"派工", "开始处理", "待料", "到料继续", "完成", "回访", "返工", "作废"})
+    # 回访 (the callback dialog) and 修改 are handled by the base class
+    actions = frozenset(
+        {"派工", "开始处理", "待料", "到料继续", "完成", "回访", "返工", "修改", "作废"}
+    )
     forms_kind = "workorder"
     tick_ms = TICK_MS  # the list's clock repaints: text and colour are worked out then
 
@@ -183,6 +185,7 @@ class WorkOrdersTab(RecordTab):
             urgency=self.urgency.currentData(),
             channel=self.channel.currentData(),
             room=self.room.text(),
+            room_confirmed=self.room_confirmed(),
             location=self.location.text(),
             reporter=self.person.text(),
             phone=self.phone.text(),
@@ -192,6 +195,18 @@ class WorkOrdersTab(RecordTab):
             visit_id=self.carried.visit_id if self.carried else None,
             call_id=self.carried.call_id if self.carried else None,
         )
+
+    def fill_draft(self, draft: WorkOrderDraft) -> None:
+        self.fill_party(draft.reporter, draft.phone, draft.room, draft.resident_id)
+        self.location.setText(draft.location)
+        self.category.setCurrentIndex(self.category.findText(draft.category))
+        self.urgency.setCurrentIndex(self.urgency.findData(str(draft.urgency)))
+        self.channel.setCurrentIndex(self.channel.findData(str(draft.channel)))
+        self.has_appointment.setChecked(draft.appointment_at is not None)
+        if draft.appointment_at is not None:
+            self.appointment.setDateTime(QDateTime(draft.appointment_at))
+        self.is_paid.setChecked(draft.is_paid)
+        self.description.setPlainText(draft.description)
 
     def save_job(self) -> Op:
         return self.write_job(workorders.create, self.draft())

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.services.views.details import Detail
+from desk.ui import shortcuts
 
 FIELD_COLUMNS = 3  # label/value pairs side by side
 
@@ -59,7 +60,7 @@ class RecordDetail(QWidget):
         top.addWidget(self.title)
         top.addStretch(1)
         top.addLayout(self.buttons)
-        top.addSpacing(24)
+        top.addSpacing(8)  # the record's actions, then its paper: narrow at 1366 pixels
         top.addLayout(self.documents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -69,9 +70,20 @@ class RecordDetail(QWidget):
         layout.addWidget(self.history)
 
     def show_detail(self, detail: Detail | None) -> None:
+        before = self.detail
         self.detail = detail
         _clear(self.fields)
-        _clear(self.buttons)
+        # the same record reloaded with the same actions keeps its buttons: the one with
+        # the focus keeps it, and an Alt+letter pressed a moment ago (Qt clicks 100 ms
+        # later) still finds its button
+        same_buttons = (
+            before is not None
+            and detail is not None
+            and before.record_id == detail.record_id
+            and list(before.actions) == list(detail.actions)
+        )
+        if not same_buttons:
+            _clear(self.buttons)
         self.history.setRowCount(0)
         for i in range(self.documents.count()):
             self.documents.itemAt(i).widget().setEnabled(detail is not None)
@@ -91,8 +103,8 @@ class RecordDetail(QWidget):
             self.fields.addWidget(text, row, col * 2 + 1)
         for col in range(FIELD_COLUMNS):
             self.fields.setColumnStretch(col * 2 + 1, 1)
-        for action in detail.actions:
-            button = QPushButton(action)
+        for action in [] if same_buttons else detail.actions:
+            button = QPushButton(shortcuts.action_text(action))  # 派工(&P): Alt+P
             button.setObjectName(f"action-{action}")
             button.clicked.connect(
                 lambda _=False, a=action, rid=detail.record_id: self.action_requested.emit(a, rid)
@@ -105,6 +117,13 @@ class RecordDetail(QWidget):
                 [h.at.strftime("%Y-%m-%d %H:%M"), h.who, h.action, what, h.reason]
             ):
                 self.history.setItem(row, col, QTableWidgetItem(value))
+
+    def first_action(self) -> QPushButton | None:
+        """The main action of the record shown (the first its state allows: 派工 for a new
+        repair, 回访 for a completed one), where Enter on a list row leads."""
+        item = self.buttons.itemAt(0) if self.buttons.count() else None
+        button = item.widget() if item is not None else None
+        return button if isinstance(button, QPushButton) else None
 
     def action_button(self, action: str) -> QPushButton | None:
         """The button of ``action`` for the record shown now. Not ``findChild``: the buttons

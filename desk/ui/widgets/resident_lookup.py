@@ -42,6 +42,7 @@ class ResidentLookup(QLineEdit):
         self._ops = ops
         self._matches: list[Match] = []
         self._asked = ""
+        self._taken = False  # a suggestion of the last search was taken
         self.setPlaceholderText(self.tr("房号 / 姓名 / 拼音首字母 / 电话后四位"))
         self.setClearButtonEnabled(True)
         self._model = QStringListModel(self)
@@ -56,6 +57,9 @@ class ResidentLookup(QLineEdit):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._search)
         self.textEdited.connect(lambda _text: self._timer.start())
+        # Enter takes the first suggestion (↓ picks another): one key from typing to
+        # a filled form. Not by highlighting it: Qt would put its text in the field.
+        self.returnPressed.connect(self._take_first)
 
     @property
     def matches(self) -> list[Match]:
@@ -76,6 +80,7 @@ class ResidentLookup(QLineEdit):
 
     def _show(self, found: list[Match]) -> None:
         self._matches = found
+        self._taken = False
         self._model.setStringList([suggestion_text(m) for m in found])
         if found and self.hasFocus():
             self._completer.complete()
@@ -84,10 +89,26 @@ class ResidentLookup(QLineEdit):
     def choose(self, row: int) -> None:
         """Take suggestion ``row`` (what a click or Enter in the drop-down does)."""
         match = self._matches[row]
-        self.blockSignals(True)
-        self.setText(match.room or match.name)
-        self.blockSignals(False)
+        self._taken = True  # Enter in the drop-down also reaches the field: once is enough
+        self._show_chosen(match.room or match.name)
+        # the completer writes its whole suggestion line into the field after this slot;
+        # the room (or name) is put back once it has
+        QTimer.singleShot(0, self, lambda: self._show_chosen(match.room or match.name))
         self.chosen.emit(match)
+
+    def _show_chosen(self, text: str) -> None:
+        self.blockSignals(True)
+        self.setText(text)
+        self.blockSignals(False)
+
+    def _take_first(self) -> None:
+        # after the drop-down has had the same Enter: it may have taken its current row
+        QTimer.singleShot(0, self, self._take_first_unless_taken)
+
+    def _take_first_unless_taken(self) -> None:
+        if self._matches and not self._taken and self.text().strip() == self._asked:
+            self._completer.popup().hide()
+            self.choose(0)
 
     def _activated(self, text: str) -> None:
         lines = [suggestion_text(m) for m in self._matches]

@@ -49,7 +49,12 @@ def queue(write):
         write,
         NOW - 3 * DAY,
         WorkOrderDraft(
-            "卫生间下水管漏水", "水电", room="3-2-1201", reporter="张三", phone="13812345678"
+            "卫生间下水管漏水",
+            "水电",
+            room="3-2-1201",
+            reporter="张三",
+            phone="13812345678",
+            room_confirmed=True,  # only 5-1-301 is registered: the other rooms are typed text
         ),
         Completion("更换密封圈", cause="密封圈老化"),
     )
@@ -70,6 +75,7 @@ def queue(write):
                 "物业管理",
                 complainant="周先生",
                 room="6-2-802",
+                room_confirmed=True,
                 phone="13700002222",
                 department="环境部",
             ),
@@ -81,11 +87,14 @@ def queue(write):
     made["done_earlier"] = completed(
         write,
         NOW - 4 * DAY,
-        WorkOrderDraft("门锁坏了", "门窗", room="2-1-101"),
+        WorkOrderDraft("门锁坏了", "门窗", room="2-1-101", room_confirmed=True),
         Completion("换锁芯"),
     )
     made["done_later"] = completed(
-        write, NOW - 5 * DAY, WorkOrderDraft("窗户漏风", "门窗", room="2-1-102"), Completion("打胶")
+        write,
+        NOW - 5 * DAY,
+        WorkOrderDraft("窗户漏风", "门窗", room="2-1-102", room_confirmed=True),
+        Completion("打胶"),
     )
     with write(NOW - 3 * HOUR) as ctx:
         callbacks.record(ctx, made["done_earlier"][1].id, CallbackResult("满意", outcome="好了"))
@@ -95,7 +104,10 @@ def queue(write):
         )
     # completed, then the order was voided: its callback went with it
     made["voided"] = completed(
-        write, NOW - 2 * DAY, WorkOrderDraft("误报", "其他", room="1-1-101"), Completion("无")
+        write,
+        NOW - 2 * DAY,
+        WorkOrderDraft("误报", "其他", room="1-1-101", room_confirmed=True),
+        Completion("无"),
     )
     with write(NOW - 30 * MINUTE) as ctx:
         workorders.void(ctx, made["voided"][0].id, "重复登记")

@@ -36,7 +36,7 @@ def test_work_order_detail_lists_fields_actions_and_history(write, read, staff_i
     assert fields["受理人"] == "王经理"  # the manager tests/conftest.py sets up
     assert "作废原因" not in fields  # empty values are left out
     assert detail.state == "已派工"
-    assert detail.actions == ["开始处理", "作废"]
+    assert detail.actions == ["开始处理", "修改", "作废"]  # 修改: still open
     created, *changes = detail.history
     assert (created.action, created.new) == ("新建", "PG-20261123-001")
     assert ("状态", "状态", "待派工", "已派工") in [
@@ -53,10 +53,15 @@ def test_call_actions_follow_its_state(write, read, staff_id):
         message = calls.create_call(ctx, CallDraft("转告", "请回电", message_for_id=staff_id))
         repair = calls.create_call(ctx, CallDraft("报修", "卫生间漏水", room="3-2-1201"))
     with read() as ctx:
-        assert details.record_detail(ctx.session, "call", message.id).actions == ["已转告", "作废"]
+        assert details.record_detail(ctx.session, "call", message.id).actions == [
+            "已转告",
+            "修改",
+            "作废",
+        ]
         assert details.record_detail(ctx.session, "call", repair.id).actions == [
             "转报修",
             "转投诉",
+            "修改",
             "作废",
         ]
         fields = dict(details.record_detail(ctx.session, "call", message.id).fields)

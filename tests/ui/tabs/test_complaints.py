@@ -115,8 +115,9 @@ def test_every_input_has_a_label(tab):
 
 
 def test_tab_goes_down_the_form(tab):
-    order = [tab.lookup, tab.person, tab.phone, tab.room, tab.channel, tab.category]
-    order += [tab.subtype, tab.severity, tab.occurred.check, tab.place, tab.target]
+    # short fields in pairs, left then right: 投诉方式 | 严重程度, 投诉类别 | 投诉细类 …
+    order = [tab.lookup, tab.person, tab.phone, tab.room, tab.channel, tab.severity]
+    order += [tab.category, tab.subtype, tab.occurred.check, tab.place, tab.target]
     order += [tab.description, tab.demand, tab.deadline.check, tab.witnesses, tab.department]
     order += [tab.clear_button, tab.save_button]
     chain, widget = [], tab.lookup

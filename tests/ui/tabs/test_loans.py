@@ -57,6 +57,19 @@ def test_lend_shows_stock_and_refuses_more_than_there_is(qtbot, tab, type_text, 
     assert tab.person.text() == "孙八" and len(lent(fetch)) == 1
 
 
+def test_with_nothing_to_choose_the_item_field_says_so(qtbot, settle, on_duty, ops, type_text):
+    widget = LoansTab(ops)  # an office whose catalogue is empty
+    qtbot.addWidget(widget)
+    widget.show()
+    settle(ops, widget)
+    assert widget.item.count() == 0
+    fill(qtbot, widget, type_text)
+    widget.save_button.click()
+    qtbot.waitUntil(lambda: widget.errors_label("item_id").isVisible(), timeout=WAIT)
+    assert "请选择要借出的物品" in widget.errors_label("item_id").text()
+    assert widget.person.text() == "孙八"  # what was typed stays
+
+
 def test_return_refunds_the_deposit(qtbot, tab, type_text, fetch, monkeypatch):
     fill(qtbot, tab, type_text)
     with qtbot.waitSignal(tab.saved, timeout=WAIT):
@@ -89,3 +102,37 @@ def test_the_return_dialog_offers_the_deposit_back(qtbot):
     dialog.condition.setText("梯子一条腿松了")
     dialog.refund.setText("30")
     assert dialog.values() == ("梯子一条腿松了", "30")
+
+
+def test_an_item_is_changed_and_stopped(qtbot, settle, ops, tab, monkeypatch):
+    """修改物品: more ladders and a new deposit; then no longer lent, it leaves the list."""
+    asked: list = []
+
+    def more(_parent, item):
+        asked.append(item)
+        return loan_item_dialog.ItemChange(3, "80", True)
+
+    monkeypatch.setattr(loan_item_dialog, "ask_item_change", more)
+    tab.change_item()
+    qtbot.waitUntil(lambda: tab.item.itemText(0) == "梯子（可借 3/3，押金 80.00 元）", timeout=WAIT)
+    assert [i.name for i in asked] == ["梯子"]
+    monkeypatch.setattr(
+        loan_item_dialog,
+        "ask_item_change",
+        lambda _parent, _item: loan_item_dialog.ItemChange(3, "80", False),
+    )
+    tab.change_item()
+    qtbot.waitUntil(lambda: tab.item.count() == 0, timeout=WAIT)
+    assert not tab.change_item_button.isEnabled()
+
+
+def test_the_change_dialog_keeps_the_name_and_shows_the_stock(qtbot):
+    from desk.services.records.loans import CatalogueItem
+
+    item = CatalogueItem(7, "天台钥匙", LoanKind.KEY, 2, 1, Decimal("0"))
+    dialog = loan_item_dialog.LoanItemDialog(None, item)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "修改物品"
+    assert dialog.name.text() == "天台钥匙" and not dialog.name.isEnabled()
+    assert dialog.kind.currentData() == LoanKind.KEY and dialog.stock.value() == 2
+    assert dialog.deposit.text() == "0.00" and not dialog.stopped.isChecked()

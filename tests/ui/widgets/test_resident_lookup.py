@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers.ui import WAIT
 
 from desk.services.records import residents
 from desk.services.records.residents import ResidentDraft
@@ -55,3 +56,18 @@ def test_choosing_fills_room_name_and_full_phone(qtbot, lookup, type_text):
     match = chosen.args[0]
     assert (match.room, match.name, match.phone) == ("5-1-302", "张珊珊", "13900005678")
     assert lookup.text() == "5-1-302"
+
+
+def test_enter_takes_the_first_suggestion_and_typing_goes_on(qtbot, lookup, type_text):
+    """The first suggestion is highlighted as it comes: one Enter takes it. The text typed
+    stays what was typed until then (the highlight does not replace it)."""
+    lookup.setFocus()
+    qtbot.waitUntil(lookup.hasFocus)
+    search(qtbot, lookup, type_text, "3-2-120")
+    assert lookup.text() == "3-2-120"
+    popup = lookup.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    with qtbot.waitSignal(lookup.chosen) as chosen:
+        qtbot.keyClick(popup, "\r")
+    assert chosen.args[0].name == lookup.matches[0].name
+    qtbot.waitUntil(lambda: lookup.text() == chosen.args[0].room, timeout=WAIT)
