@@ -16,13 +16,17 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from helpers.ui import WAIT
 
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 
 
 class Keyboard:
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, qtbot: QtBot) -> None:
         self.window = window
+        self.qtbot = qtbot
         self.keys: list[str] = []  # the counted keys, named, in order
 
     @property
@@ -54,9 +58,11 @@ class Keyboard:
         *,
         then: Callable[[QWidget], None] | None = None,
     ) -> None:
-        """One counted key. ``then(dialog)`` runs once the modal dialog it opens is up."""
+        """One counted key. ``then(dialog)`` runs once the modal dialog it opens is up;
+        the press returns when ``then`` has run."""
+        done: list[bool] = []
         if then is not None:
-            _when_a_dialog_is_up(then)
+            _when_a_dialog_is_up(lambda dialog: (then(dialog), done.append(True)))
         if QApplication.activeModalWidget() is None and not self.window.isActiveWindow():
             # a window manager gives the window back its keyboard when a dialog closes;
             # the offscreen platform does not
@@ -64,16 +70,25 @@ class Keyboard:
             QApplication.processEvents()
         self.keys.append(name)
         QTest.keyClick(self.target(), key, modifiers)
+        if then is not None:
+            self.qtbot.waitUntil(lambda: bool(done), timeout=WAIT)
 
 
-def _when_a_dialog_is_up(steps: Callable[[QWidget], None], tries: int = 500) -> None:
+def _when_a_dialog_is_up(steps: Callable[[QWidget], object], tries: int = 500) -> None:
+    """Run ``steps(dialog)`` once a modal dialog is up; give up quietly after ``tries``
+    (the press waiting for it fails the test)."""
+
     def poll(left: int) -> None:
         dialog = QApplication.activeModalWidget()
         if dialog is not None and dialog.isVisible():
             steps(dialog)
         elif left:
             QTimer.singleShot(20, lambda: poll(left - 1))
-        else:
-            raise AssertionError("no dialog opened")
 
     QTimer.singleShot(0, lambda: poll(tries))
+
+
+def on_screen(button: QWidget | None) -> bool:
+    """A button a key can reach: there, and shown (a button added to a layout on the
+    screen is shown by a queued event, so its Alt+letter works a moment later)."""
+    return button is not None and button.isVisible()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from helpers.keyboard import Keyboard
+from helpers.keyboard import Keyboard, on_screen
 from helpers.ui import WAIT
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
@@ -64,7 +64,7 @@ def test_a_phone_repair_to_a_printed_work_order_in_ten_keys(
 
     monkeypatch.setattr(printing, "available_printers", lambda: ["前台打印机"])
     monkeypatch.setattr(printing, "default_printer", office_printer)
-    keys = Keyboard(window)
+    keys = Keyboard(window, qtbot)
     calls, repairs = window.calls_tab, window.workorders_tab
     window.show_tab(window.tabs.indexOf(calls))  # what Ctrl+2 does
     qtbot.waitUntil(lambda: window.focusWidget() is calls.lookup, timeout=WAIT)
@@ -81,7 +81,7 @@ def test_a_phone_repair_to_a_printed_work_order_in_ten_keys(
     assert window.focusWidget() is calls.content
     keys.type("厨房水管漏水，水流到楼下")
     keys.press("Ctrl+Enter（保存来电）", Qt.Key.Key_Return, CTRL)
-    qtbot.waitUntil(lambda: calls.detail.action_button("转报修") is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: on_screen(calls.detail.action_button("转报修")), timeout=WAIT)
     [call] = fetch(select(Call))
     assert calls.detail.detail.serial == call.serial  # saved, and shown
 
@@ -94,7 +94,7 @@ def test_a_phone_repair_to_a_printed_work_order_in_ten_keys(
     assert window.focusWidget() is repairs.urgency
     keys.type("紧急")
     keys.press("Ctrl+Enter（保存报修）", Qt.Key.Key_Return, CTRL)
-    qtbot.waitUntil(lambda: repairs.detail.action_button("派工") is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: on_screen(repairs.detail.action_button("派工")), timeout=WAIT)
     [order] = fetch(select(WorkOrder))
     assert (order.call_id, order.category, order.urgency) == (call.id, "水电", Urgency.EMERGENCY)
     assert order.room_text == "3-2-1201" and order.description == "厨房水管漏水，水流到楼下"
@@ -106,7 +106,7 @@ def test_a_phone_repair_to_a_printed_work_order_in_ten_keys(
         keys.press("Enter（派工）", Qt.Key.Key_Return)
 
     keys.press("Alt+P（派工）", Qt.Key.Key_P, ALT, then=dispatch)
-    qtbot.waitUntil(lambda: repairs.detail.action_button("开始处理") is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: on_screen(repairs.detail.action_button("开始处理")), timeout=WAIT)
     [order] = fetch(select(WorkOrder))
     assert (order.state, order.assignee) == (WorkOrderState.DISPATCHED, "水工 张师傅")
 
@@ -127,4 +127,60 @@ def test_a_phone_repair_to_a_printed_work_order_in_ten_keys(
     print(f"\n来电 → 转报修 → 派工 → 打印派工单：{keys.count} 个键（除输入的内容外）")
     print("  " + " · ".join(keys.keys))
     assert keys.count <= TARGET, keys.keys
+    preview.close()
+
+
+def test_enter_on_a_row_goes_to_its_main_action(qtbot, window, settle, ops, write) -> None:
+    """↓ to the order, Enter: the cursor on 派工; Enter again opens the 派工 dialog."""
+    from desk.services.records import workorders
+    from desk.services.records.workorders import WorkOrderDraft
+
+    with write() as ctx:
+        workorders.create(ctx, WorkOrderDraft("楼道灯不亮", "水电", room="3-2-1201"))
+    repairs = window.workorders_tab
+    window.show_tab(window.tabs.indexOf(repairs))
+    repairs.reload()
+    settle(ops, window)
+    keys = Keyboard(window, qtbot)
+    repairs.view.setFocus()
+    keys.press("↓", Qt.Key.Key_Down)
+    keys.press("Enter", Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: window.focusWidget() is repairs.detail.action_button("派工"), timeout=WAIT
+    )
+    seen: list[str] = []
+
+    def cancel(dialog: QDialog) -> None:
+        seen.append(dialog.windowTitle())
+        keys.press("Esc", Qt.Key.Key_Escape)  # nothing typed: it closes without asking
+
+    keys.press("Enter（派工）", Qt.Key.Key_Return, then=cancel)
+    qtbot.waitUntil(lambda: seen == ["派工"], timeout=WAIT)
+
+
+def test_without_a_printer_ctrl_p_offers_the_pdf_at_once(
+    qtbot, window, settle, ops, write, monkeypatch, tmp_path
+) -> None:
+    from desk.services.records import workorders
+    from desk.services.records.workorders import WorkOrderDraft
+    from desk.ui import dialogs
+
+    with write() as ctx:
+        order = workorders.create(ctx, WorkOrderDraft("楼道灯不亮", "水电", room="3-2-1201"))
+    monkeypatch.setattr(printing, "available_printers", lambda: [])
+    target = tmp_path / "派工单.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *_a: str(target))
+    repairs = window.workorders_tab
+    window.show_tab(window.tabs.indexOf(repairs))
+    repairs.show_record(order.id)
+    qtbot.waitUntil(lambda: repairs.detail.detail is not None, timeout=WAIT)
+    keys = Keyboard(window, qtbot)
+    keys.press("Ctrl+P", Qt.Key.Key_P, CTRL)
+    qtbot.waitUntil(lambda: repairs.preview is not None, timeout=WAIT)
+    preview = repairs.preview
+    qtbot.waitUntil(lambda: preview.focusWidget() is preview.pdf_button, timeout=WAIT)
+    assert "没有安装打印机" in preview.note.text()
+    keys.press("Enter（导出PDF）", Qt.Key.Key_Return)
+    qtbot.waitUntil(target.exists, timeout=WAIT)
+    assert order.serial in run("pdftotext", "-enc", "UTF-8", str(target), "-")
     preview.close()

@@ -105,6 +105,7 @@ class RecordDetail(QWidget):
             self.fields.setColumnStretch(col * 2 + 1, 1)
         for action in [] if same_buttons else detail.actions:
             button = QPushButton(shortcuts.action_text(action))  # 派工(&P): Alt+P
+            button.setAutoDefault(True)  # Enter on it presses it, as Space does
             button.setObjectName(f"action-{action}")
             button.clicked.connect(
                 lambda _=False, a=action, rid=detail.record_id: self.action_requested.emit(a, rid)
@@ -138,6 +139,7 @@ class RecordDetail(QWidget):
         """A button for the shown record as a document (打印…): enabled while a record is
         shown; a click emits ``document_requested(name, record id)``."""
         button = QPushButton(text)
+        button.setAutoDefault(True)  # Enter on it presses it, as Space does
         button.setObjectName(f"document-{name}")
         button.setToolTip(tip)
         button.setEnabled(self.detail is not None)

@@ -220,6 +220,20 @@ def _department(dialog: Any) -> QWidget:
     return field(dialog, "责任部门")
 
 
+def completion_case(*, paid: bool) -> Case:
+    """完成, free or paid: the same two fields come first either way."""
+    return Case(
+        make=lambda p: workorder_dialogs.CompletionDialog(p, paid),
+        first=lambda d: d.cause,
+        fill=typed("阀芯老化", lambda d: d.cause, ("work_done", "更换阀芯")),
+        answer=lambda d: d.answer(),
+        expected=lambda: Completion(work_done="更换阀芯", cause="阀芯老化"),
+        invalid=typed_alone("阀芯老化", lambda d: d.cause),
+        refusal="维修内容：不能为空",
+        multi_line=lambda d: d.work_done,
+    )
+
+
 CASES: dict[str, Case] = {
     "派工": Case(
         make=lambda p: workorder_dialogs.DispatchDialog(p, ["水电班"]),
@@ -236,26 +250,8 @@ CASES: dict[str, Case] = {
         answer=lambda d: d.answer(),
         expected=lambda: (QDate.currentDate().addDays(1).addYears(1).toPython(), ""),
     ),
-    "完成": Case(
-        make=lambda p: workorder_dialogs.CompletionDialog(p, False),
-        first=lambda d: d.cause,
-        fill=typed("阀芯老化", lambda d: d.cause, ("work_done", "更换阀芯")),
-        answer=lambda d: d.answer(),
-        expected=lambda: Completion(work_done="更换阀芯", cause="阀芯老化"),
-        invalid=typed_alone("阀芯老化", lambda d: d.cause),
-        refusal="维修内容：不能为空",
-        multi_line=lambda d: d.work_done,
-    ),
-    "完成（有偿）": Case(
-        make=lambda p: workorder_dialogs.CompletionDialog(p, True),
-        first=lambda d: d.cause,
-        fill=typed("阀芯老化", lambda d: d.cause, ("work_done", "更换阀芯")),
-        answer=lambda d: d.answer(),
-        expected=lambda: Completion(work_done="更换阀芯", cause="阀芯老化"),
-        invalid=typed_alone("阀芯老化", lambda d: d.cause),
-        refusal="维修内容：不能为空",
-        multi_line=lambda d: d.work_done,
-    ),
+    "完成": completion_case(paid=False),
+    "完成（有偿）": completion_case(paid=True),
     "返工": Case(
         make=lambda p: workorder_dialogs.ReworkDialog(p),
         first=lambda d: d.reason,
