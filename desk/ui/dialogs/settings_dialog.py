@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
@@ -76,7 +77,8 @@ class SettingsDialog(FormDialog):
             self.errors.add(row.key, err, edit)
             self.edits[row.key] = edit
         self.mark_clean()  # the settings as stored: nothing changed yet
-        self.focus_first_field()
+        # after the rows' own show (queued by the layout): a hidden field takes no focus
+        QTimer.singleShot(0, self, self.focus_first_field)
 
     def _with_picker(self, edit: QLineEdit) -> QWidget:
         button = QPushButton(self.tr("选择…"))
