@@ -184,3 +184,13 @@ def test_without_a_printer_ctrl_p_offers_the_pdf_at_once(
     qtbot.waitUntil(target.exists, timeout=WAIT)
     assert order.serial in run("pdftotext", "-enc", "UTF-8", str(target), "-")
     preview.close()
+
+
+def test_every_list_in_the_window_gives_tab_back(window) -> None:
+    """Tab leaves every table and list of the window (arrows move within it)."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    views = window.findChildren(QAbstractItemView)
+    assert len(views) > 10
+    keeping = [v for v in views if v.tabKeyNavigation()]
+    assert keeping == [], [v.objectName() or type(v).__name__ for v in keeping]

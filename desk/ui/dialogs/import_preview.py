@@ -235,6 +235,7 @@ class ImportPreviewDialog(FormDialog):
         self.summary_label.setFont(font)
         self.rows_model = PlanRowsModel(self)
         self.rows_view = QTableView()
+        self.rows_view.setTabKeyNavigation(False)  # Tab leaves the rows
         self.rows_view.setModel(self.rows_model)
         self.rows_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rows_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

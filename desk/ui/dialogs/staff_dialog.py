@@ -45,6 +45,7 @@ class StaffDialog(FormDialog):
         self.ops = ops
         self.people: list[tuple[int, str, str]] = []
         self.table = QTableWidget(0, 2)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.setHorizontalHeaderLabels([self.tr("姓名"), self.tr("岗位")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

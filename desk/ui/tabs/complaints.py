@@ -378,6 +378,7 @@ class ComplaintsTab(RecordTab):
     def _arrange(self) -> None:
         """The attachments sit beside the detail."""
         self.attachments = QTableWidget(0, 3)
+        self.attachments.setTabKeyNavigation(False)  # Tab leaves it; arrows move in it
         self.attachments.setHorizontalHeaderLabels(
             [self.tr("文件名"), self.tr("大小"), self.tr("添加时间")]
         )

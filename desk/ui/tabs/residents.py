@@ -311,6 +311,7 @@ class ResidentsTab(QWidget):
         self.model.loaded.connect(self._list_loaded)
         self.model.failed.connect(self._list_failed)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.setModel(self.model)
         _table_look(self.table, (80, 72, 44, 190, 86, 56))
         self.table.horizontalHeader().setStretchLastSection(False)
@@ -364,6 +365,7 @@ class ResidentsTab(QWidget):
             row_colour=lambda e: "#eeeeee" if e.state == "作废" else None,
         )
         self.timeline_view = QTableView()
+        self.timeline_view.setTabKeyNavigation(False)
         self.timeline_view.setModel(self.timeline_model)
         _table_look(self.timeline_view, (118, 44, 130, 64))
         self.timeline_view.doubleClicked.connect(self._timeline_activated)

@@ -358,6 +358,7 @@ class StatisticsTab(QWidget):
 def _table(section: Section) -> QTableWidget:
     columns = section.columns
     table = QTableWidget(len(section.rows), len(columns))
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     table.setObjectName(f"table_{section.key}")
     table.setAccessibleName(section.title)
     table.setHorizontalHeaderLabels([c.title for c in columns])

@@ -43,6 +43,7 @@ class RecordDetail(QWidget):
         # 打印 / 导出: about the record as a whole whatever its state, apart from the actions
         self.documents = QHBoxLayout()
         self.history = QTableWidget(0, 5)
+        self.history.setTabKeyNavigation(False)  # Tab leaves the history
         self.history.setHorizontalHeaderLabels(
             [self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("内容"), self.tr("原因")]
         )
