@@ -135,6 +135,7 @@ def chinese_capable_output() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    paths.keep_private()  # before the log, the database or a backup is created
     chinese_capable_output()
     args = build_parser().parse_args(argv)
     db_path: Path = args.db or paths.default_db()

@@ -6,6 +6,7 @@ Environment variables let tests, admins and a second office profile move them:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -24,6 +25,27 @@ def data_dir() -> Path:
     if env:
         return Path(env)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
+
+
+PRIVATE_FILE = 0o600  # residents' data: readable by the user only (on Linux)
+PRIVATE_FOLDER = 0o700
+
+
+def keep_private() -> None:
+    """Every file and folder the program creates from now on — the database and its -wal,
+    backups, drafts, the log — is the user's only (业主信息属于个人隐私). Windows keeps them
+    private by keeping them in the user's own profile; umask is POSIX's way."""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+def make_private(path: Path) -> None:
+    """A file written before ``keep_private`` (by an older version): the user's only now."""
+    if os.name != "posix" or not path.exists():
+        return
+    # not ours, or a USB stick's FAT that has no modes: nothing to tighten
+    with contextlib.suppress(OSError):
+        path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)
 
 
 def default_db() -> Path:

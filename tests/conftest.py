@@ -20,7 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.logfail import fail_on_unexpected_log, pytest_runtest_call  # noqa: F401 (hooks)
+from helpers.logfail import (  # noqa: F401 (hooks)
+    fail_on_unexpected_log,
+    no_phone_in_the_log,
+    pytest_runtest_call,
+)
 from helpers.office import MANAGER_NAME, NOW, OFFICE_NAME
 from hypothesis import settings
 from sqlalchemy.engine import Engine

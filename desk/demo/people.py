@@ -133,7 +133,10 @@ class People:
             self.rows.emit(
                 "staff",
                 {"id": sid, "name": name, "role": role, "phone": mobile(rng), "active": True,
-                 "created_at": at, "updated_at": at},
+                 "created_at": at, "updated_at": at,
+                 # no passwords yet: each sets one at the first log-in
+                 "password_hash": "", "failed_logins": 0, "locked_until": None,
+                 "password_set_at": None},
             )  # fmt: skip
         for sid, name in self.staff_names.items():
             self.rows.audit("staff", sid, at, self.manager, name)

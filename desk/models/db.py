@@ -102,7 +102,9 @@ def make_engine(path: Path | str, *, readonly: bool = False) -> Engine:
     path = Path(path)
     mode = "ro" if readonly else "rwc"
     url = f"sqlite:///file:{path.as_posix()}?mode={mode}&uri=true"
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+    # hide_parameters: an error's text (logged with its trace) never carries the values
+    # of a row — a resident's phone, a record's text
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine

@@ -5,6 +5,8 @@ The UI shows ``str(exc)`` as it is, so messages are complete sentences.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class DeskError(Exception):
     """Base of every error meant for the person at the desk."""
@@ -41,6 +43,19 @@ class UnregisteredRoom(ValidationError):
 
 class PermissionDenied(DeskError):
     """Something the person on duty may not do: the message says why and who can."""
+
+
+class LoginRefused(DeskError):
+    """A log-in that did not pass: wrong password, a locked or password-less account.
+
+    ``kind`` is "wrong" | "locked" | "no_password" | "inactive"; ``until`` is when a
+    locked account opens again (None otherwise).
+    """
+
+    def __init__(self, message: str, kind: str, until: datetime | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.until = until
 
 
 class TransitionError(DeskError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
@@ -54,3 +55,14 @@ class Staff(SQLModel, table=True):
     active: bool = True
     created_at: NaiveDatetime
     updated_at: NaiveDatetime
+    # log-in (services.core.accounts): "" = no password set yet, else a self-describing
+    # hash (services.core.passwords). Server defaults let an old file's rows and plain
+    # INSERTs (tests, scripts) get "no password" too (migration 0007).
+    # (a text clause: alembic's comparison cannot unquote an empty string default)
+    password_hash: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": sa.text("''")}
+    )
+    # wrong passwords since the last right one; every fifth locks until locked_until
+    failed_logins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    locked_until: NaiveDatetime | None = None
+    password_set_at: NaiveDatetime | None = None

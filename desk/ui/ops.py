@@ -46,7 +46,9 @@ class _Worker(QObject):
         try:
             result = job()
         except DeskError as exc:  # refused with a message for the person: no trace needed
-            log.info("operation refused: %s", exc)
+            # the kind and the field, never the message: it may repeat what was typed
+            field = getattr(exc, "field", "")
+            log.info("operation refused: %s%s", type(exc).__name__, f" ({field})" if field else "")
             self.finished.emit(token, None, exc)
         except BaseException as exc:  # delivered to the caller's on_error, never lost
             log.exception("operation failed")

@@ -18,6 +18,7 @@ program's own ``log.warning`` call, on whatever thread made it.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -74,6 +75,40 @@ def _chain(name: str) -> list[str]:
 
 
 _handler_key = pytest.StashKey[LogFailHandler]()
+
+# a mainland mobile number, alone or inside a word: what the log must never hold
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+class PrivacyHandler(logging.Handler):
+    """Collects the program's records — INFO and up, what an office's log holds — that
+    carry a phone number (业主信息属于个人隐私: the log is read by whoever fixes the PC)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" {record.exc_info[1]}"
+        if PHONE.search(text):
+            self.leaks.append(f"{record.levelname} {record.name}: {text}")
+
+
+@pytest.fixture(autouse=True)
+def no_phone_in_the_log() -> Iterator[None]:
+    """Autouse: every test of the day is watched; a record with a phone number fails it."""
+    logger = logging.getLogger("desk")
+    handler = PrivacyHandler()
+    level = logger.level
+    logger.setLevel(min(level or logging.INFO, logging.INFO))  # at least what offices log
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+    if handler.leaks:
+        pytest.fail("a phone number reached the log:\n  " + "\n  ".join(handler.leaks))
 
 
 @pytest.fixture(autouse=True)

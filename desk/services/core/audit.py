@@ -113,6 +113,24 @@ def change(
     return changed
 
 
+def noted(ctx: Ctx, obj: SQLModel, field: str, *, new: str | None = None, reason: str = "") -> None:
+    """Log an event about ``obj`` that no field shows (a password set, a refused log-in):
+    the values that did change, if any, are not fit for the log."""
+    _log(
+        ctx,
+        [
+            {
+                "entity": _entity(obj),
+                "entity_id": obj.id,  # type: ignore[attr-defined]
+                "action": AuditAction.UPDATE,
+                "field": field,
+                "new": new,
+                "reason": reason,
+            }
+        ],
+    )
+
+
 def history(ctx: Ctx, entity: str, entity_id: int) -> list[AuditEvent]:
     """A record's events, oldest first."""
     stmt = (

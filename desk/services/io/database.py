@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from desk import paths
 from desk.models import db, dbfile, migrate
 from desk.models.errors import StorageError
 from desk.services.core import settings
@@ -40,7 +41,7 @@ def open_database(path: Path | str, *, create: bool = True) -> Engine:
         dbfile.set_aside_wal(path, datetime.now())
         info = inspect(path)
     if info.kind in (dbfile.Kind.MISSING, dbfile.Kind.EMPTY) and create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=paths.PRIVATE_FOLDER)
     else:
         if info.kind is dbfile.Kind.MISSING:
             raise StorageError(f"找不到数据库文件：{path}", kind="io")
@@ -56,6 +57,8 @@ def open_database(path: Path | str, *, create: bool = True) -> Engine:
     needs_migration = info.revision != migrate.head_revision()
     if info.kind is dbfile.Kind.DESK and needs_migration:
         dbfile.check_room(path, path.parent, "升级前的备份")
+    for own in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        paths.make_private(own)  # an office file made by a version before keep_private
     engine = db.make_engine(path)
     try:
         if needs_migration:
