@@ -53,7 +53,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _derive(password: str, salt: bytes, params: Params) -> bytes:
+def _derive(password: str, salt: bytes, params: Params, length: int = KEY_BYTES) -> bytes:
     return hashlib.scrypt(
         _text(password),
         salt=salt,
@@ -61,7 +61,7 @@ def _derive(password: str, salt: bytes, params: Params) -> bytes:
         r=params.r,
         p=params.p,
         maxmem=params.maxmem,
-        dklen=KEY_BYTES,
+        dklen=length,
     )
 
 
@@ -96,15 +96,7 @@ def verify(password: str, stored: str) -> bool:
         return False
     params, salt, key = parsed
     try:
-        candidate = hashlib.scrypt(
-            _text(password),
-            salt=salt,
-            n=params.n,
-            r=params.r,
-            p=params.p,
-            maxmem=params.maxmem,
-            dklen=len(key),
-        )
+        candidate = _derive(password, salt, params, len(key))
     except (ValueError, MemoryError):  # parameters OpenSSL refuses
         return False
     return hmac.compare_digest(candidate, key)
