@@ -16,9 +16,8 @@ import math
 from datetime import datetime, timedelta
 
 from desk.models import Staff
-from desk.models.enums import StaffRole
 from desk.models.errors import LoginRefused, NotFoundError, PermissionDenied
-from desk.services.core import audit, passwords
+from desk.services.core import audit, passwords, permissions
 from desk.services.core.context import Ctx
 
 LOCK_AFTER = 5  # wrong passwords in a row
@@ -34,12 +33,6 @@ def _staff(ctx: Ctx, staff_id: int) -> Staff:
     if staff is None:
         raise NotFoundError("找不到这位员工，请刷新人员名单后再试。")
     return staff
-
-
-def _manager_on_duty(ctx: Ctx, what: str) -> None:
-    actor = ctx.session.get(Staff, ctx.staff_id) if ctx.staff_id is not None else None
-    if actor is None or not actor.active or actor.role != StaffRole.MANAGER:
-        raise PermissionDenied(f"只有经理可以{what}，请经理上班后再操作。")
 
 
 def set_password(ctx: Ctx, staff_id: int, new: str) -> Staff:
@@ -63,7 +56,7 @@ def set_password(ctx: Ctx, staff_id: int, new: str) -> Staff:
 
 def reset_password(ctx: Ctx, staff_id: int) -> Staff:
     """A 经理 clears a forgotten password: the person sets a new one at the next log-in."""
-    _manager_on_duty(ctx, "重置密码")
+    permissions.require(ctx, "reset_password")
     staff = _staff(ctx, staff_id)
     staff.password_hash = ""
     audit.noted(ctx, staff, "password", new="重置密码")
@@ -151,7 +144,7 @@ def check_login(
 
 def unlock(ctx: Ctx, staff_id: int) -> Staff:
     """A 经理 opens a locked account at once; its count of wrong passwords starts again."""
-    _manager_on_duty(ctx, "解锁账号")
+    permissions.require(ctx, "unlock_account")
     staff = _staff(ctx, staff_id)
     audit.change(ctx, staff, {"failed_logins": 0, "locked_until": None}, reason="经理解锁")
     return staff

@@ -21,9 +21,8 @@ from typing import Any
 from sqlmodel import and_, or_, select
 
 from desk.models import Shift, Staff
-from desk.models.enums import StaffRole
 from desk.models.errors import TransitionError, ValidationError
-from desk.services.core import audit, settings
+from desk.services.core import audit, permissions, settings
 from desk.services.core.context import Ctx
 from desk.services.records import common
 
@@ -303,6 +302,5 @@ def end_shift(ctx: Ctx, shift_id: int) -> Shift:
 
 
 def is_lead(ctx: Ctx) -> bool:
-    """Supervisors and managers may act for an absent receptionist."""
-    person = ctx.session.get(Staff, ctx.staff_id) if ctx.staff_id is not None else None
-    return person is not None and person.role in (StaffRole.SUPERVISOR, StaffRole.MANAGER)
+    """Whether the person on duty may act for an absent receptionist (the role table)."""
+    return permissions.may(ctx.session, ctx.staff_id, "act_for_others")

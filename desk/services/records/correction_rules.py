@@ -17,22 +17,20 @@ from typing import Any
 
 from sqlmodel import Session
 
-from desk.models import Staff, kinds
+from desk.models import kinds
 from desk.models.enums import (
     AuditAction,
     LoanState,
     MessageState,
-    StaffRole,
     VisitOutcome,
     VisitState,
 )
 from desk.models.errors import PermissionDenied, ValidationError
 from desk.models.states import OPEN_COMPLAINT_STATES, OPEN_WORK_ORDER_STATES
 from desk.models.validation import clean_text, normalize_room
-from desk.services.core import audit
+from desk.services.core import audit, permissions
 from desk.services.core.context import Ctx
 
-LEADS = frozenset({StaffRole.SUPERVISOR, StaffRole.MANAGER})
 VOID = "作废"  # every desk kind's voided state (VisitState, RecordState, … .VOID)
 # what a correction never touches: the serial the resident was told, who took it and when,
 # where it came from, and its state (the actions move that)
@@ -43,9 +41,9 @@ NO_CHANGE = "correction"  # the ValidationError field of a correction that chang
 
 
 def is_lead(session: Session, staff_id: int | None) -> bool:
-    """A 主管 or 经理 is on duty (nobody on duty counts as a 前台)."""
-    person = session.get(Staff, staff_id) if staff_id is not None else None
-    return person is not None and person.role in LEADS
+    """Whether ``staff_id`` may correct a record the desk is done with (the role table;
+    nobody on duty counts as a 前台)."""
+    return permissions.may(session, staff_id, "correct_closed")
 
 
 def _done_with(kind: str, record: Any) -> str | None:

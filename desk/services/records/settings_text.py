@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from desk.models.errors import TransitionError, ValidationError
+from desk.models.errors import ValidationError
 from desk.models.validation import check_encodable
-from desk.services.core import settings
+from desk.services.core import permissions, settings
 from desk.services.core.context import Ctx
 from desk.services.duty import shifts
 from desk.services.records import staff
@@ -113,8 +113,7 @@ def change(ctx: Ctx, key: str, text: str) -> None:
 def change_many(ctx: Ctx, texts: dict[str, str]) -> list[str]:
     """Store every changed setting in one transaction (all or none); only a supervisor or
     manager may. Returns the keys that changed."""
-    if not shifts.is_lead(ctx):
-        raise TransitionError("只有主管或经理可以修改设置，请由主管上班后再改。")
+    permissions.require(ctx, "settings")
     current = {row.key: row.text for row in rows(ctx)}
     unknown = [key for key in texts if key not in current]
     if unknown:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desk.models.errors import TransitionError, ValidationError
+from desk.models.errors import PermissionDenied, ValidationError
 from desk.services.core import settings
 from desk.services.records import settings_text, staff
 from desk.services.records.settings_text import from_text, to_text
@@ -61,7 +61,7 @@ def test_a_manager_saves_all_or_none(write, read):
 def test_a_receptionist_cannot_change_settings(write):
     with write() as ctx:
         receptionist = staff.add(ctx, "李娜")
-    with pytest.raises(TransitionError, match="主管或经理"), write(who=receptionist.id) as ctx:
+    with pytest.raises(PermissionDenied, match="主管或经理"), write(who=receptionist.id) as ctx:
         settings_text.change_many(ctx, {"office.name": "随便"})
 
 

@@ -1,0 +1,66 @@
+"""Who may do what: the one table of the desk's roles (前台, 主管, 经理).
+
+Services ask ``require(ctx, action)`` before doing something a role decides; the screens
+only hide what the person on duty cannot do (``may``). Nobody on duty counts as a 前台:
+the least any desk person may do. The manual's table (§4.4 谁可以做什么) is checked
+against ``ROWS`` by a test; 人员 is to show it with the log-in (issue 15).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from desk.models.enums import StaffRole
+from desk.models.errors import PermissionDenied
+from desk.models.people import Staff
+from desk.services.core.context import Ctx
+
+RECEPTIONIST, SUPERVISOR, MANAGER = StaffRole.RECEPTIONIST, StaffRole.SUPERVISOR, StaffRole.MANAGER
+LEADS = frozenset({SUPERVISOR, MANAGER})
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: str  # the key services ask for
+    what: str  # the action in words, for the table and the refusal
+    roles: frozenset[StaffRole]
+
+
+ROWS: tuple[Rule, ...] = (
+    Rule("settings", "修改设置（时限、类别、班次、问候语）", LEADS),
+    Rule("correct_closed", "修改已办结、已完成或已答复的记录", LEADS),
+    Rule("act_for_others", "替本班值班人结束班次或交班", LEADS),
+    Rule("unlock_account", "解锁账号（输错密码被锁时）", frozenset({MANAGER})),
+    Rule("reset_password", "重置密码（忘记密码时）", frozenset({MANAGER})),
+)
+RULES = {rule.action: rule for rule in ROWS}
+
+
+def role_of(session: Session, staff_id: int | None) -> StaffRole:
+    """The role of ``staff_id`` as it is now; nobody, someone unknown or someone who has
+    left counts as a 前台."""
+    person = session.get(Staff, staff_id) if staff_id is not None else None
+    if person is None or not person.active:
+        return RECEPTIONIST
+    return person.role
+
+
+def may(session: Session, staff_id: int | None, action: str) -> bool:
+    return role_of(session, staff_id) in RULES[action].roles
+
+
+def who_may(action: str) -> str:
+    """The roles allowed, in words: 主管或经理, 经理."""
+    return "或".join(r.value for r in StaffRole if r in RULES[action].roles)
+
+
+def require(ctx: Ctx, action: str, why: str = "") -> None:
+    """Refuse with ``PermissionDenied`` (a sentence saying who can) unless the person on
+    duty may do ``action``; ``why`` replaces the table's words in the sentence."""
+    if not may(ctx.session, ctx.staff_id, action):
+        rule = RULES[action]
+        raise PermissionDenied(
+            f"只有{who_may(action)}可以{why or rule.what}，请{who_may(action)}上班后再操作。"
+        )
