@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self.snapshot: Snapshot | None = None
         self.restored = False  # 从备份恢复 replaced the file: the window closes for good
+        self._geometry_file: Path | None = None  # where show_fitted found it; saved on close
         self.resize(*WINDOW_SIZE)
 
         self.office_label = QLabel()
@@ -558,7 +559,7 @@ class MainWindow(QMainWindow):
     def _remember_geometry(self) -> None:
         """Where and how big the window was, for the next start on this PC; a file that
         cannot be written only costs the position."""
-        target = getattr(self, "_geometry_file", None)
+        target = self._geometry_file
         if target is None:
             return
         try:

@@ -321,7 +321,7 @@ class PrintPreviewDialog(QDialog):
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Enter prints on the default printer: the preview itself is the check before
         # printing; 选打印机… is there for pages, copies or another printer
-        self.print_button = QPushButton(_tr("打印(&P)"))
+        self.print_button = QPushButton(_tr("打印"))  # Ctrl+P, its shortcut below
         self.print_button.setDefault(True)
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
         self.print_button.setToolTip(_tr("在默认打印机上打印全部页（Enter 或 Ctrl+P）"))

@@ -64,7 +64,8 @@ def checked(ctx: Ctx, draft: CallDraft, before: Call | None = None) -> dict[str,
         phone=draft.phone,
         resident_id=draft.resident_id,
         label_of=label_of,
-        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
+        room_confirmed=draft.room_confirmed,
+        stored_room=before.room_text if before is not None else "",
     )
     return {
         "call_type": call_type,

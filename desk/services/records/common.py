@@ -76,13 +76,15 @@ def party_fields(
     phone_required: bool = False,
     place: str = "",
     room_confirmed: bool = False,
+    stored_room: str = "",
 ) -> dict[str, Any]:
     """Validate who and where, and link the registry's unit when the room is known.
 
     A room that parses but is not in the registry raises ``UnregisteredRoom`` (usually a
     typo) unless ``room_confirmed`` — the receptionist answered 是 to 是否仍然保存为未登记房号
     — and is then kept as text, linked to no flat. An office with no flats imported yet
-    is not asked: the desk must record visitors before the resident list is in.
+    is not asked: the desk must record visitors before the resident list is in; nor is a
+    correction that keeps the ``stored_room`` (confirmed when it was first saved).
     ``label_of`` is the kind's ``kinds.X.label``: the messages name its fields.
     """
     out: dict[str, Any] = {
@@ -119,6 +121,7 @@ def party_fields(
         if (
             not found
             and not room_confirmed
+            and ref.code != stored_room
             and conn.execute(ANY_FLAT, (UnitKind.UNIT.value,)).fetchone()
         ):
             raise UnregisteredRoom(label_of("room_text"), ref.code)

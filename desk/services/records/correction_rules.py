@@ -27,7 +27,7 @@ from desk.models.enums import (
 )
 from desk.models.errors import PermissionDenied, ValidationError
 from desk.models.states import OPEN_COMPLAINT_STATES, OPEN_WORK_ORDER_STATES
-from desk.models.validation import clean_text, normalize_room
+from desk.models.validation import clean_text
 from desk.services.core import audit, permissions
 from desk.services.core.context import Ctx
 
@@ -91,17 +91,6 @@ def kept(before: Any | None, name: str, value: Any) -> bool:
     against today (not in the past, still in the settings' list, still lent out) were met
     when it was saved and are not applied again."""
     return before is not None and getattr(before, name) == value
-
-
-def kept_room(before: Any | None, typed: str) -> bool:
-    """The draft keeps the stored room: an unregistered one was confirmed when it was
-    first saved and is not asked about again."""
-    if before is None or not before.room_text or not (typed or "").strip():
-        return False
-    try:
-        return normalize_room(typed).code == before.room_text
-    except ValidationError:
-        return False  # the room's own check says what is wrong
 
 
 def write(ctx: Ctx, record: Any, values: dict[str, Any], reason: str) -> list[str]:

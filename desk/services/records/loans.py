@@ -157,7 +157,8 @@ def checked(ctx: Ctx, draft: LoanDraft, before: Loan | None = None) -> dict[str,
         label_of=label_of,
         name_required=True,
         phone_required=True,
-        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
+        room_confirmed=draft.room_confirmed,
+        stored_room=before.room_text if before is not None else "",
     )
     deposit = parse_money(draft.deposit, field="deposit", label=label_of("deposit"))
     return {

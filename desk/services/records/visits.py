@@ -47,7 +47,8 @@ def checked(ctx: Ctx, draft: VisitDraft, before: Visit | None = None) -> dict[st
         phone=draft.phone,
         resident_id=draft.resident_id,
         label_of=label_of,
-        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
+        room_confirmed=draft.room_confirmed,
+        stored_room=before.room_text if before is not None else "",
         name_required=True,
     )
     id_tail = to_halfwidth(draft.id_tail or "").upper()  # typed with a Chinese IME: full-width

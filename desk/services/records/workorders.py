@@ -118,7 +118,8 @@ def checked(
         phone=draft.phone,
         resident_id=draft.resident_id,
         label_of=label_of,
-        room_confirmed=draft.room_confirmed or correction_rules.kept_room(before, draft.room),
+        room_confirmed=draft.room_confirmed,
+        stored_room=before.room_text if before is not None else "",
         place=location,
     )
     if not party["room_text"] and not location:

@@ -30,11 +30,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTextEdit,
     QWidget,
 )
 
-from desk.ui import msgbox
+from desk.ui import form_drafts, msgbox
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # widgets made of inner widgets (a combo's line edit, a table's cell editor): the outer one
@@ -43,10 +42,11 @@ COMPOUNDS = (QComboBox, QAbstractSpinBox, QAbstractItemView)
 
 
 def is_input(widget: QWidget) -> bool:
-    """Something a person types into or changes: what Esc must not throw away unasked."""
-    if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
+    """Something a person types into or changes: what Esc must not throw away unasked —
+    the fields a form's draft keeps (``form_drafts.FIELD_TYPES``) and an editable table."""
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
         return not widget.isReadOnly()
-    if isinstance(widget, QComboBox | QAbstractSpinBox):
+    if isinstance(widget, form_drafts.FIELD_TYPES):
         return True
     if isinstance(widget, QAbstractButton):
         return widget.isCheckable()  # check boxes, radio buttons
@@ -56,15 +56,9 @@ def is_input(widget: QWidget) -> bool:
 
 
 def _value(widget: QWidget) -> object:
-    if isinstance(widget, QLineEdit | QAbstractSpinBox):
-        return widget.text()
-    if isinstance(widget, QPlainTextEdit | QTextEdit):
-        return widget.toPlainText()
-    if isinstance(widget, QComboBox):
-        return widget.currentText()
-    if isinstance(widget, QAbstractButton):
-        return widget.isChecked()
-    assert isinstance(widget, QAbstractItemView)
+    """What ``widget`` holds now, read as a draft reads it; a table cell by cell."""
+    if not isinstance(widget, QAbstractItemView):
+        return form_drafts.read(widget)
     model = widget.model()
     if model is None:
         return ()

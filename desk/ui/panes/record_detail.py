@@ -51,7 +51,7 @@ class DetailPane(QWidget):
         self._generation = 0  # bumped by each load and clear: older answers are dropped
         if forms_kind is not None:
             self.detail.add_document_button(
-                "print", self.tr("打印…"), self.tr("预览这张表单，再选打印机打印")
+                "print", self.tr("打印…"), self.tr("预览这张表单，再打印（Ctrl+P）")
             )
             self.detail.add_document_menu(
                 "export",

@@ -128,8 +128,6 @@ class RecordForm(QWidget):
         left_field: str,
         right: QWidget,
         right_field: str,
-        *,
-        right_error: str | None = None,
     ) -> None:
         """Two short stored fields side by side in one row (a name and a phone), each under
         its own label, their errors beneath: a long form fits a small screen."""
@@ -142,7 +140,7 @@ class RecordForm(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         for label, widget, field in (
             (None, left, left_field),
-            (second, right, right_error or right_field),
+            (second, right, right_field),
         ):
             # the error under its own half: no extra row, so no gap while it is empty
             line = QHBoxLayout()

@@ -166,6 +166,11 @@ class RecordTab(QWidget):
     def columns(self) -> list[ViewColumn]:
         raise NotImplementedError
 
+    def draft(self) -> Any:
+        """The form read into the kind's draft (in the GUI thread): what ``save_job`` saves
+        and what 修改 corrects the record with."""
+        raise NotImplementedError
+
     def save_job(self) -> Op:
         """Read the form into a draft (in the GUI thread) and return the write operation
         (``write_job``)."""
@@ -286,13 +291,10 @@ class RecordTab(QWidget):
         return self.form_pane.confirmed_room == self.room.text().strip()
 
     def fill_from(self, match: Match) -> None:
-        self.person.setText(match.name)
-        self.phone.setText(match.phone)
-        self.room.setText(match.room)
-        self.resident_id = match.resident_id
+        self.fill_party(match.name, match.phone, match.room, match.resident_id)
 
     def fill_party(self, name: str, phone: str, room: str, resident_id: int | None) -> None:
-        """Who and where, as stored (修改)."""
+        """Who and where: from the resident chosen, or as stored (修改)."""
         self.person.setText(name)
         self.phone.setText(phone)
         self.room.setText(room)
@@ -472,7 +474,7 @@ class RecordTab(QWidget):
         editing = self.form_pane.editing
         if editing is None:
             return self.save_job()
-        draft = self.draft()  # type: ignore[attr-defined]
+        draft = self.draft()
         reason = ask_text(self, self.tr("修改 {0}").format(editing[1]), "修改原因", max_len=200)
         if reason is None:
             return None
