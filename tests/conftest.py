@@ -25,7 +25,7 @@ from helpers.logfail import (  # noqa: F401 (hooks)
     no_phone_in_the_log,
     pytest_runtest_call,
 )
-from helpers.office import MANAGER_NAME, NOW, OFFICE_NAME
+from helpers.office import FAST_HASHES, MANAGER_NAME, NOW, OFFICE_NAME
 from hypothesis import settings
 from sqlalchemy.engine import Engine
 
@@ -53,6 +53,15 @@ def pytest_configure(config: pytest.Config) -> None:
 settings.register_profile("ci", deadline=None, print_blob=True)
 _profile = "ci" if os.environ.get("CI") else "default"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _profile))
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap scrypt parameters for every test (a real hash takes ~150 ms by design); the
+    real ones are tested in test_passwords and measured in benchmarks/."""
+    from desk.services.core import passwords
+
+    monkeypatch.setattr(passwords, "PARAMS", FAST_HASHES)
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,8 @@
 A stored hash describes itself — ``scrypt$n$r$p$salt$hash`` (salt and hash in base64) —
 so the parameters can grow later: ``verify`` reads them from the string, and
 ``needs_rehash`` says when a log-in should store the password again with today's.
-``PARAMS`` costs about 145 ms and 64 MiB a hash on the 2-core desk PC this was measured
-on (n = 2**15 took 70 ms); tests swap in cheap parameters.
+``DEFAULT_PARAMS`` costs about 145 ms and 64 MiB a hash on the 2-core desk PC this was
+measured on (n = 2**15 took 70 ms); tests swap cheap ones into ``PARAMS``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ class Params:
         return 2 * 128 * self.n * self.r * self.p + (1 << 20)
 
 
-PARAMS = Params(n=2**16)
+DEFAULT_PARAMS = Params(n=2**16)
+PARAMS = DEFAULT_PARAMS  # what new hashes use; tests swap in cheap ones
 # the most a stored string may ask for: a damaged or planted row must not take the PC's memory
 MAX_N = 2**20
 

@@ -3,7 +3,11 @@
 Services ask ``require(ctx, action)`` before doing something a role decides; the screens
 only hide what the person on duty cannot do (``may``). Nobody on duty counts as a 前台:
 the least any desk person may do. The manual's table (§4.4 谁可以做什么) is checked
-against ``ROWS`` by a test; 人员 is to show it with the log-in (issue 15).
+against ``ROWS`` by a test, and 人员 shows the same rows.
+
+A 前台 may still void what they registered themself while it is open, and correct an open
+record: those rules need the record, so the record services apply them
+(``void_others`` and ``correct_closed`` are what it takes beyond them).
 """
 
 from __future__ import annotations
@@ -30,7 +34,13 @@ class Rule:
 
 ROWS: tuple[Rule, ...] = (
     Rule("settings", "修改设置（时限、类别、班次、问候语）", LEADS),
+    Rule("staff", "管理人员（添加、停用同事，修改岗位）", LEADS),
+    Rule("appoint_manager", "添加经理或把同事设为经理", frozenset({MANAGER})),
+    Rule("calendar", "修改节假日调整（调休、放假）", LEADS),
+    Rule("restore", "从备份恢复数据库", LEADS),
+    Rule("export_personal", "导出住户名单或带完整电话的列表", LEADS),
     Rule("correct_closed", "修改已办结、已完成或已答复的记录", LEADS),
+    Rule("void_others", "作废别人登记的或已结束的记录", LEADS),
     Rule("act_for_others", "替本班值班人结束班次或交班", LEADS),
     Rule("unlock_account", "解锁账号（输错密码被锁时）", frozenset({MANAGER})),
     Rule("reset_password", "重置密码（忘记密码时）", frozenset({MANAGER})),

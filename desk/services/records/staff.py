@@ -10,7 +10,7 @@ from desk.models import Setting, Staff
 from desk.models.enums import StaffRole
 from desk.models.errors import ValidationError
 from desk.models.validation import clean_text
-from desk.services.core import audit, settings, sla
+from desk.services.core import accounts, audit, passwords, settings, sla
 from desk.services.core.context import Ctx
 from desk.services.records import loans
 from desk.services.records.workorders import choice
@@ -72,17 +72,28 @@ def is_set_up(ctx: Ctx) -> bool:
 
 
 def set_up_office(
-    ctx: Ctx, office_name: str, first_staff: str, *, loan_items: bool = True
+    ctx: Ctx,
+    office_name: str,
+    first_staff: str,
+    *,
+    password: str | None = None,
+    loan_items: bool = True,
 ) -> Staff:
-    """First start: name the office, create its first member (the manager) and, unless
-    ``loan_items`` is false, the common loan items and keys (a new office can lend at once).
-    """
+    """First start: name the office, create its first member (the manager, with
+    ``password`` when given: the window's and ``init``'s first start always give one) and,
+    unless ``loan_items`` is false, the common loan items and keys (a new office can lend
+    at once)."""
     office_name = clean_text(
         office_name, field="office_name", label="物业服务中心名称", max_len=60, required=True
     )
     set_setting(ctx, "office.name", office_name)
+    if password is not None:
+        passwords.check_new(password)  # before anything is written: one clear refusal
     staff = add(ctx, first_staff, StaffRole.MANAGER)
     ctx.staff_id = staff.id
+    if password is not None:
+        assert staff.id is not None
+        accounts.set_password(ctx, staff.id, password)
     if loan_items:
         loans.add_starter_items(ctx)  # logged as the manager's
     return staff

@@ -17,14 +17,8 @@ from desk.services.core.passwords import Params
 from desk.services.core.transactions import writing
 from desk.services.records import staff
 
-FAST = Params(n=2**4, r=1, p=1)
 SECRET = "前台口令2026"
 WRONG = "猜一个密码"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(passwords, "PARAMS", FAST)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 
 import pytest
+from helpers.office import FAST_HASHES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,18 +13,19 @@ from desk.models.errors import ValidationError
 from desk.services.core import passwords
 from desk.services.core.passwords import Params
 
-# cheap enough for hypothesis; the real parameters are tested once below
-FAST = Params(n=2**4, r=1, p=1)
+# cheap enough for hypothesis (every test's PARAMS, tests/conftest.py); the real
+# parameters are tested once below
+FAST = FAST_HASHES
 
 
 def test_the_real_parameters_round_trip_and_are_described_in_the_string() -> None:
-    stored = passwords.hash_password("门卫室2026")
+    stored = passwords.hash_password("门卫室2026", passwords.DEFAULT_PARAMS)
     scheme, n, r, p, salt, key = stored.split("$")
     assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2**16, 8, 1)
     assert len(salt) == 24 and len(key) == 44  # 16 and 32 bytes in base64
     assert passwords.verify("门卫室2026", stored)
     assert not passwords.verify("门卫室2027", stored)
-    assert not passwords.needs_rehash(stored)
+    assert not passwords.needs_rehash(stored, passwords.DEFAULT_PARAMS)
     assert "门卫室2026" not in stored
 
 
@@ -43,7 +45,7 @@ def test_every_hash_has_its_own_salt() -> None:
 
 def test_a_hash_made_with_other_parameters_needs_rehashing() -> None:
     stored = passwords.hash_password("secret1", FAST)
-    assert passwords.needs_rehash(stored)  # against today's PARAMS
+    assert passwords.needs_rehash(stored, passwords.DEFAULT_PARAMS)
     assert not passwords.needs_rehash(stored, FAST)
     assert passwords.needs_rehash(stored, Params(n=2**5, r=1, p=1))
     assert passwords.needs_rehash("")  # no password yet

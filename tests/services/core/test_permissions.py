@@ -13,7 +13,13 @@ from desk.services.records import staff
 # the table as the issue and the manual state it, written out once more on purpose
 EXPECTED = {
     "settings": {StaffRole.SUPERVISOR, StaffRole.MANAGER},
+    "staff": {StaffRole.SUPERVISOR, StaffRole.MANAGER},
+    "appoint_manager": {StaffRole.MANAGER},
+    "calendar": {StaffRole.SUPERVISOR, StaffRole.MANAGER},
+    "restore": {StaffRole.SUPERVISOR, StaffRole.MANAGER},
+    "export_personal": {StaffRole.SUPERVISOR, StaffRole.MANAGER},
     "correct_closed": {StaffRole.SUPERVISOR, StaffRole.MANAGER},
+    "void_others": {StaffRole.SUPERVISOR, StaffRole.MANAGER},
     "act_for_others": {StaffRole.SUPERVISOR, StaffRole.MANAGER},
     "unlock_account": {StaffRole.MANAGER},
     "reset_password": {StaffRole.MANAGER},
