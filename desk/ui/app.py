@@ -226,7 +226,10 @@ def run(db_path: Path) -> int:
         return 1
     ops = Ops(desk)
     try:
-        window = MainWindow(ops, demo=demo_mode, ask_duty=True, auto_backup=True, keep_drafts=True)
+        # locked: 上班 is the log-in; the idle time locks it again
+        window = MainWindow(
+            ops, demo=demo_mode, locked=True, idle_lock=True, auto_backup=True, keep_drafts=True
+        )
         window.show_fitted(paths.window_file())
         return app.exec()
     finally:
@@ -256,6 +259,10 @@ def open_for_window(db_path: Path, demo_mode: bool) -> tuple[DeskHandle | None, 
     else:
         choice = dialog.choice
         new = open_desk(db_path)
-        new.write(lambda ctx: staff.set_up_office(ctx, choice.office_name, choice.staff_name))
+        new.write(
+            lambda ctx: staff.set_up_office(
+                ctx, choice.office_name, choice.staff_name, password=choice.password
+            )
+        )
         new.close()
     return open_desk(db_path), db_path, demo_mode

@@ -1,4 +1,5 @@
-"""First start: name the office and its first staff member, or try the demo database."""
+"""First start: name the office and its first staff member (the 经理) with their password,
+or try the demo database."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from desk.models.errors import ValidationError
 from desk.models.validation import clean_text
 from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import error_label, show_error
+from desk.ui.widgets.password_fields import PasswordFields
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class FirstRunChoice:
     demo: bool
     office_name: str = ""
     staff_name: str = ""
+    password: str | None = None  # the 经理's; the program starts locked, 上班 is the log-in
 
 
 class FirstRunDialog(FormDialog):
@@ -59,6 +62,11 @@ class FirstRunDialog(FormDialog):
         form.addRow(self.office_error)
         form.addRow(self.tr("第一位员工姓名"), self.staff_edit)
         form.addRow(self.staff_error)
+        self.secret = PasswordFields()
+        self.secret.ask_new(True)
+        self.secret.note.setText(
+            self.tr("请为这位经理设置密码：上班、解锁和管理人员都要用它，请记牢。")
+        )
 
         buttons = QDialogButtonBox()
         self.create_button = buttons.addButton(
@@ -75,6 +83,7 @@ class FirstRunDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.secret)
         layout.addWidget(buttons)
 
     def submit(self) -> None:  # Enter: 新建, when both names are there
@@ -99,7 +108,12 @@ class FirstRunDialog(FormDialog):
             show_error(self.staff_error, str(exc))
             self.staff_edit.setFocus()
             return
-        self.choice = FirstRunChoice(demo=False, office_name=office, staff_name=staff)
+        answer = self.secret.answer()  # says under the fields what to change
+        if answer is None:
+            return
+        self.choice = FirstRunChoice(
+            demo=False, office_name=office, staff_name=staff, password=answer.new_password
+        )
         self.accept()
 
     def _demo(self) -> None:

@@ -6,8 +6,10 @@ window reloads only the parts its ``Changes`` concern (``PARTS``), and everythin
 minute (counts turn overdue with the clock). The status bar's counts jump to the filtered
 list they count. The header's duty bar (``window.duty_bar``) keeps ``ops.desk``'s duty — who
 and which shift every write is stamped with — current; the backups behind the 文件 menu and
-the status bar are ``window.backup_menu``'s. This module assembles them with the tabs and
-leads from one tab to another.
+the status bar are ``window.backup_menu``'s. The program starts locked
+(``window.lock_screen``): 上班 is the log-in. The window locks again on 锁屏
+(Ctrl+Shift+L) and after the office's idle time (``window.idle``). This module assembles
+them with the tabs and leads from one tab to another.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QStackedWidget,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -37,7 +42,7 @@ from desk.services.duty import handover, on_duty
 from desk.services.records import staff
 from desk.services.records.carry import Carry
 from desk.services.views import by_serial, overview
-from desk.ui import msgbox
+from desk.ui import msgbox, shortcuts
 from desk.ui.about import AboutDialog
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.dialogs.settings_dialog import SettingsDialog
@@ -57,6 +62,8 @@ from desk.ui.tabs.workorders import WorkOrdersTab
 from desk.ui.widgets.serial_lookup import SerialLookup
 from desk.ui.window.backup_menu import BackupMenu
 from desk.ui.window.duty_bar import DutyBar
+from desk.ui.window.idle import DEFAULT_MINUTES, IdleWatch
+from desk.ui.window.lock_screen import LockScreen
 
 REFRESH_MS = 60_000
 WINDOW_SIZE = (1280, 800)  # on a larger screen; a smaller one gets the window maximised
@@ -94,6 +101,7 @@ class Snapshot:
     attention: overview.Attention
     duty: on_duty.DutyState
     backup_folder: str  # the setting: where the daily backup is also copied
+    idle_minutes: int  # the setting: nobody at the keyboard this long locks the window
 
 
 def load_parts(ctx: Ctx, parts: frozenset[str]) -> dict[str, Any]:
@@ -102,6 +110,7 @@ def load_parts(ctx: Ctx, parts: frozenset[str]) -> dict[str, Any]:
     if "office" in parts:
         fields["office"] = overview.office_name(ctx)
         fields["backup_folder"] = str(settings.get(ctx.session, "backup.folder") or "")
+        fields["idle_minutes"] = int(settings.get(ctx.session, "lock.idle_minutes"))
     if "staff" in parts:
         fields["staff"] = [(s.id, s.name, s.role.value) for s in staff.active(ctx)]
     if "counts" in parts:
@@ -122,10 +131,14 @@ class MainWindow(QMainWindow):
         ops: Ops,
         *,
         demo: bool = False,
-        ask_duty: bool = False,
+        locked: bool = False,
+        idle_lock: bool = False,
         auto_backup: bool = False,
         keep_drafts: bool = False,
     ) -> None:
+        """``locked``: start behind the lock screen (the program's start: 上班 is the
+        log-in); ``idle_lock``: lock after the office's idle time. Tests leave both off
+        and put someone on duty themselves."""
         super().__init__()
         self.ops = ops
         self.demo = demo
@@ -144,8 +157,7 @@ class MainWindow(QMainWindow):
             "background:#f39c12; color:white; padding:2px 8px; border-radius:3px;"
         )
         self.demo_label.setVisible(demo)
-        self.duty_bar = DutyBar(ops, ask_duty=ask_duty)
-        self.duty_combo = self.duty_bar.combo  # 值班人员: who every write is stamped with
+        self.duty_bar = DutyBar(ops)
 
         header = QHBoxLayout()
         header.addWidget(self.office_label)
@@ -233,12 +245,33 @@ class MainWindow(QMainWindow):
         self.duty_bar.handover_waiting.connect(self.offer_to_accept)
         self.duty_bar.reload_wanted.connect(self.refresh)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        self.content = QWidget()
+        layout = QVBoxLayout(self.content)
         layout.addLayout(header)
         layout.addLayout(figures)
         layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+        # while locked the window shows nothing of the records (were the lock screen moved
+        # or another program put between), yet every widget keeps what it holds
+        self.locked_page = QLabel(self.tr("已锁定"))
+        self.locked_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.content)
+        self.pages.addWidget(self.locked_page)
+        self.setCentralWidget(self.pages)
+        self.locked = False
+        self._focus_before_lock: QWidget | None = None
+        hint = ""
+        if demo:  # the demo's documented passwords, where they are needed
+            from desk.demo import DEMO_PASSWORD
+
+            hint = self.tr("演示数据：每个人的密码都是 {0}").format(DEMO_PASSWORD)
+        self.lock_screen = LockScreen(ops, self.duty_bar, self, hint)
+        self.lock_screen.unlocked.connect(self._unlocked)
+        self.duty_bar.lock_wanted.connect(self.lock)
+        self.idle: IdleWatch | None = None
+        if idle_lock:
+            self.idle = IdleWatch(self, DEFAULT_MINUTES)
+            self.idle.idle.connect(self.lock)
 
         # the daily backup (the program's start turns it on; demo files are not backed up)
         self.backup_menu = BackupMenu(
@@ -282,6 +315,10 @@ class MainWindow(QMainWindow):
             )
         # typing starts in the first tab's form, not in 查单 (first in the tab order)
         self.visits_tab.first_field().setFocus()
+        if locked:
+            self.lock()
+        elif self.idle is not None:
+            self.idle.start()
 
     # --- building ----------------------------------------------------------------------
 
@@ -334,6 +371,7 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("关于(&A)"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+        QShortcut(QKeySequence(shortcuts.LOCK_KEY), self, activated=self.lock)
         # Ctrl+1 … Ctrl+9: the tabs in their order, from anywhere in the window
         for index in range(min(self.tabs.count(), 9)):
             QShortcut(
@@ -381,6 +419,10 @@ class MainWindow(QMainWindow):
             self._show_office(snap)
         if shows("staff", "duty"):
             self.duty_bar.show_duty(snap.staff, snap.duty)
+        if shows("office", "staff", "duty"):
+            self.lock_screen.show_state(snap.office, snap.duty)
+        if shows("idle_minutes") and self.idle is not None:
+            self.idle.set_minutes(snap.idle_minutes)
         if shows("today", "attention", "duty"):
             self._show_counts(snap)
 
@@ -581,7 +623,44 @@ class MainWindow(QMainWindow):
         self.restored = True
         self.close()
 
+    # --- the lock --------------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """锁屏: hide every record behind the lock screen until the person on duty (or a
+        colleague taking over) logs in. What was typed anywhere stays as it is."""
+        if self.locked:
+            return
+        self.locked = True
+        self._focus_before_lock = QApplication.focusWidget()
+        if self.idle is not None:
+            self.idle.stop()
+        self.pages.setCurrentWidget(self.locked_page)
+        if self.isVisible():
+            self.lock_screen.cover(self.screen())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.locked and not self.lock_screen.isVisible():  # locked from the start
+            self.lock_screen.cover(self.screen())
+
+    def _unlocked(self) -> None:
+        """Back to where the person was: the same tab, dialog and field, nothing reloaded."""
+        self.locked = False
+        self.pages.setCurrentWidget(self.content)
+        focus = self._focus_before_lock
+        self._focus_before_lock = None
+        if focus is not None and shiboken6.isValid(focus) and focus.isVisible():
+            focus.window().activateWindow()
+            focus.setFocus()
+        else:
+            self.activateWindow()
+            self.show_tab(self.tabs.currentIndex())
+        if self.idle is not None:
+            self.idle.start()
+
     def closeEvent(self, event) -> None:
+        if self.idle is not None:
+            self.idle.remove()
         self._remember_geometry()
         self.timer.stop()
         self.backup_menu.stop()

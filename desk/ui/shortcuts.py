@@ -30,6 +30,8 @@ ACTION_KEYS: dict[str, str] = {
     "作废": "Z",
 }
 MENU_KEYS = frozenset("FHL")  # 文件(&F), 帮助(&H), 查单(&L)
+# 锁屏, as Win+L locks Windows: L for lock, Shift because Ctrl+L is 查单's
+LOCK_KEY = "Ctrl+Shift+L"
 
 # (keys, what they do), in the order the 快捷键 list shows them
 GENERAL: list[tuple[str, str]] = [
@@ -44,6 +46,7 @@ GENERAL: list[tuple[str, str]] = [
     ("Tab / Shift+Tab", "到下一个 / 上一个输入框或按钮（离开列表也用 Tab）"),
     ("Ctrl+P", "打印选中的记录（预览里再按 Enter 打印）"),
     ("Ctrl+L / Alt+L", "查单：扫码或输入单号"),
+    (LOCK_KEY, "锁屏：离开座位时按，回来输入密码解锁（没写完的内容都会保留）"),
 ]
 
 

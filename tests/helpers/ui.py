@@ -34,3 +34,28 @@ def changed(kind: str, *ids: int) -> Changes:
     collected = ChangeSet()
     collected.add(kind, ids)
     return collected.frozen()
+
+
+# what the UI tests' staff type to come on duty (set at their first log-in)
+PASSWORD = "值班口令2026"
+
+
+def answer_duty(monkeypatch, staff_id: int | None = None, shift: str = "") -> list[int]:
+    """Answer every 上班 dialog as ``staff_id`` (else the person it preselects) for
+    ``shift`` (else the one it suggests) with ``PASSWORD`` — their first one, set then, or
+    the one set before. The people asked are listed; a refusal shown fails the test (it
+    would be asked again and again)."""
+    from desk.ui.dialogs import duty_dialog
+
+    asked: list[int] = []
+
+    def ask(parent, people, shifts, *, staff_id: int | None, shift_name: str, error: str, **_):
+        assert not error, error
+        who = chosen if chosen is not None else staff_id
+        assert who is not None
+        asked.append(who)
+        return duty_dialog.DutyChoice(who, shift or shift_name, PASSWORD, PASSWORD)
+
+    chosen = staff_id
+    monkeypatch.setattr(duty_dialog, "ask_duty", ask)
+    return asked

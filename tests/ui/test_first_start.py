@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel
 
+from desk.services.core import passwords
 from desk.services.core.transactions import reading
 from desk.services.io.database import open_database, open_desk
 from desk.services.records import staff
@@ -14,14 +15,6 @@ from desk.ui import app as app_module
 from desk.ui.first_run import FirstRunChoice, FirstRunDialog
 from desk.ui.main_window import MainWindow
 from desk.ui.ops import Ops
-
-
-@pytest.fixture(autouse=True)
-def nobody_comes_on_duty(monkeypatch):
-    """The program's start asks who comes on duty (tests/ui/test_duty.py covers it)."""
-    from desk.ui.dialogs import duty_dialog
-
-    monkeypatch.setattr(duty_dialog, "ask_duty", lambda *args, **kwargs: None)
 
 
 def test_dialog_requires_both_names_and_says_so_next_to_the_field(qtbot, type_text):
@@ -40,8 +33,21 @@ def test_dialog_requires_both_names_and_says_so_next_to_the_field(qtbot, type_te
 
     type_text(dialog.staff_edit, "王丽")
     dialog.create_button.click()
+    assert dialog.choice is None  # the manager's password is still to set
+    assert dialog.secret.error.text() == "密码：请输入密码"
+    assert dialog.focusWidget() is dialog.secret.new
+
+    dialog.secret.new.setText("经理口令2026")
+    dialog.secret.again.setText("经理口令2025")
+    dialog.create_button.click()
+    assert dialog.choice is None
+    assert dialog.secret.error.text() == "两次输入的密码不一样，请再输一次"
+    assert dialog.secret.new.text() == "经理口令2026" and dialog.secret.again.text() == ""
+
+    dialog.secret.again.setText("经理口令2026")
+    dialog.create_button.click()
     assert dialog.choice == FirstRunChoice(
-        demo=False, office_name="阳光花园物业服务中心", staff_name="王丽"
+        demo=False, office_name="阳光花园物业服务中心", staff_name="王丽", password="经理口令2026"
     )
 
 
@@ -60,25 +66,23 @@ def test_main_window_shows_office_staff_and_counts(qtbot, tmp_path: Path):
     def set_up(ctx):
         manager = staff.set_up_office(ctx, "阳光花园物业服务中心", "王丽")
         ctx.staff_id = manager.id
-        staff.add(ctx, "李娜")
-        return manager
+        return manager, staff.add(ctx, "李娜")
 
-    manager, _changes = desk.write(set_up)
+    (manager, colleague), _changes = desk.write(set_up)
     ops = Ops(desk)
     window = MainWindow(ops)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.snapshot is not None, timeout=5000)
     assert window.office_label.text() == "阳光花园物业服务中心"
     assert "阳光花园物业服务中心" in window.windowTitle()
-    assert [window.duty_combo.itemText(i) for i in range(window.duty_combo.count())] == [
-        "王丽（经理）",
-        "李娜（前台）",
-    ]
-    assert window.staff_on_duty == manager.id
+    assert window.duty_bar.people == [(manager.id, "王丽", "经理"), (colleague.id, "李娜", "前台")]
+    # nobody has logged in: nobody is on duty, and no write is stamped with anyone
+    assert window.staff_on_duty is None and ops.desk.duty.staff_id is None
+    assert window.duty_bar.shift_label.text() == "未上班"
     assert window.today_values["calls"].text() == "0"
-    duty_buddy = [lbl for lbl in window.findChildren(QLabel) if lbl.buddy() is window.duty_combo]
+    person = window.duty_bar.person_label
+    duty_buddy = [lbl for lbl in window.findChildren(QLabel) if lbl.buddy() is person]
     assert duty_buddy and duty_buddy[0].text() == "值班人员"
-    assert ops.desk.duty.staff_id == manager.id  # the one shown stamps the writes
     window.close()
     ops.shutdown()
     desk.close()
@@ -91,17 +95,19 @@ def test_run_sets_up_a_new_office_from_the_dialog(qtbot, monkeypatch, tmp_path: 
 
     def fake_exec(self):
         self.choice = FirstRunChoice(
-            demo=False, office_name="幸福里物业服务中心", staff_name="赵敏"
+            demo=False, office_name="幸福里物业服务中心", staff_name="赵敏", password="经理口令2026"
         )
         return True
 
     monkeypatch.setattr(FirstRunDialog, "exec", fake_exec)
     assert app_module.run(path) == 0
     assert shown and not shown[0].demo
+    assert shown[0].locked  # 上班 is the log-in
     engine = open_database(path)
     with reading(engine) as ctx:
         assert staff.is_set_up(ctx)
-        assert [s.name for s in staff.active(ctx)] == ["赵敏"]
+        [manager] = staff.active(ctx)
+        assert manager.name == "赵敏" and passwords.verify("经理口令2026", manager.password_hash)
     engine.dispose()
 
 

@@ -24,13 +24,6 @@ NOW = datetime(2026, 11, 23, 10, 0)
 pytestmark = pytest.mark.expect_log("desk.db", "desk.ui")  # refusals and restores are logged
 
 
-@pytest.fixture(autouse=True)
-def nobody_comes_on_duty(monkeypatch):
-    from desk.ui.dialogs import duty_dialog
-
-    monkeypatch.setattr(duty_dialog, "ask_duty", lambda *args, **kwargs: None)
-
-
 @pytest.fixture
 def asked(monkeypatch) -> dict[str, list[str]]:
     """Every question and message of the start, recorded; confirm answers 是 (yes)."""

@@ -15,7 +15,10 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
+from sqlmodel import Session, select
+
 from desk.models import Staff
+from desk.models.enums import StaffRole
 from desk.models.errors import LoginRefused, NotFoundError, PermissionDenied
 from desk.services.core import audit, passwords, permissions
 from desk.services.core.context import Ctx
@@ -28,21 +31,40 @@ def has_password(staff: Staff) -> bool:
     return bool(staff.password_hash)
 
 
-def _staff(ctx: Ctx, staff_id: int) -> Staff:
+def staff_of(ctx: Ctx, staff_id: int) -> Staff:
     staff = ctx.session.get(Staff, staff_id)
     if staff is None:
         raise NotFoundError("找不到这位员工，请刷新人员名单后再试。")
     return staff
 
 
+def _rank(role: StaffRole) -> int:
+    return list(StaffRole).index(role)
+
+
+def first_in_line(session: Session) -> StaffRole | None:
+    """Who must set the office's first password: after an upgrade nobody has one, and the
+    经理 goes first (the highest role among active staff); None once anybody has one."""
+    active = list(session.exec(select(Staff).where(Staff.active)).all())  # type: ignore[arg-type]
+    if not active or any(has_password(s) for s in active):
+        return None
+    return max((s.role for s in active), key=_rank)
+
+
 def set_password(ctx: Ctx, staff_id: int, new: str) -> Staff:
     """Give the account a new password: its first (anyone at the desk, at the person's
-    first log-in) or a change by the person themselves."""
-    staff = _staff(ctx, staff_id)
+    first log-in; the 经理 before everybody else when nobody has one) or a change by the
+    person themselves."""
+    staff = staff_of(ctx, staff_id)
     if has_password(staff) and ctx.staff_id != staff_id:
         raise PermissionDenied(f"只有{staff.name}本人可以修改自己的密码；忘记密码请经理重置。")
     passwords.check_new(new)
     first = not has_password(staff)
+    waiting_for = first_in_line(ctx.session) if first else None
+    if waiting_for is not None and staff.role != waiting_for:
+        raise PermissionDenied(
+            f"还没有人设置密码：请{waiting_for.value}先上班并设置自己的密码，其他同事之后再设置。"
+        )
     staff.password_hash = passwords.hash_password(new)
     audit.noted(ctx, staff, "password", new="设置密码" if first else "修改密码")
     audit.change(
@@ -57,7 +79,7 @@ def set_password(ctx: Ctx, staff_id: int, new: str) -> Staff:
 def reset_password(ctx: Ctx, staff_id: int) -> Staff:
     """A 经理 clears a forgotten password: the person sets a new one at the next log-in."""
     permissions.require(ctx, "reset_password")
-    staff = _staff(ctx, staff_id)
+    staff = staff_of(ctx, staff_id)
     staff.password_hash = ""
     audit.noted(ctx, staff, "password", new="重置密码")
     audit.change(
@@ -97,7 +119,7 @@ def check_login(
     """None when ``password`` is right for the account; else the refusal, already counted
     and audited — commit, then show it. A right password clears the count."""
     now = now or ctx.now
-    staff = _staff(ctx, staff_id)
+    staff = staff_of(ctx, staff_id)
     if not staff.active:
         audit.noted(ctx, staff, "login", reason="登录被拒：该员工已停用")
         return LoginRefused(f"{staff.name} 已停用，不能登录。", "inactive")
@@ -145,6 +167,6 @@ def check_login(
 def unlock(ctx: Ctx, staff_id: int) -> Staff:
     """A 经理 opens a locked account at once; its count of wrong passwords starts again."""
     permissions.require(ctx, "unlock_account")
-    staff = _staff(ctx, staff_id)
+    staff = staff_of(ctx, staff_id)
     audit.change(ctx, staff, {"failed_logins": 0, "locked_until": None}, reason="经理解锁")
     return staff

@@ -80,6 +80,8 @@ DEFAULTS: list[SettingSpec] = [
     # the daily backup goes beside the database and, when this is set, here as well: a
     # USB stick or a second disk survives the PC's own disk failing (services/io/backup.py)
     SettingSpec("backup.folder", "", "每日备份另存到"),
+    # nobody at the keyboard this long: the window locks (离开时锁定屏幕, ui/window/lock.py)
+    SettingSpec("lock.idle_minutes", 5, "无人操作多久后锁屏（分钟）"),
 ]
 
 _BY_KEY = {spec.key: spec for spec in DEFAULTS}

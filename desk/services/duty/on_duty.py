@@ -11,11 +11,11 @@ from datetime import date, datetime, timedelta
 
 from desk.models import Shift, Staff
 from desk.models.enums import HandoverState
-from desk.services.core import settings
+from desk.services.core import accounts, settings
 from desk.services.core.context import Ctx
 from desk.services.duty import handover, shifts
 from desk.services.duty.handover import DutyEntry, HandoverRecord
-from desk.services.records import common
+from desk.services.records import common, staff
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,11 @@ class DutyState:
     # when each shift would end for someone coming on duty for it now: 晚班 chosen at 16:40
     # runs to the next morning, which the 上班 dialog warns about
     planned_ends: dict[str, datetime] = field(default_factory=dict)
+    # the active staff with no password yet: they set one at their 上班 (log_in.prove)
+    without_password: frozenset[int] = frozenset()
+    # after the upgrade that brought passwords, who must set one first (the 经理); None
+    # once anybody has one
+    first_in_line: str | None = None
 
 
 def duty_state(ctx: Ctx) -> DutyState:
@@ -50,6 +55,10 @@ def duty_state(ctx: Ctx) -> DutyState:
         suggested=shifts.suggested_shift_name(conf, ctx.now),
         flagged=len(handover.unaccepted_flags(ctx)),
         planned_ends={d.name: shifts.occurrence_end(d, ctx.now) for d in defs},
+        without_password=frozenset(
+            s.id for s in staff.active(ctx) if s.id is not None and not accounts.has_password(s)
+        ),
+        first_in_line=first.value if (first := accounts.first_in_line(ctx.session)) else None,
     )
 
 

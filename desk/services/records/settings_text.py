@@ -11,13 +11,15 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from desk.models.errors import ValidationError
-from desk.models.validation import check_encodable
+from desk.models.validation import check_encodable, to_halfwidth
 from desk.services.core import permissions, settings
 from desk.services.core.context import Ctx
 from desk.services.duty import shifts
 from desk.services.records import staff
 
 LIST_SEP = re.compile(r"[、,，;；\n]+")
+# the idle lock: a minute at the least, two hours at the most (privacy over convenience)
+IDLE_MINUTES = (1, 120)
 SHIFT_ITEM = re.compile(r"^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–~至]\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -48,6 +50,8 @@ def hint(key: str) -> str:
         return "用“、”分开"
     if key == "office.greeting":
         return "{office} 会换成物业服务中心名称"
+    if key == "lock.idle_minutes":
+        return f"{IDLE_MINUTES[0]} 到 {IDLE_MINUTES[1]} 之间的整数；离开时也可按 Ctrl+Shift+L 锁屏"
     if key == "backup.folder":
         return "U盘或另一块硬盘上的文件夹，如 E:\\物业前台备份；不填则只备份在数据目录里"
     return ""
@@ -74,6 +78,12 @@ def from_text(key: str, text: str) -> Any:
         if not items:
             raise ValidationError(key, label, "至少要有一项")
         return items
+    if key == "lock.idle_minutes":
+        low, high = IDLE_MINUTES
+        digits = to_halfwidth(text)  # ５ typed with a Chinese input method
+        if not re.fullmatch(r"[0-9]{1,3}", digits) or not low <= int(digits) <= high:
+            raise ValidationError(key, label, f"请填写 {low} 到 {high} 之间的整数（分钟）")
+        return int(digits)
     if isinstance(default, float):
         try:
             value = float(text)

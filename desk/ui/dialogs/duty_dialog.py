@@ -1,5 +1,6 @@
-"""上班: the receptionist picks themself and the shift; every record made afterwards is
-attributed to that person and shift (services.shifts.come_on_duty).
+"""上班: the receptionist picks themself and the shift and proves who they are with their
+password — or, at their first log-in, sets their own (services.duty.log_in); every record
+made afterwards is attributed to that person and shift.
 
 The shift that fits the clock is preselected. Picking another one is allowed (someone
 covers a colleague's shift), but the dialog says what it means: 晚班 chosen at 16:40 is
@@ -8,7 +9,7 @@ planned to run until the next morning, so the handover and the late flags follow
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,12 +24,15 @@ from PySide6.QtWidgets import (
 
 from desk.ui.dialogs import answer_of
 from desk.ui.dialogs.form_dialog import FormDialog
+from desk.ui.widgets.password_fields import PasswordFields
 
 
 @dataclass(frozen=True)
 class DutyChoice:
     staff_id: int
     shift_name: str
+    password: str = ""
+    new_password: str | None = None  # at a first log-in
 
 
 class DutyDialog(FormDialog):
@@ -41,6 +45,8 @@ class DutyDialog(FormDialog):
         shift_name: str = "",
         note: str = "",
         planned_ends: Mapping[str, datetime] | None = None,
+        without_password: Collection[int] = (),
+        error: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -55,6 +61,12 @@ class DutyDialog(FormDialog):
         self.shift.setCurrentIndex(max(self.shift.findData(shift_name), 0))
         self.suggested = shift_name
         self.planned_ends = dict(planned_ends or {})
+        self.without_password = frozenset(without_password)
+        self.secret = PasswordFields()
+        self.person.currentIndexChanged.connect(lambda _i: self._ask_password())
+        self._ask_password()
+        if error:  # the service refused what was typed: the dialog is asked again
+            self.secret.refuse(error)
         form = QFormLayout()
         form.addRow(self.tr("值班人"), self.person)
         form.addRow(self.tr("班次"), self.shift)
@@ -70,11 +82,12 @@ class DutyDialog(FormDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("上班"))
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("请选择您自己和本班班次，之后的登记都记在您名下。")))
         layout.addLayout(form)
+        layout.addWidget(self.secret)
         layout.addWidget(self.note)
         layout.addWidget(self.warning)
         layout.addWidget(buttons)
@@ -91,8 +104,26 @@ class DutyDialog(FormDialog):
         self.warning.setText(text)
         self.warning.setVisible(bool(text))
 
+    def _ask_password(self) -> None:
+        """The password, or a new one for someone who has none yet."""
+        self.secret.ask_new(self.person.currentData() in self.without_password)
+
+    def first_field(self) -> QWidget:
+        # the person and shift are preselected: the password is what is left to type
+        return self.secret.first_field()
+
+    def submit(self) -> None:
+        if self.secret.answer() is not None:
+            self.accept()
+
     def choice(self) -> DutyChoice:
-        return DutyChoice(self.person.currentData(), self.shift.currentData())
+        answer = self.secret.typed()  # checked by ``submit`` before the dialog accepted
+        return DutyChoice(
+            self.person.currentData(),
+            self.shift.currentData(),
+            answer.password,
+            answer.new_password,
+        )
 
 
 def ask_duty(
@@ -104,8 +135,11 @@ def ask_duty(
     shift_name: str = "",
     note: str = "",
     planned_ends: Mapping[str, datetime] | None = None,
+    without_password: Collection[int] = (),
+    error: str = "",
 ) -> DutyChoice | None:
-    """Who comes on duty for which shift; None when cancelled."""
+    """Who comes on duty for which shift, with their password; None when cancelled.
+    ``error`` is the refusal of the last try (the same person and shift come back)."""
     dialog = DutyDialog(
         people,
         shifts,
@@ -113,6 +147,8 @@ def ask_duty(
         shift_name=shift_name,
         note=note,
         planned_ends=planned_ends,
+        without_password=without_password,
+        error=error,
         parent=parent,
     )
     return answer_of(dialog, DutyDialog.choice)

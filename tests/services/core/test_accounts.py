@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from helpers.office import NOW
+from helpers.office import MANAGER_PASSWORD, NOW
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
@@ -22,7 +22,14 @@ WRONG = "猜一个密码"
 
 
 @pytest.fixture
-def clerk(write) -> int:
+def manager_password(write, staff_id) -> None:
+    """The manager set hers first (nobody else may before her)."""
+    with write() as ctx:
+        accounts.set_password(ctx, staff_id, MANAGER_PASSWORD)
+
+
+@pytest.fixture
+def clerk(write, manager_password) -> int:
     """A 前台 with a password, set by herself at her first log-in."""
     with write() as ctx:
         member = staff.add(ctx, "李小红", "前台")
@@ -44,7 +51,9 @@ def _audit(fetch, staff_id: int) -> list[AuditEvent]:
     )
 
 
-def test_an_upgraded_or_new_member_has_no_password_until_they_set_one(write, fetch, staff_id):
+def test_an_upgraded_or_new_member_has_no_password_until_they_set_one(
+    write, fetch, staff_id, manager_password
+):
     with write() as ctx:
         member = staff.add(ctx, "赵师傅", "前台")
     assert not accounts.has_password(fetch(Staff, member.id))

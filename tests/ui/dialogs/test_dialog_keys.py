@@ -315,10 +315,13 @@ CASES: dict[str, Case] = {
         make=lambda p: DutyDialog(
             [(1, "张三"), (2, "李四")], [("早班", "08:00–16:00")], staff_id=1, parent=p
         ),
-        first=lambda d: d.person,
-        fill=lambda d, _t: press(d, Qt.Key.Key_Down),
+        # the person and shift come preselected: the password is what is left to type
+        first=lambda d: d.secret.password,
+        fill=typed("口令2026", lambda d: d.secret.password),
         answer=lambda d: d.choice(),
-        expected=lambda: DutyChoice(2, "早班"),
+        expected=lambda: DutyChoice(1, "早班", "口令2026"),
+        invalid=leaving_empty(lambda d: d.secret.password),
+        refusal="请输入密码",
     ),
     "迁出": Case(
         make=lambda p: MoveOutDialog(
@@ -346,9 +349,14 @@ CASES: dict[str, Case] = {
     "首次使用": Case(
         make=lambda p: FirstRunDialog(p),
         first=lambda d: d.office_edit,
-        fill=typed("阳光花园物业服务中心", lambda d: d.office_edit, ("staff_edit", "王丽")),
+        fill=lambda d, type_text: (
+            d.staff_edit.setText("王丽"),
+            d.secret.new.setText("经理口令2026"),
+            d.secret.again.setText("经理口令2026"),
+            type_text(d.office_edit, "阳光花园物业服务中心"),
+        ),
         answer=lambda d: d.choice,
-        expected=lambda: FirstRunChoice(False, "阳光花园物业服务中心", "王丽"),
+        expected=lambda: FirstRunChoice(False, "阳光花园物业服务中心", "王丽", "经理口令2026"),
         invalid=typed_alone("阳光花园物业服务中心", lambda d: d.office_edit),
         refusal="姓名：不能为空",
     ),

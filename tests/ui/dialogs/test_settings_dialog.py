@@ -10,7 +10,7 @@ from desk.ui import msgbox
 from desk.ui.main_window import MainWindow
 
 
-def test_change_categories_and_the_form_follows(qtbot, ops, staff_id, read, monkeypatch):
+def test_change_categories_and_the_form_follows(qtbot, ops, on_duty, read, monkeypatch):
     window = MainWindow(ops)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.snapshot is not None, timeout=WAIT)
@@ -26,6 +26,33 @@ def test_change_categories_and_the_form_follows(qtbot, ops, staff_id, read, monk
         assert settings.get(ctx.session, "lists.workorder.categories") == ["水电", "土建", "绿化"]
     combo = window.workorders_tab.category
     qtbot.waitUntil(lambda: combo.findText("绿化") >= 0, timeout=WAIT)
+
+
+def test_a_receptionist_is_told_who_can_and_what_she_typed_stays(
+    qtbot, ops, desk, write, read, monkeypatch
+):
+    """The service refuses a 前台 (the role table); the dialog says who can, keeps the text."""
+    from desk.services.records import staff
+    from desk.ui.dialogs.settings_dialog import SettingsDialog
+
+    with write() as ctx:
+        clerk = staff.add(ctx, "李娜", "前台")
+    desk.on_duty(clerk.id)
+    refused: list[str] = []
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: refused.append(text))
+    dialog = SettingsDialog(ops)
+    qtbot.addWidget(dialog)
+    key = "lists.workorder.categories"
+    qtbot.waitUntil(lambda: key in dialog.edits, timeout=WAIT)
+    dialog.edits[key].setText("水电、土建、绿化")
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(refused), timeout=WAIT)
+    assert refused == [
+        "只有主管或经理可以修改设置（时限、类别、班次、问候语），请主管或经理上班后再操作。"
+    ]
+    assert dialog.edits[key].text() == "水电、土建、绿化"
+    with read() as ctx:
+        assert "绿化" not in settings.get(ctx.session, key)
 
 
 def test_a_bad_limit_is_shown_under_its_field(qtbot, ops, on_duty, read):

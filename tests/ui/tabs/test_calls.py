@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from helpers.ui import WAIT, field
+from helpers.ui import PASSWORD, WAIT, answer_duty, field
 from PySide6.QtCore import Qt
 
 from desk.models import Call
@@ -164,6 +164,7 @@ def test_search_box_finds_a_one_character_substring(qtbot, tab, write, type_text
 
 
 def test_coming_on_duty_shows_messages_waiting(qtbot, settle, write, staff_id, ops, monkeypatch):
+    from desk.services.core import accounts
     from desk.services.records import calls
     from desk.services.records.calls import CallDraft
     from desk.ui.main_window import MainWindow
@@ -180,22 +181,16 @@ def test_coming_on_duty_shows_messages_waiting(qtbot, settle, write, staff_id, o
     monkeypatch.setattr(msgbox, "info", lambda parent, title, text: shown.append(text))
     window = MainWindow(ops)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.duty_combo.count() == 2, timeout=WAIT)
-    window.duty_combo.setCurrentIndex(0)  # the manager: nothing waiting
+    settle(ops, window)
+    ops.desk.on_duty(staff_id)  # the manager: nothing waiting
     window.show_waiting_messages()
     settle(ops, window)
     assert shown == []
-    from desk.ui.dialogs import duty_dialog
+    with write() as ctx:  # the manager first: then colleagues set theirs
+        accounts.set_password(ctx, staff_id, PASSWORD)
 
-    asked: list[int] = []
-
-    def ask(parent, people, shifts, *, staff_id, shift_name, note, planned_ends):
-        asked.append(staff_id)
-        return duty_dialog.DutyChoice(staff_id, shifts[0][0])
-
-    monkeypatch.setattr(duty_dialog, "ask_duty", ask)
-    window.duty_combo.setCurrentIndex(window.duty_combo.findData(colleague.id))
-    window.duty_combo.activated.emit(window.duty_combo.currentIndex())  # 李娜 comes on duty
+    asked = answer_duty(monkeypatch, colleague.id)
+    window.duty_bar.on_duty_button.click()  # 李娜 comes on duty
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT)
     assert asked == [colleague.id]
     assert len(shown) == 1 and "请回电3-2-1201张先生" in shown[0]

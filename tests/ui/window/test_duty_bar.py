@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from helpers.ui import WAIT
+from helpers.ui import PASSWORD, WAIT, answer_duty
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
@@ -30,31 +30,13 @@ def open_window(qtbot, settle, ops, **kwargs) -> MainWindow:
 
 def come_on_duty(qtbot, settle, window, monkeypatch, staff_id: int, shift: str) -> None:
     """Come on duty and wait until everything it reloads (the handover tab too) is shown."""
-    monkeypatch.setattr(
-        duty_dialog, "ask_duty", lambda *args, **kwargs: DutyChoice(staff_id, shift)
-    )
+    answer_duty(monkeypatch, staff_id, shift)
     before = window.shift_on_duty
     window.duty_bar.ask_come_on_duty(staff_id)
+    qtbot.waitUntil(lambda: window.shift_on_duty not in (None, before), timeout=WAIT)
     settle(window.ops, window)
-    assert window.shift_on_duty not in (None, before)
     assert window.duty_bar.shift_label.text().startswith(shift)
-
-
-def test_the_start_asks_who_comes_on_duty(qtbot, settle, ops, staff_id, monkeypatch):
-    asked: list[tuple] = []
-
-    def ask(parent, people, shifts, *, staff_id, shift_name, note, planned_ends):
-        asked.append((people, [name for name, _hours in shifts], shift_name))
-        assert set(planned_ends) == {name for name, _hours in shifts}
-        return None  # not now
-
-    monkeypatch.setattr(duty_dialog, "ask_duty", ask)
-    window = open_window(qtbot, settle, ops, ask_duty=True)
-    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
-    people, shift_names, suggested = asked[0]
-    assert people == [(staff_id, "王经理")]
-    assert set(shift_names) == {"早班", "中班", "晚班"} and suggested in shift_names
-    assert window.duty_bar.shift_label.text() == "未上班" and window.shift_on_duty is None
+    assert window.duty_bar.person_label.text().startswith(window.duty_bar.name_of(staff_id))
 
 
 def test_records_carry_the_shift_they_were_made_in(
@@ -201,6 +183,7 @@ def test_another_shift_than_the_clocks_is_explained_before_coming_on_duty(qtbot)
     assert dialog.warning.text() == (
         "按现在的时间应是中班。选晚班的话，本班要到 11-30 08:00 才结束，请确认没有选错。"
     )
-    assert dialog.choice() == DutyChoice(1, "晚班")  # a warning, not a refusal
+    dialog.secret.password.setText(PASSWORD)
+    assert dialog.choice() == DutyChoice(1, "晚班", PASSWORD)  # a warning, not a refusal
     dialog.shift.setCurrentIndex(dialog.shift.findData("中班"))
     assert dialog.warning.isHidden()
