@@ -282,7 +282,8 @@ def exercise(folder: Path, scratch: Path) -> None:
     step("migrations on a new database (init, then check)")
     new = scratch / "new" / "office.sqlite3"
     new.parent.mkdir()
-    run([*admin, "--db", new, "init", "--office", "测试物业服务中心", "--staff", "张经理"], env)
+    first = {**env, "DESK_PASSWORD": "检查口令2026"}  # no terminal here: init reads it
+    run([*admin, "--db", new, "init", "--office", "测试物业服务中心", "--staff", "张经理"], first)
     from desk.models import migrate
 
     head = migrate.head_revision()

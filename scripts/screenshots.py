@@ -8,7 +8,8 @@ opens the 住户 tab with a resident selected (record and timeline visible) and 
 preview of tests/data/residents/title_merged.xlsx, then the main window on each desk tab
 with a record selected, and saves ``residents.png``, ``import_preview.png``,
 ``visits.png``, ``calls.png``, ``workorders.png``, ``complaints.png``, ``loans.png``,
-``handover.png``, ``callbacks.png`` and ``statistics.png`` (1280×800, or the size given:
+``handover.png``, ``callbacks.png``, ``statistics.png`` and ``lock.png`` (the lock screen)
+(1280×800, or the size given:
 ``1366x700`` is a small laptop's window under its title and task bars) into OUTDIR.
 Chinese needs a CJK font on the machine (``fonts-wqy-microhei`` on Debian).
 """
@@ -142,6 +143,11 @@ def main(argv: list[str]) -> int:
             wait_until(app, lambda: stats.scroll.verticalScrollBar().maximum() > 0)
             stats.scroll.verticalScrollBar().setValue(0)
             save(window, out / "statistics.png")
+            # 锁屏: what anyone walking by sees while the receptionist is away
+            window.lock()
+            wait_until(app, lambda: window.lock_screen.isVisible())
+            window.lock_screen.resize(*SIZE)
+            save(window.lock_screen, out / "lock.png")
             window.close()
         finally:
             ops.shutdown()

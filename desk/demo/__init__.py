@@ -6,6 +6,9 @@ and ≈150 records a day (visits, calls, repairs, complaints, loans) with callba
 audit rows and serial counters — each record in the state its history has reached by ``now``
 (old ones finished, recent ones open, some overdue), every ended shift with its handover.
 
+Every demo staff member (前台 李婷 … 赵敏, 主管 孙志强, 经理 周建国) logs in with the
+documented password ``DEMO_PASSWORD`` = ``demo2026``; the window shows it in demo mode.
+
 The package sits above the services (cli → ui → demo → services): it takes the rules from
 them — deadlines (``services.sla``), workflows (``models.states``), serials
 (``services.numbering``), carried items (``services.handover``), name keys — and its records
@@ -29,10 +32,12 @@ Speed: everything is computed in Python and written with ``executemany`` on the 
 raw sqlite3 connection in one transaction (1,800 days ≈ 700,000 rows in about 20 s, of
 which ~8 s is the records' text search index, built in bulk at the end).
 
-Determinism: the result depends only on ``seed``, ``days``, ``today`` and ``now``. Each day
-draws from its own random stream, so a day's records barely change with ``days``.
+Determinism: the result depends only on ``seed``, ``days``, ``today`` and ``now`` (but for
+the password hash's random salt). Each day draws from its own random stream, so a day's
+records barely change with ``days``.
 """
 
 from desk.demo.build import GENERATOR_VERSION, OFFICE_NAME, fill_demo, generate
+from desk.demo.people import DEMO_PASSWORD
 
-__all__ = ["GENERATOR_VERSION", "OFFICE_NAME", "fill_demo", "generate"]
+__all__ = ["DEMO_PASSWORD", "GENERATOR_VERSION", "OFFICE_NAME", "fill_demo", "generate"]

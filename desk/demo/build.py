@@ -19,7 +19,7 @@ from desk.services.core.calendar import WorkCalendar
 from desk.services.core.handle import DeskHandle
 
 # Bump when the generated data changes shape, so cached demo databases are rebuilt.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6  # 6: staff have the demo password
 
 OFFICE_NAME = "阳光花园物业服务中心"
 

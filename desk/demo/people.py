@@ -10,6 +10,7 @@ from typing import Any
 
 from desk.demo.writer import Writer
 from desk.models.enums import ResidentRole, StaffRole, UnitKind
+from desk.services.core import passwords
 from desk.services.records.residents import name_keys
 
 # Common surnames, roughly by frequency (weights fall off along the list).
@@ -45,6 +46,9 @@ STAFF = [
     ("孙志强", StaffRole.SUPERVISOR),
     ("周建国", StaffRole.MANAGER),
 ]
+# Every demo staff member logs in with this (documented in the README and desk/demo; the
+# window shows it in demo mode). Demo files hold invented people only.
+DEMO_PASSWORD = "demo2026"
 
 BUILDINGS = 12
 FLOORS = 18
@@ -126,6 +130,8 @@ class People:
 
     def make_staff(self, rng: random.Random) -> None:
         at = self.setup_at
+        # one hash for all: a real one costs ~150 ms by design, and they share the password
+        hashed = passwords.hash_password(DEMO_PASSWORD)
         for name, role in STAFF:
             sid = self.rows.new_id("staff")
             self.staff_names[sid] = name
@@ -134,9 +140,8 @@ class People:
                 "staff",
                 {"id": sid, "name": name, "role": role, "phone": mobile(rng), "active": True,
                  "created_at": at, "updated_at": at,
-                 # no passwords yet: each sets one at the first log-in
-                 "password_hash": "", "failed_logins": 0, "locked_until": None,
-                 "password_set_at": None},
+                 "password_hash": hashed, "failed_logins": 0, "locked_until": None,
+                 "password_set_at": at},
             )  # fmt: skip
         for sid, name in self.staff_names.items():
             self.rows.audit("staff", sid, at, self.manager, name)

@@ -166,3 +166,7 @@ class AuditAction(StrEnum):
     # "修改": that value is UPDATE's, stored in every office's log, and an equal value would
     # make CORRECT an alias of UPDATE.
     CORRECT = "更正"
+    # personal data left the program: a list or form exported to a file or printed
+    # (services.core.audit.exported). Two characters like the rest: the column's length
+    # (String(6), migration 0001) holds it without a migration.
+    EXPORT = "导出"

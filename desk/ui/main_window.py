@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.services.core import settings
+from desk.services.core import permissions, settings
 from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx
 from desk.services.duty import handover, on_duty
@@ -268,6 +268,8 @@ class MainWindow(QMainWindow):
         self.lock_screen = LockScreen(ops, self.duty_bar, self, hint)
         self.lock_screen.unlocked.connect(self._unlocked)
         self.duty_bar.lock_wanted.connect(self.lock)
+        self.duty_bar.logged_in.connect(lambda _id: self.follow_duty())
+        self._allowed_for: tuple[int | None] | None = None  # whose actions are shown
         self.idle: IdleWatch | None = None
         if idle_lock:
             self.idle = IdleWatch(self, DEFAULT_MINUTES)
@@ -345,17 +347,19 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
-        entries: list[tuple[str, Callable[[], object]] | None] = [
+        entries: list[tuple[str, Callable[[], object]] | QAction | None] = [
             (self.tr("人员(&P)…"), self.show_staff),
             (self.tr("设置(&S)…"), self.show_settings),
             None,
             (self.tr("立即备份(&B)…"), self.backup_menu.backup_now),
-            (self.tr("从备份恢复(&R)…"), self.backup_menu.restore_backup),
+            self.backup_menu.restore_action,  # shown to whoever may restore
             None,
         ]
         for entry in entries:
             if entry is None:
                 file_menu.addSeparator()
+            elif isinstance(entry, QAction):
+                file_menu.addAction(entry)
             else:
                 action = QAction(entry[0], self)
                 action.triggered.connect(entry[1])
@@ -419,6 +423,7 @@ class MainWindow(QMainWindow):
             self._show_office(snap)
         if shows("staff", "duty"):
             self.duty_bar.show_duty(snap.staff, snap.duty)
+            self.follow_duty()
         if shows("office", "staff", "duty"):
             self.lock_screen.show_state(snap.office, snap.duty)
         if shows("idle_minutes") and self.idle is not None:
@@ -622,6 +627,20 @@ class MainWindow(QMainWindow):
         """从备份恢复 replaced the file: the program must start again on it."""
         self.restored = True
         self.close()
+
+    def follow_duty(self) -> None:
+        """Show only what the person on duty may do (the role table): 从备份恢复… and the
+        住户 list's export. Read again only when another person is on duty, so an unlock
+        by the same person reads nothing."""
+        staff_id = self.ops.desk.duty.staff_id
+        if self._allowed_for == (staff_id,):
+            return
+        self._allowed_for = (staff_id,)
+        self.ops.read(lambda ctx: permissions.allowed(ctx.session, staff_id), self._show_allowed)
+
+    def _show_allowed(self, allowed: frozenset[str]) -> None:
+        self.backup_menu.may_restore("restore" in allowed)
+        self.residents_tab.export_button.setVisible("export_personal" in allowed)
 
     # --- the lock --------------------------------------------------------------------------
 

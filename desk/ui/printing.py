@@ -6,6 +6,9 @@ in a preview (QtPdf) and printed by rendering each page to an image at the print
 resolution — the printed sheet is the PDF, so it matches 导出PDF exactly. Without a
 printer on this computer the preview says so and offers 导出PDF instead.
 
+Every print and export of personal data (forms, lists, the resident list) is recorded
+once it has succeeded: one audit row through ``record_export`` (who, when, what, how many).
+
 Dialogs that tests replace are module functions (``ask_printer``, ``ask_register``,
 ``available_printers``); callers use them through the module so a patch applies.
 """
@@ -16,6 +19,7 @@ import errno
 import shutil
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -58,7 +62,9 @@ from PySide6.QtWidgets import (
 from desk.models.enums import LoanKind
 from desk.models.errors import DeskError
 from desk.reports.form_data import Form, render
+from desk.services.core import audit
 from desk.services.core.context import Ctx
+from desk.services.io import paper_forms
 from desk.ui import dialogs, msgbox, temp_files
 from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.ops import Ops
@@ -128,6 +134,61 @@ def write_error_text(exc: BaseException, path: Path) -> str:
     if isinstance(exc, DeskError):
         return str(exc)
     return _tr("保存“{0}”时出错：{1}").format(name, exc)
+
+
+# --- the audit of what left the program ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A print or export in the audit's words (``audit.exported``): ``what`` it was and
+    how many ``rows`` of residents' data it held."""
+
+    what: str
+    rows: int
+
+
+def forms_exported(forms: Sequence[Form], title: str = "") -> Exported:
+    """``forms`` (a batch named ``title``) as the audit names them (paper_forms.audit_words)."""
+    return Exported(*paper_forms.audit_words(forms, title))
+
+
+def printer_words(printer: QPrinter) -> str:
+    """Where a print went, for the audit row."""
+    return _tr("打印机“{0}”").format(printer.printerName())
+
+
+def record_export(
+    ops: Ops,
+    parent: QWidget,
+    exported: Exported,
+    target: Path | str,
+    done: Callable[[], None] | None = None,
+) -> None:
+    """After a print or an export succeeded: its audit row — who (on duty), when,
+    ``exported``, ``target`` (the file, of which only the name is kept, or the printer's
+    words) — in a write of its own, then ``done``. Personal data leaves on the record only:
+    a file whose row cannot be written is deleted again; a print cannot be taken back, so
+    the desk is told."""
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(target, Path):
+            target.unlink(missing_ok=True)
+            msgbox.error(
+                parent,
+                _tr("未能导出"),
+                _tr("导出没能记入操作记录（{0}），文件已删除。请稍后再导出一次。").format(exc),
+            )
+        else:
+            msgbox.error(
+                parent, _tr("打印没有记录"), _tr("已打印，但没能记入操作记录（{0}）。").format(exc)
+            )
+
+    ops.write(
+        lambda ctx: audit.exported(ctx, exported.what, exported.rows, target),
+        lambda _: done() if done is not None else None,
+        failed,
+    )
 
 
 # --- the forms as a temporary PDF for the preview -----------------------------------------
@@ -277,7 +338,9 @@ def on_white(image: QImage) -> QImage:
 
 class PrintPreviewDialog(QDialog):
     """A PDF page by page, fit to the window's width, with 打印…, 导出PDF… and — when it
-    shows one form — 导出Excel…; a temporary PDF is deleted when the preview closes."""
+    shows one form — 导出Excel…; a temporary PDF is deleted when the preview closes. Each
+    print and export is recorded (``record_export``) when ``ops`` and ``exported`` say
+    what it holds."""
 
     def __init__(
         self,
@@ -288,6 +351,7 @@ class PrintPreviewDialog(QDialog):
         *,
         form: Form | None = None,
         ops: Ops | None = None,
+        exported: Exported | None = None,
         temporary: bool = True,
     ) -> None:
         super().__init__(parent)
@@ -295,7 +359,9 @@ class PrintPreviewDialog(QDialog):
         self.file_name = file_name  # the suggested name for 导出, without the suffix
         self.form = form
         self.ops = ops
+        self.exported = exported
         self.temporary = temporary
+        self.released = False  # closed: it deletes itself, a late answer says nothing here
         self.print_progress: QProgressDialog | None = None
         self.print_total = 0
         self.setWindowTitle(_tr("打印预览 — {0}").format(title))
@@ -427,12 +493,28 @@ class PrintPreviewDialog(QDialog):
                 self.print_progress.deleteLater()
                 self.print_progress = None
         total = self.print_total
+        if sheets:  # a cancelled job's sheets sent so far are on paper too
+            self._record(printer_words(printer))
         if sheets < total:
             self.note.setText(_tr("已取消打印（送出了 {0} / {1} 页）。").format(sheets, total))
         else:
             self.note.setText(
                 _tr("已送往打印机“{0}”，共 {1} 页。").format(printer.printerName(), sheets)
             )
+
+    def _record(self, target: Path | str, said: str = "") -> None:
+        """The audit row of a print or export from here (``record_export``), then ``said``
+        in the note — unless the preview has closed meanwhile (it deletes itself: a failure
+        is told by its parent, the window's part that opened it)."""
+
+        def done() -> None:
+            if said and not self.released:
+                self.note.setText(said)
+
+        if self.ops is not None and self.exported is not None:
+            record_export(self.ops, self.parentWidget() or self, self.exported, target, done)
+        else:
+            done()
 
     def _printing(self, done: int, total: int) -> bool:
         """print_pdf's progress: a many-page job shows how far it is and can be stopped;
@@ -464,7 +546,7 @@ class PrintPreviewDialog(QDialog):
             msgbox.error(self, _tr("未能导出"), write_error_text(exc, target))
             return
         remember_folder(target)
-        self.note.setText(_tr("已导出到 {0}").format(target))
+        self._record(target, _tr("已导出到 {0}").format(target))
 
     def export_xlsx(self) -> None:
         if self.form is None or self.ops is None:
@@ -480,7 +562,7 @@ class PrintPreviewDialog(QDialog):
         def done(_path: object) -> None:
             self.xlsx_button.setEnabled(True)
             remember_folder(target)
-            self.note.setText(_tr("已导出到 {0}").format(target))
+            self._record(target, _tr("已导出到 {0}").format(target))
 
         def failed(exc: BaseException) -> None:
             self.xlsx_button.setEnabled(True)
@@ -492,6 +574,7 @@ class PrintPreviewDialog(QDialog):
     def _release(self, _result: int) -> None:
         """Let go of the file (Windows keeps an open file from being deleted), then delete
         a temporary one."""
+        self.released = True
         self.document.close()
         if self.temporary:
             self.pdf_path.unlink(missing_ok=True)
@@ -505,10 +588,14 @@ def open_preview(
     *,
     form: Form | None = None,
     ops: Ops | None = None,
+    exported: Exported | None = None,
 ) -> PrintPreviewDialog | None:
     """Show the preview (window-modal, without blocking); None when the PDF cannot be read
-    — the desk has been told why."""
-    dialog = PrintPreviewDialog(pdf_path, title, file_name, parent, form=form, ops=ops)
+    — the desk has been told why. ``exported``: what the forms hold, for the audit row of
+    each print or export (with ``ops``)."""
+    dialog = PrintPreviewDialog(
+        pdf_path, title, file_name, parent, form=form, ops=ops, exported=exported
+    )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if dialog.load_error != QPdfDocument.Error.None_:
         msgbox.error(

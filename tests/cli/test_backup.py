@@ -3,11 +3,14 @@ over the phone, when the window cannot open."""
 
 from __future__ import annotations
 
+from helpers.office import MANAGER_PASSWORD
+
 from desk.cli import main
 
 
-def test_backup_list_and_restore(tmp_path, capsys):
+def test_backup_list_and_restore(tmp_path, capsys, log_in_as):
     db = tmp_path / "office.sqlite3"
+    log_in_as("赵敏", MANAGER_PASSWORD)  # init reads DESK_PASSWORD; backup needs no log-in
     assert main(["--db", str(db), "init", "--office", "幸福里物业服务中心", "--staff", "赵敏"]) == 0
     capsys.readouterr()
     assert main(["--db", str(db), "backup"]) == 0

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import select
 
 from desk import cli
+from desk.models import AuditEvent
+from desk.models.enums import AuditAction
 from desk.services.records import complaints, loans, workorders
 from desk.services.records.complaints import ComplaintDraft
 from desk.services.records.loans import LoanDraft
@@ -44,12 +47,16 @@ def text_of(pdf: Path) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
 
 
-def test_workorder_by_serial_as_pdf(db_path, records, tmp_path, capsys) -> None:
+def test_workorder_by_serial_as_pdf(db_path, records, tmp_path, capsys, fetch) -> None:
     out = tmp_path / "派工单.pdf"
     assert desk(db_path, "workorder", "--serial", records["workorder"], "-o", str(out)) == 0
     assert capsys.readouterr().out.strip() == str(out)  # it says what it wrote
     text = text_of(out)
     assert records["workorder"] in text and "周堃" in text and "阳光花园物业服务中心" in text
+    # the form holds a resident's data: its export is in the audit, by name and count only
+    [row] = fetch(select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORT))
+    assert (row.field, row.new, row.reason) == (f"派工单 {records['workorder']}", "1", out.name)
+    assert row.staff_id is None  # the command needs no log-in
 
 
 def test_complaint_latest_as_xlsx(db_path, records, tmp_path, capsys) -> None:

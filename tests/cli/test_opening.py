@@ -13,6 +13,8 @@ from helpers.disks import make_read_only, small_disk
 from helpers.office_files import run_sql, swap_indexes
 
 from desk import cli
+from desk.reports import form_data
+from desk.reports.form_data import render
 from desk.services.io import backup
 from desk.services.records import workorders
 from desk.services.records.workorders import WorkOrderDraft
@@ -26,8 +28,9 @@ def run(db: Path, *args: str) -> int:
 
 
 @pytest.fixture
-def office(db_path, write, engine) -> Path:
-    """An office file with one work order; closed, so the command has the file."""
+def office(db_path, write, engine, manager_logs_in) -> Path:
+    """An office file with one work order; closed, so the command has the file. The
+    command line logs in as its manager."""
     with write() as ctx:
         workorders.create(ctx, WorkOrderDraft("卫生间漏水", "水电", room="3-2-1201"))
     engine.dispose()
@@ -91,15 +94,26 @@ def test_staff_and_settings_never_make_a_file(tmp_path, capsys) -> None:
     assert not missing.exists()
 
 
-def test_printing_a_form_waits_for_no_save(office, tmp_path) -> None:
+def test_printing_a_form_waits_for_no_save(office, tmp_path, monkeypatch) -> None:
+    """The form is read and drawn while a save holds the write lock; only its audit row
+    (who exported what) is written after that save."""
     other = sqlite3.connect(office, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # a save in progress in the window
+    drawn: list[Path] = []
+
+    def render_then_the_save_ends(form, out):
+        render(form, out)
+        drawn.append(out)
+        other.execute("ROLLBACK")  # the window's save is done
+
+    monkeypatch.setattr(form_data, "render", render_then_the_save_ends)
     try:
         out = tmp_path / "派工单.pdf"
         assert run(office, "form", "workorder", "--latest", "-o", str(out)) == 0
-        assert out.stat().st_size > 0
+        assert drawn == [out] and out.stat().st_size > 0
+        [exported] = other.execute("SELECT field FROM auditevent WHERE action = '导出'").fetchall()
+        assert exported[0].startswith("派工单 PG-")
     finally:
-        other.execute("ROLLBACK")
         other.close()
 
 

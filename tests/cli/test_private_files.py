@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers.office import MANAGER_PASSWORD
+
 from desk import paths
 from desk.services.io.database import open_database
 
@@ -27,7 +29,7 @@ def run_desk(*args: str, env: dict[str, str]) -> None:
 
 
 def test_the_office_file_log_and_backups_are_the_users_only(tmp_path) -> None:
-    env = {**os.environ, "DESK_DATA_DIR": str(tmp_path / "data")}
+    env = {**os.environ, "DESK_DATA_DIR": str(tmp_path / "data"), "DESK_PASSWORD": MANAGER_PASSWORD}
     db = tmp_path / "office" / "desk.sqlite3"
     run_desk("--db", str(db), "init", "--office", "幸福里物业服务中心", "--staff", "赵敏", env=env)
     run_desk("--db", str(db), "backup", env=env)

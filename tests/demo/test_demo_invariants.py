@@ -65,7 +65,7 @@ from desk.models.enums import ComplaintState as C
 from desk.models.enums import WorkOrderState as W
 from desk.models.migrate import sqlite_copy
 from desk.models.validation import normalize_phone, normalize_room, parse_phones
-from desk.services.core import calendar, settings, sla
+from desk.services.core import accounts, calendar, settings, sla
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind, format_serial
 from desk.services.core.transactions import reading, writing
@@ -504,3 +504,14 @@ def test_the_desk_carries_on_from_every_open_state(ctx: Ctx, workable: Engine) -
         handover.confirm(wctx, shift.id, "无特殊情况")
     with reading(workable, now=at) as rctx:
         assert handover.for_shift(rctx, shift.id).state == HandoverState.CONFIRMED
+
+
+def test_every_demo_staff_member_logs_in_with_the_documented_password(workable: Engine) -> None:
+    with writing(workable, now=NOW) as ctx:
+        people = ctx.session.exec(select(Staff)).all()
+        assert len(people) == 8
+        for person in people:
+            assert person.password_set_at is not None
+            assert accounts.check_login(ctx, person.id, demo.DEMO_PASSWORD) is None, person.name
+        wrong = accounts.check_login(ctx, people[0].id, "demo2025")
+    assert wrong is not None and wrong.kind == "wrong"

@@ -52,7 +52,7 @@ from desk.models.enums import (
 from desk.models.enums import WorkOrderState as W
 from desk.models.states import OPEN_WORK_ORDER_STATES
 from desk.models.validation import normalize_phone
-from desk.services.core import settings, sla
+from desk.services.core import passwords, settings, sla
 from desk.services.core.calendar import WorkCalendar
 from desk.services.core.transactions import reading
 from desk.services.duty import handover, shifts
@@ -157,6 +157,15 @@ def test_office_staff_units_and_items(orm: Session) -> None:
     assert sorted(i.name for i in items) == sorted(name for _k, name, *_ in LOAN_ITEMS)
     assert any(i.kind == LoanKind.KEY and i.name.endswith("钥匙") for i in items)
     assert next(i for i in items if i.name == "雨伞").stock == 10
+
+
+def test_staff_have_the_documented_demo_password(orm: Session) -> None:
+    assert demo.DEMO_PASSWORD == "demo2026"  # as the README and the window's hint say
+    people = orm.exec(select(Staff)).all()
+    assert all(passwords.verify(demo.DEMO_PASSWORD, s.password_hash) for s in people)
+    assert all(s.failed_logins == 0 and s.locked_until is None for s in people)
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert demo.DEMO_PASSWORD in readme
 
 
 def test_residents_have_plausible_names_pinyin_and_phones(orm: Session) -> None:

@@ -90,7 +90,7 @@ def test_moved_out_column_only_when_asked(tmp_path: Path) -> None:
     assert ws.cell(5, 8).value == datetime(2026, 1, 1)
 
 
-def test_export_masks_phones_by_default(write, read, tmp_path: Path) -> None:
+def test_export_masks_phones_by_default(write, read, staff_id, tmp_path: Path) -> None:
     with write() as ctx:
         residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678 / 021-87654321"))
         residents.add(ctx, ResidentDraft("=HYPERLINK(1)", "3-2-1202"))
@@ -98,8 +98,10 @@ def test_export_masks_phones_by_default(write, read, tmp_path: Path) -> None:
         residents.move_out(ctx, gone.id, date(2026, 11, 1))
     masked, full = tmp_path / "masked.xlsx", tmp_path / "full.xlsx"
     with read() as ctx:
-        assert resident_import.export_residents_xlsx(ctx.session, masked) == 2
-        resident_import.export_residents_xlsx(ctx.session, full, full_phones=True)
+        assert resident_import.export_residents_xlsx(ctx.session, masked, staff_id=staff_id) == 2
+        resident_import.export_residents_xlsx(
+            ctx.session, full, staff_id=staff_id, full_phones=True
+        )
     ws = load_workbook(masked).active
     assert ws["A1"].value == "阳光花园物业服务中心业主信息一览表"  # the office's name
     assert "隐藏" in ws["A2"].value

@@ -11,7 +11,7 @@ from helpers.ui import WAIT
 
 from desk.models.errors import StorageError
 from desk.services.io import backup
-from desk.services.records import calls
+from desk.services.records import calls, staff
 from desk.services.records.calls import CallDraft
 from desk.ui import app, backups, msgbox
 from desk.ui.main_window import MainWindow
@@ -71,7 +71,7 @@ def test_the_daily_backup_runs_off_the_db_worker_and_says_so(qtbot, window, db_p
 
 
 def test_restore_replaces_the_database_and_closes_the_window(
-    qtbot, window, write, db_path, monkeypatch
+    qtbot, window, on_duty, write, db_path, monkeypatch
 ):
     with write() as ctx:
         calls.create_call(ctx, CallDraft("咨询", "备份前"))
@@ -91,6 +91,66 @@ def test_restore_replaces_the_database_and_closes_the_window(
     assert calls_in(db_path) == ["备份前"]
     [aside] = db_path.parent.glob("desk.sqlite3.before-restore-*")
     assert calls_in(aside) == ["备份前", "备份后"]
+
+
+def test_a_receptionist_on_duty_is_told_who_may_restore_and_nothing_is_replaced(
+    qtbot, window, desk, write, db_path, monkeypatch
+):
+    with write() as ctx:
+        clerk = staff.add(ctx, "小刘").id
+        calls.create_call(ctx, CallDraft("咨询", "恢复前"))
+    made = backup.make(db_path, backup.auto_folder(db_path), datetime.now())
+    desk.on_duty(clerk)
+
+    def no_file_asked(parent, start):
+        raise AssertionError("a receptionist is refused before choosing a file")
+
+    monkeypatch.setattr(backups, "ask_backup_file", no_file_asked)
+    errors: list[str] = []
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
+    window.backup_menu.restore_backup()
+    qtbot.waitUntil(lambda: bool(errors), timeout=WAIT)
+    assert "只有主管或经理可以从备份恢复数据库" in errors[0]
+    assert not window.restored and window.isVisible()
+    assert not list(db_path.parent.glob("desk.sqlite3.before-restore-*"))
+    assert made.path.exists()
+
+
+def test_the_duty_changing_while_the_file_is_chosen_is_asked_again(
+    qtbot, window, desk, on_duty, write, db_path, monkeypatch
+):
+    """A 经理 chooses the file; by the time it would be replaced a 前台 is on duty."""
+    with write() as ctx:
+        clerk = staff.add(ctx, "小刘").id
+    made = backup.make(db_path, backup.auto_folder(db_path), datetime.now())
+
+    def chosen_meanwhile(parent, start):
+        desk.on_duty(clerk)
+        return made.path
+
+    monkeypatch.setattr(backups, "ask_backup_file", chosen_meanwhile)
+    monkeypatch.setattr(msgbox, "confirm", lambda parent, title, text: True)
+    errors: list[str] = []
+    monkeypatch.setattr(msgbox, "error", lambda parent, title, text: errors.append(text))
+    with qtbot.waitSignal(window.backup_menu.restore_failed, timeout=WAIT):
+        window.backup_menu.restore_backup()
+    assert "只有主管或经理" in errors[0]
+    assert not window.restored
+    assert not list(db_path.parent.glob("desk.sqlite3.before-restore-*"))
+
+
+def test_restore_and_the_resident_export_are_shown_only_to_who_may(qtbot, window, write, settle):
+    with write() as ctx:
+        clerk = staff.add(ctx, "小刘").id
+        supervisor = staff.add(ctx, "赵主管", "主管").id
+    menu = window.backup_menu
+    export = window.residents_tab.export_button
+    for who, shown in ((clerk, False), (supervisor, True), (None, False), (clerk, False)):
+        window.ops.desk.on_duty(who)
+        window.follow_duty()
+        settle(window.ops, window)
+        assert menu.restore_action.isVisible() == shown, who
+        assert export.isVisibleTo(window.residents_tab) == shown, who
 
 
 def test_restore_waits_for_what_is_being_typed(qtbot, window, monkeypatch, type_text):

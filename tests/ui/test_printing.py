@@ -25,9 +25,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel, QPushButton
+from sqlmodel import select
 
-from desk.models.enums import LoanKind
-from desk.models.errors import DeskError
+from desk.models import AuditEvent
+from desk.models.enums import AuditAction, LoanKind
+from desk.models.errors import DeskError, StorageError
+from desk.services.core import audit
 from desk.services.records import calls, complaints, loans, residents, visits, workorders
 from desk.services.records.calls import CallDraft
 from desk.services.records.complaints import ComplaintDraft
@@ -318,7 +321,8 @@ def test_without_a_printer_the_preview_offers_pdf(
     assert "没有安装打印机" in messages["confirm"][0] and "导出PDF" in messages["confirm"][0]
     assert Path(offered[0][0]).name == f"{order.serial}.pdf"
     assert order.serial in pdf_text(tmp_path / "拿去打印.pdf")
-    assert str(tmp_path / "拿去打印.pdf") in preview.note.text()
+    # said once the export is on the record (its audit row written)
+    qtbot.waitUntil(lambda: str(tmp_path / "拿去打印.pdf") in preview.note.text(), timeout=WAIT)
     preview.close()
 
 
@@ -355,6 +359,79 @@ def test_complaints_and_loans_print_their_forms(
     with qtbot.waitSignal(tab.status, timeout=WAIT):
         click(tab, "pdf")
     assert record.serial in pdf_text(tmp_path / "单.pdf")
+
+
+# --- on the record: who printed or exported what, how many --------------------------------
+
+
+def exports(fetch) -> list[tuple[int | None, str, str | None, str]]:
+    """The audit's 导出 rows: who, what, how many, where to."""
+    rows = fetch(
+        select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORT).order_by(AuditEvent.id)  # type: ignore[arg-type]
+    )
+    return [(e.staff_id, e.field, e.new, e.reason) for e in rows]
+
+
+def test_prints_and_exports_are_on_the_record_without_phones(
+    qtbot, settle, orders_tab, write, fetch, on_duty, monkeypatch, save_as, tmp_path
+):
+    with write(real_now()) as ctx:
+        order = workorders.create(
+            ctx,
+            WorkOrderDraft("厨房水龙头滴水", "水电", room="3-2-1201", phone="13812345678"),
+        )
+    show_first(settle, orders_tab)
+    status: list[str] = []
+    orders_tab.status.connect(status.append)
+    save_as(tmp_path / "张三13812345678")  # a number typed into the file's name
+    click(orders_tab, "pdf")
+    qtbot.waitUntil(lambda: bool(status), timeout=WAIT)
+    assert (tmp_path / "张三13812345678.pdf").exists()
+
+    click(orders_tab, "print")
+    preview = open_preview(qtbot, orders_tab)
+    monkeypatch.setattr(printing, "available_printers", lambda: ["前台打印机"])
+    monkeypatch.setattr(printing, "default_printer", lambda: pdf_printer(tmp_path / "纸.pdf"))
+    preview.print_button.click()
+    qtbot.waitUntil(lambda: len(exports(fetch)) == 2, timeout=WAIT)
+    save_as(tmp_path / "派工单.xlsx")
+    preview.xlsx_button.click()
+    qtbot.waitUntil(lambda: "导出到" in preview.note.text(), timeout=WAIT)
+    preview.close()
+
+    save_as(tmp_path / "列表")
+    orders_tab.export_button.click()
+    qtbot.waitUntil(lambda: len(status) == 2, timeout=WAIT)
+    form = f"派工单 {order.serial}"
+    recorded = exports(fetch)
+    printed = recorded[1][3]
+    assert recorded == [
+        (on_duty, form, "1", "张三138****5678.pdf"),  # the name only, the number masked
+        (on_duty, form, "1", printed),
+        (on_duty, form, "1", "派工单.xlsx"),
+        (on_duty, "报修派工列表", "1", "列表.xlsx"),
+    ]
+    assert printed.startswith("打印机")
+    assert not any("13812345678" in str(value) for row in recorded for value in row)
+
+
+def test_an_export_that_cannot_be_recorded_leaves_no_file(
+    qtbot, settle, orders_tab, write, fetch, messages, monkeypatch, save_as, tmp_path
+):
+    add_order(write)
+    orders_tab.reload()
+    settle(orders_tab.ops, orders_tab)
+
+    def locked(*_args):
+        raise StorageError("数据库正被另一个程序使用", kind="locked")
+
+    monkeypatch.setattr(audit, "exported", locked)
+    save_as(tmp_path / "列表")
+    orders_tab.export_button.click()
+    qtbot.waitUntil(lambda: bool(messages["error"]), timeout=WAIT)
+    assert "没能记入操作记录" in messages["error"][0] and "文件已删除" in messages["error"][0]
+    assert not (tmp_path / "列表.xlsx").exists()
+    assert orders_tab.export_button.isEnabled() and exports(fetch) == []
 
 
 # --- which tabs have the buttons, and when -------------------------------------------------

@@ -91,7 +91,7 @@ def reset_password(ctx: Ctx, staff_id: int) -> Staff:
     return staff
 
 
-def _clock_words(until: datetime, now: datetime) -> str:
+def clock_words(until: datetime, now: datetime) -> str:
     """``14:35``, or ``明天 00:05``: the first whole minute at which the lock is over."""
     shown = until.replace(second=0, microsecond=0)
     if shown < until:
@@ -127,7 +127,7 @@ def check_login(
         return LoginRefused(f"{staff.name} 还没有设置密码，请先设置新密码。", "no_password")
     until = staff.locked_until
     if until is not None and now < until:
-        words = _clock_words(until, now)
+        words = clock_words(until, now)
         audit.noted(ctx, staff, "login", reason=f"登录被拒：账号锁定中（{words} 解锁）")
         return LoginRefused(
             f"账号已锁定，请 {_minutes_left(until, now)} 分钟后（{words} 以后）再试，"
@@ -158,7 +158,7 @@ def check_login(
     )
     return LoginRefused(
         f"密码连续输错 {LOCK_AFTER} 次，账号已锁定，请 {minutes} 分钟后"
-        f"（{_clock_words(until, now)} 以后）再试，或请经理解锁。",
+        f"（{clock_words(until, now)} 以后）再试，或请经理解锁。",
         "locked",
         until,
     )

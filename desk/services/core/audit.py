@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import SQLModel, select
@@ -16,6 +17,7 @@ from sqlmodel import SQLModel, select
 from desk.models import AuditEvent
 from desk.models.db import driver_insert
 from desk.models.enums import AuditAction
+from desk.models.validation import mask_phones_in
 from desk.services.core import textsearch
 from desk.services.core.context import Ctx
 
@@ -153,6 +155,54 @@ def setting_changed(ctx: Ctx, key: str, old: str | None, new: str) -> None:
                 "field": key[:40],
                 "old": old,
                 "new": new,
+            }
+        ],
+    )
+
+
+def keyed_changed(
+    ctx: Ctx, entity: str, key: str, old: str | None, new: str | None, *, reason: str = ""
+) -> None:
+    """Configuration keyed by text, not an id (a calendar override by its day), logged as a
+    setting is: the key in ``field``; ``old`` None for a new row, ``new`` None for a removed
+    one — written before the row goes, so the log keeps what it was."""
+    _log(
+        ctx,
+        [
+            {
+                "entity": entity,
+                "entity_id": 0,
+                "action": AuditAction.CREATE if old is None else AuditAction.UPDATE,
+                "field": key[:40],
+                "old": old,
+                "new": new,
+                "reason": reason,
+            }
+        ],
+    )
+
+
+EXPORTS = "export"  # the entity of the rows ``exported`` writes (entity_id 0)
+
+
+def exported(ctx: Ctx, what: str, rows: int, target: Path | str) -> None:
+    """Log that personal data left the program: who (the person on duty) and when, as every
+    row; ``what`` (the list or form in words: 业主信息一览表, 报修派工单 PG-…) in ``field``,
+    how many rows in ``new``, where to in ``reason``. ``target`` is the file written — only
+    its name is kept, the folder may name a person — or, for a print, the printer in words.
+    Never the rows themselves: numbers typed into a name are masked as the lists mask them.
+    Written after the export or print succeeded, in a write transaction of its own."""
+    where = target.name if isinstance(target, Path) else target
+    _log(
+        ctx,
+        [
+            {
+                "entity": EXPORTS,
+                "entity_id": 0,
+                "action": AuditAction.EXPORT,
+                "field": mask_phones_in(what)[:40],
+                "new": str(rows),
+                "reason": mask_phones_in(where)[:200],
             }
         ],
     )

@@ -61,6 +61,12 @@ def may(session: Session, staff_id: int | None, action: str) -> bool:
     return role_of(session, staff_id) in RULES[action].roles
 
 
+def allowed(session: Session, staff_id: int | None) -> frozenset[str]:
+    """Every action of the table ``staff_id`` may do: what a screen shows them."""
+    role = role_of(session, staff_id)
+    return frozenset(rule.action for rule in ROWS if role in rule.roles)
+
+
 def who_may(action: str) -> str:
     """The roles allowed, in words: 主管或经理, 经理."""
     return "或".join(r.value for r in StaffRole if r in RULES[action].roles)

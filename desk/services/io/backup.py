@@ -17,7 +17,8 @@ real name, so a backup that exists is a whole one.
   never those of a file that was replaced, nor those made before identities existed.
 - ``make``: now, into a chosen folder (文件 → 立即备份…, ``desk backup --to``).
 - ``restore``: a backup becomes the database again; the current file (with its WAL) is
-  kept aside first, so a wrong choice can be undone the same way.
+  kept aside first, so a wrong choice can be undone the same way. Only a 主管 or 经理 may
+  (``check_restore``, asked first).
 """
 
 from __future__ import annotations
@@ -34,9 +35,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlmodel import Session
+
 from desk.models import dbfile
 from desk.models.db import integrity_problems
 from desk.models.errors import StorageError
+from desk.services.core import permissions
+from desk.services.core.context import Ctx
 from desk.services.io.database import inspect
 
 __all__ = [
@@ -49,6 +54,7 @@ __all__ = [
     "auto_folder",
     "backups",
     "candidates",
+    "check_restore",
     "due",
     "latest",
     "make",
@@ -208,6 +214,15 @@ def auto(db_path: Path, now: datetime, extra_folder: str = "") -> list[Backup]:
     if failures:
         raise failures[0]
     return made
+
+
+def check_restore(session: Session, staff_id: int | None) -> None:
+    """PermissionDenied unless ``staff_id`` (who is on duty) may replace the office's file
+    with a backup: the role table's ``restore``, a 主管 or 经理. ``restore`` works on a
+    closed file and knows nobody: whoever calls it asks here first (the window's 从备份恢复;
+    the first start's recovery of a missing or damaged file has nobody to ask). A read is
+    enough — a file that can no longer be written to can still be restored."""
+    permissions.require(Ctx(session, staff_id), "restore")
 
 
 def restore(backup: Path, db_path: Path, now: datetime) -> Path:

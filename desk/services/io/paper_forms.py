@@ -15,6 +15,7 @@ dispatcher falls back to the audit log for orders dispatched before it was recor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -40,6 +41,7 @@ from desk.reports.form_data import (
     CarriedRow,
     ComplaintForm,
     DutyCount,
+    Form,
     FormHead,
     HandoverForm,
     LoanRegister,
@@ -66,6 +68,7 @@ __all__ = [
     "LoanSlip",
     "MaterialRow",
     "WorkOrderForm",
+    "audit_words",
     "complaint_form",
     "dispatched_on",
     "handover_by_serial",
@@ -522,3 +525,24 @@ def _callback(ctx: Ctx, link: object, names: dict[int, str]) -> CallbackInfo | N
         outcome=cb.outcome,
         comment=cb.comment,
     )
+
+
+# --- on the record -------------------------------------------------------------------------
+
+
+def audit_words(forms: Sequence[Form], title: str = "") -> tuple[str, int]:
+    """What the audit calls a print or export of ``forms`` (``audit.exported``'s ``what``)
+    and how many records of residents they hold: one form by its title and serial, a
+    batch by ``title``; a register's lines, a duty record's carried items, one for a
+    record's own form."""
+    one = forms[0].head if len(forms) == 1 else None
+    what = f"{one.title} {one.serial}" if one is not None else title or forms[0].head.title
+    return what, sum(_records_on(form) for form in forms)
+
+
+def _records_on(form: Form) -> int:
+    if isinstance(form, LoanRegister):
+        return len(form.rows)
+    if isinstance(form, HandoverForm):
+        return len(form.carried)
+    return 1

@@ -57,7 +57,7 @@ from desk.models import Resident, Unit
 from desk.models.enums import ResidentRole
 from desk.models.errors import DeskError, ValidationError
 from desk.models.validation import clean_text, normalize_room, parse_phones, to_halfwidth
-from desk.services.core import audit, settings
+from desk.services.core import audit, permissions, settings
 from desk.services.core.context import Ctx
 from desk.services.records import residents
 
@@ -74,7 +74,9 @@ __all__ = [
     "RawRow",
     "RawTable",
     "apply_import",
+    "check_export",
     "export_residents_xlsx",
+    "export_title",
     "guess_mapping",
     "plan_import",
     "read_table",
@@ -946,20 +948,42 @@ def save_rejects_xlsx(plan: ImportPlan, path: Path | str) -> int:
     return write_rejects(path, plan.raw.header, rows, source=plan.raw.path.name)
 
 
+RESIDENT_LIST = "业主信息一览表"
+
+
+def check_export(session: Session, staff_id: int | None) -> None:
+    """PermissionDenied unless ``staff_id`` may export the resident list — masked or not,
+    it names every household: the role table's ``export_personal`` (a 主管 or 经理)."""
+    permissions.require(Ctx(session, staff_id), "export_personal")
+
+
+def export_title(full_phones: bool) -> str:
+    """The export in the audit's words (``audit.exported``'s ``what``)."""
+    return f"{RESIDENT_LIST}（{'完整电话' if full_phones else '电话已隐藏'}）"
+
+
 def export_residents_xlsx(
     session: Session,
     path: Path | str,
     *,
+    staff_id: int | None,
     full_phones: bool = False,
     include_moved_out: bool = False,
     now: datetime | None = None,
 ) -> int:
     """业主信息一览表 (QR-036SD): phones masked unless ``full_phones``; returns the count.
 
+    Asked for by ``staff_id``, who must be allowed (``check_export``; PermissionDenied
+    before anything is written). It reads ``session`` only, so it may run on a read
+    snapshot and keep no save waiting; the caller records it afterwards in a write
+    transaction: ``audit.exported(ctx, export_title(full_phones), count, path)``.
+
     The columns are names ``read_table`` knows, so an export with full phones imports back
     unchanged.
     """
     from desk.models.validation import mask_phone
+
+    check_export(session, staff_id)
     from desk.reports.residents_xlsx import write_resident_list
 
     rows = []

@@ -14,7 +14,7 @@ from desk.models.validation import clean_text
 from desk.services.core import audit
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import common, correction_rules
+from desk.services.records import common, correction_rules, void_rules
 from desk.services.records.workorders import choice
 
 label_of = kinds.CALL.label  # a field's one label (desk.models.kinds)
@@ -120,6 +120,7 @@ def void(ctx: Ctx, call_id: int, reason: str) -> Call:
     call = common.get(ctx, Call, call_id)
     if call.state == RecordState.VOID:
         raise TransitionError("这条来电已经作废。")
+    void_rules.check(ctx, "call", call)
     common.void(ctx, call, reason, RecordState.VOID)
     return call
 

@@ -38,7 +38,7 @@ from desk.services.core import audit, settings, sla
 from desk.services.core.calendar import WorkCalendar
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import callback_due, common, correction_rules
+from desk.services.records import callback_due, common, correction_rules, void_rules
 from desk.services.records.workorders import choice
 
 label_of = kinds.COMPLAINT.label  # a field's one label (desk.models.kinds)
@@ -294,6 +294,7 @@ def mark_called_back(ctx: Ctx, complaint: Complaint) -> Complaint:
 def void(ctx: Ctx, complaint_id: int, reason: str) -> Complaint:
     complaint = common.get(ctx, Complaint, complaint_id)
     next_state(COMPLAINT_FLOW, complaint.state, "作废")
+    void_rules.check(ctx, "complaint", complaint)
     for cb in pending_callbacks(ctx, complaint.id):
         common.void(ctx, cb, "投诉作废", CallbackState.VOID)
     common.void(ctx, complaint, reason, C.VOID)

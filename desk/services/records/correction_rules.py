@@ -46,8 +46,9 @@ def is_lead(session: Session, staff_id: int | None) -> bool:
     return permissions.may(session, staff_id, "correct_closed")
 
 
-def _done_with(kind: str, record: Any) -> str | None:
-    """How the desk is done with the record (said after “这条报修”), or None while open."""
+def done_with(kind: str, record: Any) -> str | None:
+    """How the desk is done with the record (said after “这条报修”), or None while open:
+    the one notion of “open” that correcting and voiding (``void_rules``) share."""
     if kind == "visit":
         passed = record.outcome == VisitOutcome.PASSED
         return str(record.state) if passed and record.state == VisitState.CLOSED else None
@@ -68,7 +69,7 @@ def refusal_for(kind: str, record: Any, *, lead: bool) -> str | None:
     title = kinds.kind(kind).title
     if record.state == VOID:
         return f"这条{title}已作废，不能再修改。"
-    done = _done_with(kind, record)
+    done = done_with(kind, record)
     if done is not None and not lead:
         return f"这条{title}{done}，前台不能再修改；需要修改请主管或经理值班时操作。"
     return None

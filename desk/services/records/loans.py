@@ -16,7 +16,7 @@ from desk.models.validation import clean_text, parse_money, parse_quantity
 from desk.services.core import audit
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import common, correction_rules
+from desk.services.records import common, correction_rules, void_rules
 
 label_of = kinds.LOAN.label  # a field's one label (desk.models.kinds)
 
@@ -227,6 +227,7 @@ def void(ctx: Ctx, loan_id: int, reason: str) -> Loan:
     loan = common.get(ctx, Loan, loan_id)
     if loan.state == LoanState.VOID:
         raise TransitionError("这条借用已经作废。")
+    void_rules.check(ctx, "loan", loan)
     common.void(ctx, loan, reason, LoanState.VOID)
     return loan
 

@@ -13,7 +13,7 @@ from desk.models.validation import clean_text, to_halfwidth
 from desk.services.core import audit
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import common, correction_rules
+from desk.services.records import common, correction_rules, void_rules
 from desk.services.records.workorders import choice
 
 label_of = kinds.VISIT.label  # a field's one label (desk.models.kinds)
@@ -136,5 +136,6 @@ def void(ctx: Ctx, visit_id: int, reason: str) -> Visit:
     visit = common.get(ctx, Visit, visit_id)
     if visit.state == VisitState.VOID:
         raise TransitionError("这条来访已经作废。")
+    void_rules.check(ctx, "visit", visit)
     common.void(ctx, visit, reason, VisitState.VOID)
     return visit

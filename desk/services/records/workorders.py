@@ -34,7 +34,7 @@ from desk.services.core import audit, settings, sla
 from desk.services.core.calendar import WorkCalendar
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import callback_due, common, correction_rules
+from desk.services.records import callback_due, common, correction_rules, void_rules
 
 label_of = kinds.WORKORDER.label  # a field's one label (desk.models.kinds)
 
@@ -359,6 +359,7 @@ def mark_called_back(ctx: Ctx, order: WorkOrder) -> WorkOrder:
 def void(ctx: Ctx, order_id: int, reason: str) -> WorkOrder:
     order = common.get(ctx, WorkOrder, order_id)
     next_state(WORK_ORDER_FLOW, order.state, "作废")
+    void_rules.check(ctx, "workorder", order)
     for cb in pending_callbacks(ctx, order.id):
         common.void(ctx, cb, "派工单作废", CallbackState.VOID)
     if order.paused_since is not None:

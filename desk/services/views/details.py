@@ -26,8 +26,8 @@ from desk.models import (
 from desk.models.enums import AuditAction, CallType, MessageState, RecordState
 from desk.models.errors import NotFoundError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
-from desk.services.core import sla
-from desk.services.records import correction_rules
+from desk.services.core import permissions, sla
+from desk.services.records import correction_rules, void_rules
 
 # field → label, in the order the detail shows them; fields not listed are not shown
 # each kind's fields in the detail's order, with their one label (desk.models.kinds)
@@ -86,10 +86,16 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def actions_for(kind: str, record: Any, *, lead: bool = False) -> list[str]:
+def actions_for(
+    kind: str, record: Any, *, lead: bool = False, own: bool = False, voids_others: bool = False
+) -> list[str]:
     """The buttons the detail offers from the record's current state; 修改 (before 作废)
-    when the person on duty may correct it — a 主管 or 经理 when ``lead``."""
+    when the person on duty may correct it — a 主管 or 经理 when ``lead``; 作废 only when
+    they may void it: they registered it (``own``) and it is open, or ``voids_others``
+    (the role table's void_others). The services refuse the rest anyway."""
     found = _state_actions(kind, record)
+    if "作废" in found and void_rules.refusal_for(kind, record, own=own, lead=voids_others):
+        found.remove("作废")
     if correction_rules.refusal_for(kind, record, lead=lead) is None:
         found.insert(found.index("作废") if "作废" in found else len(found), "修改")
     return found
@@ -127,7 +133,8 @@ def record_detail(
     session: Session, kind: str, record_id: int, *, staff_id: int | None = None
 ) -> Detail:
     """``kind``'s record as the detail shows it, with the actions open to ``staff_id``
-    (who is on duty: a 主管 or 经理 may correct more; None counts as a 前台)."""
+    (who is on duty: a 主管 or 经理 may correct and void more; None counts as a 前台 who
+    registered nothing)."""
     model = MODELS[kind]
     record = session.get(model, record_id)
     if record is None:
@@ -176,7 +183,13 @@ def record_detail(
         record.serial,
         show_value(record.state),
         fields,
-        actions_for(kind, record, lead=correction_rules.is_lead(session, staff_id)),
+        actions_for(
+            kind,
+            record,
+            lead=correction_rules.is_lead(session, staff_id),
+            own=void_rules.is_own(record, staff_id),
+            voids_others=permissions.may(session, staff_id, void_rules.ACTION),
+        ),
         history,
         amber_at=marks.amber_at if marks is not None else None,
         red_at=marks.red_at if marks is not None else None,

@@ -3,7 +3,11 @@
 ``export_list(engine, "workorder", path, flt=…, sort=…, descending=…)`` writes every row
 the list has — no cap below Excel's own sheet size — and returns how many it wrote. It
 runs on the UI's DB worker like any read: one read snapshot, so the rows, the count in
-the subtitle and the overdue flags all belong to one moment.
+the subtitle and the overdue flags all belong to one moment. Names and rooms are personal
+data: the caller records each export afterwards, in a write transaction of its own —
+``audit.exported(ctx, TITLES[kind], count, path)`` (the window: ``printing.record_export``).
+No list exports full phone numbers (the 回访 queue, which shows them, has no export), so
+none needs the role table's ``export_personal``.
 
 The columns are the tab's columns with full values: times as real dates (``2026-11-29
 15:29`` instead of ``11-29 15:29``), quantities as numbers, phones masked as the list

@@ -139,13 +139,21 @@ class DetailPane(QWidget):
             return
         target = printing.with_suffix(path, suffix)
 
-        def job(ctx: Ctx) -> None:
+        def job(ctx: Ctx) -> printing.Exported:
             # on the second lane: the snapshot held while it renders keeps no save waiting
-            render(paper_forms.record_form(ctx, kind, record_id), target)
+            form = paper_forms.record_form(ctx, kind, record_id)
+            render(form, target)
+            return printing.forms_exported([form])
 
-        def done(_result: None) -> None:
+        def done(exported: printing.Exported) -> None:
             printing.remember_folder(target)
-            self.status.emit(self.tr("已导出 {0} 到 {1}").format(serial, target))
+            printing.record_export(
+                self.ops,
+                self,
+                exported,
+                target,
+                lambda: self.status.emit(self.tr("已导出 {0} 到 {1}").format(serial, target)),
+            )
 
         def failed(exc: BaseException) -> None:
             msgbox.error(self, self.tr("未能导出"), printing.write_error_text(exc, target))
@@ -180,6 +188,7 @@ class DetailPane(QWidget):
                 head.serial if one else title,
                 form=one,
                 ops=self.ops,
+                exported=printing.forms_exported(found, title),
             )
             if self.preview is not None:
                 self.preview.finished.connect(self._preview_closed)

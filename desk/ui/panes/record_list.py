@@ -58,10 +58,12 @@ Progress = Callable[[int, int], None]
 class ListExport:
     """导出Excel… under the list: the file name to offer, and the job that writes the list
     as filtered and sorted now into ``target`` (run with a progress dialog on the long
-    lane; it returns how many rows it wrote)."""
+    lane; it returns how many rows it wrote); ``what`` names the list in the audit row
+    each export writes (``printing.record_export``)."""
 
     name: Callable[[], str]
     job: Callable[[Values, Order | None, Path], Callable[[Ctx, Progress], int]]
+    what: str
 
 
 class RecordList(QWidget):
@@ -425,10 +427,18 @@ class RecordList(QWidget):
         button = self.export_button
         button.setEnabled(False)
 
+        what = self._export.what
+
         def done(n: int) -> None:
             button.setEnabled(True)
             printing.remember_folder(target)
-            self.status.emit(self.tr("已导出 {0} 条到 {1}").format(n, target))
+            printing.record_export(
+                self.ops,
+                self,
+                printing.Exported(what, n),
+                target,
+                lambda: self.status.emit(self.tr("已导出 {0} 条到 {1}").format(n, target)),
+            )
 
         def failed(exc: BaseException) -> None:
             button.setEnabled(True)

@@ -332,7 +332,7 @@ class HandoverTab(QWidget):
             form, pdf = result
             self.preview = printing.open_preview(
                 self, pdf, f"{form.head.title} {form.head.serial}", form.head.serial,
-                form=form, ops=self.ops,
+                form=form, ops=self.ops, exported=printing.forms_exported([form]),
             )  # fmt: skip
 
         self.ops.render(render, show, lambda exc: msgbox.error(self, self.tr("无法打印"), str(exc)))

@@ -111,7 +111,7 @@ class RecordTab(QWidget):
             keep=self._shown_id,
             count_cap=COUNT_CAP,
             buttons=self.list_buttons(),
-            export=ListExport(self._export_name, self.export_job),
+            export=ListExport(self._export_name, self.export_job, list_export.TITLES[self.kind]),
             tick_ms=self.tick_ms,
         )
         self.list_pane.status.connect(self.status)

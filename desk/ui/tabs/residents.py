@@ -49,7 +49,7 @@ from desk.services.records import residents
 from desk.services.records.residents import ResidentDetail, ResidentRow
 from desk.services.views import resident_search, timeline
 from desk.services.views.timeline import TimelineEntry
-from desk.ui import dialogs, msgbox
+from desk.ui import dialogs, msgbox, printing
 from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.dialogs.import_preview import ImportPreviewDialog
 from desk.ui.dialogs.resident_form import MoveOutDialog, ResidentFormDialog
@@ -657,6 +657,16 @@ class ResidentsTab(QWidget):
         )
 
     def export_list(self) -> None:
+        """业主信息一览表 as xlsx: only a 主管 or 经理 on duty (asked before the dialogs, and
+        by the export itself); recorded in the audit once written."""
+        who = self.ops.desk.duty.staff_id
+        self.ops.read(
+            lambda ctx: resident_import.check_export(ctx.session, who),
+            lambda _: self._export_as(who),
+            self._export_failed,
+        )
+
+    def _export_as(self, who: int | None) -> None:
         options = ask_export_options(self)
         if options is None:
             return
@@ -672,12 +682,20 @@ class ResidentsTab(QWidget):
             return resident_import.export_residents_xlsx(
                 ctx.session,
                 target,
+                staff_id=who,
                 full_phones=options.full_phones,
                 include_moved_out=options.include_moved_out,
             )
 
+        def written(n: int) -> None:
+            self.export_button.setEnabled(True)
+            exported = printing.Exported(resident_import.export_title(options.full_phones), n)
+            printing.record_export(
+                self.ops, self, exported, target, lambda: self._exported(target, n, options)
+            )
+
         self.export_button.setEnabled(False)
-        self.ops.render(export, lambda n: self._exported(target, n, options), self._export_failed)
+        self.ops.render(export, written, self._export_failed)
 
     def _exported(self, target: Path, n: int, options: ExportOptions) -> None:
         self.export_button.setEnabled(True)

@@ -1,6 +1,10 @@
 """The window's backups: the daily one and its state in the status bar, 立即备份… and
 从备份恢复… in the 文件 menu, and the offer to rebuild an index the daily check found damaged.
 
+Only a 主管 or 经理 may restore (``backup.check_restore``, asked before the file is chosen
+and again just before it is replaced); ``restore_action`` is shown only to them
+(the window's ``follow_duty``).
+
 Backups, the restore and the index rebuild work on the file through connections of their
 own, on the operations' second lane (``Ops.background``), so saving goes on meanwhile —
 except during a rebuild, which holds the write lock while it runs.
@@ -13,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desk.models.dbfile import reindex
@@ -59,6 +64,9 @@ class BackupMenu(QObject):
         self.auto.made.connect(lambda _made: self.show_state())
         self.auto.failed.connect(lambda why: self.show_state(why))
         self.auto.index_damaged.connect(self.offer_reindex)
+        # 从备份恢复… for the 文件 menu; hidden from whoever may not restore (may_restore)
+        self.restore_action = QAction(self.tr("从备份恢复(&R)…"), host)
+        self.restore_action.triggered.connect(self.restore_backup)
         if daily:
             self.show_state()
             self.auto.start()
@@ -138,8 +146,14 @@ class BackupMenu(QObject):
             lambda exc: msgbox.error(self.host, self.tr("备份没有做成"), str(exc)),
         )
 
+    def may_restore(self, allowed: bool) -> None:
+        """Show 从备份恢复… only when the person on duty may restore (the service refuses
+        the others anyway)."""
+        self.restore_action.setVisible(allowed)
+
     def restore_backup(self) -> None:
-        """从备份恢复…: the chosen backup becomes the database; the program then closes."""
+        """从备份恢复…: the chosen backup becomes the database; the program then closes.
+        Refused (with who may) unless a 主管 or 经理 is on duty: nothing is asked or replaced."""
         typing = self.unsaved()
         if typing:
             msgbox.info(
@@ -150,6 +164,18 @@ class BackupMenu(QObject):
                 ),
             )
             return
+
+        def refused(exc: BaseException) -> None:
+            msgbox.error(self.host, self.tr("没有恢复"), str(exc))
+
+        who = self.ops.desk.duty.staff_id
+        self.ops.read(
+            lambda ctx: backup.check_restore(ctx.session, who),
+            lambda _: self._choose_and_restore(),
+            refused,
+        )
+
+    def _choose_and_restore(self) -> None:
         chosen = backups.ask_backup_file(self.host, self.folder())
         if chosen is None:
             return
@@ -185,9 +211,15 @@ class BackupMenu(QObject):
                 self.auto.timer.start()
             self.restore_failed.emit()
 
-        # after every read and save asked for before it (an empty read, in turn with them),
-        # so no connection of the desk's is still in use when the file is replaced
-        self.ops.read(lambda _ctx: None, lambda _: self.ops.background(job, done, failed), failed)
+        # after every read and save asked for before it (in turn with them), so no
+        # connection of the desk's is still in use when the file is replaced; the duty is
+        # asked again: it may have changed while the file was being chosen
+        who = self.ops.desk.duty.staff_id
+        self.ops.read(
+            lambda ctx: backup.check_restore(ctx.session, who),
+            lambda _: self.ops.background(job, done, failed),
+            failed,
+        )
 
     def offer_reindex(self, why: str) -> None:
         """The daily full check found only an index damaged (records are whole): rebuilding

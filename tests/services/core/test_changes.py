@@ -19,6 +19,7 @@ def test_a_save_reports_its_kind_and_id(engine, staff_id, db_path):
 
 def test_a_change_reports_the_row_it_audits(engine, staff_id, db_path):
     desk = DeskHandle(engine, db_path)
+    desk.on_duty(staff_id)  # who registers the visit may void it
     draft = visits.VisitDraft(visitor="张三", reason="送快递", room="1-1-101")
     visit, _ = desk.write(lambda ctx: visits.create(ctx, draft))
     _, changes = desk.write(lambda ctx: visits.void(ctx, visit.id, "登记错了"))

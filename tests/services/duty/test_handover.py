@@ -383,8 +383,9 @@ def test_accept_by_another_person_freezes_the_record(engine, fetch, read, monday
         calls.mark_delivered(ctx, ids["m_waiting"])
         loans.give_back(ctx, ids["loan_overdue"])
         visits.close(ctx, ids["v_open"], "已办理")
-        complaints.void(ctx, ids["c_open"], "业主撤回")
         workorders.complete(ctx, ids["emergency"], Completion("更换水管"))
+    with writing(engine, staff_id=monday.li, now=at("16:30")) as ctx:  # who registered it
+        complaints.void(ctx, ids["c_open"], "业主撤回")
     # … never change the accepted record
     with read(at("17:00")) as ctx:
         assert handover.frozen_record(ctx, h.id) == frozen

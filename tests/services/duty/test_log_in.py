@@ -102,9 +102,7 @@ def test_a_bad_first_password_starts_no_shift(write, fetch, staff_id):
     assert fetch(select(Shift)) == [] and not fetch(Staff, staff_id).password_hash
 
 
-def test_a_locked_account_cannot_come_on_duty_even_with_the_right_password(
-    write, fetch, staff_id
-):
+def test_a_locked_account_cannot_come_on_duty_even_with_the_right_password(write, fetch, staff_id):
     _manager_has_password(write, staff_id)
     for _ in range(accounts.LOCK_AFTER):
         with write(who=None) as ctx:

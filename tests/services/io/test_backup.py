@@ -15,9 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desk.models.db import integrity_problems
-from desk.models.errors import StorageError
+from desk.models.enums import StaffRole
+from desk.models.errors import PermissionDenied, StorageError
 from desk.services.io import backup
-from desk.services.records import calls
+from desk.services.records import calls, staff
 from desk.services.records.calls import CallDraft
 
 NOW = datetime(2026, 11, 23, 10, 0)
@@ -35,6 +36,20 @@ def contents(path: Path) -> list[str]:
         return [r[0] for r in con.execute("SELECT content FROM call ORDER BY id")]
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("role", list(StaffRole))
+def test_only_a_supervisor_or_manager_may_restore(write, read, role) -> None:
+    with write() as ctx:
+        person = staff.add(ctx, f"同事{role.value}", role).id
+    with read() as ctx:
+        if role == StaffRole.RECEPTIONIST:
+            with pytest.raises(PermissionDenied, match="只有主管或经理可以从备份恢复数据库"):
+                backup.check_restore(ctx.session, person)
+        else:
+            backup.check_restore(ctx.session, person)
+        with pytest.raises(PermissionDenied):  # nobody on duty
+            backup.check_restore(ctx.session, None)
 
 
 def test_a_backup_is_one_whole_file_with_what_was_saved(db_path, write, tmp_path) -> None:

@@ -242,6 +242,7 @@ def test_loan_register_of_a_day(write, read, staff_id, items, tech_desk) -> None
     lend(write, items["梯子"], NOW + 24 * HOUR, "后一天")
     with write(NOW + 3 * HOUR, who=tech_desk) as ctx:
         loans.give_back(ctx, second, "完好")
+    with write(NOW + 3 * HOUR) as ctx:  # who lent it (a 前台 may not void others' loans)
         loans.void(ctx, voided, "登记错了")
     with read(NOW + 10 * HOUR) as ctx:
         register = paper_forms.loan_register(ctx, NOW.date())
@@ -272,6 +273,21 @@ def test_loan_register_of_a_day(write, read, staff_id, items, tech_desk) -> None
     assert [r.borrower for r in keys.rows] == ["钥匙借用人"]
     assert (keys.head.title, keys.head.form_code) == ("钥匙借用登记表", "QR-008SD")
     assert first  # the slip below uses the same record
+
+
+def test_the_audit_names_forms_and_counts_their_records(write, read, items, tech_desk) -> None:
+    """What a print or export of forms is on the record (audit.exported): a register's
+    lines, one for a record's own form, a batch by its title."""
+    serial = paid_order(write, tech_desk).serial
+    lend(write, items["梯子"], NOW, "张三")
+    lend(write, items["推车"], NOW + HOUR, "李四")
+    with read(NOW + 2 * HOUR) as ctx:
+        register = paper_forms.loan_register(ctx, NOW.date())
+        order = paper_forms.workorder_form(ctx, serial)
+    assert paper_forms.audit_words([register]) == ("物品借用登记表 JYDJ-20261123", 2)
+    assert paper_forms.audit_words([order]) == (f"派工单 {serial}", 1)
+    assert paper_forms.audit_words([order, order], "派工单 2026-11-23") == ("派工单 2026-11-23", 2)
+    assert paper_forms.audit_words([order, register]) == ("派工单", 3)  # no title given
 
 
 def test_loan_register_of_a_range_and_bad_ranges(write, read, staff_id, items) -> None:

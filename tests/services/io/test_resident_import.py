@@ -16,11 +16,11 @@ from sqlmodel import func, select
 
 from desk import cli
 from desk.models import AuditEvent, Resident, Unit
-from desk.models.enums import ResidentRole
-from desk.models.errors import ValidationError
+from desk.models.enums import ResidentRole, StaffRole
+from desk.models.errors import PermissionDenied, ValidationError
 from desk.services.io import resident_import
 from desk.services.io.resident_import import Action, ImportChangedError, ImportFileError
-from desk.services.records import residents
+from desk.services.records import residents, staff
 from desk.services.records.residents import ResidentDraft
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "residents"
@@ -467,14 +467,51 @@ def test_one_flat_with_two_areas_is_rejected(read, tmp_path: Path) -> None:
     assert "与第2行" in rows[4].reason
 
 
-def test_export_with_full_phones_imports_back_unchanged(write, read, tmp_path: Path) -> None:
+def test_export_with_full_phones_imports_back_unchanged(
+    write, read, staff_id, tmp_path: Path
+) -> None:
     do_import(write, read, "title_merged.xlsx")
     do_import(write, read, "separate_columns.xlsx")
     out = tmp_path / "export.xlsx"
     with read() as ctx:
-        assert resident_import.export_residents_xlsx(ctx.session, out, full_phones=True) == 11
+        n = resident_import.export_residents_xlsx(
+            ctx.session, out, staff_id=staff_id, full_phones=True
+        )
+    assert n == 11
     plan = plan_of(read, out)
     assert plan.count(Action.UNCHANGED) == 11 and len(plan.rows) == 11
+
+
+@pytest.mark.parametrize("full_phones", [False, True], ids=["masked", "full-phones"])
+@pytest.mark.parametrize("role", list(StaffRole))
+def test_only_a_supervisor_or_manager_exports_the_list(
+    write, read, role, full_phones, tmp_path: Path
+) -> None:
+    """Masked or not, the list names every household: the role table's export_personal."""
+    with write() as ctx:
+        residents.add(ctx, ResidentDraft("张三", "3-2-1201", phones="13812345678"))
+        person = staff.add(ctx, f"同事{role.value}", role).id
+    out = tmp_path / "一览表.xlsx"
+    allowed = role != StaffRole.RECEPTIONIST
+    with read() as ctx:
+        if allowed:
+            n = resident_import.export_residents_xlsx(
+                ctx.session, out, staff_id=person, full_phones=full_phones
+            )
+            assert n == 1
+        else:
+            with pytest.raises(PermissionDenied, match="只有主管或经理可以导出住户名单"):
+                resident_import.export_residents_xlsx(
+                    ctx.session, out, staff_id=person, full_phones=full_phones
+                )
+    assert out.exists() == allowed
+
+
+def test_nobody_on_duty_exports_no_list(read, staff_id, tmp_path: Path) -> None:
+    out = tmp_path / "一览表.xlsx"
+    with pytest.raises(PermissionDenied), read() as ctx:
+        resident_import.export_residents_xlsx(ctx.session, out, staff_id=None)
+    assert not out.exists()
 
 
 # --- the rejects report --------------------------------------------------------------------
@@ -502,8 +539,17 @@ def test_rejects_are_saved_as_xlsx_formula_safe(read, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def run_cli(db_path: Path, staff_id: int, capsys):
-    """``desk --db <test db> …``: returns (exit code, stdout, stderr)."""
+def run_cli(db_path: Path, staff_id: int, write, capsys, monkeypatch):
+    """``desk --db <test db> …`` as the manager (a 主管/经理 must log in): returns
+    (exit code, stdout, stderr)."""
+    from helpers.office import MANAGER_NAME, MANAGER_PASSWORD
+
+    from desk.services.core import accounts
+
+    with write() as ctx:
+        accounts.set_password(ctx, staff_id, MANAGER_PASSWORD)
+    monkeypatch.setenv("DESK_USER", MANAGER_NAME)
+    monkeypatch.setenv("DESK_PASSWORD", MANAGER_PASSWORD)
 
     def run(*args: str) -> tuple[int, str, str]:
         code = cli.main(["--db", str(db_path), *args])

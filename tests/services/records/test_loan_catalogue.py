@@ -54,7 +54,7 @@ def test_a_new_office_starts_with_the_common_items_and_keys(engine, new_office, 
     assert {(e.action, e.staff_id) for e in events} == {(AuditAction.CREATE, new_office)}
 
 
-def test_a_new_office_lends_at_once(write, engine, new_office, fetch):
+def test_a_new_office_lends_at_once(engine, new_office, fetch):
     with reading(engine, now=NOW) as ctx:
         ladder = next(i for i in loans.catalogue(ctx) if i.name == "梯子")
     with writing(engine, staff_id=new_office, now=NOW) as ctx:

@@ -19,7 +19,7 @@ from desk.models.errors import StorageError
 from desk.models.office import AuditEvent
 from desk.services.core.transactions import reading, writing
 from desk.services.io.resident_import import Action, ImportPlan
-from desk.services.records import calls, residents, visits, workorders
+from desk.services.records import calls, residents, staff, visits, workorders
 from desk.services.records.calls import CallDraft
 from desk.services.records.residents import ResidentDraft
 from desk.services.records.visits import VisitDraft
@@ -579,8 +579,15 @@ def test_the_import_button_of_the_tab(qtbot, empty_tab, engine, boxes, monkeypat
 # --- export -----------------------------------------------------------------------------
 
 
+def exports(engine) -> list[tuple[int | None, str, str | None, str]]:
+    """The audit's 导出 rows: who, what, how many, where to."""
+    with reading(engine) as ctx:
+        events = ctx.session.exec(select(AuditEvent).where(AuditEvent.action == "导出")).all()
+        return [(e.staff_id, e.field, e.new, e.reason) for e in events]
+
+
 def test_export_writes_the_list_with_masked_phones(
-    qtbot, tab, people, boxes, monkeypatch, tmp_path
+    qtbot, tab, people, boxes, monkeypatch, tmp_path, engine, on_duty
 ):
     target = tmp_path / "一览表"
     monkeypatch.setattr(residents_tab, "ask_export_options", lambda parent: ExportOptions())
@@ -595,6 +602,26 @@ def test_export_writes_the_list_with_masked_phones(
     assert "138****5678、021-****4321" in cells
     assert not any("13812345678" in c or "87654321" in c for c in cells)
     assert "张三" in cells and "周珊珊" in cells
+    # on the record before it is said: who, what, how many, the file's name
+    assert exports(engine) == [(on_duty, "业主信息一览表（电话已隐藏）", "4", "一览表.xlsx")]
+
+
+def test_a_receptionist_is_told_who_may_export_the_list(
+    qtbot, tab, desk, write, boxes, monkeypatch, tmp_path, engine
+):
+    with write() as ctx:
+        clerk = staff.add(ctx, "小刘").id
+    desk.on_duty(clerk)
+
+    def not_asked(parent):
+        raise AssertionError("a receptionist is refused before the options are asked")
+
+    monkeypatch.setattr(residents_tab, "ask_export_options", not_asked)
+    tab.export_button.click()
+    qtbot.waitUntil(lambda: bool(boxes["error"]), timeout=WAIT)
+    assert "只有主管或经理可以导出住户名单" in boxes["error"][0]
+    assert tab.export_button.isEnabled() and tab.last_export is None
+    assert exports(engine) == []
 
 
 def test_export_options_default_to_masked_phones(qtbot):

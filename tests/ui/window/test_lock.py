@@ -19,6 +19,7 @@ from desk.services.core import accounts
 from desk.services.duty import handover, shifts
 from desk.services.records import staff
 from desk.ui import msgbox
+from desk.ui.dialogs import duty_dialog
 from desk.ui.main_window import MainWindow
 from desk.ui.window import idle
 
@@ -205,3 +206,40 @@ def test_the_lock_button_locks_and_a_first_log_in_sets_a_password_there(
     enter_on(lock.secret.again)
     qtbot.waitUntil(lambda: not lock.isVisible(), timeout=WAIT)
     assert accounts.has_password(fetch(Staff, staff_id))
+
+
+def test_after_the_upgrade_the_manager_is_asked_to_set_a_password_first(
+    qtbot, settle, ops, staff_id, write, monkeypatch
+):
+    with write() as ctx:  # an office from before passwords: nobody has one
+        clerk = staff.add(ctx, "李娜")
+    window = open_window(qtbot, settle, ops, locked=True)
+    asked: list[dict] = []
+    monkeypatch.setattr(
+        duty_dialog, "ask_duty", lambda parent, people, shifts, **kw: asked.append(kw)
+    )
+    window.lock_screen.switch_button.click()
+    assert len(asked) == 1
+    assert asked[0]["staff_id"] == staff_id  # the 经理 preselected, not whoever is first
+    assert set(asked[0]["without_password"]) == {staff_id, clerk.id}
+    assert "请经理先上班并设置自己的密码" in asked[0]["note"]
+
+
+def test_a_dialog_open_behind_the_lock_keeps_what_was_typed(
+    qtbot, settle, ops, manager_on_duty, type_text
+):
+    window = open_window(qtbot, settle, ops)
+    dialog = window.show_staff()  # 人员, window-modal, with a name half typed
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=WAIT)
+    type_text(dialog.name, "赵师")
+    window.lock()
+    lock = window.lock_screen
+    qtbot.waitUntil(lambda: lock.isVisible(), timeout=WAIT)
+    assert dialog.isVisible()  # not closed (that would throw the typing away), only covered
+    type_text(lock.secret.password, PASSWORD)
+    enter_on(lock.secret.password)
+    qtbot.waitUntil(lambda: not lock.isVisible(), timeout=WAIT)
+    assert dialog.isVisible() and dialog.name.text() == "赵师"
+    assert dialog.focusWidget() is dialog.name
+    type_text(dialog.name, "傅")
+    assert dialog.name.text() == "赵师傅"
