@@ -13,3 +13,12 @@ MANAGER_NAME = "王经理"
 # every test hashes passwords with these (tests/conftest.py): the real ones take ~150 ms
 FAST_HASHES = Params(n=2**4, r=1, p=1)
 MANAGER_PASSWORD = "经理口令2026"  # when a test gives the manager one
+
+
+def finish_order(ctx, order_id: int) -> None:
+    """A work order past the desk's part: dispatched, started and completed."""
+    from desk.services.records import workorders
+
+    workorders.dispatch(ctx, order_id, "李师傅")
+    workorders.start(ctx, order_id)
+    workorders.complete(ctx, order_id, workorders.Completion("换了阀门"))

@@ -59,3 +59,16 @@ def answer_duty(monkeypatch, staff_id: int | None = None, shift: str = "") -> li
     chosen = staff_id
     monkeypatch.setattr(duty_dialog, "ask_duty", ask)
     return asked
+
+
+def open_window(qtbot, settle, ops, **kwargs):
+    """The main window at 1280×800, shown, with everything it loads first on the screen."""
+    from desk.ui.main_window import MainWindow
+
+    window = MainWindow(ops, **kwargs)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    settle(ops, window)
+    assert window.snapshot is not None
+    return window

@@ -77,14 +77,19 @@ def deactivate(ctx: Ctx, staff_id: int) -> Staff:
         raise ValidationError(
             "staff", "员工", "不能停用正在值班的自己；请换同事上班后，由主管或经理停用"
         )
-    if staff.role == MANAGER and not _active_managers(ctx, besides=staff_id):
-        raise ValidationError(
-            "staff",
-            "员工",
-            f"{staff.name} 是最后一位在职的经理，不能停用；请先把另一位同事设为经理",
-        )
+    _keep_a_manager(ctx, staff, "staff", "员工", "停用")
     audit.change(ctx, staff, {"active": False})
     return staff
+
+
+def _keep_a_manager(ctx: Ctx, staff: Staff, field: str, label: str, doing: str) -> None:
+    """Refuse ``doing`` to the office's last active 经理: nobody could manage it after."""
+    if staff.role == MANAGER and not _active_managers(ctx, besides=staff.id):
+        raise ValidationError(
+            field,
+            label,
+            f"{staff.name} 是最后一位在职的经理，不能{doing}；请先把另一位同事设为经理",
+        )
 
 
 def set_role(ctx: Ctx, staff_id: int, role: StaffRole | str) -> Staff:
@@ -100,12 +105,7 @@ def set_role(ctx: Ctx, staff_id: int, role: StaffRole | str) -> Staff:
         permissions.require(ctx, "appoint_manager", why="修改经理的岗位")
     if not staff.active:
         raise ValidationError("staff", "员工", f"{staff.name} 已停用，不能修改岗位")
-    if staff.role == MANAGER and not _active_managers(ctx, besides=staff_id):
-        raise ValidationError(
-            "role",
-            "岗位",
-            f"{staff.name} 是最后一位在职的经理，不能改为{role.value}；请先把另一位同事设为经理",
-        )
+    _keep_a_manager(ctx, staff, "role", "岗位", f"改为{role.value}")
     audit.change(ctx, staff, {"role": role})
     return staff
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
@@ -43,9 +42,10 @@ from desk.ui import msgbox
 from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import error_label, show_error
 from desk.ui.ops import Ops
+from desk.ui.widgets.tables import list_table
 
 # what the dialog shows or hides by the role of the person on duty
-ACTIONS = ("staff", "appoint_manager", "unlock_account", "reset_password")
+ACTIONS = frozenset({"staff", "appoint_manager", "unlock_account", "reset_password"})
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,12 @@ class Roster:
 
 def read_roster(ctx: Ctx, on_duty: int | None) -> Roster:
     """Read inside an op: the role of ``on_duty`` as the database has it now."""
-    allowed = frozenset(a for a in ACTIONS if permissions.may(ctx.session, on_duty, a))
+    allowed = permissions.allowed(ctx.session, on_duty) & ACTIONS
     return Roster(staff.members(ctx), allowed, on_duty)
 
 
 def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table = list_table(headers)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 

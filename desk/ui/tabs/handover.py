@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +41,7 @@ from desk.ui.field_errors import error_label, show_error
 from desk.ui.models.paged import ViewColumn, columns_of, short_time
 from desk.ui.ops import Ops
 from desk.ui.panes.record_list import RecordList
+from desk.ui.widgets.tables import list_table
 
 ITEM_HEADERS = ["类别", "单号", "房号/位置", "内容", "期限", "说明"]
 # what a duty record and the list are made of: the shifts and handovers, the names, the
@@ -53,13 +53,7 @@ SHOWS = (
 
 
 def _table(headers: list[str], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table = list_table(headers)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

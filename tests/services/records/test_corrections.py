@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers.office import finish_order
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlmodel import func, select
@@ -75,12 +76,6 @@ class Kind:
     void: Callable[[Ctx, int, str], Any]
 
 
-def _finish_order(ctx: Ctx, order_id: int) -> None:
-    workorders.dispatch(ctx, order_id, "李师傅")
-    workorders.start(ctx, order_id)
-    workorders.complete(ctx, order_id, workorders.Completion("换了阀门"))
-
-
 KINDS: dict[str, Kind] = {
     "visit": Kind(
         Visit,
@@ -114,7 +109,7 @@ KINDS: dict[str, Kind] = {
         ),
         workorders.create,
         "description",
-        _finish_order,
+        finish_order,
         workorders.void,
     ),
     "complaint": Kind(
@@ -364,7 +359,7 @@ def test_after_rework_a_new_urgency_counts_the_completion_from_the_reopening(
 ) -> None:
     order_id = _save(write, "workorder", ids)
     with write() as ctx:
-        _finish_order(ctx, order_id)
+        finish_order(ctx, order_id)
     reopened = NOW + timedelta(days=1)
     with write(reopened) as ctx:
         workorders.rework(ctx, order_id, "又漏了")

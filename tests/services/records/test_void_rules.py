@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from helpers.office import finish_order
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import func, select
@@ -36,12 +37,6 @@ class Kind:
     save: Callable[[Ctx, int], Any]  # a new open record; the int is a loan item's id
     finish: Callable[[Ctx, int], Any]  # the desk is done with it
     void: Callable[[Ctx, int, str], Any]
-
-
-def _finish_order(ctx: Ctx, order_id: int) -> None:
-    workorders.dispatch(ctx, order_id, "李师傅")
-    workorders.start(ctx, order_id)
-    workorders.complete(ctx, order_id, workorders.Completion("换了阀门"))
 
 
 KINDS: dict[str, Kind] = {
@@ -69,7 +64,7 @@ KINDS: dict[str, Kind] = {
         lambda ctx, _item: workorders.create(
             ctx, workorders.WorkOrderDraft("厨房水管漏水", "水电", room="3-2-1201", phone=PHONE)
         ),
-        _finish_order,
+        finish_order,
         workorders.void,
     ),
     "complaint": Kind(
@@ -186,7 +181,7 @@ def test_the_callbacks_a_void_takes_along_are_not_asked_about(write, fetch, offi
     with write(who=clerk) as ctx:
         order = workorders.create(ctx, workorders.WorkOrderDraft("灯不亮", "水电", room="1-1-101"))
     with write() as ctx:
-        _finish_order(ctx, order.id)
+        finish_order(ctx, order.id)
         [callback] = workorders.pending_callbacks(ctx, order.id)
     with write(who=office.by_role[StaffRole.SUPERVISOR]) as ctx:
         workorders.void(ctx, order.id, "重复登记")

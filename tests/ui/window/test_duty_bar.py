@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from helpers.ui import PASSWORD, WAIT, answer_duty
+from helpers.ui import PASSWORD, WAIT, answer_duty, open_window
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
@@ -15,17 +15,6 @@ from desk.services.records import staff
 from desk.ui import msgbox
 from desk.ui.dialogs import duty_dialog
 from desk.ui.dialogs.duty_dialog import DutyChoice
-from desk.ui.main_window import MainWindow
-
-
-def open_window(qtbot, settle, ops, **kwargs) -> MainWindow:
-    window = MainWindow(ops, **kwargs)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    settle(ops, window)  # every tab's first load is on the screen
-    assert window.snapshot is not None
-    return window
 
 
 def come_on_duty(qtbot, settle, window, monkeypatch, staff_id: int, shift: str) -> None:

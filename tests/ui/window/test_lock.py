@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from helpers.ui import PASSWORD, WAIT, answer_duty
+from helpers.ui import PASSWORD, WAIT, answer_duty, open_window
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -20,20 +20,9 @@ from desk.services.duty import handover, shifts
 from desk.services.records import staff
 from desk.ui import msgbox
 from desk.ui.dialogs import duty_dialog
-from desk.ui.main_window import MainWindow
 from desk.ui.window import idle
 
 NOW = datetime(2026, 11, 23, 10, 0)
-
-
-def open_window(qtbot, settle, ops, **kwargs) -> MainWindow:
-    window = MainWindow(ops, **kwargs)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    settle(ops, window)
-    assert window.snapshot is not None
-    return window
 
 
 def enter_on(widget: QWidget) -> None:
