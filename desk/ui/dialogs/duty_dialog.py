@@ -51,6 +51,7 @@ class DutyDialog(FormDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("上班"))
+        self.setMinimumWidth(380)
         self.person = QComboBox()
         for pid, name in people:
             self.person.addItem(name, pid)
