@@ -6,8 +6,11 @@ A form is a list of blocks stacked in one bordered grid:
 - ``Row``: cells on a 12-column grid; each a shaded label and a value — a typed value
   (text, datetime, Decimal, int), ``Checks`` (boxes, the record's answer ticked), or
   nothing, which leaves room to write by hand. ``height`` is the least height in points.
+  A ``signature`` row is printed on the page of the section it signs (the PDF moves a
+  signed section to the next page whole rather than break it).
 - ``TextBox``: a label and a long text across the page, continued on the next page when
-  long; ruled lines to write on when empty.
+  long; ruled lines to write on when empty (``blank_lines``, fewer down to ``min_lines``
+  when that keeps the form on one page).
 - ``Table``: column headers and rows of typed values, blank rows to fill in by hand;
   ``marked`` rows stand out (bold), e.g. overdue items.
 
@@ -81,13 +84,15 @@ class Section:
 class Row:
     cells: Sequence[Cell]
     height: float = ROW_H
+    signature: bool = False  # signed by hand: never printed apart from the section it signs
 
 
 @dataclass(frozen=True)
 class TextBox:
     label: str
     text: str
-    blank_lines: int = 2  # ruled lines when there is no text
+    blank_lines: int = 2  # ruled lines when there is no text …
+    min_lines: int = 1  # … down to these when the form fits one page only with fewer
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,8 @@ def count(value: Decimal) -> int | Decimal:
 
 
 def sign_row(who: str) -> Row:
-    return Row([Cell(who, None, 7), Cell("日期", DATE_LINE, 5, align="center")], SIGN_H)
+    date = Cell("日期", DATE_LINE, 5, align="center")
+    return Row([Cell(who, None, 7), date], SIGN_H, signature=True)
 
 
 def _void(reason: str) -> list[Block]:
@@ -330,14 +336,17 @@ def slip_blocks(s: LoanSlip) -> list[Block]:
         Row([Cell(lo("returned_at"), x.returned_at or TIME_LINE),
              Cell("物品状况", x.condition if back else None),
              Cell(f"{lo('deposit_refunded')}（元）", x.deposit_refunded if back else None)]),
-        Row([Cell(lo("returned_to_id"), x.returned_to), Cell("收回人签字", None, 8)], SIGN_H),
+        Row([Cell(lo("returned_to_id"), x.returned_to), Cell("收回人签字", None, 8)], SIGN_H,
+            signature=True),
         *_void(s.head.void_reason),
     ]  # fmt: skip
 
 
 # --- 客服值班记录表 (QR-032SD) ---------------------------------------------------------------
 
-HANDOVER_NOTES_LINES = 5  # ruled lines for the notable events when none were typed
+# ruled lines for the notable events when none were typed: all of them, even if the record
+# then takes a second page (they are what the receptionist writes)
+HANDOVER_NOTES_LINES = 5
 
 
 def year_time_format(values: Sequence[datetime | None], year: int) -> str:
@@ -390,7 +399,7 @@ def handover_blocks(f: HandoverForm) -> list[Block]:
         Section("二、本班工作量"),
         counts,
         Section("三、重要事项"),
-        TextBox("情况记录", f.notes, blank_lines=HANDOVER_NOTES_LINES),
+        TextBox("情况记录", f.notes, HANDOVER_NOTES_LINES, HANDOVER_NOTES_LINES),
         Section("四、移交事项"),
         Row([Cell("", _carried_note(f), 12)]),
         *([carried] if f.carried else [TextBox("移交事项", "无未办结事项需要移交。")]),
@@ -399,10 +408,10 @@ def handover_blocks(f: HandoverForm) -> list[Block]:
         *accept_note,
         Row([Cell(ho("outgoing_id"), f.outgoing, 3),
              Cell(ho("confirmed_at"), f.confirmed_at or TIME_LINE),
-             Cell(f"{ho('outgoing_id')}签字", None, 5)], SIGN_H),
+             Cell(f"{ho('outgoing_id')}签字", None, 5)], SIGN_H, signature=True),
         Row([Cell(ho("incoming_id"), f.incoming or None, 3),
              Cell(ho("accepted_at"), f.accepted_at or TIME_LINE),
-             Cell(f"{ho('incoming_id')}签字", None, 5)], SIGN_H),
+             Cell(f"{ho('incoming_id')}签字", None, 5)], SIGN_H, signature=True),
         *_void(f.head.void_reason),
     ]  # fmt: skip
 

@@ -5,6 +5,8 @@ WenQuanYi Micro Hei draws almost everything; the characters it lacks — CJK Ext
 residents' names — are drawn with Hanazono fonts instead, so nothing prints as a blank
 or a box. Text is split into runs by which font has each glyph (the fonts' own cmaps).
 The fallback fonts are opened only when a text needs them: HanaMinB alone is 30 MB.
+A character in none of them (most emoji) has the font ``NO_FONT``: the forms print a
+box in its place and keep it in the copied text (``pdf_layout.draw_text``).
 
 reportlab writes a ToUnicode entry of a non-BMP character as five or more hex digits,
 which viewers cannot read — copying 𠮷 out of the PDF gave ``₻``. ``_to_unicode_cmap``
@@ -20,6 +22,7 @@ from __future__ import annotations
 import io
 import lzma
 import threading
+import unicodedata
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -27,6 +30,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 
 from desk.models.errors import DeskError
 from desk.paths import resource
+from desk.reports.line_breaking import joins
 
 MAIN = "DeskSans"
 # name → (file in resources/fonts, face index in a collection); the order is the fallback order
@@ -36,6 +40,7 @@ FONT_FILES: dict[str, tuple[str, int]] = {
     "DeskHanB": ("HanaMinB.ttf", 0),
 }
 FALLBACKS = ("DeskHanExtA", "DeskHanB")
+NO_FONT = "(none)"  # the "font" of a character no font has (most emoji): 1 em wide
 PACKED_SUFFIX = ".xz"  # how the office package ships them (see _font_file)
 
 _lock = threading.Lock()
@@ -97,8 +102,12 @@ def glyph(ch: str) -> tuple[str, float]:
             if code in other.face.charToGlyph:
                 name, font = candidate, other
                 break
-        # in no font at all (an emoji …): the main font's empty box marks the spot
-    found = (name, font.stringWidth(ch, 1.0))
+        else:  # in no font (an emoji …): pdf_layout.draw_text draws a box in its place
+            name = NO_FONT
+    if name == NO_FONT and (joins(ch) or unicodedata.category(ch) == "Cf"):
+        found = (name, 0.0)  # a joiner or format character: part of the box before it
+    else:
+        found = (name, font.stringWidth(ch, 1.0))
     _glyphs[ch] = found
     return found
 
@@ -108,7 +117,8 @@ def width(text: str, size: float) -> float:
 
 
 def runs(text: str) -> list[tuple[str, str]]:
-    """``text`` cut into (font name, piece) runs, each piece drawable with its font."""
+    """``text`` cut into (font name, piece) runs, each piece drawable with its font
+    (a ``NO_FONT`` piece is not: ``pdf_layout.draw_text`` draws boxes for it)."""
     out: list[tuple[str, str]] = []
     start = 0
     current = ""

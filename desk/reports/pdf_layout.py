@@ -17,12 +17,13 @@ punctuation nor ends one with opening punctuation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from desk.reports import pdf_fonts
+from desk.reports import line_breaking, pdf_fonts
 from desk.reports.form_data import FormHead
 from desk.reports.form_layout import (
     GRID,
@@ -36,7 +37,7 @@ from desk.reports.form_layout import (
     TextBox,
     show,
 )
-from desk.reports.qr import dark_runs, qr_matrix
+from desk.reports.qr import QUIET, dark_runs, qr_matrix
 
 MM = 72 / 25.4
 A4_PORTRAIT = (210 * MM, 297 * MM)
@@ -53,15 +54,34 @@ LABEL_MIN_SIZE = 8.5
 HEADER_H = 72.0  # office, title, info line, rule
 FOOTER_H = 16.0
 QR_SIDE = 50.0  # the modules alone (17.6 mm; 0.8 mm a module for a serial)
+# the QR code stands this far above the body's top, in the margin, so that its quiet zone
+# (QUIET modules of white on every side) ends above the info line's print time
+QR_RAISE = 8.0
+# the header's parts, measured down from the frame's top (the info line: its baseline)
+OFFICE_RAISE = 4.0  # the office name's box starts in the margin …
+OFFICE_H = 28.0  # … and ends above the title's characters: two lines at 12 pt
+OFFICE_SIZE = 12.0
+OFFICE_LINE_MIN = 9.0  # a longer name shrinks on one line down to this, then wraps …
+OFFICE_MIN = 7.0  # … in lines as large as the box allows, down to this
+TITLE_SIZE = 19.0
+TITLE_BASE = 41.0
+STAMP_W = 64.0  # the red 作废/草稿 stamp at the left of the title
+INFO_SIZE = 9.5
+INFO_MIN = 7.5
+INFO_BASE = 63.0
+INFO_GAP = 24.0  # between the info line's items; down to INFO_GAP_MIN before it shrinks
+INFO_GAP_MIN = 12.0
+HEADER_GAP = 6.0  # the least white between two parts of the header
+ASCENT, DESCENT = 0.77, 0.24  # of the main font's characters, in ems (baseline to top/bottom)
+LINE_SPACING = 1.15  # the header's lines: leading in ems
 
 BORDER = 0.7
 FILL_LABEL = 0.93
 FILL_SECTION = 0.82
 RED = (0.8, 0.1, 0.1)
 
-NO_START = set("，。、；：？！）》」』】〉”’,.;:?!)]}%·…—～")  # not at the start of a line
-NO_END = set("（《「『【〈“‘([{")  # not at the end of a line
-WORD_EXTRA = set("-_.@/:%+#&'")
+NO_START = line_breaking.NO_START  # not at the start of a line
+NO_END = line_breaking.NO_END  # not at the end of a line
 
 Op = tuple[Any, ...]
 
@@ -104,76 +124,46 @@ LANDSCAPE = PageFrame(*A4_LANDSCAPE)
 
 
 def qr_box(frame: PageFrame) -> tuple[float, float, float]:
-    """(x, y of the lower left corner, side) of the QR code's modules, flush with the top
-    right corner of the body; the white quiet zone around them lies in the margin."""
-    return frame.right - QR_SIDE, frame.top - QR_SIDE, QR_SIDE
+    """(x, y of the lower left corner, side) of the QR code's modules, flush with the
+    body's right edge and QR_RAISE above its top; the white quiet zone around them lies in
+    the margins and, below and to the left, clear of the header's text (``quiet_box``)."""
+    return frame.right - QR_SIDE, frame.top + QR_RAISE - QR_SIDE, QR_SIDE
+
+
+def quiet_box(frame: PageFrame, serial: str) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of ``serial``'s QR code with its quiet zone: nothing else is
+    drawn in it."""
+    x, y, side = qr_box(frame)
+    quiet = QUIET * side / len(qr_matrix(serial))
+    return x - quiet, y - quiet, x + side + quiet, y + side + quiet
 
 
 # --- text -------------------------------------------------------------------------------
 
 
 def clean(text: str) -> str:
-    """Line breaks as \\n, tabs as spaces, other control characters dropped."""
+    """Line breaks (also Unicode's line and paragraph separators) as \\n, tabs as spaces,
+    other control characters (C0, DEL, C1) and lone surrogates dropped: they have no
+    glyph, and would print as boxes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return "".join(ch for ch in text if ch == "\n" or ch >= " ")
+    return _UNPRINTABLE.sub("", text.replace("\u2028", "\n").replace("\u2029", "\n"))
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in WORD_EXTRA)
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _advance(ch: str) -> float:
+    return pdf_fonts.glyph(ch)[1]
 
 
 def wrap(text: str, width: float, size: float = SIZE) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` points at ``size``."""
+    """``text`` broken into lines no wider than ``width`` points at ``size``, by the rules
+    of Chinese line breaking (``line_breaking``)."""
     limit = width / size
     lines: list[str] = []
     for para in clean(text).split("\n"):
-        lines.extend(_wrap_para(para, limit))
+        lines.extend(line_breaking.fill(para, limit, _advance))
     return lines
-
-
-def _wrap_para(para: str, limit: float) -> list[str]:
-    glyph = pdf_fonts.glyph
-    out: list[str] = []
-    start, i, n, w = 0, 0, len(para), 0.0
-    while i < n:
-        cw = glyph(para[i])[1]
-        if w + cw > limit and i > start:
-            cut = _break_at(para, start, i)
-            out.append(para[start:cut].rstrip())
-            start = cut
-            while start < n and para[start] == " ":
-                start += 1
-            i = max(i, start)
-            w = sum(glyph(ch)[1] for ch in para[start:i])
-            continue
-        w += cw
-        i += 1
-    if start < n or not out:
-        out.append(para[start:].rstrip())
-    return out
-
-
-def _break_at(para: str, start: int, i: int) -> int:
-    """Where the line that would overflow at ``para[i]`` ends."""
-    cut = i
-    # carry characters over so that closing punctuation does not start the next line nor
-    # opening punctuation end this one
-    while cut - 1 > start and (para[cut] in NO_START or para[cut - 1] in NO_END):
-        cut -= 1
-    if para[cut] in NO_START or para[cut - 1] in NO_END:
-        cut = i  # a line of nothing but punctuation: cut where it overflows
-    if _is_word(para[cut]) and _is_word(para[cut - 1]):  # never inside a word or number …
-        j = cut - 1
-        while j > start and _is_word(para[j - 1]):
-            j -= 1
-        while j - 1 > start and para[j - 1] in NO_END:
-            j -= 1
-        if j > start:
-            return j
-        # … unless it is longer than the line: after its last - / . before the edge
-        soft = max(para.rfind(mark, start + 1, i) for mark in "-/.")
-        return soft + 1 if soft > start else i
-    return cut
 
 
 def fit_label(text: str, width: float) -> tuple[list[str], float]:
@@ -259,12 +249,69 @@ class Layout:
 
 
 def lay_out(frame: PageFrame, blocks: Sequence[Block]) -> list[list[Op]]:
+    """``blocks`` on as many pages as they need, what belongs together kept together: a
+    form that fits one page with fewer blank lines to write on gets fewer; a section with a
+    signature row moves to the next page whole rather than break (unless it is longer
+    than a page, then the signature takes the end of the block before it along); a title
+    never ends a page."""
     lay = Layout(frame)
-    for i, block in enumerate(blocks):
-        if isinstance(block, Section) and i + 1 < len(blocks):
-            lay.need(SECTION_H + _first_height(lay, blocks[i + 1]))  # a title never ends a page
-        _PLACE[type(block)](lay, block)
+    _place_all(lay, _fit_one_page(frame, blocks))
     return lay.pages
+
+
+def _place_all(lay: Layout, blocks: Sequence[Block], keep_sections: bool = True) -> None:
+    page = lay.frame.body_top - lay.frame.body_bottom
+    for i, block in enumerate(blocks):
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, Section):
+            signed = _signed_section(blocks, i) if keep_sections and not lay.at_top else []
+            if signed and (height := _height(lay.frame, signed)) <= page:
+                lay.need(height)
+            if after is not None:
+                lay.need(SECTION_H + _first_height(lay, after))  # a title never ends a page
+        keep = _row_cells(lay, after)[0] if isinstance(after, Row) and after.signature else 0.0
+        _PLACE[type(block)](lay, block, keep)
+
+
+def _signed_section(blocks: Sequence[Block], start: int) -> list[Block]:
+    """The section whose title is ``blocks[start]``, up to the next title, if one of its
+    rows is signed; else []."""
+    end = start + 1
+    while end < len(blocks) and not isinstance(blocks[end], Section):
+        end += 1
+    section = list(blocks[start:end])
+    return section if any(isinstance(b, Row) and b.signature for b in section) else []
+
+
+def _height(frame: PageFrame, blocks: Sequence[Block]) -> float:
+    """Height of ``blocks`` laid out on one endless page (without the blank rows a
+    register rules to the end of its last page)."""
+    tall = replace(frame, height=frame.height + 100_000)
+    lay = Layout(tall)
+    unfilled = [replace(b, fill_page=False) if isinstance(b, Table) else b for b in blocks]
+    _place_all(lay, unfilled, keep_sections=False)
+    return tall.body_top - lay.y
+
+
+def _fit_one_page(frame: PageFrame, blocks: Sequence[Block]) -> Sequence[Block]:
+    """``blocks`` with fewer blank lines to write on when that makes them fit one page
+    (taken one by one from the box with the most to spare, the later first); else as
+    they are: on two pages anyway, every box keeps its room."""
+    boxes = {
+        i: b
+        for i, b in enumerate(blocks)
+        if isinstance(b, TextBox) and not b.text.strip() and b.blank_lines > b.min_lines
+    }
+    if not boxes:  # nothing can give way (a register): no need to measure
+        return blocks
+    over = _height(frame, blocks) - (frame.body_top - frame.body_bottom)
+    cut = int((over - 0.01) // WRITE_GAP) + 1  # lines of WRITE_GAP to take away
+    if over <= 0.01 or cut > sum(b.blank_lines - b.min_lines for b in boxes.values()):
+        return blocks
+    for _ in range(cut):
+        i = max(boxes, key=lambda k: (boxes[k].blank_lines - boxes[k].min_lines, k))
+        boxes[i] = replace(boxes[i], blank_lines=boxes[i].blank_lines - 1)
+    return [boxes.get(i, b) for i, b in enumerate(blocks)]
 
 
 def _first_height(lay: Layout, block: Block) -> float:
@@ -276,13 +323,13 @@ def _first_height(lay: Layout, block: Block) -> float:
     if isinstance(block, TextBox):
         lines = _box_lines(lay, block)
         if not lines:
-            return block.blank_lines * WRITE_GAP + PAD
-        return min(len(lines), 2) * LEADING + 2 * PAD
+            return block.blank_lines * WRITE_GAP
+        return _text_h(min(len(lines), 2))
     widths = _widths(lay, block.columns)
     return _table_header_height(block.columns, widths) + block.row_height
 
 
-def _place_section(lay: Layout, block: Section) -> None:
+def _place_section(lay: Layout, block: Section, keep: float = 0.0) -> None:
     f = lay.frame
     lay.rect(f.left, lay.y - SECTION_H, f.body_width, SECTION_H, FILL_SECTION)
     lay.text_lines([block.title], (f.left, lay.y, f.body_width, SECTION_H), bold=True)
@@ -290,6 +337,13 @@ def _place_section(lay: Layout, block: Section) -> None:
 
 
 # rows
+
+CELL_PAD = 3.0  # above and below a row's text: a row of one line is ROW_H (7 mm) tall
+
+
+def _text_h(lines: int, leading: float = LEADING, least: float = ROW_H) -> float:
+    """Height of a row or box holding ``lines`` lines of text."""
+    return max(least, lines * leading + 2 * CELL_PAD)
 
 
 def _row_cells(lay: Layout, row: Row) -> tuple[float, list[tuple[Any, float, float, float, Any]]]:
@@ -303,31 +357,31 @@ def _row_cells(lay: Layout, row: Row) -> tuple[float, list[tuple[Any, float, flo
         content: Any
         if isinstance(cell.value, Checks):
             content = _check_lines(cell.value, w - label_w)
-            height = max(height, len(content) * LEADING + 2 * PAD)
         else:
             content = wrap(show(cell.value), w - label_w - 2 * PAD)
-            height = max(height, len(content) * LEADING + 2 * PAD)
+        height = max(height, _text_h(len(content)))
         if cell.label:
-            label_lines = fit_label(cell.label, label_w)[0]
-            height = max(height, len(label_lines) * LEADING + 2 * PAD)
+            height = max(height, _text_h(len(fit_label(cell.label, label_w)[0])))
         laid.append((cell, x, w, label_w, content))
         x += w
     return height, laid
 
 
-def _place_row(lay: Layout, row: Row) -> None:
+def _place_row(lay: Layout, row: Row, keep: float = 0.0) -> None:
+    """``keep``: the height of what must follow on the same page (a signature row)."""
     h, laid = _row_cells(lay, row)
     if h > lay.room and h > (lay.frame.body_top - lay.frame.body_bottom) / 3:
         # a tall row (a very long text in a cell) that does not fit here: rather than leave
         # a hole or run off the page, the cells go one under the other, full width, each
         # long text in a box that continues on the next page
-        for cell in row.cells:
+        for k, cell in enumerate(row.cells):
+            tail = keep if k == len(row.cells) - 1 else 0.0
             if isinstance(cell.value, Checks):
-                _place_row(lay, Row([replace(cell, span=GRID)]))
+                _place_row(lay, Row([replace(cell, span=GRID)]), tail)
             else:
-                _place_text_box(lay, TextBox(cell.label, show(cell.value), blank_lines=1))
+                _place_text_box(lay, TextBox(cell.label, show(cell.value), blank_lines=1), tail)
         return
-    lay.need(h)
+    lay.need(h + keep)
     top = lay.y
     for cell, x, w, label_w, content in laid:
         if cell.label:
@@ -350,29 +404,31 @@ def _box_lines(lay: Layout, box: TextBox) -> list[str]:
     return wrap(box.text, lay.frame.body_width - LABEL_W - 2 * PAD)
 
 
-def _place_text_box(lay: Layout, box: TextBox) -> None:
+def _place_text_box(lay: Layout, box: TextBox, keep: float = 0.0) -> None:
+    """``keep``: the height of what must follow on the same page (a signature row)."""
     f = lay.frame
     lines = _box_lines(lay, box)
     if not lines:
-        h = box.blank_lines * WRITE_GAP + PAD
-        lay.need(h)
+        h = box.blank_lines * WRITE_GAP
+        lay.need(h + keep)
         _box_frame(lay, box.label, h)
         for k in range(1, box.blank_lines):
-            lay.line(f.left + LABEL_W + PAD, lay.y - PAD / 2 - k * WRITE_GAP, f.right - PAD)
+            lay.line(f.left + LABEL_W + PAD, lay.y - k * WRITE_GAP, f.right - PAD)
         lay.y -= h
         return
     label = box.label
     while lines:
-        fit = int((lay.room - 2 * PAD) // LEADING)
+        fit = int((lay.room - 2 * CELL_PAD) // LEADING)
+        if len(lines) <= fit and _text_h(len(lines)) + keep > lay.room + 0.01:
+            fit = len(lines) - 2  # the rest fits, not what follows: two lines go along with it
         if fit < min(len(lines), 2) and not lay.at_top:
             lay.new_page()
             continue
         fit = max(fit, 1)
         chunk, lines = lines[:fit], lines[fit:]
-        h = max(ROW_H, len(chunk) * LEADING + 2 * PAD)
+        h = _text_h(len(chunk))
         _box_frame(lay, label, h)
-        box_xywh = (f.left + LABEL_W, lay.y, f.body_width - LABEL_W, h)
-        lay.text_lines(chunk, box_xywh, valign="top" if len(chunk) > 1 else "middle")
+        lay.text_lines(chunk, (f.left + LABEL_W, lay.y, f.body_width - LABEL_W, h))
         lay.y -= h
         if lines:
             lay.new_page()
@@ -395,17 +451,19 @@ def _widths(lay: Layout, columns: Sequence[FormColumn]) -> list[float]:
 
 def _table_header_height(columns: Sequence[FormColumn], widths: list[float]) -> float:
     most = max(len(fit_label(c.title, w)[0]) for c, w in zip(columns, widths, strict=True))
-    return max(ROW_H, most * LEADING + 2 * PAD)
+    return _text_h(most)
 
 
-def _place_table(lay: Layout, table: Table) -> None:
+def _place_table(lay: Layout, table: Table, keep: float = 0.0) -> None:
+    """``keep``: the height of what must follow the last row on its page (a signature)."""
     columns = table.columns
     widths = _widths(lay, columns)
     header_h = _table_header_height(columns, widths)
     rows: list[Sequence[Any]] = list(table.rows)
     rows += [[None] * len(columns)] * max(0, table.min_rows - len(rows))
-    lay.need(header_h + table.row_height)
+    lay.need(header_h + table.row_height + (keep if len(rows) == 1 else 0.0))
     _table_header(lay, columns, widths, header_h)
+    here = 0  # rows on this page, under its header
     size = table.text_size
     leading = LEADING * size / SIZE
     full = lay.frame.body_top - lay.frame.body_bottom - header_h
@@ -415,21 +473,26 @@ def _place_table(lay: Layout, table: Table) -> None:
             wrap(show(v, c.time_format), w - 2 * PAD, size) if v is not None else []
             for v, c, w in zip(row, columns, widths, strict=True)
         ]
+        tail = keep if k == len(rows) - 1 else 0.0
         while True:
-            h = max([table.row_height] + [len(c) * leading + 2 * PAD for c in cells])
-            if h <= lay.room + 0.01:
+            h = max(_text_h(len(c), leading, table.row_height) for c in cells)
+            fits = h <= lay.room + 0.01
+            if fits and (here == 0 or h + tail <= lay.room + 0.01):
                 _table_row(lay, columns, widths, cells, h, size, bold)
+                here += 1
                 break
-            fit = int((lay.room - 2 * PAD) // leading)
-            if h <= full or fit < 2:  # the row fits a page of its own: it starts one
+            fit = int((lay.room - 2 * CELL_PAD) // leading)
+            if fits or h <= full or fit < 2:  # the row fits a page of its own: it starts one
                 lay.new_page()
                 _table_header(lay, columns, widths, header_h)
+                here = 0
                 continue
             # a row taller than a page: its lines go on over the next page(s)
             _table_row(lay, columns, widths, [c[:fit] for c in cells], lay.room, size, bold)
             cells = [c[fit:] for c in cells]
             lay.new_page()
             _table_header(lay, columns, widths, header_h)
+            here = 0
     if table.fill_page:
         while lay.room >= table.row_height:
             _table_row(lay, columns, widths, [[] for _ in widths], table.row_height, size)
@@ -562,6 +625,23 @@ def render_many(
 def draw_text(
     c: Any, x: float, y: float, s: str, size: float, bold: bool = False, spacing: float = 0.0
 ) -> None:
+    """``s`` from (x, y), each character in the font that has it (``spacing`` points
+    between characters). A character no font has — an emoji pasted from WeChat — prints
+    as a box, and stays in the text a reader copies or searches (see ``_draw_missing``)."""
+    glyph = pdf_fonts.glyph
+    if all(glyph(ch)[0] != pdf_fonts.NO_FONT for ch in s):  # nearly always
+        _draw_runs(c, x, y, s, size, bold, spacing)
+        return
+    for drawable, piece in _split_missing(s):
+        if drawable:
+            _draw_runs(c, x, y, piece, size, bold, spacing)
+            x += pdf_fonts.width(piece, size) + spacing * len(piece)
+        else:
+            _draw_missing(c, x, y, piece, size, bold)
+            x += pdf_fonts.width(piece, size) + spacing
+
+
+def _draw_runs(c: Any, x: float, y: float, s: str, size: float, bold: bool, spacing: float) -> None:
     t = c.beginText(x, y)
     if bold:  # the fonts have no bold face: fill and stroke the outline
         c.setLineWidth(size * 0.04)
@@ -579,6 +659,64 @@ def draw_text(
     c.drawText(t)
     if bold:
         c.setLineWidth(BORDER)
+
+
+def _split_missing(s: str) -> list[tuple[bool, str]]:
+    """``s`` as (drawable, text) pieces: runs every font can draw, and clusters (a
+    character with the joiners, variation selectors … after it) that one has no font for."""
+    out: list[tuple[bool, str]] = []
+    plain = i = 0
+    while i < len(s):
+        j = i + 1
+        while j < len(s) and line_breaking.joins(s[j]):
+            j += 1
+        if any(pdf_fonts.glyph(ch)[0] == pdf_fonts.NO_FONT for ch in s[i:j]):
+            if plain < i:
+                out.append((True, s[plain:i]))
+            out.append((False, s[i:j]))
+            plain = j
+        i = j
+    if plain < len(s):
+        out.append((True, s[plain:]))
+    return out
+
+
+BOX_GLYPH = "□"  # drawn invisibly under a missing character's box, to carry its text
+
+
+def _draw_missing(c: Any, x: float, y: float, cluster: str, size: float, bold: bool) -> None:
+    """A cluster with a character no font has, as a box the width the layout gave it.
+
+    The box is a drawn square; the text is an invisible glyph (render mode 3) inside a
+    marked-content span whose /ActualText is the cluster, so copying, searching and
+    pdftotext give the emoji itself (PDF 32000-1, 14.9.4) — reportlab cannot map a glyph
+    to a character its font lacks. A drawable character whose variation selector is
+    missing (❤ + U+FE0F) is drawn as itself in the same kind of span.
+    """
+    w = pdf_fonts.width(cluster, size)
+    font = pdf_fonts.glyph(cluster[0])[0]
+    utf16 = cluster.encode("utf-16-be", "surrogatepass").hex().upper()
+    c.saveState()  # q … Q also restores the text state (render mode, scaling) set below
+    c.addLiteral(f"/Span <</ActualText <FEFF{utf16}>>> BDC")
+    t = c.beginText(x, y)
+    if font != pdf_fonts.NO_FONT:
+        if bold:
+            c.setLineWidth(size * 0.04)
+            t.setTextRenderMode(2)
+        t.setFont(font, size)
+        t.textOut(cluster[0])
+    else:
+        t.setTextRenderMode(3)
+        t.setFont(pdf_fonts.main_font(), size)
+        t.setHorizScale(100 * max(w, 0.01) / pdf_fonts.width(BOX_GLYPH, size))
+        t.textOut(BOX_GLYPH)
+    c.drawText(t)
+    if font == pdf_fonts.NO_FONT and w > 0:
+        side = min(w, size) * 0.78
+        c.setLineWidth(size * (0.08 if bold else 0.05))
+        c.rect(x + (w - side) / 2, y + 0.36 * size - side / 2, side, side, stroke=1, fill=0)
+    c.addLiteral("EMC")
+    c.restoreState()
 
 
 def _draw(c: Any, ops: list[Op]) -> None:
@@ -630,33 +768,137 @@ def draw_op(c: Any, op: Op) -> bool:
 def _header(c: Any, frame: PageFrame, head: FormHead) -> None:
     top, left, right = frame.top, frame.left, frame.right
     middle = (left + right) / 2
-    if head.office:
-        draw_text(c, middle - pdf_fonts.width(head.office, 12) / 2, top - 14, head.office, 12)
-    size, spacing = 19.0, 6.0
+    size, spacing = TITLE_SIZE, 6.0
     title_w = pdf_fonts.width(head.title, size) + spacing * (len(head.title) - 1)
-    draw_text(c, middle - title_w / 2, top - 41, head.title, size, bold=True, spacing=spacing)
+    draw_text(c, middle - title_w / 2, top - TITLE_BASE, head.title, size, bold=True,
+              spacing=spacing)  # fmt: skip
     stamp = "作废" if head.void_reason else head.stamp
     if stamp:  # a red stamp: this record was cancelled, or is only a draft
         c.saveState()
         c.setStrokeColorRGB(*RED)
         c.setFillColorRGB(*RED)
         c.setLineWidth(1.5)
-        c.rect(left, top - 48, 64, 30, stroke=1, fill=0)
+        c.rect(left, top - 48, STAMP_W, 30, stroke=1, fill=0)
         draw_text(c, left + 14, top - 39, stamp, 18, bold=True, spacing=2)
         c.restoreState()
     _qr(c, frame, head.serial)
-    # the info line below the QR code: form code, serial, subtitle; print time on the right
-    y = top - QR_SIDE - 13
-    x = left
-    for item in (f"表单编号：{head.form_code}", f"单号：{head.serial}", head.subtitle):
-        if item:
-            draw_text(c, x, y, item, 9.5)
-            x += pdf_fonts.width(item, 9.5) + 24
-    printed = f"打印时间：{head.printed_at:%Y-%m-%d %H:%M}"
-    draw_text(c, right - pdf_fonts.width(printed, 9.5), y, printed, 9.5)
+    for x, y, text, text_size in header_texts(frame, head):
+        draw_text(c, x, y, text, text_size)
     c.setLineWidth(1.2)
     c.line(left, top - HEADER_H + 4, right, top - HEADER_H + 4)
     c.setLineWidth(BORDER)
+
+
+HeaderText = tuple[float, float, str, float]  # x, baseline, text, size
+
+
+def header_texts(frame: PageFrame, head: FormHead) -> list[HeaderText]:
+    """The office name's lines and the info line's items, each where it fits: nothing
+    runs into the QR code's quiet zone, the stamp, the title or another item."""
+    return _office_texts(frame, head) + _info_texts(frame, head)
+
+
+def office_box(frame: PageFrame, serial: str) -> tuple[float, float, float, float]:
+    """(x, top, width, height) of the office name: centred above the title, as far from
+    the left edge (the stamp) as from the right one (the QR code and its quiet zone)."""
+    side = max(frame.right - quiet_box(frame, serial)[0], STAMP_W) + HEADER_GAP
+    width = frame.body_width - 2 * side
+    return frame.left + side, frame.top + OFFICE_RAISE, width, OFFICE_H
+
+
+def office_lines(text: str, width: float, height: float) -> tuple[list[str], float]:
+    """(lines, size) of an office name in its box: one line at 12 pt, in smaller type if
+    it must be (down to 9 pt); else wrapped in even lines, as large as the box's height
+    allows (down to 7 pt); a name too long even then ends in … (the PDF's author names
+    it whole)."""
+    natural = pdf_fonts.width(text, 1.0)
+    if natural * OFFICE_LINE_MIN <= width:
+        return [text], min(OFFICE_SIZE, width / natural)
+    size = OFFICE_SIZE
+    while size >= OFFICE_MIN:
+        lines = _even_lines(text, width, size)
+        if len(lines) <= _lines_in(height, size):
+            return lines, size
+        size -= 0.5
+    return _shorten(wrap(text, width, OFFICE_MIN), _lines_in(height, OFFICE_MIN), width,
+                    OFFICE_MIN), OFFICE_MIN  # fmt: skip
+
+
+def _office_texts(frame: PageFrame, head: FormHead) -> list[HeaderText]:
+    office = " ".join(head.office.split())
+    if not office:
+        return []
+    x, top, w, h = office_box(frame, head.serial)
+    lines, size = office_lines(office, w, h)
+    leading = LINE_SPACING * size
+    block = (len(lines) - 1) * leading + (ASCENT + DESCENT) * size
+    first = top - (h - block) / 2 - ASCENT * size
+    return [
+        (x + (w - pdf_fonts.width(s, size)) / 2, first - k * leading, s, size)
+        for k, s in enumerate(lines)
+    ]
+
+
+def _info_texts(frame: PageFrame, head: FormHead) -> list[HeaderText]:
+    """Form code, serial and subtitle from the left, the print time at the right; in
+    smaller type when they do not fit (down to 7.5 pt), and then a long subtitle (the duty
+    record's names) wraps in its own box between the serial and the print time."""
+    y = frame.top - INFO_BASE
+    items = [f"表单编号：{head.form_code}", f"单号：{head.serial}"]
+    subtitle = " ".join(head.subtitle.split())
+    if subtitle:
+        items.append(subtitle)
+    printed = f"打印时间：{head.printed_at:%Y-%m-%d %H:%M}"
+    size = INFO_SIZE
+    while True:
+        used = sum(pdf_fonts.width(s, size) for s in [*items, printed])
+        gap = min(INFO_GAP, (frame.body_width - used) / len(items))
+        if gap >= INFO_GAP_MIN or size <= INFO_MIN:
+            break
+        size -= 0.5
+    printed_x = frame.right - pdf_fonts.width(printed, size)
+    texts = [(printed_x, y, printed, size)]
+    one_line = gap >= INFO_GAP_MIN
+    gap = max(gap, INFO_GAP_MIN)
+    x = frame.left
+    for s in items if one_line else items[:-1]:
+        texts.append((x, y, s, size))
+        x += pdf_fonts.width(s, size) + gap
+    if not one_line:
+        # above the baseline up to the title (the box ends left of the QR's quiet zone)
+        end = min(printed_x, quiet_box(frame, head.serial)[0]) - gap
+        room = INFO_BASE - TITLE_BASE - DESCENT * TITLE_SIZE - HEADER_GAP / 2 + DESCENT * size
+        lines = _shorten(wrap(subtitle, end - x, size), _lines_in(room, size), end - x, size)
+        leading = LINE_SPACING * size
+        texts += [(x, y + (len(lines) - 1 - k) * leading, s, size) for k, s in enumerate(lines)]
+    return texts
+
+
+def _even_lines(text: str, width: float, size: float) -> list[str]:
+    """``text`` wrapped to ``width``, then in as many lines of even length if it can be:
+    a last line of two characters looks stray under a centred one."""
+    lines = wrap(text, width, size)
+    if len(lines) > 1:
+        even = wrap(text, pdf_fonts.width(text, size) / len(lines) + size, size)
+        if len(even) == len(lines) and all(pdf_fonts.width(s, size) <= width for s in even):
+            return even
+    return lines
+
+
+def _lines_in(height: float, size: float) -> int:
+    """How many lines of ``size`` a box ``height`` tall holds, top to bottom of the
+    characters (at least one)."""
+    return max(1, int((height - (ASCENT + DESCENT) * size) / (LINE_SPACING * size)) + 1)
+
+
+def _shorten(lines: list[str], most: int, width: float, size: float) -> list[str]:
+    """The first ``most`` lines; when some are left out, the last one kept ends in …"""
+    if len(lines) <= most:
+        return lines
+    last = lines[most - 1]
+    while last and pdf_fonts.width(last + "…", size) > width:
+        last = last[:-1]
+    return [*lines[: most - 1], last + "…"]
 
 
 def _qr(c: Any, frame: PageFrame, serial: str) -> None:

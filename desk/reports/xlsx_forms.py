@@ -263,12 +263,22 @@ def _head(ws: Any, head: FormHead, columns: int, st: dict) -> None:
             f"打印时间：{head.printed_at:%Y-%m-%d %H:%M}"]  # fmt: skip
     safe_cell(ws, 3, 1, "　　".join(i for i in info if i), st["info"])
     _merge(ws, 3, 1, columns)
-    ws.row_dimensions[1].height = 22
+    # a long office name (or the duty record's long names) wraps: its row grows with it
+    ws.row_dimensions[1].height = _head_height(ws, head.office, title_cols, 12, 22)
     ws.row_dimensions[2].height = 34
-    ws.row_dimensions[3].height = 18
+    ws.row_dimensions[3].height = _head_height(ws, ws.cell(3, 1).value, columns, 9.5, 18)
     image = Image(io.BytesIO(qr_png(head.serial)))
     image.width = image.height = QR_PX
     ws.add_image(image, f"{_letter(columns - qr_cols + 1)}1")
+
+
+def _head_height(ws: Any, text: str | None, columns: int, size: float, one_line: float) -> float:
+    """Height of a head row whose ``text`` at ``size`` pt wraps in the first ``columns``
+    columns merged (their widths are set): ``one_line``, and a line more for each line
+    more."""
+    widths = [ws.column_dimensions[_letter(c)].width for c in range(1, columns + 1)]
+    lines = _lines(text, _units(widths) * 10 / size)  # _units counts 10 pt characters
+    return min(MAX_ROW_PT, one_line + (lines - 1) * size * 1.35)
 
 
 # --- forms on the 12-column grid ----------------------------------------------------------
