@@ -13,7 +13,11 @@
     desk --db PATH export-residents OUT.xlsx [--full-phones]   *
     desk --db PATH form workorder|complaint|loans|handover
                         [--serial S | --latest | --date YYYY-MM-DD] -o OUT.pdf|OUT.xlsx
+    desk --db PATH form loans --keys --date YYYY-MM-DD [--to YYYY-MM-DD] -o OUT.pdf
 
+``form loans --date D`` writes the 物品借用登记表 (QR-030SD) of that day (to ``--to``);
+with ``--keys`` the 钥匙借用登记表 (QR-008SD). A single loan's slip (``--serial``) is the
+kind of its item: 物品借用单 or 钥匙借用单.
 ``form handover --date D`` writes every duty record (客服值班记录表) of that day in one
 file, in the order of the shifts — each from a new page in a PDF, on its own sheet in an
 xlsx — and names on stderr the shifts of that day not handed over yet.
@@ -167,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "form",
         help="打印表单：派工单 QR-025SD、客户投诉处理单 QR-026SD、物品借用登记表 QR-030SD、"
-        "客服值班记录表 QR-032SD",
+        "钥匙借用登记表 QR-008SD、客服值班记录表 QR-032SD",
     )
     p.add_argument(
         "kind",
@@ -187,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="loans：这一天的物品借用登记表；handover：这一天各班的值班记录（一个文件）",
     )
     p.add_argument("--to", metavar="YYYY-MM-DD", help="loans：与 --date 一起，登记表打印到这一天")
+    p.add_argument(
+        "--keys",
+        action="store_true",
+        help="loans --date：打印钥匙借用登记表 QR-008SD（不加：物品借用登记表 QR-030SD）",
+    )
     p.add_argument(
         "-o", "--out", type=Path, required=True, metavar="OUT.pdf|OUT.xlsx", help="按扩展名输出"
     )
@@ -669,6 +678,13 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
     if args.to and not args.date:
         print("错误：--to 要和 --date 一起用：--date 开始日期 --to 结束日期。", file=sys.stderr)
         return 2
+    if args.keys and (args.kind != "loans" or not args.date):
+        print(
+            "错误：--keys 只用于 loans --date（钥匙借用登记表）；"
+            "一笔钥匙借用的借用单请用 loans --serial 单号。",
+            file=sys.stderr,
+        )
+        return 2
     days: list[date] = []
     for text in (args.date, args.to):
         if text:
@@ -683,11 +699,11 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
         print(f"错误：找不到数据库文件 {db_path}", file=sys.stderr)
         return 2
 
+    from desk.models.enums import LoanKind
     from desk.reports.form_data import Form, render, render_many
-    from desk.services.core import audit
     from desk.services.core.transactions import reading, writing
     from desk.services.duty import handover
-    from desk.services.io import paper_forms
+    from desk.services.io import form_prints, paper_forms
     from desk.services.io.database import open_database
 
     kind = "loan" if args.kind == "loans" else args.kind
@@ -707,7 +723,8 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
                         )
                 form = several[0]
             elif days:
-                form = paper_forms.loan_register(ctx, days[0], days[-1])
+                kind_of = LoanKind.KEY if args.keys else LoanKind.ITEM
+                form = paper_forms.loan_register(ctx, days[0], days[-1], kind=kind_of)
             elif args.latest:
                 form = paper_forms.latest_form(ctx, kind)
             elif kind == "workorder":
@@ -730,12 +747,11 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
         print(f"错误：无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
         return 2
     # the form holds residents' data: its export is audited as the window's are (by nobody
-    # on duty: the command needs no log-in)
-    what, rows = paper_forms.audit_words(several if title else [form], title)
+    # on duty: the command needs no log-in); a record's own form on it, with the PDF's pages
     engine = open_database(db_path, create=False)
     try:
         with writing(engine) as ctx:
-            audit.exported(ctx, what, rows, args.out)
+            form_prints.record(ctx, several if title else [form], args.out, title=title)
     finally:
         engine.dispose()
     print(args.out)

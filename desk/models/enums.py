@@ -166,7 +166,9 @@ class AuditAction(StrEnum):
     # "修改": that value is UPDATE's, stored in every office's log, and an equal value would
     # make CORRECT an alias of UPDATE.
     CORRECT = "更正"
-    # personal data left the program: a list or form exported to a file or printed
-    # (services.core.audit.exported). Two characters like the rest: the column's length
-    # (String(6), migration 0001) holds it without a migration.
+    # personal data left the program: a list or form exported to a file (EXPORT) or printed
+    # (PRINT) — services.core.audit.exported / form_exported. Two characters like the rest:
+    # the column (String(6), migration 0001, no CHECK constraint) holds them without a
+    # migration. A program older than PRINT cannot read a row holding it.
     EXPORT = "导出"
+    PRINT = "打印"

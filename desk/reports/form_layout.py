@@ -12,7 +12,8 @@ A form is a list of blocks stacked in one bordered grid:
   long; ruled lines to write on when empty (``blank_lines``, fewer down to ``min_lines``
   when that keeps the form on one page).
 - ``Table``: column headers and rows of typed values, blank rows to fill in by hand;
-  ``marked`` rows stand out (bold), e.g. overdue items.
+  ``marked`` rows stand out (bold), e.g. overdue items, ``struck`` ones are crossed out
+  (voided); a register's short columns are as wide as their values (``fit``).
 
 Values keep their types so the xlsx stores real dates and numbers; ``show`` gives the
 text the PDF prints. Standard library only.
@@ -21,12 +22,13 @@ text the PDF prints. Standard library only.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from desk.models import kinds
+from desk.models.enums import LoanState, Severity
 from desk.reports.form_data import (
     SATISFACTION,
     CallbackInfo,
@@ -43,7 +45,9 @@ from desk.reports.form_data import (
 GRID = 12
 ROW_H = 20.0  # points: a blank row still takes a handwritten entry (7 mm)
 SIGN_H = 34.0  # a signature needs room (12 mm)
-REGISTER_ROW_H = 30.0
+REGISTER_ROW_H = 26.0  # 9 mm to sign in, two lines of 8 pt: 16 rows on an A4 landscape page
+REGISTER_SIZE = 8.0
+REGISTER_LINES = 3  # a long remark shows this many lines, ending in …; the record keeps it all
 # the labels of stored fields, as everywhere (desk.models.kinds)
 wo = kinds.WORKORDER.label
 co = kinds.COMPLAINT.label
@@ -101,12 +105,18 @@ class FormColumn:
     weight: float
     align: str = "left"
     time_format: str = DATETIME  # how datetimes in this column print
+    # not 0: as wide as its widest value, never wrapped, up to so many points (in the
+    # PDF); what it does not need goes to the other columns by weight (a serial, a time)
+    fit: float = 0.0
+    strike: bool = True  # a struck row's line crosses it (not the mark that says why)
 
 
 @dataclass(frozen=True)
 class Table:
     """``min_rows`` rows at least (blank ones to fill in); ``fill_page``: the PDF rules
-    blank rows to the end of the last page."""
+    blank rows to the end of the last page. ``max_lines``: a cell shows at most so many
+    lines, the last ending in … (0: all); ``dense``: a register's tighter padding and
+    line spacing, the column titles in the table's type size."""
 
     columns: Sequence[FormColumn]
     rows: Sequence[Sequence[Any]]
@@ -115,6 +125,9 @@ class Table:
     fill_page: bool = False
     text_size: float = 10.0  # points, in the PDF
     marked: frozenset[int] = frozenset()  # indexes of rows printed in bold
+    struck: frozenset[int] = frozenset()  # indexes of rows struck through (voided ones)
+    max_lines: int = 0
+    dense: bool = False
 
 
 Block = Section | Row | TextBox | Table
@@ -147,6 +160,25 @@ def sign_row(who: str) -> Row:
     return Row([Cell(who, None, 7), date], SIGN_H, signature=True)
 
 
+def sign_pair(first: str, second: str) -> Row:
+    """Two signatures side by side, each dated in its own box: a form with no room for
+    another row on its one page."""
+    return Row(
+        [Cell(who, DATE_LINE, 6, align="right") for who in (first, second)], SIGN_H, signature=True
+    )
+
+
+def intake_row(when: Cell, channel: Cell, who: Cell) -> Row:
+    """受理: when and how the record came in, who took it and their signature — the line
+    that closes the intake section."""
+    return Row(
+        [replace(when, span=4), replace(channel, span=2), replace(who, span=3),
+         Cell(f"{who.label}签字", None, 3)],
+        SIGN_H,
+        signature=True,
+    )  # fmt: skip
+
+
 def _void(reason: str) -> list[Block]:
     return [TextBox("作废原因", reason)] if reason else []
 
@@ -158,17 +190,15 @@ def _callback(cb: CallbackInfo | None) -> list[Block]:
     result = "\n".join(
         t for t in (cb.outcome, f"{cbk('comment')}：{cb.comment}" if cb.comment else "") if t
     )
+    # who called back signs beside their name and the time: one row, as on the duty record,
+    # so the form keeps to one page
     return [
-        Row(
-            [
-                Cell(cbk("done_at"), when),
-                Cell(cbk("way"), Checks(("电话", "上门"), cb.way or None)),
-                Cell(cbk("staff_id"), cb.staff if done else None),
-            ]
-        ),
-        Row([Cell(cbk("satisfaction"), Checks(SATISFACTION, cb.satisfaction or None), 12)]),
+        Row([Cell(cbk("way"), Checks(("电话", "上门"), cb.way or None)),
+             Cell(cbk("satisfaction"), Checks(SATISFACTION, cb.satisfaction or None), 8)]),
         TextBox(cbk("outcome"), result),
-    ]
+        Row([Cell(cbk("staff_id"), cb.staff if done else None, 3), Cell(cbk("done_at"), when),
+             Cell(f"{cbk('staff_id')}签字", None, 5)], SIGN_H, signature=True),
+    ]  # fmt: skip
 
 
 # --- 派工单 (QR-025SD) -----------------------------------------------------------------------
@@ -182,8 +212,6 @@ def workorder_blocks(f: WorkOrderForm) -> list[Block]:
     state = f.state + (f"（返工 {f.rework_count} 次）" if f.rework_count else "")
     return [
         Section("一、报修受理"),
-        Row([Cell(wo("created_at"), f.created_at), Cell(wo("channel"), f.channel),
-             Cell(wo("staff_id"), f.receptionist)]),
         Row([Cell(wo("person_name"), f.reporter), Cell(wo("room_text"), f.room),
              Cell(wo("phone"), f.phone)]),
         Row([Cell(wo("location"), f.location), Cell(wo("category"), f.category),
@@ -192,14 +220,14 @@ def workorder_blocks(f: WorkOrderForm) -> list[Block]:
              Cell(wo("is_paid"), Checks(("是", "否"), "是" if f.is_paid else "否")),
              Cell(wo("state"), state)]),
         TextBox(wo("description"), f.description),
+        intake_row(Cell(wo("created_at"), f.created_at), Cell(wo("channel"), f.channel),
+                   Cell(wo("staff_id"), f.receptionist)),
         Section("二、派工"),
         Row([Cell(wo("dispatcher_id"), f.dispatcher), Cell(wo("dispatched_at"), f.dispatched_at),
              Cell(wo("assignee"), f.assignee)]),
         Row([Cell(wo("response_due"), f.response_due), Cell(wo("completion_due"), f.completion_due),
              Cell(wo("parts_expected"), f.parts_expected)]),
         Section("三、维修记录（维修人员填写）"),
-        Row([Cell(wo("arrived_at"), f.arrived_at or TIME_LINE, 6),
-             Cell(wo("completed_at"), f.completed_at or TIME_LINE, 6)]),
         TextBox(wo("cause"), f.cause),
         TextBox(wo("work_done"), f.work_done),
         Table(
@@ -216,7 +244,10 @@ def workorder_blocks(f: WorkOrderForm) -> list[Block]:
         Row([Cell(f"{wo('labour_fee')}（元）", f.labour_fee, align="right"),
              Cell(f"{wo('materials_fee')}（元）", f.materials_fee, align="right"),
              Cell(f"{wo('total_fee')}（元）", f.total_fee, align="right")]),
-        sign_row("维修人员签字"),
+        # the technician writes the times and signs under the work they sign for
+        Row([Cell(wo("arrived_at"), f.arrived_at or TIME_LINE),
+             Cell(wo("completed_at"), f.completed_at or TIME_LINE),
+             Cell("维修人员签字", None)], SIGN_H, signature=True),
         Section("四、业主验收"),
         Row([Cell("验收结果", Checks(("已修复，使用正常", "未修复，需再次维修")), 12)]),
         Row([Cell("满意度", Checks(SATISFACTION), 12)]),
@@ -235,8 +266,6 @@ def complaint_blocks(f: ComplaintForm) -> list[Block]:
     category = f"{f.category}／{f.subtype}" if f.subtype else f.category
     return [
         Section("一、投诉受理"),
-        Row([Cell(co("created_at"), f.created_at), Cell(co("channel"), f.channel),
-             Cell(co("staff_id"), f.receptionist)]),
         Row([Cell(co("person_name"), f.complainant), Cell(co("room_text"), f.room),
              Cell(co("phone"), f.phone)]),
         Row([Cell(co("occurred_at"), f.occurred_at),
@@ -245,11 +274,15 @@ def complaint_blocks(f: ComplaintForm) -> list[Block]:
              Cell(co("due_at"), f.due_at)]),
         Row([Cell(co("target"), f.target, 12)]),
         TextBox(co("description"), f.description, blank_lines=4),
-        TextBox(co("demand"), f.demand, blank_lines=1),
+        # a text box just above the signature: when the text is longer than a page, the
+        # signature takes the box's last lines along
         Row([Cell(co("demand_deadline"), f.demand_deadline),
              Cell(co("witnesses"), f.witnesses, 8)]),
+        TextBox(co("demand"), f.demand, blank_lines=1),
         # attachments are kept in the program, not written by hand: a row only when there are
         *([TextBox("附件", "、".join(f.attachments))] if f.attachments else []),
+        intake_row(Cell(co("created_at"), f.created_at), Cell(co("channel"), f.channel),
+                   Cell(co("staff_id"), f.receptionist)),
         Section("二、部门处理"),
         Row([Cell(co("department"), f.department), Cell(co("level"), f.level),
              Cell(co("escalated_at"), f.escalated_at)]),
@@ -265,11 +298,22 @@ def complaint_blocks(f: ComplaintForm) -> list[Block]:
         sign_row("业主签字"),
         Section("五、回访"),
         *_callback(f.callback),
-        Section("六、主管审核"),
-        TextBox("审核意见", "", blank_lines=1),
-        sign_row("客服主管签字"),
+        *_review(f),
         *_void(f.head.void_reason),
     ]  # fmt: skip
+
+
+def _review(f: ComplaintForm) -> list[Block]:
+    """主管审核; a 重大 complaint is signed off by the company's leadership as well, beside
+    the supervisor (no room for another row on the one page)."""
+    if f.severity != Severity.MAJOR:
+        return [Section("六、主管审核"), TextBox("审核意见", "", blank_lines=1),
+                sign_row("客服主管签字")]  # fmt: skip
+    return [
+        Section("六、主管审核及公司领导审批"),
+        TextBox("审核意见", "", blank_lines=1),
+        sign_pair("客服主管签字", "公司领导签字"),
+    ]
 
 
 # --- 物品借用登记表 (QR-030SD) and the one-loan slip --------------------------------------------
@@ -291,30 +335,74 @@ def register_blocks(r: LoanRegister) -> list[Block]:
         name: register_time_format([getattr(row, name) for row in r.rows], r)
         for name in ("lent_at", "expected_return_at", "returned_at")
     }
+    # what is short is as wide as its longest value and never wraps (``fit``: up to so
+    # many points; an unusually long item, name or room wraps); the signature box and the
+    # remarks share the rest (``weight``), at least 50 and 60 points
     columns = [
-        FormColumn("序号", 3.6, "center"),
-        FormColumn("单号", 10.5, "center"),
-        FormColumn(lo("created_at"), 6.5, "center", fmt["lent_at"]),
-        FormColumn(lo("item_id"), 8),
-        FormColumn(lo("quantity"), 3.6, "center"),
-        FormColumn(lo("person_name"), 6.5),
-        FormColumn(lo("room_text"), 6.5),
-        FormColumn("联系电话", 10),
-        FormColumn(f"{lo('deposit')}（元）", 6.6, "right"),
-        FormColumn(lo("expected_return_at"), 7, "center", fmt["expected_return_at"]),
-        FormColumn("借用人签字", 8.5),
-        FormColumn(lo("staff_id"), 5.6),
-        FormColumn(lo("returned_at"), 7, "center", fmt["returned_at"]),
-        FormColumn("收回人签字", 8.5),
-        FormColumn(lo("remarks"), 9.5),
+        FormColumn("序号", 0, "center", fit=30),
+        FormColumn("状态", 0, "center", fit=32, strike=False),
+        FormColumn("单号", 0, "center", fit=72),
+        FormColumn(lo("created_at"), 0, "center", fmt["lent_at"], fit=70),
+        FormColumn(lo("item_id"), 0, fit=56),
+        FormColumn(lo("quantity"), 0, "center", fit=24),
+        FormColumn(lo("person_name"), 0, fit=48),
+        FormColumn(lo("room_text"), 0, fit=52),
+        FormColumn("联系电话", 0, fit=72),
+        FormColumn(f"{lo('deposit')}（元）", 0, "right", fit=40),
+        FormColumn(lo("expected_return_at"), 0, "center", fmt["expected_return_at"], fit=70),
+        FormColumn("借用人签字", 50),
+        FormColumn(lo("staff_id"), 0, fit=40),
+        FormColumn(lo("returned_at"), 0, "center", fmt["returned_at"], fit=70),
+        FormColumn(lo("condition"), 0, fit=44),
+        FormColumn(f"{lo('deposit_refunded')}（元）", 0, "right", fit=40),
+        FormColumn(lo("returned_to_id"), 0, fit=40),
+        FormColumn(lo("remarks"), 60),
     ]
-    # the two None are the signature boxes, signed by hand
+    # the None is the borrower's signature box, signed by hand
     rows = [
-        [i, x.serial, x.lent_at, x.item, x.quantity, x.borrower, x.room, x.phone, x.deposit,
-         x.expected_return_at, None, x.lent_by, x.returned_at, None, x.notes()]
+        [i, register_mark(x), x.serial, x.lent_at, x.item, x.quantity, x.borrower, x.room,
+         x.phone, x.deposit, x.expected_return_at, None, x.lent_by, x.returned_at,
+         x.condition if x.returned_at else None,
+         x.deposit_refunded if x.returned_at and x.deposit else None,
+         x.returned_to or None, register_remarks(x)]
         for i, x in enumerate(r.rows, start=1)
     ]  # fmt: skip
-    return [Table(columns, rows, row_height=REGISTER_ROW_H, fill_page=True, text_size=9.0)]
+    return [
+        Table(
+            columns,
+            rows,
+            row_height=REGISTER_ROW_H,
+            fill_page=True,
+            text_size=REGISTER_SIZE,
+            marked=frozenset(i for i, x in enumerate(r.rows) if x.overdue),
+            struck=frozenset(i for i, x in enumerate(r.rows) if _voided(x)),
+            max_lines=REGISTER_LINES,
+            dense=True,
+        )
+    ]
+
+
+def register_mark(x: LoanRow) -> str:
+    """状态 as a register shows it at a glance: overdue and void stand out, a loan still
+    out says so, a returned one is blank (its return time says it)."""
+    if _voided(x):
+        return "作废"
+    if x.overdue:
+        return "▲逾期"
+    return "未还" if x.returned_at is None else ""
+
+
+def register_remarks(x: LoanRow) -> str:
+    return "；".join(p for p in (x.remarks, f"作废：{x.void_reason}" if x.void_reason else "") if p)
+
+
+def _voided(x: LoanRow) -> bool:
+    return x.state == LoanState.VOID or bool(x.void_reason)
+
+
+# a slip takes half an A4 sheet, printed twice on it: the desk keeps one copy, the borrower
+# takes the other (a slip too long for half a sheet prints once on a whole one)
+SLIP_COPIES = ("第一联　前台存根", "第二联　借用人留存")
 
 
 def slip_blocks(s: LoanSlip) -> list[Block]:

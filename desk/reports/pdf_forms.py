@@ -2,19 +2,28 @@
 客服值班记录表.
 
 Plain data in (``desk.reports.form_data``), an A4 PDF out — the register landscape, the
-rest portrait — with the fonts embedded as subsets. What each form shows is defined
-once in ``form_layout``; ``pdf_layout`` draws it. Import this module lazily: it loads
-reportlab (~115 ms).
+rest portrait, a slip twice on one sheet (``_frame``) — with the fonts embedded as
+subsets. What each form shows is defined once in ``form_layout``; ``pdf_layout`` draws
+it. Import this module lazily: it loads reportlab (~115 ms).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from desk.reports.form_data import Form, LoanRegister
-from desk.reports.form_layout import blocks_for
-from desk.reports.pdf_layout import LANDSCAPE, PORTRAIT, PageFrame, render, render_many
+from desk.reports.form_data import Form, LoanRegister, LoanSlip
+from desk.reports.form_layout import SLIP_COPIES, blocks_for
+from desk.reports.pdf_layout import (
+    HALF,
+    LANDSCAPE,
+    PORTRAIT,
+    PageFrame,
+    lay_out,
+    render,
+    render_many,
+)
 
 
 def render_pdf(form: Form, path: Path | str) -> Path:
@@ -30,4 +39,13 @@ def render_pdf_many(forms: Sequence[Form], path: Path | str, title: str = "") ->
 
 
 def _frame(form: Form) -> PageFrame:
-    return LANDSCAPE if isinstance(form, LoanRegister) else PORTRAIT
+    """A4 landscape for a register, portrait for the rest; a slip on half a portrait sheet,
+    drawn twice on it (one copy for the desk, one for the borrower, ``SLIP_COPIES``) —
+    the printer prints the A4 page as it prints any form — unless it does not fit half a
+    sheet (long remarks), then once on a whole one."""
+    if isinstance(form, LoanRegister):
+        return LANDSCAPE
+    if isinstance(form, LoanSlip):
+        half = replace(HALF, copies=SLIP_COPIES)
+        return half if len(lay_out(half, blocks_for(form))) == 1 else PORTRAIT
+    return PORTRAIT

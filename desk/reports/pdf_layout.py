@@ -2,9 +2,11 @@
 
 Two passes: every block is laid out into pages of simple drawing operations; then each
 page is drawn with its header (office, title, form code, serial, QR code, print time)
-and footer ("第 X 页 / 共 Y 页"), the page count now known. Platypus could do the same
-with more machinery; a form is a stack of bordered rows, and drawing them directly keeps
-a one-page work order close to a bare canvas (benchmarks/bench_forms.py).
+and footer ("第 X 页 / 共 Y 页"), the page count now known. A frame with ``copies`` (a
+loan slip on half an A4 sheet) draws each page once per copy on one sheet, one under the
+other, each named in its footer, a dashed line to cut between. Platypus could do the
+same with more machinery; a form is a stack of bordered rows, and drawing them directly
+keeps a one-page work order close to a bare canvas (benchmarks/bench_forms.py).
 
 Nothing is clipped or drawn over something else. A ``Row`` that does not fit moves to
 the next page whole — unless a very long text makes it tall, then its cells are laid
@@ -42,6 +44,7 @@ from desk.reports.qr import QUIET, dark_runs, qr_matrix
 MM = 72 / 25.4
 A4_PORTRAIT = (210 * MM, 297 * MM)
 A4_LANDSCAPE = (297 * MM, 210 * MM)
+HALF_A4 = (210 * MM, 297 * MM / 2)  # a slip: the top or bottom half of a portrait A4 sheet
 
 SIZE = 10.0  # body text
 LEADING = 14.0
@@ -93,6 +96,14 @@ class PageFrame:
     margin_x: float = 14 * MM
     margin_top: float = 11 * MM
     margin_bottom: float = 10 * MM
+    # a half sheet's page is drawn once per copy, one under the other on the same paper, each
+    # named in its footer (e.g. 第一联 存根); empty: one page on one sheet
+    copies: tuple[str, ...] = ()
+
+    @property
+    def sheet(self) -> tuple[float, float]:
+        """The paper's size: the page's, or its copies' one above the other."""
+        return self.width, self.height * max(1, len(self.copies))
 
     @property
     def left(self) -> float:
@@ -121,6 +132,7 @@ class PageFrame:
 
 PORTRAIT = PageFrame(*A4_PORTRAIT)
 LANDSCAPE = PageFrame(*A4_LANDSCAPE)
+HALF = PageFrame(*HALF_A4)
 
 
 def qr_box(frame: PageFrame) -> tuple[float, float, float]:
@@ -444,33 +456,103 @@ def _box_frame(lay: Layout, label: str, h: float) -> None:
 # tables
 
 
-def _widths(lay: Layout, columns: Sequence[FormColumn]) -> list[float]:
-    total = sum(c.weight for c in columns)
-    return [lay.frame.body_width * c.weight / total for c in columns]
+@dataclass(frozen=True)
+class CellStyle:
+    """A table's type size, line spacing and padding (left and right of the text)."""
+
+    size: float = SIZE
+    leading: float = LEADING
+    pad: float = PAD
+    dense: bool = False  # column titles in ``size`` (else as labels: 10 pt down to 8.5)
 
 
-def _table_header_height(columns: Sequence[FormColumn], widths: list[float]) -> float:
-    most = max(len(fit_label(c.title, w)[0]) for c, w in zip(columns, widths, strict=True))
-    return _text_h(most)
+DENSE_PAD = 2.5
+FIT_SLACK = 1.0  # a ``fit`` column's text is never flush with its borders
+DENSE_LEADING = 1.25  # ems
+
+
+def table_style(table: Table) -> CellStyle:
+    size = table.text_size
+    if table.dense:
+        return CellStyle(size, DENSE_LEADING * size, DENSE_PAD, dense=True)
+    return CellStyle(size, LEADING * size / SIZE)
+
+
+def _widths(
+    lay: Layout,
+    columns: Sequence[FormColumn],
+    rows: Sequence[Sequence[Any]] = (),
+    style: CellStyle | None = None,
+) -> list[float]:
+    """The columns' widths across the body: a ``fit`` column as wide as its widest value
+    in ``rows`` (and its title on two lines), up to its ``fit`` points; the others share
+    what is left by weight. Beside ``fit`` columns a weight is also the least width in
+    points: the fit columns leave that much, narrower (and wrapping) if they must."""
+    style = style or CellStyle()
+    body = lay.frame.body_width
+    fixed: dict[int, float] = {}
+    for k, c in enumerate(columns):
+        if c.fit:
+            texts = [show(r[k], c.time_format) for r in rows if r[k] is not None]
+            need = max((_text_w(t, style.size) for t in texts), default=0.0)
+            need = max(need, _title_w(c.title, style.size)) + 2 * style.pad + FIT_SLACK
+            fixed[k] = min(c.fit, need)
+    total = sum(c.weight for k, c in enumerate(columns) if k not in fixed)
+    if not fixed or total <= 0:  # by weight alone, or all fit: widened to fill the body
+        parts = [fixed.get(k, c.weight) for k, c in enumerate(columns)]
+        return [body * p / sum(parts) for p in parts]
+    room = body - min(total, body / 2)  # what the fit columns may take together
+    if sum(fixed.values()) > room:
+        fixed = {k: w * room / sum(fixed.values()) for k, w in fixed.items()}
+    rest = body - sum(fixed.values())
+    return [fixed[k] if k in fixed else rest * c.weight / total for k, c in enumerate(columns)]
+
+
+def _text_w(text: str, size: float) -> float:
+    """Width of the widest line of ``text``."""
+    return max(pdf_fonts.width(line, size) for line in clean(text).split("\n"))
+
+
+def _title_w(title: str, size: float) -> float:
+    """The least width that holds ``title`` on at most two lines, and one of up to three
+    characters (序号, 收回人) on one."""
+    w = min(pdf_fonts.width(title, size), max(pdf_fonts.width(title, size) / 2, 3 * size))
+    while len(wrap(title, w, size)) > 2:
+        w += size / 2
+    return w
+
+
+def _title_lines(title: str, w: float, style: CellStyle) -> list[str]:
+    return wrap(title, w - 2 * style.pad, style.size)
+
+
+def _table_header_height(
+    columns: Sequence[FormColumn], widths: list[float], style: CellStyle | None = None
+) -> float:
+    if style is None or not style.dense:
+        most = max(len(fit_label(c.title, w)[0]) for c, w in zip(columns, widths, strict=True))
+        return _text_h(most)
+    most = max(len(_title_lines(c.title, w, style)) for c, w in zip(columns, widths, strict=True))
+    return _text_h(most, style.leading)
 
 
 def _place_table(lay: Layout, table: Table, keep: float = 0.0) -> None:
     """``keep``: the height of what must follow the last row on its page (a signature)."""
     columns = table.columns
-    widths = _widths(lay, columns)
-    header_h = _table_header_height(columns, widths)
+    style = table_style(table)
+    widths = _widths(lay, columns, table.rows, style)
+    header_h = _table_header_height(columns, widths, style)
     rows: list[Sequence[Any]] = list(table.rows)
     rows += [[None] * len(columns)] * max(0, table.min_rows - len(rows))
     lay.need(header_h + table.row_height + (keep if len(rows) == 1 else 0.0))
-    _table_header(lay, columns, widths, header_h)
+    _table_header(lay, columns, widths, header_h, style)
     here = 0  # rows on this page, under its header
-    size = table.text_size
-    leading = LEADING * size / SIZE
+    leading = style.leading
     full = lay.frame.body_top - lay.frame.body_bottom - header_h
     for k, row in enumerate(rows):
-        bold = k in table.marked
+        bold, struck = k in table.marked, k in table.struck
         cells = [
-            wrap(show(v, c.time_format), w - 2 * PAD, size) if v is not None else []
+            _cell_lines(show(v, c.time_format), w, style, table.max_lines) if v is not None else []
             for v, c, w in zip(row, columns, widths, strict=True)
         ]
         tail = keep if k == len(rows) - 1 else 0.0
@@ -478,32 +560,54 @@ def _place_table(lay: Layout, table: Table, keep: float = 0.0) -> None:
             h = max(_text_h(len(c), leading, table.row_height) for c in cells)
             fits = h <= lay.room + 0.01
             if fits and (here == 0 or h + tail <= lay.room + 0.01):
-                _table_row(lay, columns, widths, cells, h, size, bold)
+                _table_row(lay, columns, widths, cells, h, style, bold, struck)
                 here += 1
                 break
             fit = int((lay.room - 2 * CELL_PAD) // leading)
             if fits or h <= full or fit < 2:  # the row fits a page of its own: it starts one
                 lay.new_page()
-                _table_header(lay, columns, widths, header_h)
+                _table_header(lay, columns, widths, header_h, style)
                 here = 0
                 continue
             # a row taller than a page: its lines go on over the next page(s)
-            _table_row(lay, columns, widths, [c[:fit] for c in cells], lay.room, size, bold)
+            part = [c[:fit] for c in cells]
+            _table_row(lay, columns, widths, part, lay.room, style, bold, struck)
             cells = [c[fit:] for c in cells]
             lay.new_page()
-            _table_header(lay, columns, widths, header_h)
+            _table_header(lay, columns, widths, header_h, style)
             here = 0
     if table.fill_page:
         while lay.room >= table.row_height:
-            _table_row(lay, columns, widths, [[] for _ in widths], table.row_height, size)
+            _table_row(lay, columns, widths, [[] for _ in widths], table.row_height, style)
+
+
+def _cell_lines(text: str, w: float, style: CellStyle, most: int = 0) -> list[str]:
+    """``text`` wrapped in a cell ``w`` wide; at most ``most`` lines (0: all), the last of
+    them then ending in …"""
+    inner = w - 2 * style.pad
+    lines = wrap(text, inner, style.size)
+    if not most or len(lines) <= most:
+        return lines
+    last = lines[most - 1]
+    while last and pdf_fonts.width(last + "…", style.size) > inner:
+        last = last[:-1]
+    return [*lines[: most - 1], last + "…"]
 
 
 def _table_header(
-    lay: Layout, columns: Sequence[FormColumn], widths: list[float], h: float
+    lay: Layout,
+    columns: Sequence[FormColumn],
+    widths: list[float],
+    h: float,
+    style: CellStyle | None = None,
 ) -> None:
     x = lay.frame.left
     for col, w in zip(columns, widths, strict=True):
-        lay.label(col.title, x, lay.y, w, h)
+        if style is None or not style.dense:
+            lay.label(col.title, x, lay.y, w, h)
+        else:
+            lay.rect(x, lay.y - h, w, h, FILL_LABEL)
+            _cell_text(lay, _title_lines(col.title, w, style), (x, lay.y, w, h), "center", style)
         x += w
     lay.y -= h
 
@@ -514,15 +618,51 @@ def _table_row(
     widths: list[float],
     cells: list[list[str]],
     h: float,
-    size: float = SIZE,
+    style: CellStyle | None = None,
     bold: bool = False,
+    struck: bool = False,
 ) -> None:
+    """One row of cells; ``struck``: a line through every line of its text (a row that
+    was voided, still readable)."""
+    style = style or CellStyle()
     x = lay.frame.left
     for col, w, lines in zip(columns, widths, cells, strict=True):
         lay.rect(x, lay.y - h, w, h)
-        lay.text_lines(lines, (x, lay.y, w, h), align=col.align, size=size, bold=bold)
+        _cell_text(lay, lines, (x, lay.y, w, h), col.align, style, bold, struck and col.strike)
         x += w
     lay.y -= h
+
+
+STRIKE_RAISE = 0.3  # ems above the baseline: through the middle of the characters
+
+
+def _cell_text(
+    lay: Layout,
+    lines: Sequence[str],
+    box: tuple[float, float, float, float],
+    align: str,
+    style: CellStyle,
+    bold: bool = False,
+    struck: bool = False,
+) -> None:
+    """``lines`` centred vertically in ``box`` (x, top, width, height), aligned within the
+    style's padding; a struck line gets a rule of no height through it (a box op, which
+    every renderer of these pages already draws)."""
+    x, top, w, h = box
+    size, leading = style.size, style.leading
+    first = top - (h - len(lines) * leading) / 2
+    for k, s in enumerate(lines):
+        if not s:
+            continue
+        baseline = first - leading * k - leading / 2 - 0.36 * size
+        sw = pdf_fonts.width(s, size)
+        if align == "left":
+            tx = x + style.pad
+        else:
+            tx = x + (w - sw) / 2 if align == "center" else x + w - style.pad - sw
+        lay.text(tx, baseline, s, size, bold)
+        if struck:
+            lay.rect(tx - 1, baseline + STRIKE_RAISE * size, sw + 2, 0)
 
 
 _PLACE: dict[type, Any] = {
@@ -580,7 +720,7 @@ def render(path: Path, frame: PageFrame, head: FormHead, blocks: Sequence[Block]
     pages = lay_out(frame, blocks)
     c = Canvas(
         str(path),
-        pagesize=(frame.width, frame.height),
+        pagesize=frame.sheet,
         initialFontName=pdf_fonts.main_font(),
         initialFontSize=SIZE,
     )
@@ -589,9 +729,7 @@ def render(path: Path, frame: PageFrame, head: FormHead, blocks: Sequence[Block]
     c.setCreator("desk")
     c.setSubject(head.form_code)
     for number, ops in enumerate(pages, start=1):
-        _header(c, frame, head)
-        _draw(c, ops)
-        _footer(c, frame, head, number, len(pages))
+        _draw_sheet(c, frame, head, ops, number, len(pages))
         c.showPage()
     c.save()
     return path
@@ -613,13 +751,36 @@ def render_many(
     for frame, head, blocks in documents:
         pages = lay_out(frame, blocks)
         for number, ops in enumerate(pages, start=1):
-            c.setPageSize((frame.width, frame.height))  # a register is landscape
-            _header(c, frame, head)
-            _draw(c, ops)
-            _footer(c, frame, head, number, len(pages))
+            c.setPageSize(frame.sheet)  # a register is landscape
+            _draw_sheet(c, frame, head, ops, number, len(pages))
             c.showPage()
     c.save()
     return path
+
+
+CUT_GRAY = 0.55
+
+
+def _draw_sheet(
+    c: Any, frame: PageFrame, head: FormHead, ops: list[Op], number: int, total: int
+) -> None:
+    """One sheet of paper: the page with its header and footer — or, for a frame of
+    copies, the page once per copy from the top down, a dashed line to cut between."""
+    copies = frame.copies or ("",)
+    for k, copy in enumerate(copies):
+        c.saveState()
+        c.translate(0, (len(copies) - 1 - k) * frame.height)
+        _header(c, frame, head)
+        _draw(c, ops)
+        _footer(c, frame, head, number, total, copy)
+        c.restoreState()
+    c.saveState()
+    c.setStrokeGray(CUT_GRAY)
+    c.setLineWidth(0.5)
+    c.setDash(4, 3)
+    for k in range(1, len(copies)):
+        c.line(frame.left, k * frame.height, frame.right, k * frame.height)
+    c.restoreState()
 
 
 def draw_text(
@@ -868,10 +1029,25 @@ def _info_texts(frame: PageFrame, head: FormHead) -> list[HeaderText]:
         # above the baseline up to the title (the box ends left of the QR's quiet zone)
         end = min(printed_x, quiet_box(frame, head.serial)[0]) - gap
         room = INFO_BASE - TITLE_BASE - DESCENT * TITLE_SIZE - HEADER_GAP / 2 + DESCENT * size
-        lines = _shorten(wrap(subtitle, end - x, size), _lines_in(room, size), end - x, size)
+        lines = _shorten(_words_whole(subtitle, end - x, size), _lines_in(room, size), end - x,
+                         size)  # fmt: skip
         leading = LINE_SPACING * size
         texts += [(x, y + (len(lines) - 1 - k) * leading, s, size) for k, s in enumerate(lines)]
     return texts
+
+
+def _words_whole(text: str, width: float, size: float) -> list[str]:
+    """``text`` wrapped to ``width`` between its words (at spaces) when that takes no more
+    lines than breaking anywhere: the duty record's two names each stay on one line."""
+    anywhere = wrap(text, width, size)
+    lines: list[str] = []
+    for word in text.split(" "):
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and pdf_fonts.width(joined, size) <= width:
+            lines[-1] = joined
+        else:
+            lines.extend(wrap(word, width, size))
+    return lines if len(lines) <= len(anywhere) else anywhere
 
 
 def _even_lines(text: str, width: float, size: float) -> list[str]:
@@ -911,10 +1087,16 @@ def _qr(c: Any, frame: PageFrame, serial: str) -> None:
         c.rect(x0 + col * module, top - (r + 1) * module, length * module, module, stroke=0, fill=1)
 
 
-def _footer(c: Any, frame: PageFrame, head: FormHead, number: int, total: int) -> None:
+def _footer(
+    c: Any, frame: PageFrame, head: FormHead, number: int, total: int, copy: str = ""
+) -> None:
+    """Form code and serial at the left, the page number in the middle, which copy (联) at
+    the right."""
     y = frame.margin_bottom + 2
     page = f"第 {number} 页 / 共 {total} 页"
     draw_text(c, (frame.left + frame.right - pdf_fonts.width(page, 9)) / 2, y, page, 9)
     c.setFillGray(0.35)
     draw_text(c, frame.left, y, f"{head.form_code}　{head.serial}", 8)
+    if copy:
+        draw_text(c, frame.right - pdf_fonts.width(copy, 9), y, copy, 9)
     c.setFillGray(0)

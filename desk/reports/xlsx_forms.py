@@ -2,7 +2,8 @@
 
 Print-ready: A4 (the register landscape), scaled to the page width, the title rows (and
 the register's column headers) repeated on every printed page, borders, a merged title,
-"第 X 页 / 共 Y 页" in the footer, the QR code of the serial beside the title.
+"第 X 页 / 共 Y 页" in the footer (each form numbers its own pages: ``_number_pages``), the
+QR code of the serial beside the title.
 
 Typed: times are real Excel dates, amounts and counts real numbers. Text from a record
 never becomes a formula (``xlsx_common.safe_cell``). Excel does not grow wrapped rows
@@ -34,6 +35,7 @@ from desk.reports.form_layout import (
     Table,
     TextBox,
     blocks_for,
+    show,
 )
 from desk.reports.qr import qr_png
 from desk.reports.xlsx_common import (
@@ -54,9 +56,10 @@ LABEL_COLS = 3
 LINE_PT = 13.5  # one line of 10 pt text
 MAX_ROW_PT = 409.0  # Excel refuses taller rows
 TEXT_ROW_LINES = 24  # lines of a long text per sheet row (~330 pt, less than a page)
-REGISTER_WIDTH = 1.12  # characters per unit of a register column's weight
+REGISTER_WIDTH = 0.25  # characters per point of a register column's weight (or fit) at 8 pt
 REGISTER_BLANK_ROWS = 15  # rows to write in by hand, at least, on the printed register
 HEAD_ROWS = 3  # office, title, info line
+SHEET_FOOTER = "第 &P 页"  # a form's pages in a workbook of several (_number_pages)
 QR_PX = 70
 
 _EXCEL_TIME = {"%H:%M": "hh:mm", "%m-%d %H:%M": "mm-dd hh:mm", DATETIME: "yyyy-mm-dd hh:mm"}
@@ -80,8 +83,22 @@ def render_xlsx_many(forms: Sequence[Form], path: Path | str) -> Path:
         ws = wb.active if k == 0 else wb.create_sheet()
         ws.title = name
         _form_sheet(ws, form, st)
+        _number_pages(ws, alone=len(forms) == 1)
     save(wb, path)
     return path
+
+
+def _number_pages(ws: Any, alone: bool) -> None:
+    """Each sheet numbers its own pages from 1: a workbook printed as a whole is otherwise
+    numbered on across its sheets (第 4 页 on the second form). The total (&N) stays the
+    whole print job's whatever a sheet's first number (LibreOffice, tested; Excel printing
+    an entire workbook counts it so too), so a sheet among several forms prints 第 X 页
+    without 共 Y 页 (its serial is beside it); a form on its own keeps print_setup's
+    第 X 页 / 共 Y 页."""
+    ws.page_setup.firstPageNumber = 1
+    ws.page_setup.useFirstPageNumber = True
+    if not alone:
+        ws.oddFooter.center.text = SHEET_FOOTER
 
 
 def _sheet_names(forms: Sequence[Form]) -> list[str]:
@@ -105,10 +122,7 @@ def _form_sheet(ws: Any, form: Form, st: dict[str, str]) -> None:
     if isinstance(form, LoanRegister):
         table = blocks[0]
         assert isinstance(table, Table)
-        widths = [
-            max(c.weight * REGISTER_WIDTH, _time_width(c, [r[k] for r in table.rows]))
-            for k, c in enumerate(table.columns)
-        ]
+        widths = _register_widths(table)
         _set_widths(ws, widths)
         _head(ws, form.head, len(widths), st)
         end = _register_table(ws, HEAD_ROWS + 1, table, widths, st)
@@ -178,13 +192,6 @@ def _put(
     else:
         kind = "text"
     return safe_cell(ws, row, col, value, st[f"{kind}/{align}"])
-
-
-def _time_width(column: FormColumn, values: Sequence[Any]) -> float:
-    """Excel shows ### for a date it cannot fit (dates never wrap): the width it needs."""
-    if not any(isinstance(v, datetime) for v in values):
-        return 0.0
-    return len(datetime(2026, 12, 31, 23, 59).strftime(column.time_format)) + 2.0
 
 
 def _one_newline(text: str) -> str:
@@ -409,17 +416,47 @@ def _bold() -> Any:
 # --- the register: one sheet column per table column ---------------------------------------
 
 
+def _register_widths(table: Table) -> list[float]:
+    """Sheet column widths (characters): a ``fit`` column as wide as its widest value (a
+    date Excel cannot fit shows as ###) and its title on two lines, the others by weight."""
+    widths = []
+    for k, c in enumerate(table.columns):
+        if not c.fit:
+            widths.append(c.weight * REGISTER_WIDTH)
+            continue
+        texts = [show(r[k], c.time_format) for r in table.rows if r[k] is not None]
+        need = max((text_width(line) for t in texts for line in t.split("\n")), default=0)
+        title = text_width(c.title)
+        need = max(need, title if title <= 4 else math.ceil(title / 2) + 2)  # （元） whole
+        widths.append(min(need, c.fit * REGISTER_WIDTH) + 2.0)
+    return widths
+
+
 def _register_table(ws: Any, row: int, table: Table, widths: Sequence[float], st: dict) -> int:
+    """The register's rows: overdue ones bold, voided ones struck through (not the mark that
+    says so); a long text whole in its cell, its row as tall as ``max_lines`` lines."""
+    titles = 1
     for col, column in enumerate(table.columns, start=1):
         safe_cell(ws, row, col, column.title, st["label"])
-    ws.row_dimensions[row].height = ROW_H + 4
+        titles = max(titles, _lines(column.title, _units([widths[col - 1]])))
+    ws.row_dimensions[row].height = _fit(ROW_H + 4, titles)
     row += 1
     blank = max(3, REGISTER_BLANK_ROWS - len(table.rows))
-    for values in [*table.rows, *[[None] * len(table.columns)] * blank]:
+    most = table.max_lines or TEXT_ROW_LINES
+    for k, values in enumerate([*table.rows, *[[None] * len(table.columns)] * blank]):
+        bold, struck = k in table.marked, k in table.struck
         lines = 1
         for col, (column, value) in enumerate(zip(table.columns, values, strict=True), start=1):
-            _put(ws, row, col, value, column.align, st, column.time_format)
+            cell = _put(ws, row, col, value, column.align, st, column.time_format)
+            if bold or (struck and column.strike):
+                cell.font = _register_font(bold, struck and column.strike)
             lines = max(lines, _lines(value, _units([widths[col - 1]])))
-        ws.row_dimensions[row].height = _fit(table.row_height, lines)
+        ws.row_dimensions[row].height = _fit(table.row_height, min(lines, most))
         row += 1
     return row
+
+
+def _register_font(bold: bool, strike: bool) -> Any:
+    from openpyxl.styles import Font
+
+    return Font(name=FONT, size=10, bold=bold, strike=strike)

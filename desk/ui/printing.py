@@ -7,7 +7,8 @@ resolution — the printed sheet is the PDF, so it matches 导出PDF exactly. Wi
 printer on this computer the preview says so and offers 导出PDF instead.
 
 Every print and export of personal data (forms, lists, the resident list) is recorded
-once it has succeeded: one audit row through ``record_export`` (who, when, what, how many).
+once it has succeeded: one audit row through ``record_export`` (who, when, what, how many;
+a record's own form on that record, with its pages, so its history shows the print).
 
 Dialogs that tests replace are module functions (``ask_printer``, ``ask_register``,
 ``available_printers``); callers use them through the module so a patch applies.
@@ -64,7 +65,7 @@ from desk.models.errors import DeskError
 from desk.reports.form_data import Form, render
 from desk.services.core import audit
 from desk.services.core.context import Ctx
-from desk.services.io import paper_forms
+from desk.services.io import form_prints, paper_forms
 from desk.ui import dialogs, msgbox, temp_files
 from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.ops import Ops
@@ -142,15 +143,19 @@ def write_error_text(exc: BaseException, path: Path) -> str:
 @dataclass(frozen=True)
 class Exported:
     """A print or export in the audit's words (``audit.exported``): ``what`` it was and
-    how many ``rows`` of residents' data it held."""
+    how many ``rows`` of residents' data it held; for paper forms, the ``forms`` themselves
+    (a batch named ``title``), logged by ``form_prints.record`` — one record's own form on
+    that record."""
 
     what: str
     rows: int
+    forms: tuple[Form, ...] = ()
+    title: str = ""
 
 
 def forms_exported(forms: Sequence[Form], title: str = "") -> Exported:
     """``forms`` (a batch named ``title``) as the audit names them (paper_forms.audit_words)."""
-    return Exported(*paper_forms.audit_words(forms, title))
+    return Exported(*paper_forms.audit_words(forms, title), forms=tuple(forms), title=title)
 
 
 def printer_words(printer: QPrinter) -> str:
@@ -164,10 +169,12 @@ def record_export(
     exported: Exported,
     target: Path | str,
     done: Callable[[], None] | None = None,
+    pages: int | None = None,
 ) -> None:
     """After a print or an export succeeded: its audit row — who (on duty), when,
     ``exported``, ``target`` (the file, of which only the name is kept, or the printer's
-    words) — in a write of its own, then ``done``. Personal data leaves on the record only:
+    words), for forms how many ``pages`` (None: counted from a PDF file) — in a write of
+    its own, then ``done``. Personal data leaves on the record only:
     a file whose row cannot be written is deleted again; a print cannot be taken back, so
     the desk is told."""
 
@@ -184,11 +191,13 @@ def record_export(
                 parent, _tr("打印没有记录"), _tr("已打印，但没能记入操作记录（{0}）。").format(exc)
             )
 
-    ops.write(
-        lambda ctx: audit.exported(ctx, exported.what, exported.rows, target),
-        lambda _: done() if done is not None else None,
-        failed,
-    )
+    def log(ctx: Ctx) -> None:
+        if exported.forms:
+            form_prints.record(ctx, exported.forms, target, title=exported.title, pages=pages)
+        else:
+            audit.exported(ctx, exported.what, exported.rows, target)
+
+    ops.write(log, lambda _: done() if done is not None else None, failed)
 
 
 # --- the forms as a temporary PDF for the preview -----------------------------------------
@@ -494,7 +503,7 @@ class PrintPreviewDialog(QDialog):
                 self.print_progress = None
         total = self.print_total
         if sheets:  # a cancelled job's sheets sent so far are on paper too
-            self._record(printer_words(printer))
+            self._record(printer_words(printer), pages=sheets)
         if sheets < total:
             self.note.setText(_tr("已取消打印（送出了 {0} / {1} 页）。").format(sheets, total))
         else:
@@ -502,17 +511,19 @@ class PrintPreviewDialog(QDialog):
                 _tr("已送往打印机“{0}”，共 {1} 页。").format(printer.printerName(), sheets)
             )
 
-    def _record(self, target: Path | str, said: str = "") -> None:
-        """The audit row of a print or export from here (``record_export``), then ``said``
-        in the note — unless the preview has closed meanwhile (it deletes itself: a failure
-        is told by its parent, the window's part that opened it)."""
+    def _record(self, target: Path | str, said: str = "", pages: int | None = None) -> None:
+        """The audit row of a print or export from here (``record_export``; ``pages``: the
+        sheets printed, or the PDF's), then ``said`` in the note — unless the preview has
+        closed meanwhile (it deletes itself: a failure is told by its parent, the window's
+        part that opened it)."""
 
         def done() -> None:
             if said and not self.released:
                 self.note.setText(said)
 
         if self.ops is not None and self.exported is not None:
-            record_export(self.ops, self.parentWidget() or self, self.exported, target, done)
+            parent = self.parentWidget() or self
+            record_export(self.ops, parent, self.exported, target, done, pages)
         else:
             done()
 
@@ -546,7 +557,7 @@ class PrintPreviewDialog(QDialog):
             msgbox.error(self, _tr("未能导出"), write_error_text(exc, target))
             return
         remember_folder(target)
-        self._record(target, _tr("已导出到 {0}").format(target))
+        self._record(target, _tr("已导出到 {0}").format(target), self.page_count())
 
     def export_xlsx(self) -> None:
         if self.form is None or self.ops is None:

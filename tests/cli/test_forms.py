@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from desk import cli
-from desk.models import AuditEvent
-from desk.models.enums import AuditAction
+from desk.models import AuditEvent, Complaint, Loan, WorkOrder
+from desk.models.enums import AuditAction, LoanKind
 from desk.services.records import complaints, loans, workorders
 from desk.services.records.complaints import ComplaintDraft
 from desk.services.records.loans import LoanDraft
@@ -53,10 +53,31 @@ def test_workorder_by_serial_as_pdf(db_path, records, tmp_path, capsys, fetch) -
     assert capsys.readouterr().out.strip() == str(out)  # it says what it wrote
     text = text_of(out)
     assert records["workorder"] in text and "周堃" in text and "阳光花园物业服务中心" in text
-    # the form holds a resident's data: its export is in the audit, by name and count only
+    # the form holds a resident's data: its export is in the audit, on the order itself
     [row] = fetch(select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORT))
-    assert (row.field, row.new, row.reason) == (f"派工单 {records['workorder']}", "1", out.name)
+    [order] = fetch(select(WorkOrder).where(WorkOrder.serial == records["workorder"]))
+    assert (row.entity, row.entity_id) == ("workorder", order.id)
+    assert (row.field, row.new, row.reason) == ("派工单", "1 页", out.name)
     assert row.staff_id is None  # the command needs no log-in
+
+
+def test_each_export_is_on_the_record_with_its_pages(db_path, records, tmp_path, fetch) -> None:
+    """A record's form on that record (the pages of a PDF counted, an xlsx's left to Excel);
+    a register, no one record's, in the export log with its lines and pages."""
+    slip, complaint, register = (tmp_path / n for n in ("借用单.pdf", "投诉.xlsx", "登记表.pdf"))
+    assert desk(db_path, "loans", "--serial", records["loan"], "-o", str(slip)) == 0
+    assert desk(db_path, "complaint", "--serial", records["complaint"], "-o", str(complaint)) == 0
+    assert desk(db_path, "loans", "--date", "2026-11-23", "-o", str(register)) == 0
+    [loan] = fetch(select(Loan).where(Loan.serial == records["loan"]))
+    [made] = fetch(select(Complaint).where(Complaint.serial == records["complaint"]))
+    rows = fetch(
+        select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORT).order_by(AuditEvent.id)  # type: ignore[arg-type]
+    )
+    assert [(r.entity, r.entity_id, r.field, r.new, r.reason) for r in rows] == [
+        ("loan", loan.id, "物品借用单", "1 页", slip.name),
+        ("complaint", made.id, "客户投诉处理单", None, complaint.name),
+        ("export", 0, "物品借用登记表 JYDJ-20261123", "1 条，1 页", register.name),
+    ]
 
 
 def test_complaint_latest_as_xlsx(db_path, records, tmp_path, capsys) -> None:
@@ -85,6 +106,32 @@ def test_loans_register_of_a_day_and_a_slip(db_path, records, tmp_path, capsys) 
     assert printed == [str(register), str(week), str(slip)]
 
 
+def test_the_key_register_of_a_day(db_path, write, engine, tmp_path, capsys) -> None:
+    """``--keys``: 钥匙借用登记表 (QR-008SD), the key loans only; a key loan's slip by its
+    serial is a 钥匙借用单."""
+    with write() as ctx:
+        ladder = loans.add_item(ctx, "人字梯", 2)
+        key = loans.add_item(ctx, "天台钥匙", 1, LoanKind.KEY)
+        loans.lend(ctx, LoanDraft(ladder.id, "孙燚", NOW + timedelta(hours=8), phone="13812345678"))
+        lent = loans.lend(
+            ctx, LoanDraft(key.id, "电信李师傅", NOW + timedelta(hours=4), phone="13800002222")
+        )
+    engine.dispose()
+    out = tmp_path / "keys.pdf"
+    assert desk(db_path, "loans", "--keys", "--date", "2026-11-23", "-o", str(out)) == 0
+    text = text_of(out).replace(" ", "")
+    assert "钥匙借用登记表" in text and "QR-008SD" in text and "YSDJ-20261123" in text
+    assert "电信李师傅" in text and "天台钥匙" in text
+    assert "孙燚" not in text and "人字梯" not in text
+    items = tmp_path / "items.pdf"
+    assert desk(db_path, "loans", "--date", "2026-11-23", "-o", str(items)) == 0
+    assert "孙燚" in text_of(items) and "电信李师傅" not in text_of(items)
+    slip = tmp_path / "slip.pdf"
+    assert desk(db_path, "loans", "--serial", lent.serial, "-o", str(slip)) == 0
+    assert "钥匙借用单" in text_of(slip).replace(" ", "")
+    assert capsys.readouterr().out.split() == [str(out), str(items), str(slip)]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -95,6 +142,8 @@ def test_loans_register_of_a_day_and_a_slip(db_path, records, tmp_path, capsys) 
         (["loans", "--date", "2026-11-23", "--to", "2026-11-01"], "不能早于开始日期"),
         (["workorder", "--date", "2026-11-23"], "--date 只用于 loans"),
         (["loans", "--latest", "--to", "2026-11-23"], "--to 要和 --date 一起用"),
+        (["loans", "--keys", "--latest"], "--keys 只用于 loans --date"),
+        (["handover", "--keys", "--date", "2026-11-23"], "--keys 只用于 loans --date"),
     ],
 )
 def test_bad_input_exits_2_with_a_reason(db_path, records, tmp_path, capsys, args, message) -> None:

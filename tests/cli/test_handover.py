@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import select
 
 from desk import cli
+from desk.models import AuditEvent, Handover
+from desk.models.enums import AuditAction
 from desk.services.core.transactions import writing
 from desk.services.duty import handover, shifts
 from desk.services.records import loans, staff
@@ -131,3 +134,17 @@ def test_the_day_of_several_shifts_as_one_workbook(db_path, engine, staff_id, tm
     text = text_of(pdf)
     assert "JB-20261123-01" in text and "JB-20261123-02" in text and "草稿" in text
     assert desk(db_path, "--date", "2026-11-23", "-o", str(tmp_path / "x.txt")) == 2
+
+
+def test_a_print_is_on_its_duty_record_and_a_day_in_the_export_log(
+    db_path, handed_over, tmp_path, fetch
+) -> None:
+    one, day = tmp_path / "值班记录.pdf", tmp_path / "day.pdf"
+    assert desk(db_path, "--serial", "JB-20261123-01", "-o", str(one)) == 0
+    assert desk(db_path, "--date", "2026-11-23", "-o", str(day)) == 0  # one record that day
+    [record] = fetch(select(Handover))
+    rows = fetch(select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORT))
+    assert [(r.entity, r.entity_id, r.field, r.new, r.reason) for r in rows] == [
+        ("handover", record.id, "客服值班记录表", "1 页", one.name),
+        ("handover", record.id, "客服值班记录表", "1 页", day.name),
+    ]

@@ -111,8 +111,10 @@ def test_printing_a_form_waits_for_no_save(office, tmp_path, monkeypatch) -> Non
         out = tmp_path / "派工单.pdf"
         assert run(office, "form", "workorder", "--latest", "-o", str(out)) == 0
         assert drawn == [out] and out.stat().st_size > 0
-        [exported] = other.execute("SELECT field FROM auditevent WHERE action = '导出'").fetchall()
-        assert exported[0].startswith("派工单 PG-")
+        [exported] = other.execute(
+            "SELECT entity, field, new FROM auditevent WHERE action = '导出'"
+        ).fetchall()
+        assert exported == ("workorder", "派工单", "1 页")  # on the order, with its pages
     finally:
         other.close()
 

@@ -91,3 +91,19 @@ def _text(element: ElementTree.Element, path: str) -> str:
     found = _maybe(element, path)
     assert found is not None, path
     return found
+
+
+def print_with_libreoffice(sources: list[Path], folder: Path) -> None:
+    """Convert ``sources`` to PDFs in ``folder`` as LibreOffice prints them (``x.xlsx`` →
+    ``folder/x.pdf``), with a profile of its own: no clash with a running office."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is required (apt-get install libreoffice-calc-nogui)"
+    profile = (folder / "profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(folder), *map(str, sources)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip

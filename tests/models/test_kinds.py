@@ -129,6 +129,8 @@ def test_the_callback_dialog_note_and_paper_form_say_what_the_registry_says() ->
     printed = form_layout._callback(CallbackInfo(due_at=None))
     labels = [c.label for block in printed for c in getattr(block, "cells", ())]
     labels += [block.label for block in printed if isinstance(block, form_layout.TextBox)]
-    assert labels == [cb.label(f) for f in ("done_at", "way", "staff_id", "satisfaction")] + [
-        cb.label("outcome")
+    # who called back signs beside their name and the time, in the last row
+    assert labels == [cb.label(f) for f in ("way", "satisfaction", "staff_id", "done_at")] + [
+        f"{cb.label('staff_id')}签字",
+        cb.label("outcome"),
     ]

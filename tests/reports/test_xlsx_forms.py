@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import zipfile
 from datetime import datetime
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 from helpers.form_samples import ALL, REPORTER, complaint, register, sentences, workorder
-from helpers.xlsx_parts import picture_anchors
+from helpers.xlsx_parts import picture_anchors, print_with_libreoffice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -119,17 +118,23 @@ def test_qr_code_image_is_the_serial(sheet) -> None:
 def test_register_columns_and_rows(tmp_path: Path) -> None:
     ws = load(render_xlsx(register(), tmp_path / "reg.xlsx"))
     header = [c.value for c in ws[4]]
-    assert header == ["序号", "单号", "借出时间", "物品", "数量", "借用人", "房号", "联系电话",
-                      "押金（元）", "预计归还", "借用人签字", "借出人", "归还时间", "收回人签字",
-                      "备注"]  # fmt: skip
+    assert header == ["序号", "状态", "单号", "借出时间", "物品", "数量", "借用人", "房号",
+                      "联系电话", "押金（元）", "预计归还", "借用人签字", "借出人", "归还时间",
+                      "归还状况", "退还押金（元）", "收回人", "备注"]  # fmt: skip
     first = [c.value for c in ws[5]]
-    assert first[:9] == [1, "JY-20261123-001", datetime(2026, 11, 23, 9, 10), "人字梯", 2,
-                         "孙燚", "2-1-101", "13812340001", 100]  # fmt: skip
-    assert ws["C5"].number_format == "hh:mm"  # a one-day register: the time is enough
-    assert ws["J6"].number_format == "mm-dd hh:mm"  # due back the next day
-    assert ws["K5"].value is None and ws["N5"].value is None  # signature boxes
-    assert ws["O5"].value == "=1+1；逾期未还"
-    assert ws["F7"].value == "吴𠮷"
+    assert first[:10] == [1, "▲逾期", "JY-20261123-001", datetime(2026, 11, 23, 9, 10), "人字梯",
+                          2, "孙燚", "2-1-101", "13812340001", 100]  # fmt: skip
+    assert ws["D5"].number_format == "hh:mm"  # a one-day register: the time is enough
+    assert ws["K6"].number_format == "mm-dd hh:mm"  # due back the next day
+    assert ws["L5"].value is None  # the borrower's signature box
+    assert ws["R5"].value == "=1+1" and ws["R7"].value == "@all -先借后登；作废：登记错了"
+    # returned: time, condition and who took it back in their own columns (no deposit)
+    assert [ws[f"{c}6"].value for c in "NOPQ"] == [datetime(2026, 11, 23, 16), "完好", None, "李燚"]
+    assert ws["G7"].value == "吴𠮷" and ws["B7"].value == "作废"
+    # overdue bold, voided struck through (not the mark saying so), the others plain
+    assert all(ws.cell(5, c).font.b for c in range(1, 19))
+    assert all(ws.cell(7, c).font.strike for c in range(1, 19) if c != 2)
+    assert not ws["B7"].font.strike and not ws["A6"].font.b and not ws["A6"].font.strike
     assert ws.freeze_panes == "A5"
     assert ws.max_row >= 4 + 15  # blank rows to write in by hand
     assert all(ws.cell(r, 1).border.left.style == "thin" for r in range(4, ws.max_row + 1))
@@ -185,16 +190,9 @@ def test_long_complaint_is_spread_over_rows_and_loses_nothing(tmp_path: Path) ->
 @pytest.fixture(scope="module")
 def libreoffice_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every form's xlsx converted by LibreOffice in one run (it takes seconds to start)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is required (apt-get install libreoffice-calc-nogui)"
     folder = tmp_path_factory.mktemp("lo")
     sources = [render_xlsx(make(), folder / f"{name}.xlsx") for name, make in sorted(ALL.items())]
-    profile = (folder / "profile").as_uri()  # its own profile: no clash with a running office
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), *map(str, sources)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+    print_with_libreoffice(sources, folder)
     return {name: folder / f"{name}.pdf" for name in ALL}
 
 

@@ -27,7 +27,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel, QPushButton
 from sqlmodel import select
 
-from desk.models import AuditEvent
+from desk.models import AuditEvent, Staff
 from desk.models.enums import AuditAction, LoanKind
 from desk.models.errors import DeskError, StorageError
 from desk.services.core import audit
@@ -364,12 +364,14 @@ def test_complaints_and_loans_print_their_forms(
 # --- on the record: who printed or exported what, how many --------------------------------
 
 
-def exports(fetch) -> list[tuple[int | None, str, str | None, str]]:
-    """The audit's 导出 rows: who, what, how many, where to."""
+def exports(fetch) -> list[tuple[str, int | None, str, str, str | None, str]]:
+    """The audit's 导出 and 打印 rows: on what, who, which, what, how many, where to."""
     rows = fetch(
-        select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORT).order_by(AuditEvent.id)  # type: ignore[arg-type]
+        select(AuditEvent)
+        .where(AuditEvent.action.in_((AuditAction.EXPORT, AuditAction.PRINT)))  # type: ignore[attr-defined]
+        .order_by(AuditEvent.id)  # type: ignore[arg-type]
     )
-    return [(e.staff_id, e.field, e.new, e.reason) for e in rows]
+    return [(e.entity, e.staff_id, e.action.value, e.field, e.new, e.reason) for e in rows]
 
 
 def test_prints_and_exports_are_on_the_record_without_phones(
@@ -402,17 +404,57 @@ def test_prints_and_exports_are_on_the_record_without_phones(
     save_as(tmp_path / "列表")
     orders_tab.export_button.click()
     qtbot.waitUntil(lambda: len(status) == 2, timeout=WAIT)
-    form = f"派工单 {order.serial}"
     recorded = exports(fetch)
-    printed = recorded[1][3]
-    assert recorded == [
-        (on_duty, form, "1", "张三138****5678.pdf"),  # the name only, the number masked
-        (on_duty, form, "1", printed),
-        (on_duty, form, "1", "派工单.xlsx"),
-        (on_duty, "报修派工列表", "1", "列表.xlsx"),
+    printed = recorded[1][5]
+    assert recorded == [  # the order's form on the order, with its pages
+        ("workorder", on_duty, "导出", "派工单", "1 页", "张三138****5678.pdf"),  # masked
+        ("workorder", on_duty, "打印", "派工单", "1 页", printed),
+        ("workorder", on_duty, "导出", "派工单", None, "派工单.xlsx"),  # Excel paginates
+        ("export", on_duty, "导出", "报修派工列表", "1", "列表.xlsx"),
     ]
     assert printed.startswith("打印机")
+    assert {
+        e.entity_id for e in fetch(select(AuditEvent).where(AuditEvent.entity == "workorder"))
+    } == {order.id}
     assert not any("13812345678" in str(value) for row in recorded for value in row)
+
+
+def history_lines(tab) -> list[tuple[str, ...]]:
+    """The detail's 变更记录 as shown: who, 操作, 内容, 原因."""
+    table = tab.detail.history
+    return [tuple(table.item(r, c).text() for c in (1, 2, 3, 4)) for r in range(table.rowCount())]
+
+
+def test_a_printed_work_order_says_so_in_its_history(
+    qtbot, settle, orders_tab, write, fetch, on_duty, monkeypatch, save_as, tmp_path
+):
+    order = add_order(write)
+    show_first(settle, orders_tab)
+    assert [line[1] for line in history_lines(orders_tab)] == ["新建"]
+    click(orders_tab, "print")
+    preview = open_preview(qtbot, orders_tab)
+    monkeypatch.setattr(printing, "available_printers", lambda: ["前台打印机"])
+    monkeypatch.setattr(printing, "default_printer", lambda: pdf_printer(tmp_path / "纸.pdf"))
+    monkeypatch.setattr(printing, "printer_words", lambda _printer: "打印机“前台打印机”")
+    preview.print_button.click()  # Enter in the preview: on the default printer
+    # the detail reloads with the print's row: only the new history has two lines
+    qtbot.waitUntil(lambda: len(history_lines(orders_tab)) == 2, timeout=WAIT)
+    who = fetch(Staff, on_duty).name
+    assert history_lines(orders_tab)[-1] == (who, "打印", "派工单 1 页（打印机“前台打印机”）", "")
+
+    save_as(tmp_path / "派工单.pdf")
+    preview.pdf_button.click()
+    qtbot.waitUntil(lambda: len(history_lines(orders_tab)) == 3, timeout=WAIT)
+    assert history_lines(orders_tab)[-1] == (who, "导出PDF", "派工单 1 页（派工单.pdf）", "")
+    assert orders_tab.detail.detail.record_id == order.id
+    preview.close()
+    [row, _pdf] = fetch(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "workorder", AuditEvent.entity_id == order.id)
+        .where(AuditEvent.action.in_((AuditAction.PRINT, AuditAction.EXPORT)))  # type: ignore[attr-defined]
+        .order_by(AuditEvent.id)  # type: ignore[arg-type]
+    )
+    assert (row.action, row.staff_id, row.new) == (AuditAction.PRINT, on_duty, "1 页")
 
 
 def test_an_export_that_cannot_be_recorded_leaves_no_file(

@@ -185,24 +185,42 @@ def keyed_changed(
 EXPORTS = "export"  # the entity of the rows ``exported`` writes (entity_id 0)
 
 
-def exported(ctx: Ctx, what: str, rows: int, target: Path | str) -> None:
+def exported(
+    ctx: Ctx, what: str, rows: int, target: Path | str, *, pages: int | None = None
+) -> None:
     """Log that personal data left the program: who (the person on duty) and when, as every
-    row; ``what`` (the list or form in words: 业主信息一览表, 报修派工单 PG-…) in ``field``,
-    how many rows in ``new``, where to in ``reason``. ``target`` is the file written — only
-    its name is kept, the folder may name a person — or, for a print, the printer in words.
+    row; ``what`` (the list or forms in words: 业主信息一览表, 物品借用登记表 JYDJ-…) in
+    ``field``, how many rows in ``new`` — with the pages of forms: "12 条，3 页" — and where
+    to in ``reason``. ``target`` is the file written (action 导出) — only its name is kept,
+    the folder may name a person — or, for a print (action 打印), the printer in words.
     Never the rows themselves: numbers typed into a name are masked as the lists mask them.
-    Written after the export or print succeeded, in a write transaction of its own."""
-    where = target.name if isinstance(target, Path) else target
-    _log(
-        ctx,
-        [
-            {
-                "entity": EXPORTS,
-                "entity_id": 0,
-                "action": AuditAction.EXPORT,
-                "field": mask_phones_in(what)[:40],
-                "new": str(rows),
-                "reason": mask_phones_in(where)[:200],
-            }
-        ],
-    )
+    Written after the export or print succeeded, in a write transaction of its own. A
+    record's own form is logged on the record instead (``form_exported``)."""
+    count = str(rows) if pages is None else f"{rows} 条，{pages} 页"
+    _log(ctx, [_output(EXPORTS, 0, what, count, target)])
+
+
+def form_exported(
+    ctx: Ctx, entity: str, entity_id: int, title: str, target: Path | str, *, pages: int | None
+) -> None:
+    """Log a print or export of one record's own form (派工单, 借用单 …) against that record,
+    so its history shows it: the form's ``title`` in ``field``, its ``pages`` ("2 页"; None
+    when unknown, as for an xlsx, which Excel paginates) in ``new``, where to in ``reason``
+    — ``target`` and the action as in ``exported``."""
+    _log(ctx, [_output(entity, entity_id, title, None if pages is None else f"{pages} 页", target)])
+
+
+def _output(
+    entity: str, entity_id: int, what: str, count: str | None, target: Path | str
+) -> dict[str, Any]:
+    """The row of a print (``target``: the printer in words) or an export (the file)."""
+    printed = not isinstance(target, Path)
+    where = target if printed else target.name
+    return {
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": AuditAction.PRINT if printed else AuditAction.EXPORT,
+        "field": mask_phones_in(what)[:40],
+        "new": count,
+        "reason": mask_phones_in(str(where))[:200],
+    }

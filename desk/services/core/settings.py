@@ -40,6 +40,9 @@ def _sla(urgency: Urgency, response: str, completion: str) -> list[SettingSpec]:
     ]
 
 
+# forms.register_phones: the loan registers print phones masked (138****5678), or in full
+REGISTER_PHONES = ("隐藏", "完整")
+
 DEFAULTS: list[SettingSpec] = [
     SettingSpec("office.name", "", "物业服务中心名称"),
     SettingSpec("office.greeting", "您好，{office}，请问有什么可以帮您？", "接听问候语"),
@@ -82,6 +85,9 @@ DEFAULTS: list[SettingSpec] = [
     SettingSpec("backup.folder", "", "每日备份另存到"),
     # nobody at the keyboard this long: the window locks (离开时锁定屏幕, ui/window/lock.py)
     SettingSpec("lock.idle_minutes", 5, "无人操作多久后锁屏（分钟）"),
+    # the loan registers are signed by every borrower of the day: each sees the others'
+    # numbers unless they are masked; an office keeping a full copy for staff says 完整
+    SettingSpec("forms.register_phones", REGISTER_PHONES[0], "借用登记表上的电话"),
 ]
 
 _BY_KEY = {spec.key: spec for spec in DEFAULTS}

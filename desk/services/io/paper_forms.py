@@ -16,6 +16,7 @@ dispatcher falls back to the audit log for orders dispatched before it was recor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -36,6 +37,7 @@ from desk.models import (
 )
 from desk.models.enums import CallbackState, HandoverState, LoanKind, LoanState
 from desk.models.errors import NotFoundError, ValidationError
+from desk.models.validation import mask_phone, mask_phones_in
 from desk.reports.form_data import (
     CallbackInfo,
     CarriedRow,
@@ -231,7 +233,9 @@ def loan_register(
     ctx: Ctx, start: date, end: date | None = None, kind: LoanKind = LoanKind.ITEM
 ) -> LoanRegister:
     """物品借用登记表 (or 钥匙借用登记表) of the loans made from ``start`` to ``end``
-    (inclusive; one day when ``end`` is not given), oldest first, voided ones marked."""
+    (inclusive; one day when ``end`` is not given), oldest first, voided ones marked.
+    Phones are masked (138****5678), also in the free text, unless the setting
+    ``forms.register_phones`` says 完整: every borrower who signs the sheet sees it."""
     end = end or start
     if end < start:
         raise ValidationError("end", "结束日期", "不能早于开始日期")
@@ -249,6 +253,9 @@ def loan_register(
         .order_by(col(Loan.created_at), col(Loan.id))
     ).all()
     names = _staff_names(ctx)
+    rows = tuple(_loan_row(ctx, loan, item.name, names) for loan, item in found)
+    if settings.get(ctx.session, "forms.register_phones") != settings.REGISTER_PHONES[1]:
+        rows = tuple(_masked(row) for row in rows)
     one_day = start == end
     serial = numbering.register_serial(kind, start, end)
     dates = start.isoformat() if one_day else f"{start.isoformat()} 至 {end.isoformat()}"
@@ -263,7 +270,18 @@ def loan_register(
         ),
         start=start,
         end=end,
-        rows=tuple(_loan_row(ctx, loan, item.name, names) for loan, item in found),
+        rows=rows,
+    )
+
+
+def _masked(row: LoanRow) -> LoanRow:
+    """``row`` with its phone masked, and any phone number written in its free text."""
+    return replace(
+        row,
+        phone=mask_phone(row.phone) if row.phone else "",
+        remarks=mask_phones_in(row.remarks),
+        condition=mask_phones_in(row.condition),
+        void_reason=mask_phones_in(row.void_reason),
     )
 
 
@@ -310,8 +328,12 @@ def _handover(ctx: Ctx, handover_id: int, serial: str = "") -> HandoverForm:
             form_code=HANDOVER[1],
             serial=serial or _handover_serial(ctx, handover_id, r.day),
             printed_at=ctx.now,
-            # on every page, so a loose continuation sheet still says whose shift it is
-            subtitle=f"{r.day.isoformat()} {r.shift_name} {r.staff_name}",
+            # on every page, so a loose continuation sheet still says whose shift it is and
+            # who hands over to whom
+            subtitle=(
+                f"{r.day.isoformat()} {r.shift_name} 交班人：{sheet.outgoing_name or r.staff_name}"
+                f" 接班人：{sheet.incoming_name or '（待接班）'}"
+            ),
             stamp="草稿" if sheet.state == HandoverState.DRAFT else "",
         ),
         state=sheet.state.value,

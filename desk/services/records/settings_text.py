@@ -52,6 +52,8 @@ def hint(key: str) -> str:
         return "{office} 会换成物业服务中心名称"
     if key == "lock.idle_minutes":
         return f"{IDLE_MINUTES[0]} 到 {IDLE_MINUTES[1]} 之间的整数；离开时也可按 Ctrl+Shift+L 锁屏"
+    if key == "forms.register_phones":
+        return "隐藏=只印部分号码（如 138****5678）；完整=印出全部号码（员工留存的登记表）"
     if key == "backup.folder":
         return "U盘或另一块硬盘上的文件夹，如 E:\\物业前台备份；不填则只备份在数据目录里"
     return ""
@@ -92,6 +94,8 @@ def from_text(key: str, text: str) -> Any:
         if not 0 < value < 1:
             raise ValidationError(key, label, "请填写 0 到 1 之间的小数")
         return value
+    if key == "forms.register_phones" and text not in settings.REGISTER_PHONES:
+        raise ValidationError(key, label, "请填写“隐藏”或“完整”")
     if key == "office.name" and not text:
         raise ValidationError(key, label, "不能为空")
     if key == "backup.folder" and text:

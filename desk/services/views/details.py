@@ -42,6 +42,9 @@ _STAFF_FIELDS = {f.name for k in kinds.KINDS.values() for f in k.fields if f.nam
 # flat follows 房号 (whose own row shows the change), the resident is shown by name
 _HIDDEN_HISTORY = {"unit_id"}
 _LINK_LABELS = {"resident_id": "住户资料"}  # not 住户: a visit's is_resident
+# the record's form printed or exported: one line each (_output_row), 导出 named by the file
+_OUTPUTS = {AuditAction.PRINT, AuditAction.EXPORT}
+_EXPORT_WORDS = {"pdf": "导出PDF", "xlsx": "导出Excel"}
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,8 @@ def record_detail(
             new=_history_value(e.field, e.new, names),
             reason=e.reason,
         )
+        if e.action not in _OUTPUTS
+        else _output_row(e, staff)
         for e in events
         if e.field not in _HIDDEN_HISTORY
     ]
@@ -224,6 +229,25 @@ def _history_names(
         }
         names[field] = {i: row.name for i in ids if (row := session.get(model, i)) is not None}
     return names
+
+
+def _output_row(e: AuditEvent, staff: dict[int, str]) -> HistoryRow:
+    """A print or export of the record's form (services.io.form_prints) in one line:
+    打印 | 派工单 2 页（打印机“前台打印机”）, 导出PDF | 派工单 1 页（派工单.pdf）."""
+    action = e.action.value
+    if e.action == AuditAction.EXPORT:
+        suffix = e.reason.lower().rsplit(".", 1)[-1] if "." in e.reason else ""
+        action = _EXPORT_WORDS.get(suffix, action)
+    what = f"{e.field} {e.new}" if e.new else e.field
+    return HistoryRow(
+        at=e.at,
+        who=staff.get(e.staff_id, "") if e.staff_id is not None else "",
+        action=action,
+        field="",
+        old="",
+        new=f"{what}（{e.reason}）" if e.reason else what,
+        reason="",
+    )
 
 
 def _history_value(field: str, text: str | None, names: dict[str, dict[int, str]]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -106,7 +106,8 @@ def test_the_duty_record_with_both_signatures(engine, day) -> None:
     head = form.head
     assert (head.office, head.title, head.form_code) == (OFFICE, "客服值班记录表", "QR-032SD")
     assert head.serial == "JB-20261123-01" and head.printed_at == at("17:00")
-    assert head.subtitle == "2026-11-23 早班 李婷" and head.stamp == "" and not head.void_reason
+    assert head.subtitle == "2026-11-23 早班 交班人：李婷 接班人：王晓燕"
+    assert head.stamp == "" and not head.void_reason
     assert (form.state, form.day, form.shift_name, form.on_duty) == ("已接班", DAY, "早班", "李婷")
     assert (form.started_at, form.planned_end, form.ended_at) == (at("07:58"), at("16:00"), None)
     assert (form.outgoing, form.confirmed_at) == ("李婷", at("15:50"))
@@ -152,6 +153,38 @@ def test_a_draft_is_stamped_and_unsigned(engine, day) -> None:
     )  # fmt: skip
     assert (form.incoming, form.accepted_at, form.ended_at) == ("", None, None)
     assert form.planned_end == at("00:00", NEXT_DAY) and form.notes == ""
+    assert form.head.subtitle == "2026-11-23 中班 交班人：王晓燕 接班人：（待接班）"
+
+
+def test_every_page_names_both_receptionists_and_only_the_last_is_signed(
+    engine, day, tmp_path: Path
+) -> None:
+    """67 carried items run to several pages: each page's header says who hands over to
+    whom (a loose sheet is still theirs); the signatures close the last page only."""
+    with reading(engine, now=at("17:00")) as ctx:
+        form = paper_forms.handover_form(ctx, day.accepted)
+    first = form.carried[0]
+    items = tuple(
+        replace(first, serial=f"PG-20261123-{k:03d}",
+                summary=f"第{k:03d}项：业主反映阳台地漏反水有异味，已持续两天，请尽快安排师傅上门")
+        for k in range(1, 68)
+    )  # fmt: skip
+    pdf = render(replace(form, carried=items), tmp_path / "long.pdf")
+    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf)).group(1))
+    assert pages >= 3
+    for page in range(1, pages + 1):
+        text = re.sub(
+            r"\s+", "", run("pdftotext", "-f", page, "-l", page, "-enc", "UTF-8", pdf, "-")
+        )
+        assert "交班人：李婷" in text and "接班人：王晓燕" in text, page
+        last = page == pages
+        assert ("交班人签字" in text, "接班人签字" in text, "五、交接确认" in text) == (
+            last, last, last,
+        ), page  # fmt: skip
+
+
+def run(*args: object) -> str:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=True).stdout
 
 
 def test_serials_are_found_as_typed_or_scanned(engine, day) -> None:

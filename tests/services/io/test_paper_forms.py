@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import re
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
+from desk import demo
 from desk.models import WorkOrder
 from desk.models.enums import LoanKind
 from desk.models.errors import NotFoundError, ValidationError
+from desk.reports.form_data import render
+from desk.services.core.transactions import reading
 from desk.services.io import paper_forms
-from desk.services.records import callbacks, complaints, loans, staff, workorders
+from desk.services.io.database import open_database
+from desk.services.records import callbacks, complaints, loans, settings_text, staff, workorders
 from desk.services.records.callbacks import CallbackResult
 from desk.services.records.complaints import ComplaintDraft
 from desk.services.records.loans import LoanDraft
@@ -259,7 +269,8 @@ def test_loan_register_of_a_day(write, read, staff_id, items, tech_desk) -> None
         Decimal("100.00"),
         "王经理",
     )
-    assert (row.room, row.phone, row.remarks) == ("3-2-1201", "13812345678", "=1+1")
+    # every borrower signs the sheet: phones are masked unless the office says 完整
+    assert (row.room, row.phone, row.remarks) == ("3-2-1201", "138****5678", "=1+1")
     assert row.lent_at == NOW and row.expected_return_at == NOW + 8 * HOUR
     assert row.overdue and "逾期未还" in row.notes()  # due 18:00, it is 20:00
     back = register.rows[1]
@@ -273,6 +284,31 @@ def test_loan_register_of_a_day(write, read, staff_id, items, tech_desk) -> None
     assert [r.borrower for r in keys.rows] == ["钥匙借用人"]
     assert (keys.head.title, keys.head.form_code) == ("钥匙借用登记表", "QR-008SD")
     assert first  # the slip below uses the same record
+
+
+def test_register_phones_are_masked_unless_the_office_prints_them_whole(
+    write, read, staff_id, items
+) -> None:
+    """forms.register_phones: 隐藏 (the default) masks the phone and any phone written in
+    the free text; 完整 (a staff copy) prints them as recorded. The slip, which only its
+    borrower signs, always has the phone whole."""
+    note = "白天打13912345678，晚上打021-62345678"
+    lent = lend(write, items["梯子"], NOW, "张三", remarks=note)
+    with write(NOW + HOUR) as ctx:
+        loans.void(ctx, lent, "借用人改打13700001111")
+    with read(NOW + 2 * HOUR) as ctx:
+        (masked,) = paper_forms.loan_register(ctx, NOW.date()).rows
+        slip = paper_forms.loan_slip(ctx, "JY-20261123-001")
+    assert masked.phone == "138****5678"
+    assert masked.remarks == "白天打139****5678，晚上打021-****5678"
+    assert masked.void_reason == "借用人改打137****1111"
+    assert slip.loan.phone == "13812345678" and slip.loan.remarks == note
+    with write() as ctx:
+        settings_text.change_many(ctx, {"forms.register_phones": " 完整 "})
+    with read(NOW + 2 * HOUR) as ctx:
+        (whole,) = paper_forms.loan_register(ctx, NOW.date()).rows
+    assert (whole.phone, whole.remarks) == ("13812345678", note)
+    assert whole.void_reason == "借用人改打13700001111"
 
 
 def test_the_audit_names_forms_and_counts_their_records(write, read, items, tech_desk) -> None:
@@ -383,3 +419,49 @@ def test_dispatched_on_a_day(write, read, staff_id, tech_desk) -> None:
     assert today[0].state == "处理中" and today[0].head.title == "派工单"
     assert [f.description for f in before] == ["昨天派出"]
     assert tomorrow == []
+
+
+# --- the registers of a month of demo loans ----------------------------------------------
+
+DEMO_TODAY = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = open_database(tmp_path_factory.mktemp("loans") / "demo.sqlite3")
+    demo.generate(engine, 30, today=DEMO_TODAY)
+    yield engine
+    engine.dispose()
+
+
+def page_texts(path: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", path], check=True, capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    return [
+        subprocess.run(
+            ["pdftotext", "-raw", "-f", str(p), "-l", str(p), path, "-"],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        for p in range(1, pages + 1)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", [LoanKind.ITEM, LoanKind.KEY])
+def test_demo_registers_hold_fifteen_rows_a_page_phones_masked(
+    demo_engine: Engine, kind: LoanKind, tmp_path: Path
+) -> None:
+    """The demo's busiest day and its whole month, as printed: every page but the last
+    holds at least 15 loans, and no phone number is printed whole."""
+    start = DEMO_TODAY - timedelta(days=29)
+    with reading(demo_engine, datetime.combine(DEMO_TODAY, time(15, 30))) as ctx:
+        month = paper_forms.loan_register(ctx, start, DEMO_TODAY, kind)
+        days = Counter(r.lent_at.date() for r in month.rows)
+        busiest = paper_forms.loan_register(ctx, max(days, key=days.__getitem__), kind=kind)
+    assert len(busiest.rows) >= 5 and len(month.rows) >= 60
+    for register in (busiest, month):
+        pages = page_texts(render(register, tmp_path / "register.pdf"))
+        per_page = [len(re.findall(r"JY-\d{8}-\d{3}", text)) for text in pages]
+        assert sum(per_page) == len(register.rows)
+        assert all(n >= 15 for n in per_page[:-1]), per_page
+        text = "".join(pages)
+        assert "****" in text and not re.search(r"(?<!\d)1\d{10}(?!\d)", text)

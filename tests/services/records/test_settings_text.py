@@ -93,3 +93,27 @@ def test_a_relative_backup_folder_is_refused(parts):
 
 def test_no_backup_folder_is_fine():
     assert from_text("backup.folder", "  ") == ""
+
+
+@given(st.sampled_from(settings.REGISTER_PHONES), st.text(alphabet=" \t\n　", max_size=3))
+def test_register_phones_is_one_of_two_words(word, space):
+    assert from_text("forms.register_phones", f"{space}{word}{space}") == word
+    assert to_text("forms.register_phones", word) == word
+
+
+@given(st.text(max_size=8).filter(lambda t: t.strip() not in settings.REGISTER_PHONES))
+def test_register_phones_refuses_anything_else(text):
+    with pytest.raises(ValidationError, match="“隐藏”或“完整”") as caught:
+        from_text("forms.register_phones", text)
+    assert caught.value.field == "forms.register_phones"
+
+
+def test_register_phones_default_is_masked(write, read):
+    with read() as ctx:
+        assert settings.get(ctx.session, "forms.register_phones") == "隐藏"
+    with write() as ctx:
+        assert settings_text.change_many(ctx, {"forms.register_phones": "完整"}) == [
+            "forms.register_phones"
+        ]
+    with read() as ctx:
+        assert settings.get(ctx.session, "forms.register_phones") == "完整"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from desk.services.core import audit
 from desk.services.records import calls, workorders
 from desk.services.records.calls import CallDraft
 from desk.services.records.workorders import WorkOrderDraft
@@ -77,3 +79,25 @@ def test_the_detail_turns_amber_and_red_when_the_list_row_does(write, read, staf
     assert (detail.amber_at, detail.red_at) == (row.amber_at, row.red_at)
     assert detail.red_at == NOW + timedelta(hours=2)
     assert detail.amber_at == NOW + timedelta(minutes=96)
+
+
+def test_prints_and_exports_of_its_form_are_in_the_history(write, read, staff_id):
+    """One line each: 打印 / 导出PDF / 导出Excel, the form and its pages, where it went."""
+    with write() as ctx:
+        order = workorders.create(ctx, WorkOrderDraft("厨房水管漏水", "水电", room="3-2-1201"))
+    with write(NOW + timedelta(minutes=5)) as ctx:
+        audit.form_exported(ctx, "workorder", order.id, "派工单", "打印机“前台打印机”", pages=2)
+        audit.form_exported(ctx, "workorder", order.id, "派工单", Path("/u/派工单.pdf"), pages=1)
+        audit.form_exported(
+            ctx, "workorder", order.id, "派工单", Path("/u/派工单.xlsx"), pages=None
+        )
+    with read() as ctx:
+        detail = details.record_detail(ctx.session, "workorder", order.id, staff_id=staff_id)
+    created, *outputs = detail.history
+    assert created.action == "新建"
+    assert [(h.action, h.field, h.old, h.new, h.reason) for h in outputs] == [
+        ("打印", "", "", "派工单 2 页（打印机“前台打印机”）", ""),
+        ("导出PDF", "", "", "派工单 1 页（派工单.pdf）", ""),
+        ("导出Excel", "", "", "派工单（派工单.xlsx）", ""),
+    ]
+    assert {(h.who, h.at) for h in outputs} == {("王经理", NOW + timedelta(minutes=5))}
