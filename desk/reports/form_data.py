@@ -146,20 +146,6 @@ class LoanRow:
     void_reason: str = ""
     overdue: bool = False
 
-    def notes(self) -> str:
-        """备注 as the register prints it: remarks, return details, void, overdue."""
-        parts = [self.remarks]
-        if self.returned_at is not None:
-            back = f"{self.returned_to}收回" if self.returned_to else "已归还"
-            parts.append(f"{back}：{self.condition}" if self.condition else back)
-        if self.deposit_refunded is not None and self.deposit:
-            parts.append(f"退押金 {self.deposit_refunded:.2f} 元")
-        if self.void_reason:
-            parts.append(f"已作废：{self.void_reason}")
-        if self.overdue:
-            parts.append("逾期未还")
-        return "；".join(p for p in parts if p)
-
 
 @dataclass(frozen=True)
 class LoanRegister:
