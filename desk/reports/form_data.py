@@ -155,6 +155,7 @@ class LoanRegister:
     start: date
     end: date
     rows: tuple[LoanRow, ...]
+    deposits: bool = True  # the 押金 and 退还押金 columns (none for keys without deposits)
 
 
 @dataclass(frozen=True)

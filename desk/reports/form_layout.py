@@ -367,6 +367,10 @@ def register_blocks(r: LoanRegister) -> list[Block]:
          x.returned_to or None, register_remarks(x)]
         for i, x in enumerate(r.rows, start=1)
     ]  # fmt: skip
+    if not r.deposits:  # 押金 and 退还押金
+        dropped = {9, 15}
+        columns = [c for i, c in enumerate(columns) if i not in dropped]
+        rows = [[v for i, v in enumerate(row) if i not in dropped] for row in rows]
     return [
         Table(
             columns,

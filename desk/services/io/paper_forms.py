@@ -271,6 +271,9 @@ def loan_register(
         start=start,
         end=end,
         rows=rows,
+        # keys are lent without a deposit: their register shows no empty deposit columns,
+        # unless an office does take one for a key
+        deposits=kind == LoanKind.ITEM or any(row.deposit for row in rows),
     )
 
 

@@ -283,6 +283,8 @@ def test_loan_register_of_a_day(write, read, staff_id, items, tech_desk) -> None
     assert register.rows[2].void_reason == "登记错了"
     assert [r.borrower for r in keys.rows] == ["钥匙借用人"]
     assert (keys.head.title, keys.head.form_code) == ("钥匙借用登记表", "QR-008SD")
+    # keys are lent without a deposit: no empty deposit columns on their register
+    assert register.deposits and not keys.deposits
     assert first  # the slip below uses the same record
 
 
@@ -465,3 +467,16 @@ def test_demo_registers_hold_fifteen_rows_a_page_phones_masked(
         assert all(n >= 15 for n in per_page[:-1]), per_page
         text = "".join(pages)
         assert "****" in text and not re.search(r"(?<!\d)1\d{10}(?!\d)", text)
+
+
+def test_the_key_register_prints_no_deposit_columns(write, read, items, tmp_path) -> None:
+    lend(write, items["钥匙"], NOW, "钥匙借用人")
+    lend(write, items["梯子"], NOW, "梯子借用人")
+    with read(NOW + HOUR) as ctx:
+        keys = paper_forms.loan_register(ctx, NOW.date(), kind=LoanKind.KEY)
+        things = paper_forms.loan_register(ctx, NOW.date())
+    for form, shown in ((keys, False), (things, True)):
+        pdf = render(form, tmp_path / f"{form.head.serial}.pdf")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert ("押金" in text) == shown, form.head.title
+        assert "钥匙借用人" in text or "梯子借用人" in text
