@@ -201,13 +201,22 @@ def exported(
 
 
 def form_exported(
-    ctx: Ctx, entity: str, entity_id: int, title: str, target: Path | str, *, pages: int | None
+    ctx: Ctx,
+    entity: str,
+    entity_id: int,
+    title: str,
+    target: Path | str,
+    *,
+    pages: int | None,
+    count: str | None = None,
 ) -> None:
     """Log a print or export of one record's own form (派工单, 借用单 …) against that record,
     so its history shows it: the form's ``title`` in ``field``, its ``pages`` ("2 页"; None
-    when unknown, as for an xlsx, which Excel paginates) in ``new``, where to in ``reason``
-    — ``target`` and the action as in ``exported``."""
-    _log(ctx, [_output(entity, entity_id, title, None if pages is None else f"{pages} 页", target)])
+    when unknown, as for an xlsx, which Excel paginates) — or ``count`` in words, for a form
+    printed in a batch ("同批 6 张") — in ``new``, where to in ``reason``; ``target`` and the
+    action as in ``exported``."""
+    amount = count if count is not None else None if pages is None else f"{pages} 页"
+    _log(ctx, [_output(entity, entity_id, title, amount, target)])
 
 
 def _output(

@@ -4,7 +4,8 @@ which form, how many pages, where to.
 One record's own form (派工单, 投诉处理单, 借用单, 客服值班记录表) is logged against that
 record (``audit.form_exported``), so its detail's history (变更记录) shows
 "打印 派工单 2 页 / 打印机“前台打印机”". Anything else — a register, a day's forms printed
-in one go — is one row of the ``export`` log (``audit.exported``), with its rows and pages.
+in one go — is one row of the ``export`` log (``audit.exported``), with its rows and pages;
+the records of a batch each get a row too ("派工单 同批 6 张").
 Forms carry their serial, not their record's id: the record is found by it here, in the
 write that logs the print (serials never change, handovers' derived ones neither).
 
@@ -53,12 +54,20 @@ def record(
     pages of its own: Excel paginates it)."""
     if pages is None and isinstance(target, Path) and target.suffix.lower() == ".pdf":
         pages = pdf_pages(target)
-    found = form_record(ctx, forms[0]) if len(forms) == 1 else None
-    if found is not None:
-        audit.form_exported(ctx, *found, forms[0].head.title, target, pages=pages)
+    found = [form_record(ctx, form) for form in forms]
+    if len(forms) == 1 and found[0] is not None:
+        audit.form_exported(ctx, *found[0], forms[0].head.title, target, pages=pages)
         return
     what, rows = paper_forms.audit_words(forms, title)
     audit.exported(ctx, what, rows, target, pages=pages)
+    # each record of the batch shows it too: a day's 派工单 printed at once are each printed
+    # (their pages are the batch's, so none are given)
+    for form, record_of in zip(forms, found, strict=True):
+        if record_of is not None:
+            together = f"同批 {len(forms)} 张"
+            audit.form_exported(
+                ctx, *record_of, form.head.title, target, pages=None, count=together
+            )
 
 
 def form_record(ctx: Ctx, form: Form) -> tuple[str, int] | None:

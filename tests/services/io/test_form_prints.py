@@ -99,7 +99,7 @@ def test_complaints_and_loan_slips_too(write, read, fetch, records, kind, build,
     assert outputs(fetch) == [(kind, record.id, AuditAction.PRINT, title, "1 页", PRINTER)]
 
 
-def test_a_duty_record_on_its_handover_and_a_day_of_them_as_a_batch(
+def test_a_duty_record_on_its_handover_and_a_day_of_them_as_a_batch_on_each(
     engine, write, read, fetch, staff_id, tmp_path
 ):
     with write(NOW - 2 * HOUR) as ctx:
@@ -113,7 +113,7 @@ def test_a_duty_record_on_its_handover_and_a_day_of_them_as_a_batch(
         middle = shifts.come_on_duty(ctx, wang, "中班").id
         handover.accept(ctx, first, wang)
     with write(NOW + 13 * HOUR, who=wang) as ctx:
-        handover.draft(ctx, middle, "")
+        second = handover.draft(ctx, middle, "").id
     with read(NOW + 14 * HOUR) as ctx:
         one = paper_forms.handover_form(ctx, first)
         day = paper_forms.handover_forms(ctx, NOW.date())
@@ -134,6 +134,9 @@ def test_a_duty_record_on_its_handover_and_a_day_of_them_as_a_batch(
             f"{rows} 条，{pdfinfo_pages(both)} 页",
             "值班记录.pdf",
         ),
+        # each record of the batch shows it in its own history
+        ("handover", first, AuditAction.EXPORT, "客服值班记录表", "同批 2 张", "值班记录.pdf"),
+        ("handover", second, AuditAction.EXPORT, "客服值班记录表", "同批 2 张", "值班记录.pdf"),
     ]
 
 
