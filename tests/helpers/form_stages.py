@@ -126,15 +126,7 @@ def order_stages(**changes: object) -> dict[str, WorkOrderForm]:
     called_back = replace(
         completed,
         state="已回访",
-        callback=CallbackInfo(
-            due_at=T0 + timedelta(days=2),
-            done_at=T0 + timedelta(days=1),
-            staff="李燚",
-            way="电话",
-            satisfaction="满意",
-            outcome=text(CALLBACK_P95["outcome"]),
-            comment=text(CALLBACK_P95["comment"]),
-        ),
+        callback=callback_done("电话", "满意"),
     )
     rework = replace(called_back, state="返工", rework_count=1, callback=None)
     stages = {
@@ -204,15 +196,7 @@ def complaint_stages(**changes: object) -> dict[str, ComplaintForm]:
     called_back = replace(
         answered,
         state="已回访",
-        callback=CallbackInfo(
-            due_at=T0 + timedelta(days=2),
-            done_at=T0 + timedelta(days=1),
-            staff="李燚",
-            way="上门",
-            satisfaction="基本满意",
-            outcome=text(CALLBACK_P95["outcome"]),
-            comment=text(CALLBACK_P95["comment"]),
-        ),
+        callback=callback_done("上门", "基本满意"),
     )
     stages = {
         "recorded": recorded,
@@ -225,6 +209,19 @@ def complaint_stages(**changes: object) -> dict[str, ComplaintForm]:
     for name, form in list(stages.items()):
         stages[f"voided after {name}"] = voided(form, text(p["void_reason"]))
     return stages
+
+
+def callback_done(way: str, satisfaction: str) -> CallbackInfo:
+    """The 回访 done a day after intake, with ordinary content."""
+    return CallbackInfo(
+        due_at=T0 + timedelta(days=2),
+        done_at=T0 + timedelta(days=1),
+        staff="李燚",
+        way=way,
+        satisfaction=satisfaction,
+        outcome=text(CALLBACK_P95["outcome"]),
+        comment=text(CALLBACK_P95["comment"]),
+    )
 
 
 F = TypeVar("F", WorkOrderForm, ComplaintForm)

@@ -13,6 +13,7 @@ then show or raise the ``LoginRefused``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -42,13 +43,17 @@ def _rank(role: StaffRole) -> int:
     return list(StaffRole).index(role)
 
 
-def first_in_line(session: Session) -> StaffRole | None:
-    """Who must set the office's first password: after an upgrade nobody has one, and the
-    经理 goes first (the highest role among active staff); None once anybody has one."""
-    active = list(session.exec(select(Staff).where(Staff.active)).all())  # type: ignore[arg-type]
+def first_in_line(active: Sequence[Staff]) -> StaffRole | None:
+    """Who of the ``active`` staff must set the office's first password: after an upgrade
+    nobody has one, and the 经理 goes first (the highest role among them); None once
+    anybody has one."""
     if not active or any(has_password(s) for s in active):
         return None
     return max((s.role for s in active), key=_rank)
+
+
+def _active(session: Session) -> list[Staff]:
+    return list(session.exec(select(Staff).where(Staff.active)).all())  # type: ignore[arg-type]
 
 
 def set_password(ctx: Ctx, staff_id: int, new: str) -> Staff:
@@ -60,7 +65,7 @@ def set_password(ctx: Ctx, staff_id: int, new: str) -> Staff:
         raise PermissionDenied(f"只有{staff.name}本人可以修改自己的密码；忘记密码请经理重置。")
     passwords.check_new(new)
     first = not has_password(staff)
-    waiting_for = first_in_line(ctx.session) if first else None
+    waiting_for = first_in_line(_active(ctx.session)) if first else None
     if waiting_for is not None and staff.role != waiting_for:
         raise PermissionDenied(
             f"还没有人设置密码：请{waiting_for.value}先上班并设置自己的密码，其他同事之后再设置。"

@@ -143,29 +143,12 @@ def history(ctx: Ctx, entity: str, entity_id: int) -> list[AuditEvent]:
     return list(ctx.session.exec(stmt).all())
 
 
-def setting_changed(ctx: Ctx, key: str, old: str | None, new: str) -> None:
-    """Settings have a text key, not an id: the key goes in ``field``."""
-    _log(
-        ctx,
-        [
-            {
-                "entity": "setting",
-                "entity_id": 0,
-                "action": AuditAction.UPDATE,
-                "field": key[:40],
-                "old": old,
-                "new": new,
-            }
-        ],
-    )
-
-
 def keyed_changed(
     ctx: Ctx, entity: str, key: str, old: str | None, new: str | None, *, reason: str = ""
 ) -> None:
-    """Configuration keyed by text, not an id (a calendar override by its day), logged as a
-    setting is: the key in ``field``; ``old`` None for a new row, ``new`` None for a removed
-    one — written before the row goes, so the log keeps what it was."""
+    """Configuration keyed by text, not an id (a setting, a calendar override by its day):
+    the key in ``field`` (entity_id 0); ``old`` None for a new row, ``new`` None for a
+    removed one — written before the row goes, so the log keeps what it was."""
     _log(
         ctx,
         [

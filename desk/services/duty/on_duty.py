@@ -44,6 +44,7 @@ def duty_state(ctx: Ctx) -> DutyState:
     defs = shifts.definitions(conf)
     current = shifts.open_shift(ctx)
     person = ctx.session.get(Staff, current.staff_id) if current else None
+    active = staff.active(ctx)  # one read for who has no password and who goes first
     return DutyState(
         shift_id=current.id if current else None,
         staff_id=current.staff_id if current else None,
@@ -56,9 +57,9 @@ def duty_state(ctx: Ctx) -> DutyState:
         flagged=len(handover.unaccepted_flags(ctx)),
         planned_ends={d.name: shifts.occurrence_end(d, ctx.now) for d in defs},
         without_password=frozenset(
-            s.id for s in staff.active(ctx) if s.id is not None and not accounts.has_password(s)
+            s.id for s in active if s.id is not None and not accounts.has_password(s)
         ),
-        first_in_line=first.value if (first := accounts.first_in_line(ctx.session)) else None,
+        first_in_line=first.value if (first := accounts.first_in_line(active)) else None,
     )
 
 

@@ -169,7 +169,7 @@ def set_setting(ctx: Ctx, key: str, value: object) -> None:
         row = Setting(key=key, value=new)
     row.value = new
     ctx.session.add(row)
-    audit.setting_changed(ctx, key, old, new)
+    audit.keyed_changed(ctx, "setting", key, old, new)
 
 
 def is_set_up(ctx: Ctx) -> bool:

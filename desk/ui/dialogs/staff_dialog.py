@@ -275,7 +275,8 @@ class StaffDialog(FormDialog):
             self.new_role.blockSignals(False)
         self.new_role.setEnabled(touchable)
         self.role_button.setEnabled(touchable)
-        self.leave_button.setEnabled(touchable)
+        # oneself on duty is not offered (the service refuses it, and the last 经理, too)
+        self.leave_button.setEnabled(touchable and person.id != self.on_duty)
         self.unlock_button.setEnabled(person is not None and person.locked)
         self.reset_button.setEnabled(person is not None and person.has_password)
 
@@ -342,11 +343,6 @@ class StaffDialog(FormDialog):
     def deactivate_selected(self) -> None:
         person = self.selected()
         if person is None:
-            return
-        if person.id == self.ops.desk.duty.staff_id:
-            msgbox.info(self, self.tr("停用"), self.tr("不能停用正在值班的自己。"))
-            return
-        if len(self.people) <= 1:
             return
         if msgbox.confirm(
             self,

@@ -25,6 +25,12 @@ from desk.ui.dialogs.duty_dialog import DutyChoice
 from desk.ui.ops import Ops
 
 
+def shift_words(state: DutyState) -> str:
+    """The shift on duty as the header shows it: ``早班 08:02–16:00``."""
+    until = f"–{state.planned_end:%H:%M}" if state.planned_end else ""
+    return f"{state.shift_name} {state.started_at:%H:%M}{until}"  # type: ignore[union-attr]
+
+
 class DutyBar(QWidget):
     status = Signal(str)  # a line for the window's status bar
     shift_changed = Signal()  # another shift is on duty (the 交接班 tab shows it)
@@ -90,10 +96,7 @@ class DutyBar(QWidget):
             self.shift_label.setText(self.tr("未上班"))
             self.shift_label.setStyleSheet("color:#c0392b; font-weight:bold;")
         else:
-            until = f"–{state.planned_end:%H:%M}" if state.planned_end else ""
-            self.shift_label.setText(
-                f"{state.shift_name} {state.started_at:%H:%M}{until}"  # type: ignore[union-attr]
-            )
+            self.shift_label.setText(shift_words(state))
             self.shift_label.setStyleSheet("")
         if changed:
             self.shift_changed.emit()

@@ -30,7 +30,7 @@ from desk.services.duty.on_duty import DutyState
 from desk.ui import msgbox
 from desk.ui.ops import Ops
 from desk.ui.widgets.password_fields import PasswordFields
-from desk.ui.window.duty_bar import DutyBar
+from desk.ui.window.duty_bar import DutyBar, shift_words
 
 
 class LockScreen(QWidget):
@@ -114,9 +114,7 @@ class LockScreen(QWidget):
         name = self.duty_bar.name_of(self.staff_on_duty)
         someone = state.shift_id is not None and bool(name)
         if someone:
-            self.who.setText(
-                self.tr("值班：{0}　{1}").format(name, self.duty_bar.shift_label.text())
-            )
+            self.who.setText(self.tr("值班：{0}　{1}").format(name, shift_words(state)))
         else:
             self.who.setText(self.tr("现在没有人值班，请点“上班…”登录。"))
         new = someone and self.staff_on_duty in state.without_password
