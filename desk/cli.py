@@ -14,6 +14,7 @@
     desk --db PATH form workorder|complaint|loans|handover
                         [--serial S | --latest | --date YYYY-MM-DD] -o OUT.pdf|OUT.xlsx
     desk --db PATH form loans --keys --date YYYY-MM-DD [--to YYYY-MM-DD] -o OUT.pdf
+    desk --db PATH signed SERIAL FILE    file a signed paper's scan against its record
 
 ``form loans --date D`` writes the 物品借用登记表 (QR-030SD) of that day (to ``--to``);
 with ``--keys`` the 钥匙借用登记表 (QR-008SD). A single loan's slip (``--serial``) is the
@@ -21,6 +22,11 @@ kind of its item: 物品借用单 or 钥匙借用单.
 ``form handover --date D`` writes every duty record (客服值班记录表) of that day in one
 file, in the order of the shifts — each from a new page in a PDF, on its own sheet in an
 xlsx — and names on stderr the shifts of that day not handed over yet.
+
+``signed SERIAL FILE`` files the scan or photo of a signed form (PDF, JPG, PNG …) against
+the record of SERIAL (签回), as 签回 → 归档签字件… in the window does. It reads the QR code
+printed on the form: a scan whose code names another record is refused with exit code 2,
+the message naming the serial found; a scan with no readable code is filed under SERIAL.
 
 Passwords (issue 15). ``init`` asks for the first 经理's new password twice on the
 terminal, or takes it from ``DESK_PASSWORD``. The subcommands marked * change the office's
@@ -31,7 +37,7 @@ window (``accounts.check_login``): wrong ones count towards the lock-out and are
 and the action then runs in that person's name, checked against the role table
 (``permissions``). ``restore`` over a missing, empty or damaged file asks nobody: there
 is no account to check, and the window offers the same restore at start. ``check``,
-``backup``, ``demo`` and ``form`` need no log-in.
+``backup``, ``demo``, ``form`` and ``signed`` need no log-in.
 
 Exit codes: 0 done, 1 failed unexpectedly, 2 the input or the file was not usable, or the
 log-in was refused (the message says why, in Chinese).
@@ -199,6 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--out", type=Path, required=True, metavar="OUT.pdf|OUT.xlsx", help="按扩展名输出"
     )
+
+    p = sub.add_parser(
+        "signed",
+        help="归档签字件：签好字的表单扫描件或照片（PDF、JPG、PNG…）归到它的单据下",
+        description="按表单上的二维码核对：二维码是另一张单的，拒绝归档"
+        "（退出码 2，并说出扫到的单号）；认不出二维码的，按给出的单号归档。",
+    )
+    p.add_argument("serial", metavar="SERIAL", help="单号，如 PG-20261206-003")
+    p.add_argument("file", type=Path, metavar="FILE", help="扫描件或照片")
     return parser
 
 
@@ -758,6 +773,29 @@ def cmd_form(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
+def cmd_signed(args: argparse.Namespace, db_path: Path) -> int:
+    from desk.services.core.transactions import writing
+    from desk.services.io.database import open_database
+    from desk.services.records import signed_copies
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"错误：读不了 {args.file}：{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    scan = signed_copies.read_scan(data, args.file.name)  # not a scan: exit 2 with why
+    engine = open_database(db_path, create=False)
+    try:
+        # by nobody on duty, as ``form`` (a scanner's script runs it): the history says 签回
+        with writing(engine) as ctx:
+            row = signed_copies.file_scan(ctx, scan, args.serial)
+    finally:
+        engine.dispose()
+    how = "二维码相符" if scan.serials else "没有识别到二维码，按给出的单号归档"
+    print(f"{args.file.name} 已归档到 {row.serial}（{how}）")
+    return 0
+
+
 COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -770,4 +808,5 @@ COMMANDS = {
     "import-residents": cmd_import_residents,
     "export-residents": cmd_export_residents,
     "form": cmd_form,
+    "signed": cmd_signed,
 }

@@ -17,7 +17,8 @@ PDFs, poppler's ``pdffonts``/``pdftotext`` (Debian: poppler-utils). What it chec
    embedded, and with a character outside the BMP (𠮷) and one of CJK Extension A (䶮)
    in it, the two fallback fonts are embedded too and the text reads back right — the
    bundle ships the fonts xz-compressed, so this proves they unpack; the same form as
-   xlsx carries its QR code as an image;
+   xlsx carries its QR code as an image; ``signed`` files that PDF against its order,
+   having read the QR code back from it (pdfium renders, zxing-cpp decodes);
 5. the GUI starts offscreen and quits by itself with exit code 0 (``DESK_QUIT_AFTER_MS``)
    — on the demo file with the main window up, and on a new file with the first-start
    dialog up — and logs no warning (a missing icon or Qt translation would be one); on
@@ -324,6 +325,19 @@ def exercise(folder: Path, scratch: Path) -> None:
         images = [n for n in book.namelist() if n.startswith("xl/media/")]
     if not images:
         raise Failed(f"{xlsx.name}: no QR code image inside")
+
+    step("a signed 派工单 comes back: its QR code read from the PDF (pdfium, zxing-cpp)")
+    with sqlite3.connect(demo) as conn:
+        (serial,) = conn.execute(
+            "SELECT serial FROM workorder WHERE state != '作废' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    conn.close()
+    signed = scratch / "signed.pdf"
+    run([*admin, "--db", demo, "form", "workorder", "--serial", serial, "-o", signed], env)
+    said = run([*admin, "--db", demo, "signed", serial, signed], env)
+    if f"已归档到 {serial}（二维码相符）" not in said:
+        raise Failed(f"signed {serial}: the QR code was not read back: {said}")
+    print(f"   {said.strip()}")
 
     step("the GUI starts offscreen and quits: main window on the demo file")
     check_gui(gui, demo, env, "物业前台 — ")

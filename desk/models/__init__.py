@@ -11,6 +11,7 @@ from desk.models.office import (
 )
 from desk.models.people import Resident, Staff, Unit
 from desk.models.records import Call, Loan, LoanItem, Visit
+from desk.models.signed import SignedCopy
 from desk.models.work import (
     Callback,
     Complaint,
@@ -44,6 +45,7 @@ __all__ = [
     "SerialCounter",
     "Setting",
     "Shift",
+    "SignedCopy",
     "Staff",
     "Unit",
     "Visit",

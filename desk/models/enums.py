@@ -151,6 +151,13 @@ class Satisfaction(StrEnum):
     UNSATISFIED = "不满意"
 
 
+class SignedWay(StrEnum):
+    """How a form's signed copy came back (models.SignedCopy)."""
+
+    SCAN = "扫描件"  # the signed paper, scanned or photographed
+    SCREEN = "屏幕签名"  # signed on the screen at the desk
+
+
 class HandoverState(StrEnum):
     DRAFT = "草稿"
     CONFIRMED = "已确认"

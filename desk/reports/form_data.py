@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from desk.models.errors import ValidationError
+from desk.models.signature import Strokes
 
 SATISFACTION = ("非常满意", "满意", "基本满意", "不满意")
 SUFFIXES = (".pdf", ".xlsx")
@@ -36,6 +37,16 @@ class FormHead:
     subtitle: str = ""  # e.g. the register's dates
     void_reason: str = ""  # not empty: the record is 作废 and the form says so
     stamp: str = ""  # a two-character word stamped beside the title, e.g. 草稿
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The resident's signature written on the screen: printed in the form's signature box
+    instead of a blank to sign by hand, the date beside it the signing time."""
+
+    strokes: Strokes
+    signed_at: datetime
+    signer: str = ""  # who signed, as typed at the desk
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ class WorkOrderForm:
     total_fee: Decimal | None
     rework_count: int
     callback: CallbackInfo | None
+    resident_signature: Signature | None = None  # 业主签字, when signed on the screen
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,7 @@ class ComplaintForm:
     reply: str
     replied_at: datetime | None
     callback: CallbackInfo | None
+    resident_signature: Signature | None = None  # 业主签字, when signed on the screen
 
 
 @dataclass(frozen=True)
@@ -164,6 +177,7 @@ class LoanSlip:
 
     head: FormHead
     loan: LoanRow
+    resident_signature: Signature | None = None  # 借用人签字, when signed on the screen
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ A form is a list of blocks stacked in one bordered grid:
 - ``Section``: a shaded title bar.
 - ``Row``: cells on a 12-column grid; each a shaded label and a value — a typed value
   (text, datetime, Decimal, int), ``Checks`` (boxes, the record's answer ticked), or
-  nothing, which leaves room to write by hand. ``height`` is the least height in points.
+  nothing, which leaves room to write by hand — or a ``Signature`` written on the screen,
+  drawn in the box (``sign_row``). ``height`` is the least height in points.
   A ``signature`` row is printed on the page of the section it signs (the PDF moves a
   signed section to the next page whole rather than break it).
 - ``TextBox``: a label and a long text across the page, continued on the next page when
@@ -39,6 +40,7 @@ from desk.reports.form_data import (
     LoanRegister,
     LoanRow,
     LoanSlip,
+    Signature,
     WorkOrderForm,
 )
 
@@ -56,6 +58,7 @@ cbk = kinds.CALLBACK.label
 ho = kinds.HANDOVER.label
 
 DATE_LINE = "　　　　年　　月　　日"  # written by hand beside a signature
+ON_SCREEN = "屏幕签名"  # after the time of a signature written on the screen (one line)
 TIME_LINE = "　月　日　时　分"  # a time the technician writes down
 DATETIME = "%Y-%m-%d %H:%M"
 
@@ -135,7 +138,7 @@ Block = Section | Row | TextBox | Table
 
 def show(value: Any, time_format: str = DATETIME) -> str:
     """A value as the PDF prints it; None is an empty box."""
-    if value is None:
+    if value is None or isinstance(value, Signature):  # a signature is drawn, not printed
         return ""
     if isinstance(value, datetime):
         return value.strftime(time_format)
@@ -155,9 +158,12 @@ def count(value: Decimal) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value
 
 
-def sign_row(who: str) -> Row:
-    date = Cell("日期", DATE_LINE, 5, align="center")
-    return Row([Cell(who, None, 7), date], SIGN_H, signature=True)
+def sign_row(who: str, signature: Signature | None = None) -> Row:
+    """``who`` signs and dates by hand; or, signed on the screen, the box holds the
+    signature and the date cell its time."""
+    when = DATE_LINE if signature is None else f"{signature.signed_at:{DATETIME}} {ON_SCREEN}"
+    return Row([Cell(who, signature, 7), Cell("日期", when, 5, align="center")], SIGN_H,
+               signature=True)  # fmt: skip
 
 
 def sign_pair(first: str, second: str) -> Row:
@@ -252,7 +258,7 @@ def workorder_blocks(f: WorkOrderForm) -> list[Block]:
         Row([Cell("验收结果", Checks(("已修复，使用正常", "未修复，需再次维修")), 12)]),
         Row([Cell("满意度", Checks(SATISFACTION), 12)]),
         TextBox("业主意见", "", blank_lines=1),
-        sign_row("业主签字"),
+        sign_row("业主签字", f.resident_signature),
         Section("五、回访"),
         *_callback(f.callback),
         *_void(f.head.void_reason),
@@ -295,7 +301,7 @@ def complaint_blocks(f: ComplaintForm) -> list[Block]:
         Section("四、业主意见"),
         Row([Cell("满意度", Checks(SATISFACTION), 12)]),
         TextBox("业主意见", "", blank_lines=1),
-        sign_row("业主签字"),
+        sign_row("业主签字", f.resident_signature),
         Section("五、回访"),
         *_callback(f.callback),
         *_review(f),
@@ -423,7 +429,7 @@ def slip_blocks(s: LoanSlip) -> list[Block]:
              Cell(lo("staff_id"), x.lent_by)]),
         TextBox(lo("remarks"),
                 "；".join(p for p in (x.remarks, "逾期未还" if x.overdue else "") if p)),
-        sign_row("借用人签字"),
+        sign_row("借用人签字", s.resident_signature),
         Section("二、归还登记"),
         Row([Cell(lo("returned_at"), x.returned_at or TIME_LINE),
              Cell("物品状况", x.condition if back else None),

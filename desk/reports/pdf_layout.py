@@ -19,14 +19,16 @@ punctuation nor ends one with opening punctuation.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from desk.reports import line_breaking, pdf_fonts
-from desk.reports.form_data import FormHead
+from desk.models.signature import Strokes
+from desk.reports import line_breaking, pdf_fonts, signature_image
+from desk.reports.form_data import FormHead, Signature
 from desk.reports.form_layout import (
     GRID,
     ROW_H,
@@ -231,6 +233,10 @@ class Layout:
     def check(self, x: float, y: float, ticked: bool) -> None:
         self.ops.append(("c", x, y, ticked))
 
+    def signature(self, x: float, y: float, w: float, h: float, strokes: Strokes) -> None:
+        """Strokes drawn inside the box (x, y of its lower left corner, w, h)."""
+        self.ops.append(("s", x, y, w, h, strokes))
+
     def text_lines(
         self,
         lines: Sequence[str],
@@ -388,8 +394,8 @@ def _place_row(lay: Layout, row: Row, keep: float = 0.0) -> None:
         # long text in a box that continues on the next page
         for k, cell in enumerate(row.cells):
             tail = keep if k == len(row.cells) - 1 else 0.0
-            if isinstance(cell.value, Checks):
-                _place_row(lay, Row([replace(cell, span=GRID)]), tail)
+            if isinstance(cell.value, Checks | Signature):
+                _place_row(lay, Row([replace(cell, span=GRID)], row.height), tail)
             else:
                 _place_text_box(lay, TextBox(cell.label, show(cell.value), blank_lines=1), tail)
         return
@@ -402,6 +408,8 @@ def _place_row(lay: Layout, row: Row, keep: float = 0.0) -> None:
         lay.rect(vx, top - h, vw, h)
         if isinstance(cell.value, Checks):
             _draw_checks(lay, cell.value.selected, content, vx, top, h)
+        elif isinstance(cell.value, Signature):
+            lay.signature(vx, top - h, vw, h, cell.value.strokes)
         else:
             lay.text_lines(content, (vx, top, vw, h), align=cell.align)
     lay.y = top - h
@@ -888,8 +896,8 @@ def _draw(c: Any, ops: list[Op]) -> None:
 
 
 def draw_op(c: Any, op: Op) -> bool:
-    """Draw one text, box, writing-line or check-box operation; False for another kind
-    (the monthly report adds its own chart operations)."""
+    """Draw one text, box, writing-line, check-box or signature operation; False for
+    another kind (the monthly report adds its own chart operations)."""
     kind = op[0]
     if kind == "t":
         draw_text(c, *op[1:])
@@ -909,6 +917,8 @@ def draw_op(c: Any, op: Op) -> bool:
         c.setDash(1, 2)
         c.line(x1, y, x2, y)
         c.restoreState()
+    elif kind == "s":
+        _draw_signature(c, *op[1:])
     elif kind == "c":
         _, x, y, ticked = op
         c.rect(x, y, CHECK_SIDE, CHECK_SIDE, stroke=1, fill=0)
@@ -924,6 +934,48 @@ def draw_op(c: Any, op: Op) -> bool:
     else:
         return False
     return True
+
+
+SIGN_PAD = 3.0  # between a signature's ink and its box
+SIGN_PEN = 1.1  # points: the pen at normal pressure (0.5); wider or thinner with it
+
+
+def _draw_signature(c: Any, x: float, y: float, w: float, h: float, strokes: Strokes) -> None:
+    """``strokes`` cropped to their ink, scaled uniformly as large as they fit inside the
+    box (x, y: its lower left corner) less padding and half the widest pen, and centred;
+    the pen's width follows the pressure, with round ends and joins. Paths only: the text
+    a reader copies is unchanged. Clipped to the box, so not a hair of ink leaves it."""
+    inset = SIGN_PAD + SIGN_PEN * signature_image.PEN_MAX / 2
+    if w <= 2 * inset or h <= 2 * inset:
+        return
+    lines = signature_image.drawn_lines(strokes)
+    scale, dx, dy = signature_image.fit(
+        signature_image.ink_bounds(lines), w - 2 * inset, h - 2 * inset
+    )
+    top = y + h - inset  # the pad's y grows down, the page's up
+    c.saveState()
+    clip = c.beginPath()
+    clip.rect(x, y, w, h)
+    c.clipPath(clip, stroke=0, fill=0)
+    c.setLineCap(1)
+    c.setLineJoin(1)
+    c.setStrokeGray(0)
+    path, width, end = None, 0.0, None
+    for x0, y0, x1, y1, pen in signature_image.segments(lines, scale, dx, dy):
+        # one path per run of pieces of the same width (a mouse's signature: one a stroke)
+        piece_w = math.floor(SIGN_PEN * pen * 10) / 10  # never wider than the inset allows
+        start = (x + inset + x0, top - y0)
+        if path is None or piece_w != width or start != end:
+            if path is not None:
+                c.drawPath(path, stroke=1, fill=0)
+            c.setLineWidth(piece_w)
+            path, width = c.beginPath(), piece_w
+            path.moveTo(*start)
+        end = (x + inset + x1, top - y1)
+        path.lineTo(*end)
+    if path is not None:
+        c.drawPath(path, stroke=1, fill=0)
+    c.restoreState()
 
 
 def _header(c: Any, frame: PageFrame, head: FormHead) -> None:

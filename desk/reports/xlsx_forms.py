@@ -22,7 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from desk.reports.form_data import Form, FormHead, LoanRegister
+from desk.models.signature import Strokes
+from desk.reports.form_data import Form, FormHead, LoanRegister, Signature
 from desk.reports.form_layout import (
     DATETIME,
     GRID,
@@ -38,6 +39,7 @@ from desk.reports.form_layout import (
     show,
 )
 from desk.reports.qr import qr_png
+from desk.reports.signature_image import signature_png
 from desk.reports.xlsx_common import (
     FONT,
     add_styles,
@@ -310,18 +312,63 @@ def _grid_blocks(ws: Any, row: int, blocks: Sequence[Block], st: dict) -> int:
 
 def _grid_row(ws: Any, row: int, block: Row, st: dict) -> int:
     col, lines = 1, 1
+    signed: list[tuple[int, int, Strokes]] = []
     for cell in block.cells:
         label_cols = LABEL_COLS if cell.label else 0
         if cell.label:
             safe_cell(ws, row, col, cell.label, st["label"])
             _merge(ws, row, col, col + label_cols - 1)
         first, last = col + label_cols, col + 2 * cell.span - 1
-        _put(ws, row, first, cell.value, cell.align, st)
+        value = cell.value
+        if isinstance(value, Signature):  # a picture over the empty box
+            signed.append((first, last, value.strokes))
+            value = None
+        _put(ws, row, first, value, cell.align, st)
         _merge(ws, row, first, last)
-        lines = max(lines, _lines(cell.value, _units([COL_WIDTH] * (last - first + 1))))
+        lines = max(lines, _lines(value, _units([COL_WIDTH] * (last - first + 1))))
         col += 2 * cell.span
     ws.row_dimensions[row].height = _fit(block.height, lines)
+    for first, last, strokes in signed:
+        _signature(ws, row, first, last, strokes)
     return row + 1
+
+
+SIGN_PAD_PX = 3  # between a signature's picture and its box's borders
+
+
+def _signature(ws: Any, row: int, first: int, last: int, strokes: Strokes) -> None:
+    """A screen signature's PNG in the box of columns ``first``..``last`` of ``row``: as
+    high as the row less padding (narrower if the box is too narrow for it), centred."""
+    from openpyxl.drawing.image import Image
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+    from openpyxl.drawing.xdr import XDRPositiveSize2D
+    from openpyxl.utils.units import pixels_to_EMU
+
+    image = Image(io.BytesIO(signature_png(strokes)))
+    col_px = [_column_px(ws.column_dimensions[_letter(c)].width) for c in range(first, last + 1)]
+    box_w, box_h = sum(col_px), ws.row_dimensions[row].height * 96 / 72
+    scale = min((box_h - 2 * SIGN_PAD_PX) / image.height, (box_w - 2 * SIGN_PAD_PX) / image.width)
+    w, h = max(1, round(image.width * scale)), max(1, round(image.height * scale))
+    image.width, image.height = w, h
+    # the anchor's offset stays within its column: the column it falls in, and the rest
+    off_x, col = (box_w - w) / 2, first
+    for px in col_px[:-1]:
+        if off_x < px:
+            break
+        off_x, col = off_x - px, col + 1
+    start = AnchorMarker(
+        col=col - 1,
+        colOff=pixels_to_EMU(round(off_x)),
+        row=row - 1,
+        rowOff=pixels_to_EMU(round((box_h - h) / 2)),
+    )
+    size = XDRPositiveSize2D(pixels_to_EMU(w), pixels_to_EMU(h))
+    ws.add_image(image, OneCellAnchor(_from=start, ext=size))
+
+
+def _column_px(width: float) -> int:
+    """A column of ``width`` characters in pixels, as Excel draws it."""
+    return round(width * 7 + 5)
 
 
 def _text_box(ws: Any, row: int, box: TextBox, st: dict) -> int:

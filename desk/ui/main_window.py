@@ -64,6 +64,7 @@ from desk.ui.window.backup_menu import BackupMenu
 from desk.ui.window.duty_bar import DutyBar
 from desk.ui.window.idle import DEFAULT_MINUTES, IdleWatch
 from desk.ui.window.lock_screen import LockScreen
+from desk.ui.window.scan_folder import ScanFolderWatch
 
 REFRESH_MS = 60_000
 WINDOW_SIZE = (1280, 800)  # on a larger screen; a smaller one gets the window maximised
@@ -102,6 +103,7 @@ class Snapshot:
     duty: on_duty.DutyState
     backup_folder: str  # the setting: where the daily backup is also copied
     idle_minutes: int  # the setting: nobody at the keyboard this long locks the window
+    scan_folder: str  # the setting: where a scanner saves signed papers (签回)
 
 
 def load_parts(ctx: Ctx, parts: frozenset[str]) -> dict[str, Any]:
@@ -111,6 +113,7 @@ def load_parts(ctx: Ctx, parts: frozenset[str]) -> dict[str, Any]:
         fields["office"] = overview.office_name(ctx)
         fields["backup_folder"] = str(settings.get(ctx.session, "backup.folder") or "")
         fields["idle_minutes"] = int(settings.get(ctx.session, "lock.idle_minutes"))
+        fields["scan_folder"] = str(settings.get(ctx.session, "signed.watch_folder") or "")
     if "staff" in parts:
         fields["staff"] = [(s.id, s.name, s.role.value) for s in staff.active(ctx)]
     if "counts" in parts:
@@ -288,6 +291,12 @@ class MainWindow(QMainWindow):
         self.backup_menu.restore_failed.connect(self._resume_reloads)
         self.backup_menu.restored.connect(self._close_for_good)
         self.statusBar().addPermanentWidget(self.backup_menu.state_label)
+        # signed papers a scanner saves to the office's folder are filed by their QR code;
+        # not while a restore replaces the file
+        self.scan_folder = ScanFolderWatch(ops, self)
+        self.scan_folder.status.connect(self.show_status)
+        self.backup_menu.restoring.connect(self.scan_folder.stop)
+        self.backup_menu.restore_failed.connect(self._watch_scans)
         # each count is a button: a click (or Tab + Space) opens the list it counts
         self.status_buttons: dict[str, QToolButton] = {}
         for key, caption, kind, scope in STATUS_COUNTS:
@@ -431,8 +440,12 @@ class MainWindow(QMainWindow):
         if shows("today", "attention", "duty"):
             self._show_counts(snap)
 
+    def _watch_scans(self) -> None:
+        self.scan_folder.follow_setting(self.snapshot.scan_folder if self.snapshot else "")
+
     def _show_office(self, snap: Snapshot) -> None:
         self.backup_menu.follow_setting(snap.backup_folder)
+        self.scan_folder.follow_setting(snap.scan_folder)
         self.office_label.setText(snap.office)
         self._update_title(snap.office)
 
@@ -683,6 +696,7 @@ class MainWindow(QMainWindow):
         self._remember_geometry()
         self.timer.stop()
         self.backup_menu.stop()
+        self.scan_folder.stop()
         super().closeEvent(event)
 
 

@@ -25,6 +25,7 @@ from enum import StrEnum
 from desk.models import kinds
 from desk.models.db import driver
 from desk.models.enums import LoanKind
+from desk.models.validation import to_halfwidth
 from desk.services.core.context import Ctx
 
 
@@ -97,6 +98,16 @@ class Serial:
             return f"{self.prefix}-{self.day}" + (f"-{self.last}" if self.last else "")
         n = f"{int(self.n):02d}" if self.kind == kinds.HANDOVER.key else self.n
         return f"{self.prefix}-{self.day}-{n}"
+
+
+MAX_LEN = 40  # the longest serial is a register's range: 26 characters; longer is none
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹣"})
+
+
+def normalise(text: str) -> str:
+    """A serial as typed or scanned — full-width digits, lower case, blanks, any dash —
+    half-width, upper case, no blanks, one kind of dash: what ``parse`` compares."""
+    return "".join(to_halfwidth(text).translate(_DASHES).upper().split())
 
 
 def parse(text: str) -> Serial | None:

@@ -42,6 +42,8 @@ def _sla(urgency: Urgency, response: str, completion: str) -> list[SettingSpec]:
 
 # forms.register_phones: the loan registers print phones masked (138****5678), or in full
 REGISTER_PHONES = ("隐藏", "完整")
+# forms.signed_back: the forms whose signed copy comes back (services.records.signed_copies)
+SIGNED_FORMS = ("派工单", "投诉处理单", "借用单")
 
 DEFAULTS: list[SettingSpec] = [
     SettingSpec("office.name", "", "物业服务中心名称"),
@@ -88,6 +90,10 @@ DEFAULTS: list[SettingSpec] = [
     # the loan registers are signed by every borrower of the day: each sees the others'
     # numbers unless they are masked; an office keeping a full copy for staff says 完整
     SettingSpec("forms.register_phones", REGISTER_PHONES[0], "借用登记表上的电话"),
+    # a signed paper is filed against its record; these are chased as 未签回 until it is
+    SettingSpec("forms.signed_back", list(SIGNED_FORMS[:2]), "须签回的表单"),
+    # a scanner or a phone saves signed papers here: the program files them by their QR code
+    SettingSpec("signed.watch_folder", "", "签字件扫描文件夹"),
 ]
 
 _BY_KEY = {spec.key: spec for spec in DEFAULTS}

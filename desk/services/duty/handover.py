@@ -59,7 +59,7 @@ from desk.services.core import audit, settings
 from desk.services.core.context import Ctx
 from desk.services.duty import shifts
 from desk.services.duty.shifts import ShiftDef
-from desk.services.records import common, complaints, workorders
+from desk.services.records import common, complaints, signed_copies, workorders
 
 __all__ = [
     "COUNTED_KINDS",
@@ -91,6 +91,7 @@ __all__ = [
     "sort_items",
     "to_json",
     "unaccepted_flags",
+    "unsigned_item",
     "visit_item",
     "workorder_item",
 ]
@@ -108,7 +109,8 @@ COUNTED_KINDS: tuple[tuple[str, str], ...] = (
     ("loan", "借用"),
 )
 # Headings of the carried items, in the form's order.
-GROUPS = ("报修", "投诉", "转告", "物品借用", "钥匙借用", "回访", "来访")
+GROUPS = ("报修", "投诉", "转告", "物品借用", "钥匙借用", "回访", "来访", "未签回")
+UNSIGNED_GROUP = GROUPS[-1]
 _VOID_STATE = {
     "visit": VisitState.VOID,
     "call": RecordState.VOID,
@@ -383,6 +385,17 @@ def visit_item(
     )  # fmt: skip
 
 
+def unsigned_item(
+    *, kind: str, record_id: int, serial: str, summary: str, room: str, state: str
+) -> CarriedItem:
+    """A form handed to a resident to sign that has not come back (signed_copies)."""
+    form = signed_copies.FORMS[kind]
+    return CarriedItem(
+        UNSIGNED_GROUP, kind, record_id, serial, _cut(summary), room, None,
+        f"{form}未签回", state, False, kind, record_id,
+    )  # fmt: skip
+
+
 def sort_items(items: Iterable[CarriedItem]) -> tuple[CarriedItem, ...]:
     """The form's order: by heading, overdue first, then the nearest deadline."""
     far = datetime.max
@@ -456,6 +469,18 @@ _CALLBACKS_SQL = (
     "LEFT JOIN complaint p ON p.id = c.complaint_id "
     f"WHERE c.state = '{CallbackState.DUE.value}' AND c.due_at <= :until"
 )
+# the records whose signed form is due back and not back, fallen due in the last CARRY_DAYS
+_UNSIGNED_COLUMNS = {
+    "workorder": "CASE WHEN r.room_text != '' THEN r.room_text ELSE r.location END, r.description",
+    "complaint": "r.room_text, r.description",
+    "loan": "r.room_text, (SELECT i.name FROM loanitem i WHERE i.id = r.item_id) || ' ' || "
+    "r.person_name",
+}
+_UNSIGNED_SQL = {
+    kind: f"SELECT r.id, r.serial, r.state, {columns} FROM {kind} r "
+    f"WHERE r.{signed_copies.DUE_FROM[kind]} >= :since AND {signed_copies.unsigned_sql(kind)}"
+    for kind, columns in _UNSIGNED_COLUMNS.items()
+}
 _VISITS_SQL = (
     "SELECT id, serial, reason, dept_head, room_text, created_at FROM visit "
     f"WHERE state = '{VisitState.OPEN.value}' AND outcome = '{VisitOutcome.PASSED.value}'"
@@ -511,6 +536,13 @@ def carried_items(ctx: Ctx, callbacks_until: datetime) -> tuple[CarriedItem, ...
                 room=r[4] or "", created_at=datetime.fromisoformat(r[5]), now=now,
             )
         )  # fmt: skip
+    since = {"since": _ts(now - timedelta(days=signed_copies.CARRY_DAYS))}
+    for kind in sorted(signed_copies.required_kinds(ctx.session)):
+        for r in con.execute(_UNSIGNED_SQL[kind], since):
+            items.append(
+                unsigned_item(kind=kind, record_id=r[0], serial=r[1], state=r[2],
+                              room=r[3] or "", summary=r[4] or "")
+            )  # fmt: skip
     return sort_items(items)
 
 

@@ -56,7 +56,7 @@ from desk.services.core import numbering, settings
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SERIAL_NAMES, SerialKind
 from desk.services.duty import handover
-from desk.services.records import workorders
+from desk.services.records import signed_copies, workorders
 
 __all__ = [
     "CallbackInfo",
@@ -144,6 +144,7 @@ def _workorder(ctx: Ctx, order: WorkOrder) -> WorkOrderForm:
         total_fee=order.total_fee,
         rework_count=order.rework_count,
         callback=_callback(ctx, col(Callback.work_order_id) == order.id, names),
+        resident_signature=signed_copies.screen_signature(ctx.session, "workorder", order.id),
     )
 
 
@@ -210,6 +211,7 @@ def _complaint(ctx: Ctx, c: Complaint) -> ComplaintForm:
         reply=c.reply,
         replied_at=c.replied_at,
         callback=_callback(ctx, col(Callback.complaint_id) == c.id, names),
+        resident_signature=signed_copies.screen_signature(ctx.session, "complaint", c.id),
     )
 
 
@@ -226,7 +228,11 @@ def _slip(ctx: Ctx, loan: Loan) -> LoanSlip:
     kind = item.kind if item else LoanKind.ITEM
     _register, title, code = LOAN_FORMS[LoanKind(kind)]
     row = _loan_row(ctx, loan, item.name if item else "", _staff_names(ctx))
-    return LoanSlip(head=_head(ctx, title, code, loan.serial, loan), loan=row)
+    return LoanSlip(
+        head=_head(ctx, title, code, loan.serial, loan),
+        loan=row,
+        resident_signature=signed_copies.screen_signature(ctx.session, "loan", loan.id),
+    )
 
 
 def loan_register(

@@ -20,6 +20,8 @@ from desk.services.records import staff
 LIST_SEP = re.compile(r"[、,，;；\n]+")
 # the idle lock: a minute at the least, two hours at the most (privacy over convenience)
 IDLE_MINUTES = (1, 120)
+# settings naming a folder: an absolute path the office's PC can reach
+FOLDER_SETTINGS = frozenset({"backup.folder", "signed.watch_folder"})
 SHIFT_ITEM = re.compile(r"^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–~至]\s*(\d{1,2}:\d{2})\s*$")
 
 
@@ -56,6 +58,16 @@ def hint(key: str) -> str:
         return "隐藏=只印部分号码（如 138****5678）；完整=印出全部号码（员工留存的登记表）"
     if key == "backup.folder":
         return "U盘或另一块硬盘上的文件夹，如 E:\\物业前台备份；不填则只备份在数据目录里"
+    if key == "forms.signed_back":
+        return (
+            "派工单（完成后）、投诉处理单（答复后）、借用单（借出时）中的几项，用“、”分开；"
+            "不填=都不用签回"
+        )
+    if key == "signed.watch_folder":
+        return (
+            "扫描仪或手机保存签字件的文件夹，如 D:\\扫描；程序按二维码自动归档，"
+            "不填则只能在单据上手动归档"
+        )
     return ""
 
 
@@ -75,6 +87,13 @@ def from_text(key: str, text: str) -> Any:
         shifts.parse_definitions(raw)  # overlaps, bad times: its own Chinese message
         return raw
     default = settings.default(key)
+    if key == "forms.signed_back":
+        items = [i.strip() for i in LIST_SEP.split(text) if i.strip()]
+        unknown = [i for i in items if i not in settings.SIGNED_FORMS]
+        if unknown:
+            known = "、".join(settings.SIGNED_FORMS)
+            raise ValidationError(key, label, f"没有“{unknown[0]}”这种表单；可选：{known}")
+        return list(dict.fromkeys(items))
     if isinstance(default, list):
         items = [i.strip() for i in LIST_SEP.split(text) if i.strip()]
         if not items:
@@ -98,11 +117,12 @@ def from_text(key: str, text: str) -> Any:
         raise ValidationError(key, label, "请填写“隐藏”或“完整”")
     if key == "office.name" and not text:
         raise ValidationError(key, label, "不能为空")
-    if key == "backup.folder" and text:
+    if key in FOLDER_SETTINGS and text:
         if len(text) > 260:
             raise ValidationError(key, label, "路径太长（最多 260 个字符）")
         if not (Path(text).is_absolute() or PureWindowsPath(text).is_absolute()):
-            raise ValidationError(key, label, "请填写完整的文件夹路径，如 E:\\物业前台备份")
+            example = "E:\\物业前台备份" if key == "backup.folder" else "D:\\扫描"
+            raise ValidationError(key, label, f"请填写完整的文件夹路径，如 {example}")
     if key == "office.greeting":
         try:
             text.format(office="")

@@ -24,16 +24,13 @@ from sqlmodel import select
 from desk.models import MODELS, Handover, kinds
 from desk.models.enums import LoanKind
 from desk.models.errors import NotFoundError, ValidationError
-from desk.models.validation import to_halfwidth
 from desk.services.core import numbering
 from desk.services.core.context import Ctx
 from desk.services.io import paper_forms
 
-__all__ = ["Found", "find", "normalise"]
+__all__ = ["Found", "find"]
 
-MAX_LEN = 40  # the longest serial is a register's range: 26 characters
-
-_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹣"})
+MAX_LEN = numbering.MAX_LEN
 
 
 @dataclass(frozen=True)
@@ -50,13 +47,8 @@ class Found:
     loan_kind: LoanKind | None = None
 
 
-def normalise(text: str) -> str:
-    """Half-width, upper case, no blanks, one kind of dash: what the pattern compares."""
-    return "".join(to_halfwidth(text).translate(_DASHES).upper().split())
-
-
 def find(ctx: Ctx, text: str) -> Found:
-    serial = normalise(text)
+    serial = numbering.normalise(text)
     if not serial:
         raise ValidationError("serial", "单号", "请扫描或输入单号")
     if len(serial) > MAX_LEN:

@@ -27,7 +27,7 @@ from desk.models.enums import AuditAction, CallType, MessageState, RecordState
 from desk.models.errors import NotFoundError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
 from desk.services.core import permissions, sla
-from desk.services.records import correction_rules, void_rules
+from desk.services.records import correction_rules, signed_copies, void_rules
 
 # field → label, in the order the detail shows them; fields not listed are not shown
 # each kind's fields in the detail's order, with their one label (desk.models.kinds)
@@ -71,6 +71,8 @@ class Detail:
     # the lists have it: sla.marks); None when no deadline runs
     amber_at: datetime | None = None
     red_at: datetime | None = None
+    # the signed copy of its form (签回), for a kind whose form comes back; None otherwise
+    signed: signed_copies.SignedStatus | None = None
 
 
 def show_value(value: Any) -> str:
@@ -175,13 +177,16 @@ def record_detail(
             new=_history_value(e.field, e.new, names),
             reason=e.reason,
         )
-        if e.action not in _OUTPUTS
+        if e.action not in _OUTPUTS and e.field != signed_copies.FIELD
         else _output_row(e, staff)
         for e in events
         if e.field not in _HIDDEN_HISTORY
     ]
     clock = _stored_clock(kind, record)
     marks = sla.marks(clock, sla.near_fraction(session)) if clock is not None else None
+    signed = signed_copies.status(session, kind, record_id)
+    if signed is not None and signed.words:
+        fields.append((signed_copies.LABEL, signed.words))
     return Detail(
         kind,
         record_id,
@@ -198,6 +203,7 @@ def record_detail(
         history,
         amber_at=marks.amber_at if marks is not None else None,
         red_at=marks.red_at if marks is not None else None,
+        signed=signed,
     )
 
 
@@ -233,7 +239,11 @@ def _history_names(
 
 def _output_row(e: AuditEvent, staff: dict[int, str]) -> HistoryRow:
     """A print or export of the record's form (services.io.form_prints) in one line:
-    打印 | 派工单 2 页（打印机“前台打印机”）, 导出PDF | 派工单 1 页（派工单.pdf）."""
+    打印 | 派工单 2 页（打印机“前台打印机”）, 导出PDF | 派工单 1 页（派工单.pdf）; its signed
+    copy coming back likewise: 签回 | 扫描件 IMG_0012.jpg."""
+    if e.field == signed_copies.FIELD:
+        who = staff.get(e.staff_id, "") if e.staff_id is not None else ""
+        return HistoryRow(e.at, who, signed_copies.LABEL, "", "", e.new or "", e.reason)
     action = e.action.value
     if e.action == AuditAction.EXPORT:
         suffix = e.reason.lower().rsplit(".", 1)[-1] if "." in e.reason else ""

@@ -81,7 +81,7 @@ from desk.models.enums import (
 from desk.models.states import OPEN_COMPLAINT_STATES, OPEN_WORK_ORDER_STATES
 from desk.models.validation import mask_phone, mask_phones_in
 from desk.services.core import sla, textsearch
-from desk.services.records import workorders
+from desk.services.records import signed_copies, workorders
 
 __all__ = [
     "CAP",
@@ -109,6 +109,9 @@ class Scope(StrEnum):
     TODAY = "今天"
     OPEN = "未完成"
     OVERDUE = "已超时"
+    # the form is due back signed, was handed out, and is not back (records.signed_copies);
+    # only kinds whose form comes back offer it, and only while the setting names it
+    UNSIGNED = "未签回"
     ALL = "全部"
 
 
@@ -527,7 +530,9 @@ class _Plan:
     ids: list[int] | None = None  # "ids": every match, "wide": the newest CAP + 1; newest first
 
 
-def _filters(spec: _Spec, flt: ListFilter, now: datetime) -> tuple[list[str], dict[str, Any]]:
+def _filters(
+    spec: _Spec, flt: ListFilter, now: datetime, required: frozenset[str]
+) -> tuple[list[str], dict[str, Any]]:
     try:
         scope = Scope(flt.scope)
     except ValueError:
@@ -543,6 +548,9 @@ def _filters(spec: _Spec, flt: ListFilter, now: datetime) -> tuple[list[str], di
         where.append(spec.open)
     elif scope == Scope.OVERDUE:
         where.append(spec.overdue)
+    elif scope == Scope.UNSIGNED:
+        # a kind the office does not want back has none 未签回
+        where.append(signed_copies.unsigned_sql(spec.kind) if spec.kind in required else "0")
     if flt.date_from is not None:
         where.append("r.created_at >= :date_from")
         params["date_from"] = _ts(datetime.combine(_day(flt.date_from), time()))
@@ -560,8 +568,10 @@ def _where_sql(where: list[str]) -> str:
     return " WHERE " + " AND ".join(f"({w})" for w in where) if where else ""
 
 
-def _plan(con: sqlite3.Connection, spec: _Spec, flt: ListFilter, now: datetime) -> _Plan:
-    where, params = _filters(spec, flt, now)
+def _plan(session: Session, spec: _Spec, flt: ListFilter, now: datetime) -> _Plan:
+    con = driver(session)
+    required = signed_copies.required_kinds(session) if flt.scope == Scope.UNSIGNED else frozenset()
+    where, params = _filters(spec, flt, now, required)
     query = textsearch.parse(flt.text)
     if query is None:
         return _Plan("plain", where, params)
@@ -684,7 +694,7 @@ def list_rows(
         raise ValueError(f"offset must be ≥ 0 and limit 1…{MAX_PAGE} (got {offset}, {limit})")
     now = _now(now)
     con = driver(session)
-    plan = _plan(con, spec, flt, now)
+    plan = _plan(session, spec, flt, now)
     columns = _COMMON.format(room=spec.room, summary=spec.summary) + ", " + spec.extra
     rows = None
     if plan.how in ("ids", "wide") and key == "created_at" and descending:
@@ -713,7 +723,7 @@ def count_rows(
     spec = _spec(kind)
     now = _now(now)
     con = driver(session)
-    plan = _plan(con, spec, flt, now)
+    plan = _plan(session, spec, flt, now)
     params = dict(plan.params)
     if plan.how == "ids" and not plan.where:
         assert plan.ids is not None

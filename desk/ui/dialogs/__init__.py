@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
+from desk.models.signature import Strokes
 from desk.ui.ops import collect_soon
 
 D = TypeVar("D", bound=QDialog)
@@ -42,3 +43,11 @@ def ask_save_path(parent: QWidget | None, title: str, suggested: str, filters: s
     """Where to write a file (the dialog asks before replacing one), or ``""`` if cancelled."""
     path, _filter = QFileDialog.getSaveFileName(parent, title, suggested, filters)
     return path
+
+
+def ask_signature(parent: QWidget | None, title: str, prompt: str) -> Strokes | None:
+    """The signature written on the screen, checked (``Strokes.check``); None = cancelled."""
+    # imported when asked, as field_errors.ask_reason does: dialog modules import this package
+    from desk.ui.dialogs.signature_dialog import SignatureDialog
+
+    return answer_of(SignatureDialog(parent, title, prompt), lambda d: d.result_strokes)

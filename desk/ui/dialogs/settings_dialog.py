@@ -27,9 +27,6 @@ from desk.ui.dialogs.form_dialog import FormDialog
 from desk.ui.field_errors import FieldErrors, error_label
 from desk.ui.ops import Ops
 
-# settings that name a folder: the row gets a 选择… button
-FOLDER_SETTINGS = frozenset({"backup.folder"})
-
 
 class SettingsDialog(FormDialog):
     """Saved by whoever is on duty (``ops.desk.duty``): the services refuse anyone below
@@ -68,7 +65,7 @@ class SettingsDialog(FormDialog):
             edit = QLineEdit(row.text)
             edit.setPlaceholderText(row.hint)
             edit.setToolTip(row.hint)
-            if row.key in FOLDER_SETTINGS:  # a path is easier picked than typed
+            if row.key in settings_text.FOLDER_SETTINGS:  # a path is easier picked than typed
                 self.form.addRow(row.label, self._with_picker(edit))
             else:
                 self.form.addRow(row.label, edit)

@@ -19,12 +19,22 @@ from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 from desk.reports.form_data import Form, render
 from desk.services.core.context import Ctx
 from desk.services.io import paper_forms
+from desk.services.records import signed_copies
 from desk.services.views import details
 from desk.ui import dialogs, msgbox, printing
 from desk.ui.ops import Ops
 from desk.ui.widgets.record_detail import RecordDetail
 
 Failed = Callable[[BaseException], None]
+# the 签回 menu's entries (document_action names)
+SIGNED_FILE, SIGNED_SCREEN, SIGNED_VIEW = "signed-file", "signed-screen", "signed-view"
+# ASCII brackets: Qt reads the patterns between them
+SCAN_FILTER = "扫描件或照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
+SIGN_PROMPTS = {
+    "workorder": "请业主在框内签名，确认维修已完成、验收合格",
+    "complaint": "请业主在框内签名，确认已收到投诉处理结果",
+    "loan": "请借用人在框内签名，确认借到所登记的物品并按时归还",
+}
 
 
 class DetailPane(QWidget):
@@ -47,6 +57,7 @@ class DetailPane(QWidget):
         self.forms_kind = forms_kind
         self.detail = RecordDetail()
         self.preview: printing.PrintPreviewDialog | None = None
+        self.viewer: QWidget | None = None  # the signed copies shown (签回 → 查看签字件)
         self.preview_pending = False  # a second click while the PDF is made opens nothing
         self._generation = 0  # bumped by each load and clear: older answers are dropped
         if forms_kind is not None:
@@ -59,6 +70,17 @@ class DetailPane(QWidget):
                 [("pdf", self.tr("导出PDF…")), ("xlsx", self.tr("导出Excel…"))],
                 self.tr("把这张表单存为 PDF 文件或 Excel 表格"),
             )
+            if forms_kind in signed_copies.FORMS:  # its paper comes back signed
+                self.detail.add_document_menu(
+                    "signed",
+                    self.tr("签回"),
+                    [
+                        (SIGNED_FILE, self.tr("归档签字件…")),
+                        (SIGNED_SCREEN, self.tr("屏幕签名…")),
+                        (SIGNED_VIEW, self.tr("查看签字件")),
+                    ],
+                    self.tr("签字后的纸质表单扫描归档，或请住户在屏幕上签名"),
+                )
             self.detail.document_requested.connect(self.document_action)
         body: QWidget = self.detail
         if above:
@@ -120,9 +142,12 @@ class DetailPane(QWidget):
     # --- its paper form --------------------------------------------------------------
 
     def document_action(self, name: str, record_id: int) -> None:
-        """打印… / 导出PDF… / 导出Excel… of the record shown."""
+        """打印… / 导出PDF… / 导出Excel… of the record shown, and its 签回 menu."""
         kind = self.forms_kind
         if kind is None:
+            return
+        if name in (SIGNED_FILE, SIGNED_SCREEN, SIGNED_VIEW):
+            self.signed_action(name, kind, record_id)
             return
         if name == "print":
             self.preview_forms(lambda ctx: [paper_forms.record_form(ctx, kind, record_id)])
@@ -203,6 +228,71 @@ class DetailPane(QWidget):
 
         self.preview_pending = True
         self.ops.render(job, show, failed)
+
+    # --- its signed copy (签回) ---------------------------------------------------------
+
+    def signed_action(self, name: str, kind: str, record_id: int) -> None:
+        shown = self.detail.detail
+        serial = shown.serial if shown is not None and shown.record_id == record_id else ""
+        if name == SIGNED_VIEW:
+            from desk.ui.dialogs import signed_copy_viewer  # the viewer loads QtPdf's widgets
+
+            self.viewer = signed_copy_viewer.open_viewer(self.ops, kind, record_id, serial, self)
+        elif name == SIGNED_SCREEN:
+            self.sign_on_screen(kind, record_id, serial)
+        else:
+            self.file_scan(serial)
+
+    def file_scan(self, serial: str) -> None:
+        """归档签字件…: a scan or photo picked from a folder, filed against the record shown
+        — refused when its QR code names another record."""
+        path = dialogs.ask_open_path(
+            self,
+            self.tr("归档签字件 — {0}").format(serial),
+            printing.suggested_path(""),
+            SCAN_FILTER,
+        )
+        if not path:
+            return
+        source = Path(path)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, OSError):
+                text = self.tr("读不了这个文件：{0}。请确认文件没有被其他程序占用，再试一次。")
+                text = text.format(source.name)
+            else:
+                text = str(exc)
+            msgbox.error(self, self.tr("未能归档签字件"), text)
+
+        def filed(_row: object) -> None:
+            self.status.emit(self.tr("已归档签字件 {0} → {1}").format(source.name, serial))
+
+        def store(scan: signed_copies.Scan) -> None:
+            self.ops.write(lambda ctx: signed_copies.file_scan(ctx, scan, serial), filed, failed)
+
+        self.ops.background(
+            lambda: signed_copies.read_scan(source.read_bytes(), source.name), store, failed
+        )
+
+    def sign_on_screen(self, kind: str, record_id: int, serial: str) -> None:
+        """屏幕签名…: the resident signs on the screen; stored as strokes and a PNG, printed
+        in the form's signature box."""
+        who = signed_copies.SIGNERS[kind]
+        strokes = dialogs.ask_signature(
+            self, self.tr("{0}签字 — {1}").format(who, serial), self.tr(SIGN_PROMPTS[kind])
+        )
+        if strokes is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            msgbox.error(self, self.tr("签名未保存"), str(exc))
+
+        def signed(_row: object) -> None:
+            self.status.emit(self.tr("{0} 已由{1}在屏幕上签名").format(serial, who))
+
+        self.ops.write(
+            lambda ctx: signed_copies.sign_on_screen(ctx, kind, record_id, strokes), signed, failed
+        )
 
     def _preview_closed(self, _result: int) -> None:
         self.preview = None  # it deletes itself when closed

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +33,7 @@ from desk.reports.form_data import Form
 from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx
 from desk.services.duty import handover, on_duty
-from desk.services.duty.handover import DutyEntry
+from desk.services.duty.handover import CarriedItem, DutyEntry
 from desk.services.duty.on_duty import DUTY_SCOPES, ShiftView
 from desk.services.io import paper_forms
 from desk.ui import msgbox, printing
@@ -89,6 +90,10 @@ class HandoverTab(QWidget):
         self.items.cellDoubleClicked.connect(lambda row, _col: self.open_item(row))
         items_label = QLabel(self.tr("移交事项（双击打开原单）"))
         items_label.setBuddy(self.items)
+        # the forms handed out to sign and not back: the shift chases them on their own
+        self.unsigned_only = QCheckBox(self.tr("只看未签回(&U)"))
+        self.unsigned_only.toggled.connect(lambda _on: self._fill_items())
+        self.shown_items: list[CarriedItem] = []  # the table's rows, in order
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
@@ -116,7 +121,11 @@ class HandoverTab(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.heading)
         left_layout.addWidget(self.counts)
-        left_layout.addWidget(items_label)
+        items_head = QHBoxLayout()
+        items_head.addWidget(items_label)
+        items_head.addStretch(1)
+        items_head.addWidget(self.unsigned_only)
+        left_layout.addLayout(items_head)
         left_layout.addWidget(self.items, 1)
         left_layout.addLayout(notes_form)
         left_layout.addLayout(buttons)
@@ -195,7 +204,7 @@ class HandoverTab(QWidget):
         if view is None:
             self.heading.setText(self.tr("还没有人上班：请先点右上角的“上班”。"))
             self.counts.clear()
-            self.items.setRowCount(0)
+            self._fill_items()
             self._enable()
             return
         r = view.record
@@ -218,8 +227,20 @@ class HandoverTab(QWidget):
             else ""
         )
         self.counts.setText(self.tr("本班：{0}（{1}）").format(counts, r.counts_note) + accepted)
-        self.items.setRowCount(len(r.carried))
-        for row, item in enumerate(r.carried):
+        self._fill_items()
+        # keep what is being typed; otherwise show the notes saved with the record
+        if not (same_shift and typed and not view.frozen):
+            self.notes.setPlainText(r.notes)
+        self._enable()
+
+    def _fill_items(self) -> None:
+        """The carried items of the record shown — only the 未签回 ones when asked."""
+        carried = self.view.record.carried if self.view is not None else ()
+        if self.unsigned_only.isChecked():
+            carried = tuple(i for i in carried if i.group == handover.UNSIGNED_GROUP)
+        self.shown_items = list(carried)
+        self.items.setRowCount(len(carried))
+        for row, item in enumerate(carried):
             _fill_row(
                 self.items,
                 row,
@@ -227,10 +248,6 @@ class HandoverTab(QWidget):
                  item.reason],
                 item.overdue,
             )  # fmt: skip
-        # keep what is being typed; otherwise show the notes saved with the record
-        if not (same_shift and typed and not view.frozen):
-            self.notes.setPlainText(r.notes)
-        self._enable()
 
     def _enable(self) -> None:
         open_to_write = self.view is not None and not self.view.frozen
@@ -335,6 +352,6 @@ class HandoverTab(QWidget):
         self.duty_list.show_scope(scope)
 
     def open_item(self, row: int) -> None:
-        if self.view is not None and 0 <= row < len(self.view.record.carried):
-            item = self.view.record.carried[row]
+        if 0 <= row < len(self.shown_items):
+            item = self.shown_items[row]
             self.record_requested.emit(item.link_kind, item.link_id)

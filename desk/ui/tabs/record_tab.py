@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desk.reports.form_data import Form
 from desk.services.core.changes import Changes
 from desk.services.core.context import Ctx, local_now
-from desk.services.records import callbacks, carry, corrections
+from desk.services.records import callbacks, carry, corrections, signed_copies
 from desk.services.views import list_export, lists
 from desk.services.views.resident_search import Match
 from desk.ui import msgbox, printing
@@ -49,6 +49,8 @@ from desk.ui.widgets.resident_lookup import ResidentLookup
 __all__ = ["COUNT_CAP", "SCOPES", "TURN_INTO", "Op", "RecordTab"]
 
 SCOPES = ["今天", "未完成", "已超时", "全部"]
+# a kind whose paper comes back signed can list what is not back yet (signed_copies)
+SIGNED_SCOPES = [*SCOPES[:-1], "未签回", SCOPES[-1]]
 # 转报修 / 转投诉: a visit or a call becomes a new record on another tab
 TURN_INTO = {"转报修": "workorder", "转投诉": "complaint"}
 COUNT_CAP = 10_000  # "10000+" is all a person needs; an exact count of a huge match costs
@@ -101,7 +103,7 @@ class RecordTab(QWidget):
             self.columns(),
             fetch=self.fetch_page,
             count=self.count_rows,
-            scopes=SCOPES,
+            scopes=SIGNED_SCOPES if self.kind in signed_copies.FORMS else SCOPES,
             scope="全部",
             dates=True,
             search_hint=self.tr("查找：单号、姓名、房号、电话、内容……"),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from desk.models.enums import LoanKind
 from desk.models.errors import NotFoundError, ValidationError
+from desk.services.core import numbering
 from desk.services.core.transactions import reading
 from desk.services.duty import handover, shifts
 from desk.services.records import calls, complaints, loans, visits, workorders
@@ -126,7 +127,7 @@ def test_any_text_finds_a_record_or_says_why(engine, records, text) -> None:
         except (ValidationError, NotFoundError) as exc:
             assert str(exc)
         else:
-            assert found.serial == by_serial.normalise(found.serial)
+            assert found.serial == numbering.normalise(found.serial)
             assert found.serial in {serial for serial, _id in records.values()} or (
                 found.kind == "register"
             )
