@@ -125,6 +125,21 @@ def no_unpatched_modal_dialogs(monkeypatch):
 
 
 @pytest.fixture
+def confirming(monkeypatch) -> Callable[[bool], list[str]]:
+    """``confirming(answer)``: msgbox.confirm answers ``answer``; the questions are listed."""
+    from desk.ui import msgbox
+
+    def _confirming(answer: bool) -> list[str]:
+        asked: list[str] = []
+        monkeypatch.setattr(
+            msgbox, "confirm", lambda parent, title, text: asked.append(text) or answer
+        )
+        return asked
+
+    return _confirming
+
+
+@pytest.fixture
 def window_opens(monkeypatch):
     """``desk.ui.app.run`` makes and shows its window, then the event loop returns at once;
     the windows shown are listed. They are closed after the test: their timers (the daily

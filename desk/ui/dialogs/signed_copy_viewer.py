@@ -55,6 +55,7 @@ from desk.services.records import signed_copies
 from desk.services.records.signed_copies import CopyInfo, SignedStatus
 from desk.ui import dialogs, msgbox, printing
 from desk.ui.dialogs import text_question
+from desk.ui.file_sizes import size_text
 from desk.ui.ops import Ops, delete_when_closed
 
 PDF = "application/pdf"
@@ -154,14 +155,6 @@ def copy_words(info: CopyInfo) -> str:
             f"{info.voided_at:%Y-%m-%d %H:%M}", info.void_reason
         )
     return text
-
-
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def suffixes(mime: str, filename: str) -> tuple[str, ...]:

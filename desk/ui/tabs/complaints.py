@@ -48,6 +48,7 @@ from desk.ui import msgbox, temp_files
 from desk.ui.deadlines import AMBER, RED, TICK_MS, colour
 from desk.ui.dialogs import complaint_dialogs as dialogs
 from desk.ui.dialogs.complaint_dialogs import AnswerValues, StartValues
+from desk.ui.file_sizes import size_text
 from desk.ui.models.paged import ViewColumn, columns_of
 from desk.ui.ops import Ops
 from desk.ui.tabs.record_tab import Op, RecordTab
@@ -439,7 +440,7 @@ class ComplaintsTab(RecordTab):
             self.attachment_rows = found
             self.attachments.setRowCount(len(found))
             for row, info in enumerate(found):
-                values = [info.filename, _size_text(info.size), f"{info.added_at:%m-%d %H:%M}"]
+                values = [info.filename, size_text(info.size), f"{info.added_at:%m-%d %H:%M}"]
                 for col, value in enumerate(values):
                     self.attachments.setItem(row, col, QTableWidgetItem(value))
             self._enable_attachments()
@@ -518,11 +519,3 @@ class ComplaintsTab(RecordTab):
 
         # up to 20 MB read and written out: on the second lane, so saves never wait
         self.ops.render(job, opened, failed)
-
-
-def _size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"

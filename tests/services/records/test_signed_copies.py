@@ -4,14 +4,13 @@ the handover test it."""
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
 from helpers.office import NOW, finish_order
+from helpers.scans import scan_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image
 from sqlmodel import select
 
 from desk.models import SignedCopy
@@ -19,7 +18,6 @@ from desk.models.db import driver
 from desk.models.enums import SignedWay
 from desk.models.errors import DeskError, NotFoundError, PermissionDenied, ValidationError
 from desk.models.signature import Strokes
-from desk.reports.qr import qr_png
 from desk.services.core import audit
 from desk.services.io import form_prints, paper_forms
 from desk.services.records import settings_text, signed_copies, staff, workorders
@@ -27,21 +25,6 @@ from desk.services.records.signed_copies import NoSerialFound, SerialMismatch
 from desk.services.records.workorders import WorkOrderDraft
 
 LATER = NOW + timedelta(hours=3)
-
-
-def scan_of(*serials: str, fmt: str = "PNG") -> bytes:
-    """A 'scan': white paper holding the QR code of each serial, side by side."""
-    codes = [Image.open(io.BytesIO(qr_png(s))) for s in serials]
-    width = sum(c.width for c in codes) + 40 * (len(codes) + 1) if codes else 400
-    height = max((c.height for c in codes), default=300) + 80
-    page = Image.new("RGB", (width, height), "white")
-    x = 40
-    for code in codes:
-        page.paste(code, (x, 40))
-        x += code.width + 40
-    out = io.BytesIO()
-    page.save(out, format=fmt)
-    return out.getvalue()
 
 
 def new_order(write, done: bool = True, printed: bool = True) -> tuple[int, str]:

@@ -125,20 +125,6 @@ def stepping(
 
 
 @pytest.fixture
-def confirming(monkeypatch) -> Callable[[bool], list[str]]:
-    """``confirming(answer)``: msgbox.confirm answers ``answer``; the questions are listed."""
-
-    def _confirming(answer: bool) -> list[str]:
-        asked: list[str] = []
-        monkeypatch.setattr(
-            msgbox, "confirm", lambda parent, title, text: asked.append(text) or answer
-        )
-        return asked
-
-    return _confirming
-
-
-@pytest.fixture
 def opened(qtbot) -> Iterator[Callable[[QDialog], Any]]:
     """``opened(dialog)``: shown as the program shows it. Hidden and deleted after the
     test: closing one that holds typing would ask (the question is not patched then)."""

@@ -7,7 +7,7 @@ replaced, as every ``ask_…`` is in tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 
 from desk.models.signature import Strokes
-from desk.ui import dialogs, msgbox
+from desk.ui import dialogs
 from desk.ui.dialogs.signature_dialog import SignatureDialog
 from desk.ui.widgets.signature_pad import SignaturePad
 
@@ -67,20 +67,6 @@ def ok_button(dialog: SignatureDialog) -> QPushButton:
 
 def button(dialog: SignatureDialog, text: str) -> QPushButton:
     return next(b for b in dialog.findChildren(QPushButton) if b.text() == text)
-
-
-@pytest.fixture
-def confirming(monkeypatch) -> Callable[[bool], list[str]]:
-    """``confirming(answer)``: msgbox.confirm answers ``answer``; the questions are listed."""
-
-    def _confirming(answer: bool) -> list[str]:
-        asked: list[str] = []
-        monkeypatch.setattr(
-            msgbox, "confirm", lambda parent, title, text: asked.append(text) or answer
-        )
-        return asked
-
-    return _confirming
 
 
 @pytest.fixture

@@ -6,20 +6,18 @@ on duty; a file is never lost or filed twice."""
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 from pathlib import Path
 
 import pytest
 from helpers.office import finish_order
+from helpers.scans import scan_of
 from helpers.ui import WAIT
-from PIL import Image
 from sqlmodel import select
 
 from desk.models import SignedCopy
 from desk.models.enums import SignedWay
-from desk.reports.qr import qr_png
 from desk.services.io import form_prints, paper_forms
 from desk.services.records import workorders
 from desk.services.records.workorders import WorkOrderDraft
@@ -27,21 +25,6 @@ from desk.ui.window import scan_folder
 from desk.ui.window.scan_folder import ScanFolderWatch
 
 NEVER = 3_600_000  # ms: a timer that does not fire during a test
-
-
-def scan_of(*serials: str) -> bytes:
-    """A 'scan' as a PNG: white paper holding the QR code of each serial."""
-    codes = [Image.open(io.BytesIO(qr_png(s))) for s in serials]
-    width = sum(c.width for c in codes) + 40 * (len(codes) + 1) if codes else 400
-    height = max((c.height for c in codes), default=300) + 80
-    page = Image.new("RGB", (width, height), "white")
-    x = 40
-    for code in codes:
-        page.paste(code, (x, 40))
-        x += code.width + 40
-    out = io.BytesIO()
-    page.save(out, format="PNG")
-    return out.getvalue()
 
 
 def new_order(write) -> str:
