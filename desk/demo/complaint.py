@@ -12,7 +12,7 @@ import random
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from desk.demo import callback
+from desk.demo import callback, signed
 from desk.demo.callback import HAPPY_COMMENTS, SATISFACTION_COMPLAINT
 from desk.demo.chance import between, daytime, minutes, weighted
 from desk.demo.life import Facts, Life, open_spans
@@ -241,6 +241,8 @@ def _finish(w: World, rec: dict[str, Any], callbacks: list[dict[str, Any]], life
     # the deadline running now, stored as the services keep it after every action
     rec["overdue_at"] = complaints.deadline(Facts(rec))
     w.write("complaint", rec)
+    # the 投诉处理单 printed at intake, signed back once the resident has the answer
+    signed.paper(w, "complaint", rec, rec["created_at"], rec["replied_at"])
     data = (rec["id"], rec["serial"], rec["severity"], rec["description"], rec["room_text"],
             rec["due_at"], rec["demand_deadline"])  # fmt: skip
     initial = [C.ACCEPTED, EscalationLevel.DESK]

@@ -74,6 +74,7 @@ class _Span:
 #   call       id, serial, for whom, content, room
 #   loan       id, serial, item name, item kind, quantity, borrower, room, expected return
 #   visit      id, serial, reason, department head, room, created_at
+#   unsigned   kind, id, serial, summary, room, state (a form due back signed, not back)
 def _build_item(kind: str, d: tuple[Any, ...], at: datetime) -> Any:
     """The carried item of a record as ``handover.assemble`` would list it at ``at``."""
     hs = handover_service
@@ -97,6 +98,10 @@ def _build_item(kind: str, d: tuple[Any, ...], at: datetime) -> Any:
         )  # fmt: skip
     if kind == "call":
         return hs.message_item(record_id=d[0], serial=d[1], for_name=d[2], content=d[3], room=d[4])
+    if kind == "unsigned":
+        return hs.unsigned_item(
+            kind=d[0], record_id=d[1], serial=d[2], summary=d[3], room=d[4], state=d[5]
+        )
     if kind == "loan":
         return hs.loan_item(
             record_id=d[0], serial=d[1], item_name=d[2], item_kind=d[3], quantity=d[4],

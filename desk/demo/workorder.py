@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from desk.demo import callback
+from desk.demo import callback, signed
 from desk.demo.callback import HAPPY_COMMENTS, SATISFACTION_WO
 from desk.demo.chance import daytime, minutes, weighted
 from desk.demo.life import Facts, Life, open_spans
@@ -378,6 +378,8 @@ def _finish(
     rec["clock_from"] = running.start if running is not None else None
     rec["overdue_at"] = running.due if running is not None else None
     w.write("workorder", rec)
+    # the 派工单 printed at dispatch, signed back after the repair
+    signed.paper(w, "workorder", rec, rec["dispatched_at"], rec["completed_at"])
     for line in lines:
         line.update(id=w.rows.new_id("workordermaterial"), work_order_id=rec["id"])
         w.rows.emit("workordermaterial", line)

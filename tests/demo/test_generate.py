@@ -117,6 +117,11 @@ def _dt(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
+def _scalar(engine: Engine, sql: str) -> int:
+    with engine.connect() as con:
+        return int(con.exec_driver_sql(sql).scalar_one())
+
+
 def test_counts_are_roughly_what_an_office_sees(built) -> None:
     _engine, counts = built
     per_day = {table: counts[table] / DAYS for table in RECORD_TABLES}
@@ -134,7 +139,10 @@ def test_counts_are_roughly_what_an_office_sees(built) -> None:
     accepted = counts["handover"] - 1  # all but today's draft
     created = records + counts["callback"] + counts["shift"] + counts["handover"]
     created += sum(counts[t] for t in ("staff", "unit", "resident", "loanitem"))
-    assert counts["auditevent"] == created + accepted
+    # the recent 派工单 and 投诉处理单 printed (desk.demo.signed), and each copy signed back
+    printed = _scalar(_engine, "SELECT count(*) FROM auditevent WHERE action = '打印'")
+    assert printed > counts["signedcopy"] > 0
+    assert counts["auditevent"] == created + accepted + printed + counts["signedcopy"]
     assert counts["shift"] == DAYS * 3 - 1  # today's 中班 (16:00) has not started at 15:30
     assert counts["handover"] == counts["shift"]
 

@@ -64,9 +64,10 @@ STAGES: dict[str, frozenset[str]] = {
 STAGE_WORDS = {"workorder": "完成后", "complaint": "答复后", "loan": "借出时"}
 # who signs the form's box a screen signature goes into (form_layout's 业主签字 …)
 SIGNERS = {"workorder": "业主", "complaint": "业主", "loan": "借用人"}
-# when the signed form fell due: the handover carries what fell due lately (CARRY_DAYS)
+# when the signed form fell due: the handover carries what fell due in the last CARRY_DAYS
+# (a week of chasing on every duty record; older ones wait in the lists' 未签回 scope)
 DUE_FROM = {"workorder": "completed_at", "complaint": "replied_at", "loan": "created_at"}
-CARRY_DAYS = 30
+CARRY_DAYS = 7
 FIELD = "signed_copy"  # the audit rows on the record; the history calls it LABEL
 LABEL = "签回"
 SCAN_LABEL = "签字件"
