@@ -90,8 +90,9 @@ def paper(
         min(signed_at if back else NEVER, due_at + timedelta(days=signed_copies.CARRY_DAYS)),
         (kind, rec["id"], rec["serial"], rec["description"], room, rec["state"]),
     )
-    if not back:
-        return  # still out (both forms are in the setting's default list)
+    if not back:  # still out: waits (signed_copies.recheck would have put it there)
+        w.rows.emit("signedwait", {"kind": kind, "record_id": rec["id"]})
+        return
     strokes, png, digest = _signatures()[rng.randrange(SIGNATURES)]
     staff_id = w.on_duty(signed_at)
     w.rows.emit(

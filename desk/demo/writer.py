@@ -30,7 +30,7 @@ from desk.models.enums import AuditAction
 RECORD_TABLES: tuple[str, ...] = tuple(kinds.KINDS)
 OFFICE_TABLES = (
     "staff", "unit", "resident", "loanitem", "shift", "workordermaterial", "callback",
-    "handover", "auditevent", "serialcounter", "signedcopy",
+    "handover", "auditevent", "serialcounter", "signedcopy", "signedwait",
 )  # fmt: skip
 _REQUIRED = object()  # a column the generator must fill: no default, not nullable
 

@@ -11,7 +11,7 @@ from desk.models.office import (
 )
 from desk.models.people import Resident, Staff, Unit
 from desk.models.records import Call, Loan, LoanItem, Visit
-from desk.models.signed import SignedCopy
+from desk.models.signed import SignedCopy, SignedWait
 from desk.models.work import (
     Callback,
     Complaint,
@@ -46,6 +46,7 @@ __all__ = [
     "Setting",
     "Shift",
     "SignedCopy",
+    "SignedWait",
     "Staff",
     "Unit",
     "Visit",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import NaiveDatetime
 from sqlalchemy import Column
-from sqlmodel import Field, Index, LargeBinary, SQLModel
+from sqlmodel import Field, Index, LargeBinary, SQLModel, String
 
 from desk.models.base import enum_field
 from desk.models.enums import SignedWay
@@ -38,3 +38,13 @@ class SignedCopy(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff.id")  # on duty when filed
     voided_at: NaiveDatetime | None = None
     void_reason: str = Field(default="", max_length=200)
+
+
+class SignedWait(SQLModel, table=True):
+    """A record whose signed form is 未签回 now (services.records.signed_copies.unsigned_sql):
+    kept by the services at every print, state change, filing and void, so the lists' 未签回
+    finds the few waiting among five years of records by this small table, not by testing
+    each finished one."""
+
+    kind: str = Field(sa_type=String(20), primary_key=True)
+    record_id: int = Field(primary_key=True)

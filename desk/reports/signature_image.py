@@ -21,6 +21,7 @@ PNG_PEN = 0.028  # the normal pen in a PNG, of its height (~5.6 px at 200 px)
 PNG_MARGIN = 0.06  # white round the ink in a PNG, of its height, besides half the pen
 PNG_MAX_ASPECT = 4.0  # a PNG is at most four times as wide as high
 SUPERSAMPLE = 4  # drawn this much larger, then reduced: smooth edges
+FLAT = 1e-6  # pad pixels: an extent below this is no extent (a line, a dot)
 
 
 def pen_scale(pressure: float) -> float:
@@ -50,6 +51,14 @@ def ink_bounds(lines: list[tuple[Point, ...]]) -> tuple[float, float, float, flo
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _extent(bounds: tuple[float, float, float, float]) -> tuple[float, float]:
+    """The ink's width and height; a side thinner than a millionth of a pad pixel is none
+    (a scale by its inverse would overflow)."""
+    left, top, right, bottom = bounds
+    w, h = right - left, bottom - top
+    return (w if w > FLAT else 0.0), (h if h > FLAT else 0.0)
+
+
 def fit(
     bounds: tuple[float, float, float, float], width: float, height: float
 ) -> tuple[float, float, float]:
@@ -57,8 +66,8 @@ def fit(
     with its origin top left, scaled uniformly as large as it fits and centred: the pad's
     (x, y) lands at (dx + x·scale, dy + y·scale). A dot or a straight line is scaled by
     the side it has (a dot: 1)."""
-    left, top, right, bottom = bounds
-    w, h = right - left, bottom - top
+    left, top, _right, _bottom = bounds
+    w, h = _extent(bounds)
     scales = [s for s in (width / w if w > 0 else 0.0, height / h if h > 0 else 0.0) if s > 0]
     scale = min(scales) if scales else 1.0
     dx = (width - w * scale) / 2 - left * scale
@@ -84,8 +93,7 @@ def segments(
 def png_size(bounds: tuple[float, float, float, float], height_px: int) -> tuple[int, int]:
     """(width, height) of the PNG of ink within ``bounds``: ``height_px`` high, as wide as
     the ink's proportions ask, at most PNG_MAX_ASPECT × as wide as high."""
-    left, top, right, bottom = bounds
-    w, h = right - left, bottom - top
+    w, h = _extent(bounds)
     inset = 2 * _png_inset(height_px)
     inner_h = height_px - inset
     if h > 0:

@@ -42,7 +42,7 @@ from desk.services.duty import handover, on_duty
 from desk.services.records import staff
 from desk.services.records.carry import Carry
 from desk.services.views import by_serial, overview
-from desk.ui import msgbox, shortcuts
+from desk.ui import msgbox, shortcuts, signed_scans
 from desk.ui.about import AboutDialog
 from desk.ui.dialogs.record_view import RecordViewDialog
 from desk.ui.dialogs.settings_dialog import SettingsDialog
@@ -357,6 +357,8 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
         entries: list[tuple[str, Callable[[], object]] | QAction | None] = [
+            (self.tr("归档签字件(&G)…"), self.file_signed_scan),
+            None,
             (self.tr("人员(&P)…"), self.show_staff),
             (self.tr("设置(&S)…"), self.show_settings),
             None,
@@ -512,6 +514,16 @@ class MainWindow(QMainWindow):
         self.handover_tab.load_shift(entry.shift_id)
         if msgbox.confirm(self, self.tr("接班确认"), question):
             self.handover_tab.accept(entry.handover_id)
+
+    def file_signed_scan(self) -> None:
+        """文件 → 归档签字件…: a signed paper's scan filed by its QR code (the serial asked
+        when none can be read); its record opens, showing 已签回."""
+
+        def filed(name: str, kind: str, record_id: int, serial: str) -> None:
+            self.open_in_tab(kind, record_id)
+            self.show_status(self.tr("已归档签字件 {0} → {1}").format(name, serial))
+
+        signed_scans.pick_and_file(self, self.ops, None, filed)
 
     def open_in_tab(self, kind: str, record_id: int) -> None:
         """A record from a handover item: its tab, with the record in the detail."""

@@ -534,3 +534,21 @@ def test_same_seed_same_data_other_seed_other_data(tmp_path: Path, rows) -> None
 def test_refuses_a_database_with_data(engine: Engine) -> None:
     with pytest.raises(ValueError, match="空数据库"):
         demo.generate(engine, 1, today=TODAY)
+
+
+def test_the_forms_waiting_to_come_back_are_what_the_rule_says(engine: Engine) -> None:
+    """The demo writes ``signedwait`` itself; it must hold what ``signed_copies.recheck``
+    would have put there — and some of each kind wait, as in an office."""
+    from desk.services.records import signed_copies
+
+    with engine.connect() as con:
+        for kind in ("workorder", "complaint"):
+            rule = signed_copies.unsigned_sql(kind)
+            ruled = {r[0] for r in con.exec_driver_sql(f"SELECT r.id FROM {kind} r WHERE {rule}")}
+            kept = {
+                r[0]
+                for r in con.exec_driver_sql(
+                    f"SELECT r.id FROM {kind} r WHERE {signed_copies.waiting_sql(kind)}"
+                )
+            }
+            assert kept == ruled and kept, kind

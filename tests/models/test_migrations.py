@@ -112,8 +112,12 @@ def fill_every_table(path: Path) -> dict[str, int]:
                 if fks:
                     target = fks[0].column
                     row[column.name] = inserted[target.table.name][target.name]
-                elif column.primary_key and isinstance(column.type, sa.Integer):
-                    continue  # rowid: assigned below
+                elif (
+                    column.primary_key
+                    and isinstance(column.type, sa.Integer)
+                    and len(table.primary_key.columns) == 1
+                ):
+                    continue  # rowid: assigned below (a key of several columns is given)
                 else:
                     row[column.name] = _value_for(column)
             names = ", ".join(f'"{n}"' for n in row)

@@ -34,7 +34,13 @@ from desk.models.signature import Strokes
 from desk.reports.form_data import Form, Signature, render
 from desk.reports.form_layout import DATE_LINE, ON_SCREEN, SLIP_COPIES, blocks_for, sign_row
 from desk.reports.pdf_layout import HALF, PORTRAIT, PageFrame, draw_op, lay_out
-from desk.reports.signature_image import PNG_MAX_ASPECT, signature_png
+from desk.reports.signature_image import (
+    PNG_MAX_ASPECT,
+    drawn_lines,
+    fit,
+    ink_bounds,
+    signature_png,
+)
 from desk.reports.xlsx_forms import LABEL_COLS
 
 SIGNED_AT = datetime(2026, 12, 6, 14, 3)
@@ -380,3 +386,15 @@ def test_any_signature_makes_a_png_with_all_its_ink(strokes: Strokes, height: in
     assert bbox is not None  # something is drawn
     left, top, right, bottom = bbox
     assert left > 0 and top > 0 and right < image.width and bottom < image.height
+
+
+@pytest.mark.parametrize("tiny", [1.1125369292536007e-308, 1e-12])
+def test_ink_a_hair_high_or_wide_draws_as_a_line_or_a_dot(tiny: float, tmp_path: Path) -> None:
+    """Found by hypothesis on a second machine: a height of 1e-308 overflowed the scale."""
+    flat = Strokes(50.0, 50.0, (((0.0, 0.0, 0.0), (2.0, tiny, 0.0)),))
+    dot = Strokes(50.0, 50.0, (((3.0, 3.0, 0.5), (3.0 + tiny, 3.0 + tiny, 0.5)),))
+    for strokes in (flat, dot):
+        png = signature_png(strokes, height_px=16)
+        assert png.startswith(b"\x89PNG")
+        scale, dx, dy = fit(ink_bounds(drawn_lines(strokes)), 100.0, 30.0)
+        assert all(math.isfinite(v) for v in (scale, dx, dy))

@@ -263,3 +263,67 @@ def _boxes(pdf: Path, needle: str) -> list[tuple[float, float, float, float]]:
 def pdf_text(pdf: Path) -> str:
     page = pdfium.PdfDocument(pdf)[0]
     return page.get_textpage().get_text_range()
+
+
+# --- 文件 → 归档签字件…: by the code, or by the serial asked for -------------------------------
+
+
+def test_the_file_menu_files_by_the_code_or_asks_the_serial(
+    qtbot, settle, write, on_duty, ops, monkeypatch, tmp_path, fetch
+) -> None:
+    from helpers.scans import scan_of
+
+    from desk.ui.dialogs import text_question
+    from desk.ui.main_window import MainWindow
+    from desk.ui.signed_scans import SCAN_FILTER
+
+    with write() as ctx:
+        first = workorders.create(ctx, WorkOrderDraft("卫生间漏水", "水电", room="3-2-1201"))
+        second = workorders.create(ctx, WorkOrderDraft("门锁坏了", "门窗", room="3-2-1201"))
+    window = MainWindow(ops)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    settle(ops, window)
+    coded, plain = tmp_path / "coded.png", tmp_path / "plain.jpg"
+    coded.write_bytes(scan_of(second.serial))
+    plain.write_bytes(scan_of(fmt="JPEG"))
+    offered: list[str] = []
+
+    def pick(path: Path):
+        def ask(_parent, _title, _folder, filters):
+            offered.append(filters)
+            return str(path)
+
+        monkeypatch.setattr(dialogs, "ask_open_path", ask)
+
+    action = next(a for a in window.menuBar().actions()[0].menu().actions() if "签字件" in a.text())
+    pick(coded)
+    action.trigger()
+    tab = window.workorders_tab
+    qtbot.waitUntil(
+        lambda: tab.detail.detail is not None and tab.detail.detail.record_id == second.id,
+        timeout=WAIT,
+    )
+    assert window.tabs.currentWidget() is tab and offered == [SCAN_FILTER]
+    qtbot.waitUntil(lambda: field_value(tab, "签回").startswith("已签回"), timeout=WAIT)
+
+    asked: list[str] = []
+
+    def answer(_parent, title, label, **_kw):
+        asked.append(f"{title} {label}")
+        return first.serial.lower()  # as a person types it
+
+    monkeypatch.setattr(text_question, "ask_text", answer)
+    pick(plain)
+    action.trigger()
+    qtbot.waitUntil(
+        lambda: tab.detail.detail is not None and tab.detail.detail.record_id == first.id,
+        timeout=WAIT,
+    )
+    assert asked == ["归档签字件 plain.jpg：没有认出二维码，请输入单号 单号"]
+    rows = fetch(select(SignedCopy).order_by(SignedCopy.id))
+    assert [(r.record_id, r.filename) for r in rows] == [
+        (second.id, "coded.png"),
+        (first.id, "plain.jpg"),
+    ]

@@ -478,7 +478,7 @@ _UNSIGNED_COLUMNS = {
 }
 _UNSIGNED_SQL = {
     kind: f"SELECT r.id, r.serial, r.state, {columns} FROM {kind} r "
-    f"WHERE r.{signed_copies.DUE_FROM[kind]} >= :since AND {signed_copies.unsigned_sql(kind)}"
+    f"WHERE r.{signed_copies.DUE_FROM[kind]} >= :since AND {signed_copies.waiting_sql(kind)}"
     for kind, columns in _UNSIGNED_COLUMNS.items()
 }
 _VISITS_SQL = (

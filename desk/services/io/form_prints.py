@@ -22,12 +22,13 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from desk.models import Complaint, Handover, Loan, WorkOrder
+from desk.models import MODELS, Complaint, Handover, Loan, WorkOrder
 from desk.models.errors import NotFoundError
 from desk.reports.form_data import ComplaintForm, Form, HandoverForm, LoanSlip, WorkOrderForm
 from desk.services.core import audit
 from desk.services.core.context import Ctx
 from desk.services.io import paper_forms
+from desk.services.records import signed_copies
 
 # a record's own form → its table; registers and other batches are no one record's
 _RECORDS: tuple[tuple[type, type], ...] = (
@@ -57,7 +58,22 @@ def record(
     found = [form_record(ctx, form) for form in forms]
     if len(forms) == 1 and found[0] is not None:
         audit.form_exported(ctx, *found[0], forms[0].head.title, target, pages=pages)
-        return
+    else:
+        _batch(ctx, forms, found, target, title, pages)
+    for record_of in found:  # a form handed out at its stage is now due back signed
+        if record_of is not None and record_of[0] in signed_copies.FORMS:
+            signed_copies.recheck(ctx, ctx.session.get(MODELS[record_of[0]], record_of[1]))
+
+
+def _batch(
+    ctx: Ctx,
+    forms: Sequence[Form],
+    found: list[tuple[str, int] | None],
+    target: Path | str,
+    title: str,
+    pages: int | None,
+) -> None:
+    """A register or a batch: one export row, and a row on each record it holds."""
     what, rows = paper_forms.audit_words(forms, title)
     audit.exported(ctx, what, rows, target, pages=pages)
     # each record of the batch shows it too: a day's 派工单 printed at once are each printed

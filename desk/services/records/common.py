@@ -16,6 +16,7 @@ from desk.models.validation import clean_text, normalize_phone, normalize_room
 from desk.services.core import audit, textsearch
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind, next_serial
+from desk.services.records import signed_copies
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -149,3 +150,4 @@ def void(ctx: Ctx, obj: Any, reason: str, void_state: Any) -> None:
         action=AuditAction.VOID,
         reason=reason,
     )
+    signed_copies.recheck(ctx, obj)  # a voided record's form is not chased

@@ -38,7 +38,13 @@ from desk.services.core import audit, settings, sla
 from desk.services.core.calendar import WorkCalendar
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import callback_due, common, correction_rules, void_rules
+from desk.services.records import (
+    callback_due,
+    common,
+    correction_rules,
+    signed_copies,
+    void_rules,
+)
 from desk.services.records.workorders import choice
 
 label_of = kinds.COMPLAINT.label  # a field's one label (desk.models.kinds)
@@ -211,6 +217,7 @@ def _move(ctx: Ctx, complaint: Complaint, action: str, **values: object) -> Comp
     target = next_state(COMPLAINT_FLOW, complaint.state, action)
     audit.change(ctx, complaint, {**values, "state": target}, action=AuditAction.TRANSITION)
     _stamp(complaint)
+    signed_copies.recheck(ctx, complaint)  # 答复 makes a printed 投诉处理单 due back
     return complaint
 
 

@@ -10,7 +10,9 @@ are voided with a reason, never deleted.
 Which forms must come back is the setting ``forms.signed_back`` (派工单、投诉处理单 by
 default). A record is 未签回 when its form must come back at the stage it has reached, it
 was printed or exported (the form was handed out: ``services.io.form_prints`` logged it)
-and no live copy is filed: ``unsigned_sql`` is that test for the lists and the handover.
+and no live copy is filed: ``unsigned_sql`` is that rule, ``recheck`` applies it to a
+record after every print, state change, filing and void, and keeps the small table
+``signedwait`` that the lists and the handover read (``waiting_sql``).
 
 Reading and decoding a file is slow (a phone photo: a second): ``read_scan`` does it
 outside the write transaction, on any thread; ``file_scan`` then only checks and stores.
@@ -32,6 +34,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from desk.models import MODELS, AuditEvent, SignedCopy, Staff
+from desk.models.db import driver
 from desk.models.enums import (
     AuditAction,
     ComplaintState,
@@ -176,8 +179,9 @@ def required_kinds(session: Session) -> frozenset[str]:
 
 
 def unsigned_sql(kind: str) -> str:
-    """The 未签回 test on ``kind``'s row ``r``, in SQL: at its stage, its form printed or
-    exported, no live copy. The caller knows the kind is required (``required_kinds``)."""
+    """The 未签回 rule on ``kind``'s row ``r``, in SQL: at its stage, its form printed or
+    exported, no live copy. It decides one record at a time (``recheck``), which keeps the
+    ``signedwait`` table that the lists and the handover read (``waiting_sql``)."""
     stages = ", ".join(f"'{s}'" for s in sorted(STAGES[kind]))
     outputs = ", ".join(f"'{a}'" for a in _OUTPUTS)
     return (
@@ -187,6 +191,30 @@ def unsigned_sql(kind: str) -> str:
         f"AND NOT EXISTS (SELECT 1 FROM signedcopy s WHERE s.kind = '{kind}' "
         "AND s.record_id = r.id AND s.voided_at IS NULL)"
     )
+
+
+def waiting_sql(kind: str) -> str:
+    """The 未签回 test on ``kind``'s row ``r`` as the lists and the handover run it: the
+    record is in ``signedwait``. The caller knows the kind is required (``required_kinds``)."""
+    return f"r.id IN (SELECT w.record_id FROM signedwait w WHERE w.kind = '{kind}')"
+
+
+def recheck(ctx: Ctx, record: Any) -> None:
+    """Whether ``record`` waits for its signed form now (``unsigned_sql``), written to
+    ``signedwait`` — after whatever could change it: a print, a move of its state, a copy
+    filed or voided, a void. A record whose form never comes back is left alone."""
+    kind = str(getattr(record, "__tablename__", ""))
+    if kind not in FORMS or record.id is None:
+        return
+    ctx.session.flush()  # the state just set, before SQL reads the row
+    con = driver(ctx.session)
+    sql = f"SELECT 1 FROM {kind} r WHERE r.id = ? AND {unsigned_sql(kind)}"
+    if con.execute(sql, (record.id,)).fetchone() is not None:
+        con.execute(
+            "INSERT OR IGNORE INTO signedwait (kind, record_id) VALUES (?, ?)", (kind, record.id)
+        )
+    else:
+        con.execute("DELETE FROM signedwait WHERE kind = ? AND record_id = ?", (kind, record.id))
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -367,6 +395,7 @@ def void(ctx: Ctx, copy_id: int, reason: str) -> SignedCopy:
     record = ctx.session.get(MODELS[row.kind], row.record_id)
     if record is not None:
         audit.noted(ctx, record, FIELD, new=f"作废 {row.way.value} {row.filename}", reason=text)
+        recheck(ctx, record)
     return row
 
 
@@ -422,6 +451,6 @@ def _store(
     ctx.session.add(row)
     ctx.session.flush()
     audit.noted(ctx, record, FIELD, new=f"{way.value} {filename}")
-    ctx.changes.add(kind, [record.id])
     ctx.changes.add("signedcopy", [row.id])
+    recheck(ctx, record)
     return row

@@ -34,7 +34,13 @@ from desk.services.core import audit, settings, sla
 from desk.services.core.calendar import WorkCalendar
 from desk.services.core.context import Ctx
 from desk.services.core.numbering import SerialKind
-from desk.services.records import callback_due, common, correction_rules, void_rules
+from desk.services.records import (
+    callback_due,
+    common,
+    correction_rules,
+    signed_copies,
+    void_rules,
+)
 
 label_of = kinds.WORKORDER.label  # a field's one label (desk.models.kinds)
 
@@ -227,6 +233,7 @@ def _move(
         ctx, order, {**values, "state": target}, action=AuditAction.TRANSITION, reason=reason
     )
     _stamp(order)
+    signed_copies.recheck(ctx, order)  # 完成 makes a printed 派工单 due back, 返工 not
     return order
 
 

@@ -550,7 +550,7 @@ def _filters(
         where.append(spec.overdue)
     elif scope == Scope.UNSIGNED:
         # a kind the office does not want back has none 未签回
-        where.append(signed_copies.unsigned_sql(spec.kind) if spec.kind in required else "0")
+        where.append(signed_copies.waiting_sql(spec.kind) if spec.kind in required else "0")
     if flt.date_from is not None:
         where.append("r.created_at >= :date_from")
         params["date_from"] = _ts(datetime.combine(_day(flt.date_from), time()))

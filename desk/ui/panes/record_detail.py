@@ -21,15 +21,13 @@ from desk.services.core.context import Ctx
 from desk.services.io import paper_forms
 from desk.services.records import signed_copies
 from desk.services.views import details
-from desk.ui import dialogs, msgbox, printing
+from desk.ui import dialogs, msgbox, printing, signed_scans
 from desk.ui.ops import Ops
 from desk.ui.widgets.record_detail import RecordDetail
 
 Failed = Callable[[BaseException], None]
 # the 签回 menu's entries (document_action names)
 SIGNED_FILE, SIGNED_SCREEN, SIGNED_VIEW = "signed-file", "signed-screen", "signed-view"
-# ASCII brackets: Qt reads the patterns between them
-SCAN_FILTER = "扫描件或照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
 SIGN_PROMPTS = {
     "workorder": "请业主在框内签名，确认维修已完成、验收合格",
     "complaint": "请业主在框内签名，确认已收到投诉处理结果",
@@ -244,35 +242,13 @@ class DetailPane(QWidget):
             self.file_scan(serial)
 
     def file_scan(self, serial: str) -> None:
-        """归档签字件…: a scan or photo picked from a folder, filed against the record shown
-        — refused when its QR code names another record."""
-        path = dialogs.ask_open_path(
-            self,
-            self.tr("归档签字件 — {0}").format(serial),
-            printing.suggested_path(""),
-            SCAN_FILTER,
-        )
-        if not path:
-            return
-        source = Path(path)
+        """归档签字件…: a scan or photo filed against the record shown — refused when its
+        QR code names another record."""
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, OSError):
-                text = self.tr("读不了这个文件：{0}。请确认文件没有被其他程序占用，再试一次。")
-                text = text.format(source.name)
-            else:
-                text = str(exc)
-            msgbox.error(self, self.tr("未能归档签字件"), text)
+        def filed(name: str, _kind: str, _record_id: int, serial: str) -> None:
+            self.status.emit(self.tr("已归档签字件 {0} → {1}").format(name, serial))
 
-        def filed(_row: object) -> None:
-            self.status.emit(self.tr("已归档签字件 {0} → {1}").format(source.name, serial))
-
-        def store(scan: signed_copies.Scan) -> None:
-            self.ops.write(lambda ctx: signed_copies.file_scan(ctx, scan, serial), filed, failed)
-
-        self.ops.background(
-            lambda: signed_copies.read_scan(source.read_bytes(), source.name), store, failed
-        )
+        signed_scans.pick_and_file(self, self.ops, serial, filed)
 
     def sign_on_screen(self, kind: str, record_id: int, serial: str) -> None:
         """屏幕签名…: the resident signs on the screen; stored as strokes and a PNG, printed

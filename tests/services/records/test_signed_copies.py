@@ -40,9 +40,15 @@ def new_order(write, done: bool = True, printed: bool = True) -> tuple[int, str]
 
 
 def unsigned_ids(read, kind: str = "workorder") -> list[int]:
+    """The records 未签回 as the lists find them (``signedwait``) — always what the rule
+    says of every record."""
     with read(LATER) as ctx:
-        sql = f"SELECT r.id FROM {kind} r WHERE {signed_copies.unsigned_sql(kind)} ORDER BY r.id"
-        return [r[0] for r in driver(ctx.session).execute(sql)]
+        con = driver(ctx.session)
+        ruled = f"SELECT r.id FROM {kind} r WHERE {signed_copies.unsigned_sql(kind)} ORDER BY r.id"
+        kept = f"SELECT r.id FROM {kind} r WHERE {signed_copies.waiting_sql(kind)} ORDER BY r.id"
+        found = [r[0] for r in con.execute(kept)]
+        assert found == [r[0] for r in con.execute(ruled)]
+        return found
 
 
 def status(read, record_id: int, kind: str = "workorder") -> signed_copies.SignedStatus:
@@ -273,6 +279,36 @@ def test_any_typed_serial_gets_a_message_not_a_crash(write, text: str) -> None:
 
 
 # --- where 未签回 is found ------------------------------------------------------------------
+
+
+def test_waiting_follows_the_record_through_its_life(write, read) -> None:
+    """Printed at dispatch: not yet due; 完成: waits; 返工: not; 完成 again: waits; filed:
+    not; the copy voided: waits; the order voided: not."""
+    order_id, serial = new_order(write, done=False)
+    with write() as ctx:
+        workorders.dispatch(ctx, order_id, "李师傅")
+        form_prints.record(ctx, [paper_forms.workorder_form(ctx, serial)], "前台打印机")
+    assert unsigned_ids(read) == []
+    with write() as ctx:
+        workorders.start(ctx, order_id)
+        workorders.complete(ctx, order_id, workorders.Completion("换了阀门"))
+    assert unsigned_ids(read) == [order_id]
+    with write() as ctx:
+        workorders.rework(ctx, order_id, "还在漏")
+    assert unsigned_ids(read) == []
+    with write() as ctx:
+        workorders.start(ctx, order_id)
+        workorders.complete(ctx, order_id, workorders.Completion("重新换了阀门"))
+    assert unsigned_ids(read) == [order_id]
+    with write(LATER) as ctx:
+        row = signed_copies.file_scan(ctx, signed_copies.read_scan(scan_of(serial), "a.png"))
+    assert unsigned_ids(read) == []
+    with write(LATER) as ctx:
+        signed_copies.void(ctx, row.id or 0, "拍错了")
+    assert unsigned_ids(read) == [order_id]
+    with write(LATER) as ctx:
+        workorders.void(ctx, order_id, "重复登记")
+    assert unsigned_ids(read) == []
 
 
 def test_the_lists_scope_finds_what_is_not_back(write, read) -> None:

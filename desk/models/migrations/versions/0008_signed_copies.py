@@ -6,7 +6,12 @@ Create Date: 2026-12-06 23:30:00
 
 ``signedcopy`` (desk.models.signed): one row per copy filed against a work order, complaint
 or loan, its bytes inside the database (as the complaints' attachments), voided never
-deleted. The index serves a record's copies and the lists' 未签回 scope.
+deleted. The index serves a record's copies.
+
+``signedwait``: the records 未签回 now — at the stage their form is due back, printed or
+exported, no live copy (services.records.signed_copies keeps it from now on). Filled here
+by a frozen copy of that rule: no copy exists yet, so every record at its stage whose form
+was printed (prints are logged since revision 0007's program) waits.
 """
 
 from collections.abc import Sequence
@@ -18,6 +23,15 @@ revision: str = "0008"
 down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# the states from which each kind's signed form is due, and what counts as printed
+STAGES = {
+    "workorder": ("已完成", "已回访"),
+    "complaint": ("已答复", "已回访"),
+    "loan": ("借出", "已归还"),
+}
+OUTPUTS = ("打印", "导出")
 
 
 def upgrade() -> None:
@@ -49,8 +63,23 @@ def upgrade() -> None:
     op.create_index(
         "ix_signedcopy_record", "signedcopy", ["kind", "record_id", "voided_at"], unique=False
     )
+    op.create_table(
+        "signedwait",
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "record_id"),
+    )
+    outputs = ", ".join(f"'{a}'" for a in OUTPUTS)
+    for kind, states in STAGES.items():
+        stages = ", ".join(f"'{s}'" for s in states)
+        op.execute(
+            f"INSERT INTO signedwait (kind, record_id) SELECT '{kind}', r.id FROM {kind} r "
+            f"WHERE r.state IN ({stages}) AND EXISTS (SELECT 1 FROM auditevent a "
+            f"WHERE a.entity = '{kind}' AND a.entity_id = r.id AND a.action IN ({outputs}))"
+        )
 
 
 def downgrade() -> None:
+    op.drop_table("signedwait")
     op.drop_index("ix_signedcopy_record", table_name="signedcopy")
     op.drop_table("signedcopy")
