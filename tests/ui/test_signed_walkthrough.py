@@ -327,3 +327,47 @@ def test_the_file_menu_files_by_the_code_or_asks_the_serial(
         (second.id, "coded.png"),
         (first.id, "plain.jpg"),
     ]
+
+
+def test_a_signature_whose_save_failed_is_offered_again(
+    qtbot, settle, tab, monkeypatch, fetch
+) -> None:
+    """Nothing is lost: the disk was full when the resident signed; the next 屏幕签名…
+    shows the same strokes, and 确定 saves them."""
+    from desk.models.errors import StorageError
+    from desk.services.records import signed_copies
+    from desk.ui import msgbox
+
+    written = Strokes(
+        560.0, 200.0, (((40.0, 150.0, 0.5), (200.0, 60.0, 0.5), (330.0, 140.0, 0.6)),)
+    )
+    offered: list[Strokes | None] = []
+
+    def ask(_parent, _title, _prompt, strokes=None):
+        offered.append(strokes)
+        return written if strokes is None else strokes
+
+    real = signed_copies.sign_on_screen
+    full = [True]
+
+    def save(ctx, kind, record_id, strokes):
+        if full[0]:
+            raise StorageError("磁盘已满，没有保存。请删除一些不用的文件后再试。", "full")
+        return real(ctx, kind, record_id, strokes)
+
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_signature", ask)
+    monkeypatch.setattr(signed_copies, "sign_on_screen", save)
+    monkeypatch.setattr(msgbox, "error", lambda _p, _t, text: said.append(text))
+    tab.detail.document_action("signed-screen").trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=WAIT)
+    assert "磁盘已满" in said[0] and "签名还在" in said[0]
+    assert fetch(select(SignedCopy)) == []
+
+    full[0] = False
+    tab.detail.document_action("signed-screen").trigger()
+    qtbot.waitUntil(lambda: field_value(tab, "签回").startswith("已签回（屏幕签名，"), timeout=WAIT)
+    assert offered == [None, written]
+    (row,) = fetch(select(SignedCopy))
+    assert Strokes.from_json(row.strokes or "") == written
+    assert tab.detail_pane.unsaved_signature is None

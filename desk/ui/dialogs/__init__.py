@@ -45,9 +45,13 @@ def ask_save_path(parent: QWidget | None, title: str, suggested: str, filters: s
     return path
 
 
-def ask_signature(parent: QWidget | None, title: str, prompt: str) -> Strokes | None:
-    """The signature written on the screen, checked (``Strokes.check``); None = cancelled."""
+def ask_signature(
+    parent: QWidget | None, title: str, prompt: str, strokes: Strokes | None = None
+) -> Strokes | None:
+    """The signature written on the screen, checked (``Strokes.check``); None = cancelled.
+    ``strokes``: a signature written before whose save failed, shown again."""
     # imported when asked, as field_errors.ask_reason does: dialog modules import this package
     from desk.ui.dialogs.signature_dialog import SignatureDialog
 
-    return answer_of(SignatureDialog(parent, title, prompt), lambda d: d.result_strokes)
+    dialog = SignatureDialog(parent, title, prompt, strokes)
+    return answer_of(dialog, lambda d: d.result_strokes)

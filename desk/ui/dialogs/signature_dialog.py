@@ -24,7 +24,9 @@ class SignatureDialog(FormDialog):
     """``title`` such as "业主签字 — PG-20261206-003", ``prompt`` what the signature
     confirms. After 确定, ``result_strokes`` is the checked signature."""
 
-    def __init__(self, parent: QWidget | None, title: str, prompt: str) -> None:
+    def __init__(
+        self, parent: QWidget | None, title: str, prompt: str, strokes: Strokes | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.result_strokes: Strokes | None = None
@@ -60,6 +62,8 @@ class SignatureDialog(FormDialog):
         layout.addWidget(self.pad, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        if strokes is not None:  # written before, not saved: the resident need not sign again
+            self.pad.load(strokes)
         self._pad_changed()
 
     def _clear(self) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
+from desk.models.signature import Strokes
 from desk.reports.form_data import Form, render
 from desk.services.core.context import Ctx
 from desk.services.io import paper_forms
@@ -56,6 +57,8 @@ class DetailPane(QWidget):
         self.detail = RecordDetail()
         self.preview: printing.PrintPreviewDialog | None = None
         self.viewer: QWidget | None = None  # the signed copies shown (签回 → 查看签字件)
+        # a screen signature not saved (the write failed): (kind, record id), its strokes
+        self.unsaved_signature: tuple[tuple[str, int], Strokes] | None = None
         self.preview_pending = False  # a second click while the PDF is made opens nothing
         self._generation = 0  # bumped by each load and clear: older answers are dropped
         if forms_kind is not None:
@@ -252,18 +255,27 @@ class DetailPane(QWidget):
 
     def sign_on_screen(self, kind: str, record_id: int, serial: str) -> None:
         """屏幕签名…: the resident signs on the screen; stored as strokes and a PNG, printed
-        in the form's signature box."""
+        in the form's signature box. A signature whose save failed (a full disk) is shown
+        again the next time, so nobody signs twice."""
         who = signed_copies.SIGNERS[kind]
+        kept = self.unsaved_signature
+        earlier = kept[1] if kept is not None and kept[0] == (kind, record_id) else None
         strokes = dialogs.ask_signature(
-            self, self.tr("{0}签字 — {1}").format(who, serial), self.tr(SIGN_PROMPTS[kind])
+            self,
+            self.tr("{0}签字 — {1}").format(who, serial),
+            self.tr(SIGN_PROMPTS[kind]),
+            earlier,
         )
         if strokes is None:
             return
+        self.unsaved_signature = ((kind, record_id), strokes)
 
         def failed(exc: BaseException) -> None:
-            msgbox.error(self, self.tr("签名未保存"), str(exc))
+            again = self.tr("签名还在：处理好后再点“签回 → 屏幕签名…”，确定即可保存。")
+            msgbox.error(self, self.tr("签名未保存"), f"{exc}\n{again}")
 
         def signed(_row: object) -> None:
+            self.unsaved_signature = None
             self.status.emit(self.tr("{0} 已由{1}在屏幕上签名").format(serial, who))
 
         self.ops.write(

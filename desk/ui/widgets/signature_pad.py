@@ -101,6 +101,16 @@ class SignaturePad(QWidget):
     def is_empty(self) -> bool:
         return not self._lines
 
+    def load(self, strokes: Strokes) -> None:
+        """Show ``strokes`` again (a signature whose save failed), in their own coordinates:
+        the pad's area is at least the one they were written on."""
+        self._lines = [list(line) for line in strokes.lines]
+        self._open.clear()
+        self._points = strokes.points
+        self._extent = QSize(int(strokes.width), int(strokes.height))
+        self.update()
+        self.changed.emit()
+
     def clear(self) -> None:
         self._lines.clear()
         self._open.clear()

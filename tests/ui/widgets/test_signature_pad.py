@@ -313,3 +313,14 @@ def test_a_sensible_size(pad):
     assert pad.sizeHint() != QSize(-1, -1)
     assert pad.focusPolicy() == Qt.FocusPolicy.StrongFocus
     assert pad.testAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+
+
+def test_a_signature_loaded_again_is_what_was_written_and_goes_on(pad, changes):
+    """A signature whose save failed comes back on the pad as it was; a stroke added goes on
+    after it."""
+    written = Strokes(float(W) + 80, float(H), (((10.0, 20.0, 0.7), (300.0, 90.0, 0.4)),))
+    pad.load(written)
+    assert pad.strokes() == written and not pad.is_empty() and changes == [1]
+    stroke(pad, (40, 40), (60, 70))
+    assert pad.strokes().lines == (*written.lines, ((40.0, 40.0, 0.5), (60.0, 70.0, 0.5)))
+    assert pad.strokes().width == written.width  # never shrinks below what holds its points
