@@ -21,6 +21,7 @@ from desk.demo.life import NEVER
 from desk.models.enums import AuditAction, SignedWay
 from desk.models.signature import Strokes
 from desk.reports.signature_image import signature_png
+from desk.services.io import paper_forms
 from desk.services.records import signed_copies
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ RECENT_DAYS = 45  # printed within this many days of the demo's now
 BACK_CHANCE = 0.95  # the rest were never brought back: 未签回 for good
 PRINTER = "打印机“前台打印机”"
 SIGNATURES = 8  # distinct scribbles
+FORM_TITLES = {"workorder": paper_forms.WORK_ORDER[0], "complaint": paper_forms.COMPLAINT[0]}
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +67,7 @@ def paper(
         return
     if rec["voided_at"] is not None or printed_at > w.now:
         return
-    form_title = {"workorder": "派工单", "complaint": "客户投诉处理单"}[kind]
+    form_title = FORM_TITLES[kind]
     w.rows.audit(
         kind,
         rec["id"],

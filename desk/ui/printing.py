@@ -103,10 +103,13 @@ def file_filter(suffix: str) -> str:
     return _tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else _tr("Excel 工作簿 (*.xlsx)")
 
 
-def with_suffix(path: str, suffix: str) -> Path:
-    """The chosen path, with ``suffix`` added when the name typed has none."""
+def with_suffix(path: str, suffix: str, *also: str) -> Path:
+    """The chosen path, with ``suffix`` added when the name typed ends in neither it nor
+    one of ``also`` (a .jpeg stays a .jpeg)."""
     target = Path(path)
-    return target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
+    if target.suffix.lower() in (suffix, *also):
+        return target
+    return target.with_name(target.name + suffix)
 
 
 def write_error_text(exc: BaseException, path: Path) -> str:

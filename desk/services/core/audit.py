@@ -166,6 +166,8 @@ def keyed_changed(
 
 
 EXPORTS = "export"  # the entity of the rows ``exported`` writes (entity_id 0)
+# the actions of a print or export: a form or a list left the program
+OUTPUTS = (AuditAction.PRINT, AuditAction.EXPORT)
 
 
 def exported(

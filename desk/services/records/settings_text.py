@@ -15,7 +15,7 @@ from desk.models.validation import check_encodable, to_halfwidth
 from desk.services.core import permissions, settings
 from desk.services.core.context import Ctx
 from desk.services.duty import shifts
-from desk.services.records import staff
+from desk.services.records import signed_copies, staff
 
 LIST_SEP = re.compile(r"[、,，;；\n]+")
 # the idle lock: a minute at the least, two hours at the most (privacy over convenience)
@@ -59,10 +59,11 @@ def hint(key: str) -> str:
     if key == "backup.folder":
         return "U盘或另一块硬盘上的文件夹，如 E:\\物业前台备份；不填则只备份在数据目录里"
     if key == "forms.signed_back":
-        return (
-            "派工单（完成后）、投诉处理单（答复后）、借用单（借出时）中的几项，用“、”分开；"
-            "不填=都不用签回"
+        forms = "、".join(
+            f"{form}（{signed_copies.STAGE_WORDS[kind]}）"
+            for kind, form in signed_copies.FORMS.items()
         )
+        return f"{forms}中的几项，用“、”分开；不填=都不用签回"
     if key == "signed.watch_folder":
         return (
             "扫描仪或手机保存签字件的文件夹，如 D:\\扫描；程序按二维码自动归档，"

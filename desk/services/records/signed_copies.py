@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from desk.models import MODELS, AuditEvent, SignedCopy, Staff
@@ -64,7 +65,7 @@ STAGES: dict[str, frozenset[str]] = {
     "complaint": frozenset({ComplaintState.ANSWERED, ComplaintState.CALLED_BACK}),
     "loan": frozenset({LoanState.OUT, LoanState.RETURNED}),
 }
-STAGE_WORDS = {"workorder": "完成后", "complaint": "答复后", "loan": "借出时"}
+STAGE_WORDS = {"workorder": "完成后", "complaint": "答复后", "loan": "借出时"}  # the 设置 hint
 # who signs the form's box a screen signature goes into (form_layout's 业主签字 …)
 SIGNERS = {"workorder": "业主", "complaint": "业主", "loan": "借用人"}
 # when the signed form fell due: the handover carries what fell due in the last CARRY_DAYS
@@ -75,7 +76,6 @@ FIELD = "signed_copy"  # the audit rows on the record; the history calls it LABE
 LABEL = "签回"
 SCAN_LABEL = "签字件"
 SCREEN_NAME = "屏幕签名.png"
-_OUTPUTS = (AuditAction.PRINT.value, AuditAction.EXPORT.value)
 
 
 class SerialMismatch(ValidationError):
@@ -183,7 +183,7 @@ def unsigned_sql(kind: str) -> str:
     exported, no live copy. It decides one record at a time (``recheck``), which keeps the
     ``signedwait`` table that the lists and the handover read (``waiting_sql``)."""
     stages = ", ".join(f"'{s}'" for s in sorted(STAGES[kind]))
-    outputs = ", ".join(f"'{a}'" for a in _OUTPUTS)
+    outputs = ", ".join(f"'{a.value}'" for a in audit.OUTPUTS)
     return (
         f"r.state IN ({stages}) "
         f"AND EXISTS (SELECT 1 FROM auditevent a WHERE a.entity = '{kind}' "
@@ -206,10 +206,13 @@ def recheck(ctx: Ctx, record: Any) -> None:
     kind = str(getattr(record, "__tablename__", ""))
     if kind not in FORMS or record.id is None:
         return
-    ctx.session.flush()  # the state just set, before SQL reads the row
     con = driver(ctx.session)
-    sql = f"SELECT 1 FROM {kind} r WHERE r.id = ? AND {unsigned_sql(kind)}"
-    if con.execute(sql, (record.id,)).fetchone() is not None:
+    waits = False
+    if record.state in STAGES[kind]:  # elsewhere (派工, 开始处理 …) it cannot wait: no read
+        ctx.session.flush()  # the state just set, before SQL reads the row
+        sql = f"SELECT 1 FROM {kind} r WHERE r.id = ? AND {unsigned_sql(kind)}"
+        waits = con.execute(sql, (record.id,)).fetchone() is not None
+    if waits:
         con.execute(
             "INSERT OR IGNORE INTO signedwait (kind, record_id) VALUES (?, ?)", (kind, record.id)
         )
@@ -243,9 +246,22 @@ def status(session: Session, kind: str, record_id: int) -> SignedStatus | None:
     if record is None:
         raise NotFoundError(f"找不到这条记录（编号 {record_id}）。")
     names = dict(session.exec(select(Staff.id, Staff.name)).all())
+    return status_of(session, record, names, _printed(session, kind, record_id))
+
+
+def status_of(
+    session: Session, record: Any, names: dict[Any, str], printed: bool
+) -> SignedStatus | None:
+    """``status`` of a record already read, with the staff's names and whether its form
+    was printed (the detail has read its history): only the copies are read — without
+    their bytes, up to 20 MB each."""
+    kind = str(record.__tablename__)
+    if kind not in FORMS:
+        return None
     rows = session.exec(
         select(SignedCopy)
-        .where(SignedCopy.kind == kind, SignedCopy.record_id == record_id)
+        .options(defer(SignedCopy.data))  # type: ignore[arg-type]
+        .where(SignedCopy.kind == kind, SignedCopy.record_id == record.id)
         .order_by(col(SignedCopy.id).desc())
     ).all()
     copies = sorted(
@@ -254,7 +270,7 @@ def status(session: Session, kind: str, record_id: int) -> SignedStatus | None:
     return SignedStatus(
         FORMS[kind],
         kind in required_kinds(session) and record.state in STAGES[kind],
-        _printed(session, kind, record_id),
+        printed,
         tuple(copies),
     )
 
@@ -265,7 +281,7 @@ def _printed(session: Session, kind: str, record_id: int) -> bool:
             select(col(AuditEvent.id)).where(
                 AuditEvent.entity == kind,
                 AuditEvent.entity_id == record_id,
-                col(AuditEvent.action).in_(_OUTPUTS),
+                col(AuditEvent.action).in_(audit.OUTPUTS),
             )
         ).first()
         is not None
@@ -298,7 +314,7 @@ def copy(ctx: Ctx, copy_id: int) -> SignedCopy:
 def screen_signature(session: Session, kind: str, record_id: int) -> Signature | None:
     """The newest live screen signature of the record, for its printed form."""
     row = session.exec(
-        select(SignedCopy)
+        select(SignedCopy.strokes, SignedCopy.filed_at, SignedCopy.signer)
         .where(
             SignedCopy.kind == kind,
             SignedCopy.record_id == record_id,
@@ -307,9 +323,10 @@ def screen_signature(session: Session, kind: str, record_id: int) -> Signature |
         )
         .order_by(col(SignedCopy.id).desc())
     ).first()
-    if row is None or row.strokes is None:
+    if row is None or row[0] is None:
         return None
-    return Signature(Strokes.from_json(row.strokes), row.filed_at, row.signer)
+    strokes, filed_at, signer = row
+    return Signature(Strokes.from_json(strokes), filed_at, signer)
 
 
 # --- filing -------------------------------------------------------------------------------

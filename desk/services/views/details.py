@@ -26,7 +26,7 @@ from desk.models import (
 from desk.models.enums import AuditAction, CallType, MessageState, RecordState
 from desk.models.errors import NotFoundError
 from desk.models.states import COMPLAINT_FLOW, WORK_ORDER_FLOW, allowed_actions
-from desk.services.core import permissions, sla
+from desk.services.core import audit, permissions, sla
 from desk.services.records import correction_rules, signed_copies, void_rules
 
 # field → label, in the order the detail shows them; fields not listed are not shown
@@ -42,8 +42,8 @@ _STAFF_FIELDS = {f.name for k in kinds.KINDS.values() for f in k.fields if f.nam
 # flat follows 房号 (whose own row shows the change), the resident is shown by name
 _HIDDEN_HISTORY = {"unit_id"}
 _LINK_LABELS = {"resident_id": "住户资料"}  # not 住户: a visit's is_resident
-# the record's form printed or exported: one line each (_output_row), 导出 named by the file
-_OUTPUTS = {AuditAction.PRINT, AuditAction.EXPORT}
+# the record's form printed or exported (audit.OUTPUTS): one line each (_output_row), 导出
+# named by the file
 _EXPORT_WORDS = {"pdf": "导出PDF", "xlsx": "导出Excel"}
 
 
@@ -177,14 +177,15 @@ def record_detail(
             new=_history_value(e.field, e.new, names),
             reason=e.reason,
         )
-        if e.action not in _OUTPUTS and e.field != signed_copies.FIELD
+        if e.action not in audit.OUTPUTS and e.field != signed_copies.FIELD
         else _output_row(e, staff)
         for e in events
         if e.field not in _HIDDEN_HISTORY
     ]
     clock = _stored_clock(kind, record)
     marks = sla.marks(clock, sla.near_fraction(session)) if clock is not None else None
-    signed = signed_copies.status(session, kind, record_id)
+    printed = any(e.action in audit.OUTPUTS for e in events)
+    signed = signed_copies.status_of(session, record, staff, printed)
     if signed is not None and signed.words:
         fields.append((signed_copies.LABEL, signed.words))
     return Detail(

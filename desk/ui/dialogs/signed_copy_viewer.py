@@ -186,15 +186,6 @@ def save_filter(mime: str, filename: str) -> str:
     return _tr("所有文件 (*)")
 
 
-def with_suffix(path: str, allowed: tuple[str, ...]) -> Path:
-    """The chosen path, with the copy's suffix added when the name typed has none of its
-    own type's (a .jpeg stays a .jpeg)."""
-    target = Path(path)
-    if not allowed or target.suffix.lower() in allowed:
-        return target
-    return target.with_name(target.name + allowed[0])
-
-
 def write_copy(target: Path, data: bytes) -> Path:
     """Write the bytes. The desk is told what went wrong (``printing.write_error_text``
     reads the cause), so a failure is a DeskError, not a program error in the log; a file
@@ -627,7 +618,8 @@ class SignedCopyViewer(QDialog):
         )
         if not path:
             return
-        target, data, serial = with_suffix(path, allowed), loaded.data, self.serial
+        target = printing.with_suffix(path, *allowed) if allowed else Path(path)
+        data, serial = loaded.data, self.serial
         self.save_button.setEnabled(False)
 
         def done(_path: Path) -> None:
